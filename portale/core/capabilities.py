@@ -1,0 +1,254 @@
+"""The capability registry (DESIGN §5.1): every guide function → the profiles allowed.
+
+Menus, home widgets, URL guards and the access tests all read this one table. A function
+is shown in a menu only once a view implements it (``url_name`` resolves), so the registry
+can declare the whole guide ahead of the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import wraps
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .context import PortalContext
+
+
+class Profile(StrEnum):
+    ROA = "ROA"  # Referente Operativo dell'Amministrazione / Master
+    MAN = "MAN"  # Mandatario: ROA-equivalent delegate (G-03)
+    EB = "EB"  # Referente eBill (Telereferente)
+    TM = "TM"  # Traffic manager
+    MSG = "MSG"  # Referente di Messaggistica
+    DIP = "DIP"  # Dipendente / End user: has an active line
+    STAFF = "STAFF"  # the operator's back-office staff
+    USER = "USER"  # any registered user, even one the records give no other profile
+
+
+# Profile groups used in the table below.
+REFERENT = frozenset({Profile.ROA, Profile.MAN})
+ANY_REFERENT = frozenset({Profile.ROA, Profile.MAN, Profile.EB, Profile.TM, Profile.MSG})
+EVERYONE = ANY_REFERENT | {Profile.DIP}
+INVENTORY = REFERENT | {Profile.EB}
+THRESHOLDS = REFERENT | {Profile.TM}
+
+
+@dataclass(frozen=True)
+class Menu:
+    code: str
+    label: str
+
+
+MENUS: list[Menu] = [
+    Menu("lines", _("Linee e listino")),
+    Menu("requests", _("Pratiche e richieste")),
+    Menu("billing", _("Fatturazione e traffico")),
+    Menu("thresholds", _("Gestione soglie")),
+    Menu("advanced", _("Servizi avanzati")),
+    Menu("support", _("Assistenza")),
+    Menu("user", _("Utente")),
+    Menu("backoffice", _("Back office")),
+]
+
+
+def _prepaid_line(ctx: PortalContext) -> bool:
+    return ctx.line is not None and ctx.line.is_prepaid
+
+
+def _subscription_line(ctx: PortalContext) -> bool:
+    return ctx.line is not None and not ctx.line.is_prepaid
+
+
+@dataclass(frozen=True)
+class Capability:
+    code: str
+    section: str  # the guide's paragraph, e.g. "7.2.1"
+    label: str
+    menu: str
+    profiles: frozenset[Profile]
+    url_name: str | None = None
+    group: str = ""  # sub-menu heading, e.g. "Gestione SIM"
+    widget: bool = False  # may be placed on the home page (F-5)
+    condition: Callable[[PortalContext], bool] | None = field(default=None, compare=False)
+
+    def allows(self, ctx: PortalContext) -> bool:
+        if not (self.profiles & ctx.profiles):
+            return False
+        return self.condition is None or self.condition(ctx)
+
+    @property
+    def url(self) -> str | None:
+        if not self.url_name:
+            return None
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+C = Capability
+_GESTIONE_SIM = _("Gestione SIM")
+_RICARICHE = _("Gestione ricariche")
+_EBILL = _("Servizio eBill")
+_TIMTUO = _("TIM TUO")
+_MY_LINE = _("La mia linea")
+_CONTACTS = _("Contatti")
+_TECH = _("Assistenza tecnica")
+
+REGISTRY: dict[str, Capability] = {
+    c.code: c
+    for c in [
+        # §5-6: home and personal data, every registered user
+        C("home", "5", _("Home"), "user", frozenset({Profile.USER}), "home:index"),
+        C("personal_data", "6", _("Dati personali"), "user", frozenset({Profile.USER}), "accounts:personal_data"),
+        # §7.1 company data
+        C("company.profile", "7.1.1", _("Profilo aziendale"), "user", REFERENT, "company:profile", widget=True),
+        C("company.referents", "7.1.2", _("Gestione referenti"), "user", REFERENT, "company:referents", widget=True),
+        C("company.addresses", "7.1.3", _("Dati contratto e indirizzi"), "user", REFERENT, "company:addresses"),
+        # §7.2 lines and price list
+        C("inventory.aggregate", "7.2.1", _("Consistenze aggregate"), "lines", INVENTORY, "inventory:aggregate", widget=True),
+        C("inventory.detail", "7.2.2", _("Consistenze di dettaglio"), "lines", INVENTORY, "inventory:detail", widget=True),
+        C("inventory.price_list", "7.2.3", _("Visualizza Listino"), "lines", EVERYONE, "inventory:price_list", widget=True),
+        C("inventory.exports", "7.2.4", _("I miei Export"), "lines", INVENTORY, "inventory:exports", widget=True),
+        C("myline.sim", "9.1.1", _("La mia SIM"), "lines", frozenset({Profile.DIP}), "myline:sim", _MY_LINE, widget=True),
+        C("myline.recharge", "9.1.2", _("Ricarica personale"), "lines", frozenset({Profile.DIP}), "myline:recharge", _MY_LINE, True, _prepaid_line),
+        C("myline.recharges", "9.1.3", _("Storico ricariche personali"), "lines", frozenset({Profile.DIP}), "myline:recharges", _MY_LINE, True, _prepaid_line),
+        C("myline.sim_change", "9.1.4", _("Cambio carta SIM"), "lines", frozenset({Profile.DIP}), "myline:sim_change", _MY_LINE),
+        # §7.3 requests
+        C("cases.history", "7.3.1", _("Storico pratiche"), "requests", REFERENT, "cases:history", widget=True),
+        C("cases.orders", "7.3.2", _("Storico ordini"), "requests", REFERENT, "cases:orders", widget=True),
+        C("sim.recharge_mode", "7.3.3", _("Conferma / Rinuncia ricariche"), "requests", REFERENT, "sim:recharge_mode", _RICARICHE),
+        C("sim.company_recharge", "7.3.4", _("Ricarica aziendale con addebito in fattura"), "requests", REFERENT, "sim:company_recharge", _RICARICHE),
+        C("sim.bundle_flags", "7.3.5", _("Abilitazione over/extra bundle"), "requests", REFERENT, "sim:bundle_flags", _GESTIONE_SIM),
+        C("sim.deferred_activation", "7.3.6", _("Attivazione differita SIM"), "requests", REFERENT, "sim:deferred_activation", _GESTIONE_SIM),
+        C("sim.block", "7.3.7", _("Blocco/sblocco carta SIM"), "requests", REFERENT, "sim:block", _GESTIONE_SIM),
+        C("sim.change", "7.3.8", _("Cambio carta SIM"), "requests", REFERENT, "sim:change", _GESTIONE_SIM),
+        C("sim.network_services", "7.3.9", _("Gestione servizi di Rete"), "requests", REFERENT, "sim:network_services", _GESTIONE_SIM),
+        C("sim.rif_profile", "7.3.10", _("Gestione profilo RIF"), "requests", REFERENT, "sim:rif_profile", _GESTIONE_SIM),
+        C("sim.hot_stock", "7.3.11", _("Reintegro scorta calda di SIM"), "requests", REFERENT, "sim:hot_stock", _GESTIONE_SIM),
+        C("sim.cessation", "7.3.12", _("Cessazione SIM"), "requests", REFERENT, "sim:cessation", _GESTIONE_SIM),
+        C("sim.imei_block", "7.3.13", _("Blocco apparato con e senza IMEI"), "requests", REFERENT, "sim:imei_block"),
+        # §7.4 billing and traffic
+        C("billing.invoices", "7.4.1", _("Fatture aziendali"), "billing", INVENTORY, "billing:invoices", widget=True),
+        C("billing.ebill", "7.4.2", _("Accedi a eBill"), "billing", INVENTORY, "billing:ebill", _EBILL),
+        C("billing.ebill_subscriptions", "7.4.3", _("Traffico on line abbonamenti"), "billing", INVENTORY, "billing:ebill_subscriptions", _EBILL),
+        C("billing.ebill_prepaid", "7.4.4", _("Traffico on line ricaricabili"), "billing", INVENTORY, "billing:ebill_prepaid", _EBILL),
+        C("billing.dual_enable", "7.4.5", _("Abilitazione SIM al servizio"), "billing", REFERENT, "billing:dual_enable", _TIMTUO),
+        C("billing.dual_options", "7.4.6", _("Attivazione Opzioni"), "billing", REFERENT, "billing:dual_options", _TIMTUO),
+        C("billing.dual_disable", "7.4.7", _("Cessazione SIM al servizio"), "billing", REFERENT, "billing:dual_disable", _TIMTUO),
+        C("billing.dual_options_cease", "7.4.8", _("Cessazione Opzioni"), "billing", REFERENT, "billing:dual_options_cease", _TIMTUO),
+        C("billing.tem", "7.4.9", _("Modulo TEM"), "billing", INVENTORY, "billing:tem"),
+        C("myline.dual_manage", "9.2.1.1", _("Gestisci"), "billing", frozenset({Profile.DIP}), "myline:dual_manage", _TIMTUO, True, _subscription_line),
+        C("myline.dual_invoice", "9.2.1.2", _("La mia fattura"), "billing", frozenset({Profile.DIP}), "myline:dual_invoice", _TIMTUO, True, _subscription_line),
+        C("myline.dual_packages", "9.2.1.3", _("Pacchetti/Plafond"), "billing", frozenset({Profile.DIP}), "myline:dual_packages", _TIMTUO, True, _prepaid_line),
+        C("myline.consumption", "9.2.2", _("Riepilogo consumi personali"), "billing", frozenset({Profile.DIP}), "myline:consumption", widget=True),
+        C("myline.service_sms", "9.2.3", _("SMS di servizio"), "billing", frozenset({Profile.DIP}), "myline:service_sms", widget=True),
+        # §7.5 thresholds
+        C("thresholds.activate", "7.5.1", _("Attivazione soglie di spesa"), "thresholds", THRESHOLDS, "thresholds:activate"),
+        C("thresholds.change", "7.5.2", _("Variazione soglie di spesa"), "thresholds", THRESHOLDS, "thresholds:change"),
+        C("thresholds.roaming", "7.5.3", _("Variazione soglie Dati Roaming Extra UE"), "thresholds", THRESHOLDS, "thresholds:roaming"),
+        C("thresholds.cease", "7.5.4", _("Cessazione soglie di spesa"), "thresholds", THRESHOLDS, "thresholds:cease"),
+        C("thresholds.monitoring", "7.5.5", _("Monitoring soglie"), "thresholds", THRESHOLDS, "thresholds:monitoring", widget=True),
+        C("thresholds.notifications", "7.5.6", _("Visualizzazione cronologia notifiche"), "thresholds", THRESHOLDS, "thresholds:notifications"),
+        # §7.6 advanced services
+        C("services.emm", "7.6.1", _("Accesso a EMM"), "advanced", REFERENT, "services:emm"),
+        C("services.fleet", "7.6.2", _("Accesso a Fleet management"), "advanced", REFERENT, "services:fleet"),
+        C("services.messaging", "7.6.3", _("Accesso ai servizi di messaggistica"), "advanced", REFERENT | {Profile.MSG}, "services:messaging"),
+        C("services.mobile_payment", "7.6.4", _("Accesso al servizio di Mobile Payment"), "advanced", REFERENT, "services:mobile_payment"),
+        C("services.smart_working", "7.6.5", _("Accesso al servizio Smart working"), "advanced", REFERENT, "services:smart_working"),
+        C("services.smas", "7.6.6", _("Accesso a SMAS (Net Profiler)"), "advanced", REFERENT, "services:smas"),
+        C("services.smas_support", "7.6.7", _("Assistenza su SMAS (Net Profiler)"), "advanced", REFERENT, "services:smas_support"),
+        C("services.smas_reset", "7.6.8", _("Reset credenziali SMAS"), "advanced", REFERENT, "services:smas_reset"),
+        # §7.7 assistance (G-04)
+        C("support.contacts", "7.7.1", _("Contatti"), "support", EVERYONE, "support:contacts", _CONTACTS),
+        C("support.chat", "7.7.2", _("Chat"), "support", EVERYONE, "support:chat", _CONTACTS),
+        C("support.callback", "7.7.3", _("Prenota una chiamata"), "support", EVERYONE, "support:callback", _CONTACTS),
+        C("support.write", "7.7.4", _("Scrivici"), "support", EVERYONE, "support:write", _CONTACTS),
+        C("support.terminals", "7.7.5", _("Configurazione sui terminali"), "support", REFERENT, "support:terminals", _TECH),
+        C("support.devices", "7.7.6", _("Assistenza su Apparati"), "support", REFERENT, "support:devices", _TECH),
+        C("support.tickets", "7.7.7", _("Monitoraggio Ticket"), "support", REFERENT, "support:tickets", _TECH, True),
+        C("support.service_points", "7.7.8", _("Geolocalizzazione Punti di Assistenza (PDA)"), "support", REFERENT | {Profile.DIP}, "support:service_points", _TECH),
+        C("support.web_services", "7.7.9", _("Assistenza sui servizi web"), "support", EVERYONE, "support:web_services", _TECH),
+        C("support.manuals", "7.7.10", _("Manuali"), "support", EVERYONE, "support:manuals"),
+        # the operator's back office
+        C("backoffice.queue", "BO", _("Console operatore"), "backoffice", frozenset({Profile.STAFF}), "backoffice:index"),
+    ]
+}
+
+
+def get(code: str) -> Capability:
+    return REGISTRY[code]
+
+
+def allowed(ctx: PortalContext) -> list[Capability]:
+    return [c for c in REGISTRY.values() if c.allows(ctx)]
+
+
+def menu_for(ctx: PortalContext) -> list[dict]:
+    """The top menu of a user: the union of what each of their profiles allows (P-01).
+
+    Only implemented functions appear; a menu with nothing in it is left out.
+    """
+    out = []
+    for menu in MENUS:
+        if menu.code == "user":
+            continue
+        items = [(c, c.url) for c in REGISTRY.values() if c.menu == menu.code and c.allows(ctx)]
+        items = [(c, url) for c, url in items if url]
+        if not items:
+            continue
+        groups: dict[str, list[dict]] = {}
+        for cap, url in items:
+            groups.setdefault(str(cap.group), []).append({"cap": cap, "url": url})
+        out.append({"menu": menu, "groups": list(groups.items())})
+    return out
+
+
+def capability_required(code: str) -> Callable:
+    """Guard a view with a registry entry: anonymous → login, not allowed → 403.
+
+    The code is stored on the view so the access tests can check every URL is guarded.
+    """
+    cap = REGISTRY[code]
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not cap.allows(request.portal):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.capability = code
+        return wrapped
+
+    return decorator
+
+
+def public_view(view: Callable) -> Callable:
+    """Mark a view as open to anonymous visitors (the access test requires a mark on every view)."""
+    view.access = "public"
+    return view
+
+
+def login_only(view: Callable) -> Callable:
+    """Mark a view as open to any logged-in user, whatever their profiles."""
+    from django.contrib.auth.decorators import login_required
+
+    wrapped = login_required(view)
+    wrapped.access = "login"
+    return wrapped
+
+
+def codes(caps: Iterable[Capability]) -> set[str]:
+    return {c.code for c in caps}

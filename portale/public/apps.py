@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PublicConfig(AppConfig):
+    name = "portale.public"
+    label = "public"

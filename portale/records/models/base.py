@@ -1,0 +1,145 @@
+"""Administrations, contracts, referents and postal addresses (E-01, E-02, E-03, P-27)."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+msisdn_validator = RegexValidator(r"^3\d{8,9}$", _("Inserisci un numero mobile valido (es. 3351234567)."))
+contract_code_validator = RegexValidator(r"^\d{12}$", _("Il codice contratto è di 12 cifre."))
+
+
+class Address(models.Model):
+    """An Italian postal address (P-27): toponym, street, civic number, comune, CAP."""
+
+    toponym = models.CharField(_("Via"), max_length=20, default="VIA")
+    street = models.CharField(_("Indirizzo"), max_length=120)
+    number = models.CharField(_("N° Civico"), max_length=10, blank=True)
+    hamlet = models.CharField(_("Frazione"), max_length=80, blank=True)
+    province = models.CharField(_("Provincia"), max_length=2)
+    city = models.CharField(_("Comune"), max_length=80)
+    cap = models.CharField(_("CAP"), max_length=5)
+    attention_of = models.CharField(_("All'attenzione di"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("indirizzo")
+        verbose_name_plural = _("indirizzi")
+
+    def __str__(self) -> str:
+        civic = f" {self.number}" if self.number else ""
+        return f"{self.toponym} {self.street}{civic}, {self.cap} {self.city} ({self.province})"
+
+
+class Administration(models.Model):
+    """Ente / Amministrazione, identified by its codice fiscale."""
+
+    fiscal_code = models.CharField(_("Codice Fiscale"), max_length=16, unique=True)
+    name = models.CharField(_("Ragione Sociale"), max_length=200)
+    seat = models.ForeignKey(
+        Address, verbose_name=_("Sede legale"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("amministrazione")
+        verbose_name_plural = _("amministrazioni")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegalRepresentative(models.Model):
+    administration = models.OneToOneField(
+        Administration, on_delete=models.CASCADE, related_name="legal_representative"
+    )
+    first_name = models.CharField(_("Nome"), max_length=80)
+    last_name = models.CharField(_("Cognome"), max_length=80)
+    email = models.EmailField(_("Email"))
+    mobile = models.CharField(_("Numero Mobile"), max_length=15, validators=[msisdn_validator])
+    fiscal_code = models.CharField(_("Codice Fiscale personale"), max_length=16)
+
+    class Meta:
+        verbose_name = _("rappresentante legale")
+        verbose_name_plural = _("rappresentanti legali")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Contract(models.Model):
+    code = models.CharField(
+        _("Contratto"), max_length=12, unique=True, validators=[contract_code_validator]
+    )
+    administration = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, related_name="contracts"
+    )
+    offer = models.CharField(_("Tipologia offerta"), max_length=60, default="CONVENZIONE PA 8")
+    activation_date = models.DateField(_("Data di attivazione"))
+    data_updated_at = models.DateTimeField(_("Dati aggiornati al"), auto_now=True)
+    invoice_address = models.ForeignKey(
+        Address,
+        verbose_name=_("Indirizzo spedizione fatture aziendali"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    docs_address = models.ForeignKey(
+        Address,
+        verbose_name=_("Indirizzo spedizione documentazione"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("contratto")
+        verbose_name_plural = _("contratti")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{12}$"), name="contract_code_12_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Referent(models.Model):
+    """A referent of a contract; its mobile number grants the portal profile (E-03)."""
+
+    class Role(models.TextChoices):
+        MASTER = "MASTER", _("Master")
+        MANDATARIO = "MANDATARIO", _("Mandatario")
+        EBILL = "EBILL", _("eBill")
+        TRAFFIC_MANAGER = "TRAFFIC", _("Traffic manager")
+        MESSAGING = "MESSAGING", _("Messaggistica")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="referents")
+    role = models.CharField(_("Tipologia"), max_length=12, choices=Role.choices)
+    first_name = models.CharField(_("Nome"), max_length=80)
+    last_name = models.CharField(_("Cognome"), max_length=80)
+    fiscal_code = models.CharField(_("C.F. personale"), max_length=16)
+    mobile = models.CharField(
+        _("N° mobile"), max_length=15, db_index=True, validators=[msisdn_validator]
+    )
+    email = models.EmailField(_("Email"))
+
+    class Meta:
+        verbose_name = _("referente")
+        verbose_name_plural = _("referenti")
+        ordering = ["contract", "role", "last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "role"],
+                condition=models.Q(role="MASTER"),
+                name="one_master_referent_per_contract",
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "role", "mobile"], name="referent_role_mobile_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["MASTER", "MANDATARIO", "EBILL", "TRAFFIC", "MESSAGING"]),
+                name="referent_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.first_name} {self.last_name}"

@@ -1,0 +1,139 @@
+"""Lines, SIMs and tariff plans (E-07, E-08, E-09)."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .base import Contract, msisdn_validator
+
+iccid_validator = RegexValidator(r"^\d{19}$", _("L'ICCID è di 19 cifre."))
+
+
+class TariffPlan(models.Model):
+    class Category(models.TextChoices):
+        CONSUMPTION = "CONSUMO", _("Abbonamento a consumo")
+        PACKAGE = "PACCHETTO", _("Abbonamento a pacchetto")
+        PREPAID = "RICARICABILE", _("Ricaricabile")
+        M2M = "M2M", _("M2M")
+
+    name = models.CharField(_("Profilo tariffario"), max_length=60, unique=True)
+    category = models.CharField(max_length=12, choices=Category.choices)
+    monthly_fee = models.DecimalField(_("Canone mensile €"), max_digits=8, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("profilo tariffario")
+        verbose_name_plural = _("profili tariffari")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_prepaid(self) -> bool:
+        return self.category == self.Category.PREPAID
+
+
+class LineState(models.TextChoices):
+    ACTIVE = "ATTIVO", _("ATTIVO")
+    SUSPENDED = "SOSPESO", _("SOSPESO")
+    FROZEN = "CONGELATO", _("CONGELATO")
+    CEASED = "CESSATO", _("CESSATO")
+
+
+class Line(models.Model):
+    class AutoRecharge(models.TextChoices):
+        CONFIRM = "CONFERMA", _("Conferma")
+        WAIVE = "RINUNCIA", _("Rinuncia")
+
+    msisdn = models.CharField(
+        _("Numero"), max_length=15, unique=True, validators=[msisdn_validator]
+    )
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="lines")
+    tariff_plan = models.ForeignKey(
+        TariffPlan, verbose_name=_("Profilo tariffario"), on_delete=models.PROTECT, related_name="lines"
+    )
+    state = models.CharField(_("Stato"), max_length=10, choices=LineState.choices, default=LineState.ACTIVE)
+    activation_date = models.DateField(_("Data Attivazione"))
+    cessation_date = models.DateField(_("Data cessazione"), null=True, blank=True)
+    one_number = models.BooleanField(_("One Number"), default=False)
+    imei = models.CharField(_("IMEI"), max_length=15, blank=True)
+    auto_recharge = models.CharField(
+        _("Modalità di ricarica automatica"), max_length=10, choices=AutoRecharge.choices, blank=True
+    )
+    extra_bundle = models.BooleanField(_("Extra bundle"), default=False)
+    over_bundle_national = models.BooleanField(_("Over bundle Nazionale + UE"), default=False)
+    over_bundle_extra_eu = models.BooleanField(_("Over bundle Extra UE"), default=False)
+    dual_billing_enabled = models.BooleanField(_("Abilitato TIM TUO"), default=False)
+    company_credit = models.DecimalField(_("Credito aziendale €"), max_digits=9, decimal_places=2, default=0)
+    personal_credit = models.DecimalField(
+        _("Credito residuo personale €"), max_digits=9, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("linea")
+        verbose_name_plural = _("linee")
+        ordering = ["msisdn"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["ATTIVO", "SOSPESO", "CONGELATO", "CESSATO"]),
+                name="line_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(auto_recharge__in=["", "CONFERMA", "RINUNCIA"]),
+                name="line_auto_recharge_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["contract", "msisdn"])]
+
+    def __str__(self) -> str:
+        return self.msisdn
+
+    @property
+    def is_prepaid(self) -> bool:
+        return self.tariff_plan.is_prepaid
+
+
+class Sim(models.Model):
+    class Role(models.TextChoices):
+        MAIN = "PRINCIPALE", _("Principale")
+        SECONDARY = "SECONDARIA", _("Secondaria")
+
+    class Kind(models.TextChoices):
+        VOICE = "FONIA", _("SIM Fonia (triple cut)")
+        M2M_STANDARD = "M2M_STD", _("SIM M2M Standard (triple cut)")
+        M2M_PIN_DISABLE = "M2M_PIN", _("SIM M2M Pin disable (triple cut)")
+
+    class State(models.TextChoices):
+        ACTIVE = "ATTIVA", _("ATTIVA")
+        STOCK = "SCORTA", _("In scorta")
+        BLOCKED = "BLOCCATA", _("BLOCCATA")
+        CEASED = "CESSATA", _("CESSATA")
+
+    iccid = models.CharField(_("ICCID"), max_length=19, unique=True, validators=[iccid_validator])
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="sims", null=True, blank=True)
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="sims")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MAIN)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.VOICE)
+    state = models.CharField(_("Stato"), max_length=10, choices=State.choices, default=State.ACTIVE)
+    activation_date = models.DateField(_("Data Attivazione"), null=True, blank=True)
+    imei = models.CharField(_("IMEI"), max_length=15, blank=True)
+
+    class Meta:
+        verbose_name = _("SIM")
+        verbose_name_plural = _("SIM")
+        ordering = ["iccid"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(iccid__regex=r"^[0-9]{19}$"), name="sim_iccid_19_digits"),
+            models.UniqueConstraint(
+                fields=["line"], condition=models.Q(role="PRINCIPALE", state="ATTIVA"),
+                name="one_active_main_sim_per_line",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.iccid
+
+    @property
+    def short_iccid(self) -> str:
+        """The guide shows the last 10 digits of the ICCID."""
+        return self.iccid[-10:]

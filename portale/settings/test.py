@@ -1,0 +1,21 @@
+"""Test settings: fast hasher, in-memory e-mail, tasks run synchronously."""
+
+import os
+
+os.environ.setdefault("PORTALE_DEMO", "1")
+os.environ.setdefault("HUEY_IMMEDIATE", "1")
+
+from .base import *  # noqa: E402,F403
+from .base import HUEY  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HUEY = {**HUEY, "immediate": True}
+if "filename" in HUEY:
+    HUEY["filename"] = ":memory:"
+AXES_ENABLED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("portale.public.urls")),
+    path("accesso/", include("portale.accounts.urls")),
+    path("area-privata/", include("portale.home.urls")),
+    path("backoffice/", include("portale.backoffice.urls")),
+    path("core/", include("portale.core.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "portale.core.views.permission_denied"
+handler404 = "portale.core.views.page_not_found"
