@@ -11,5 +11,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["status", "origin", "is_staff"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        ("Portale", {"fields": ["mobile", "fiscal_code", "entity_fiscal_code", "status", "origin"]}),
+        (
+            "Portale",
+            {"fields": ["mobile", "fiscal_code", "entity_fiscal_code", "status", "origin"]},
+        ),
     ]

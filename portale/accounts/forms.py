@@ -8,9 +8,7 @@ class LoginForm(forms.Form):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
 
     error_messages = {
-        "invalid_login": _(
-            "Username o password non corretti. Verifica i dati inseriti e riprova."
-        ),
+        "invalid_login": _("Username o password non corretti. Verifica i dati inseriti e riprova."),
     }
 
     def __init__(self, *args, request=None, **kwargs):
@@ -25,5 +23,7 @@ class LoginForm(forms.Form):
             self.user = authenticate(self.request, username=username, password=password)
             if self.user is None or not self.user.is_active or self.user.status != "active":
                 self.user = None
-                raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+                raise forms.ValidationError(
+                    self.error_messages["invalid_login"], code="invalid_login"
+                )
         return data

@@ -31,7 +31,7 @@ class User(AbstractUser):
 
     @property
     def short_name(self) -> str:
-        """"Gina D": first name and the initial of the surname, as in the guide's user menu."""
+        """ "Gina D": first name and the initial of the surname, as in the guide's user menu."""
         if self.first_name:
             initial = f" {self.last_name[:1].upper()}" if self.last_name else ""
             return f"{self.first_name.capitalize()}{initial}"

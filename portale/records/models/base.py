@@ -4,7 +4,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-msisdn_validator = RegexValidator(r"^3\d{8,9}$", _("Inserisci un numero mobile valido (es. 3351234567)."))
+msisdn_validator = RegexValidator(
+    r"^3\d{8,9}$", _("Inserisci un numero mobile valido (es. 3351234567).")
+)
 contract_code_validator = RegexValidator(r"^\d{12}$", _("Il codice contratto è di 12 cifre."))
 
 
@@ -136,7 +138,9 @@ class Referent(models.Model):
                 fields=["contract", "role", "mobile"], name="referent_role_mobile_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=["MASTER", "MANDATARIO", "EBILL", "TRAFFIC", "MESSAGING"]),
+                condition=models.Q(
+                    role__in=["MASTER", "MANDATARIO", "EBILL", "TRAFFIC", "MESSAGING"]
+                ),
                 name="referent_role_valid",
             ),
         ]

@@ -18,7 +18,9 @@ class TariffPlan(models.Model):
 
     name = models.CharField(_("Profilo tariffario"), max_length=60, unique=True)
     category = models.CharField(max_length=12, choices=Category.choices)
-    monthly_fee = models.DecimalField(_("Canone mensile €"), max_digits=8, decimal_places=2, default=0)
+    monthly_fee = models.DecimalField(
+        _("Canone mensile €"), max_digits=8, decimal_places=2, default=0
+    )
 
     class Meta:
         verbose_name = _("profilo tariffario")
@@ -50,21 +52,31 @@ class Line(models.Model):
     )
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="lines")
     tariff_plan = models.ForeignKey(
-        TariffPlan, verbose_name=_("Profilo tariffario"), on_delete=models.PROTECT, related_name="lines"
+        TariffPlan,
+        verbose_name=_("Profilo tariffario"),
+        on_delete=models.PROTECT,
+        related_name="lines",
     )
-    state = models.CharField(_("Stato"), max_length=10, choices=LineState.choices, default=LineState.ACTIVE)
+    state = models.CharField(
+        _("Stato"), max_length=10, choices=LineState.choices, default=LineState.ACTIVE
+    )
     activation_date = models.DateField(_("Data Attivazione"))
     cessation_date = models.DateField(_("Data cessazione"), null=True, blank=True)
     one_number = models.BooleanField(_("One Number"), default=False)
     imei = models.CharField(_("IMEI"), max_length=15, blank=True)
     auto_recharge = models.CharField(
-        _("Modalità di ricarica automatica"), max_length=10, choices=AutoRecharge.choices, blank=True
+        _("Modalità di ricarica automatica"),
+        max_length=10,
+        choices=AutoRecharge.choices,
+        blank=True,
     )
     extra_bundle = models.BooleanField(_("Extra bundle"), default=False)
     over_bundle_national = models.BooleanField(_("Over bundle Nazionale + UE"), default=False)
     over_bundle_extra_eu = models.BooleanField(_("Over bundle Extra UE"), default=False)
     dual_billing_enabled = models.BooleanField(_("Abilitato TIM TUO"), default=False)
-    company_credit = models.DecimalField(_("Credito aziendale €"), max_digits=9, decimal_places=2, default=0)
+    company_credit = models.DecimalField(
+        _("Credito aziendale €"), max_digits=9, decimal_places=2, default=0
+    )
     personal_credit = models.DecimalField(
         _("Credito residuo personale €"), max_digits=9, decimal_places=2, default=0
     )
@@ -110,7 +122,9 @@ class Sim(models.Model):
         CEASED = "CESSATA", _("CESSATA")
 
     iccid = models.CharField(_("ICCID"), max_length=19, unique=True, validators=[iccid_validator])
-    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="sims", null=True, blank=True)
+    line = models.ForeignKey(
+        Line, on_delete=models.CASCADE, related_name="sims", null=True, blank=True
+    )
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="sims")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MAIN)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.VOICE)
@@ -123,9 +137,12 @@ class Sim(models.Model):
         verbose_name_plural = _("SIM")
         ordering = ["iccid"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(iccid__regex=r"^[0-9]{19}$"), name="sim_iccid_19_digits"),
+            models.CheckConstraint(
+                condition=models.Q(iccid__regex=r"^[0-9]{19}$"), name="sim_iccid_19_digits"
+            ),
             models.UniqueConstraint(
-                fields=["line"], condition=models.Q(role="PRINCIPALE", state="ATTIVA"),
+                fields=["line"],
+                condition=models.Q(role="PRINCIPALE", state="ATTIVA"),
                 name="one_active_main_sim_per_line",
             ),
         ]

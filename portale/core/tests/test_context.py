@@ -1,0 +1,41 @@
+import pytest
+
+from portale.core.capabilities import Profile
+from portale.core.context import build_context
+from portale.records.models import Referent
+from portale.records.tests import factories as f
+
+
+@pytest.mark.django_db
+def test_profiles_come_from_referent_rows_and_the_own_line(roa, contract):
+    ctx = build_context(user=roa, session={})
+    assert ctx.contract == contract
+    assert ctx.profiles == {Profile.ROA, Profile.USER}
+
+    # The same number also has a line: profiles add up (§5 "Suggerimento").
+    f.SimFactory(line__contract=contract, line__msisdn=roa.mobile)
+    ctx = build_context(user=roa, session={})
+    assert ctx.profiles == {Profile.ROA, Profile.DIP, Profile.USER}
+
+
+@pytest.mark.django_db
+def test_profiles_follow_the_selected_contract(roa, contract):
+    second = f.ContractFactory(administration=contract.administration)
+    f.ReferentFactory(contract=second, role=Referent.Role.EBILL, mobile=roa.mobile)
+    ctx = build_context(user=roa, session={"portale_contract_id": second.pk})
+    assert ctx.contract == second
+    assert ctx.profiles == {Profile.EB, Profile.USER}
+    assert ctx.contracts == [contract, second]
+
+
+@pytest.mark.django_db
+def test_a_contract_not_of_the_user_cannot_be_selected(roa, other_contract, contract):
+    ctx = build_context(user=roa, session={"portale_contract_id": other_contract.pk})
+    assert ctx.contract == contract
+
+
+@pytest.mark.django_db
+def test_a_ceased_line_gives_no_employee_profile(employee, employee_line):
+    employee_line.state = "CESSATO"
+    employee_line.save()
+    assert build_context(user=employee, session={}).profiles == {Profile.USER}
