@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "portale.public",
     "portale.home",
     "portale.backoffice",
+    "portale.cases",
+    "portale.fulfilment",
+    "portale.company",
 ]
 
 MIDDLEWARE = [
