@@ -9,6 +9,9 @@ urlpatterns = [
     path("backoffice/pratiche/", include("portale.fulfilment.urls")),
     path("area-privata/pratiche/", include("portale.cases.urls")),
     path("area-privata/dati-aziendali/", include("portale.company.urls")),
+    path("area-privata/linee/", include("portale.inventory.urls")),
+    path("area-privata/fatturazione/", include("portale.billing.urls")),
+    path("area-privata/la-mia-linea/", include("portale.myline.urls")),
     path("core/", include("portale.core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "portale.cases",
     "portale.fulfilment",
     "portale.company",
+    "portale.inventory",
+    "portale.rating",
+    "portale.billing",
+    "portale.myline",
 ]
 
 MIDDLEWARE = [

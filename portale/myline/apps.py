@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MylineConfig(AppConfig):
+    name = "portale.myline"
+    label = "myline"
