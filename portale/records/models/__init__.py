@@ -5,16 +5,40 @@ customer request: fulfilment applies the effect of a pratica (DESIGN §1).
 """
 
 from .base import Address, Administration, Contract, LegalRepresentative, Referent
+from .dual_billing import DualBilling, DualBillingOption, DualBillingState
+from .invoices import Invoice, PaymentState, PersonalInvoice
 from .lines import Line, LineState, Sim, TariffPlan
+from .reference import NetworkCategory, PriceItem, PriceList, RifProfile, ServicePoint
+from .services import ContractService, Device, LineService, ServiceState
+from .usage import Bundle, ServiceSms, Threshold, TrafficEvent
 
 __all__ = [
     "Address",
     "Administration",
+    "Bundle",
     "Contract",
+    "ContractService",
+    "Device",
+    "DualBilling",
+    "DualBillingOption",
+    "DualBillingState",
+    "Invoice",
     "LegalRepresentative",
     "Line",
+    "LineService",
     "LineState",
+    "NetworkCategory",
+    "PaymentState",
+    "PersonalInvoice",
+    "PriceItem",
+    "PriceList",
     "Referent",
+    "RifProfile",
+    "ServicePoint",
+    "ServiceSms",
+    "ServiceState",
     "Sim",
     "TariffPlan",
+    "Threshold",
+    "TrafficEvent",
 ]

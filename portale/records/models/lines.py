@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import Contract, msisdn_validator
+from .reference import NetworkCategory, RifProfile
 
 iccid_validator = RegexValidator(r"^\d{19}$", _("L'ICCID è di 19 cifre."))
 
@@ -26,6 +27,12 @@ class TariffPlan(models.Model):
         verbose_name = _("profilo tariffario")
         verbose_name_plural = _("profili tariffari")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(category__in=["CONSUMO", "PACCHETTO", "RICARICABILE", "M2M"]),
+                name="tariffplan_category_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -80,6 +87,21 @@ class Line(models.Model):
     personal_credit = models.DecimalField(
         _("Credito residuo personale €"), max_digits=9, decimal_places=2, default=0
     )
+    rif_profile = models.ForeignKey(
+        RifProfile,
+        verbose_name=_("Profilo RIF"),
+        on_delete=models.PROTECT,
+        related_name="lines",
+        null=True,
+        blank=True,
+    )
+    blocked_categories = models.ManyToManyField(
+        NetworkCategory,
+        verbose_name=_("Direttrici bloccate"),
+        related_name="blocked_lines",
+        blank=True,
+    )
+    cost_centre = models.CharField(_("Centro di costo"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("linea")
@@ -94,8 +116,19 @@ class Line(models.Model):
                 condition=models.Q(auto_recharge__in=["", "CONFERMA", "RINUNCIA"]),
                 name="line_auto_recharge_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(msisdn__regex=r"^3[0-9]{8,9}$"), name="line_msisdn_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cessation_date__isnull=True)
+                | models.Q(cessation_date__gte=models.F("activation_date")),
+                name="line_cessation_after_activation",
+            ),
         ]
-        indexes = [models.Index(fields=["contract", "msisdn"])]
+        indexes = [
+            models.Index(fields=["contract", "msisdn"]),
+            models.Index(fields=["contract", "state"]),
+        ]
 
     def __str__(self) -> str:
         return self.msisdn
@@ -145,7 +178,23 @@ class Sim(models.Model):
                 condition=models.Q(role="PRINCIPALE", state="ATTIVA"),
                 name="one_active_main_sim_per_line",
             ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["PRINCIPALE", "SECONDARIA"]), name="sim_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["ATTIVA", "SCORTA", "BLOCCATA", "CESSATA"]),
+                name="sim_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["FONIA", "M2M_STD", "M2M_PIN"]),
+                name="sim_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(imei="") | models.Q(imei__regex=r"^[0-9]{15}$"),
+                name="sim_imei_15_digits",
+            ),
         ]
+        indexes = [models.Index(fields=["contract", "state"])]
 
     def __str__(self) -> str:
         return self.iccid
