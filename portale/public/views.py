@@ -1,8 +1,100 @@
-from django.shortcuts import render
+"""The public area (F-2): home, news, documents, contacts, privacy.
+
+Only "public" audience content is shown here; registered-only items are a 404.
+"""
+
+import mimetypes
+import os
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from portale.core.capabilities import public_view
+
+from .contacts import contacts
+from .models import Document, News
 
 
 @public_view
 def index(request):
-    return render(request, "public/index.html")
+    return render(
+        request,
+        "public/index.html",
+        {
+            "latest_news": News.objects.public().published().first(),
+            "contacts": contacts(),
+        },
+    )
+
+
+@public_view
+def news_list(request):
+    page = Paginator(News.objects.public().published(), 10).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/news_list.html",
+        {"page": page, "news": page.object_list, "breadcrumbs": [(_("News"), "")]},
+    )
+
+
+@public_view
+def news_detail(request, slug):
+    article = get_object_or_404(News.objects.public().published(), slug=slug)
+    paragraphs = [p.strip() for p in article.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return render(
+        request,
+        "public/news_detail.html",
+        {
+            "article": article,
+            "paragraphs": paragraphs,
+            "breadcrumbs": [(_("News"), reverse("public:news_list")), (article.title, "")],
+        },
+    )
+
+
+@public_view
+def documents(request):
+    return render(
+        request,
+        "public/documents.html",
+        {"documents": Document.objects.public(), "breadcrumbs": [(_("Documenti"), "")]},
+    )
+
+
+@public_view
+def document_download(request, pk):
+    doc = get_object_or_404(Document.objects.public(), pk=pk)
+    if not doc.file:
+        raise Http404
+    try:
+        fh = doc.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    filename = os.path.basename(doc.file.name)
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return FileResponse(fh, as_attachment=True, filename=filename, content_type=content_type)
+
+
+@public_view
+def contacts_page(request):
+    return render(
+        request,
+        "public/contacts.html",
+        {
+            "contacts": contacts(),
+            "breadcrumbs": [(_("Contatti"), "")],
+            "login_url": reverse("accounts:login"),
+        },
+    )
+
+
+@public_view
+def privacy(request):
+    return render(
+        request,
+        "public/privacy.html",
+        {"contacts": contacts(), "breadcrumbs": [(_("Privacy Policy & Cookie"), "")]},
+    )

@@ -1,0 +1,134 @@
+"""Page-frame helpers shared by every template: ``{% load portal %}``.
+
+- ``{% safe_url "accounts:register" "accounts:login" %}``: the first URL name that resolves
+  (pages built by other apps may not exist yet); "#" if none does.
+- ``{% contacts_url %}``: Assistenza → Contatti (F-7.7.1), or the public contacts page.
+- ``{% capability_url "company.profile" %}``: the URL of a function if the user may use it.
+- ``{% icon "it-user" "icon-sm icon-white" %}``: an SVG from Bootstrap Italia's sprite.
+- ``{% breadcrumb breadcrumbs %}``: "Home > <menu> > <page>" from [(label, url), ...] (P-20).
+- ``{% hint "attenzione" %}…{% endhint %}``: "Suggerimento:", "Attenzione:", "Nota:" boxes (P-17).
+- ``{% help_bar %}``: the blue "Hai bisogno di aiuto? Contattaci!" bar (P-01).
+"""
+
+from django import template
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def first_url(*names, **kwargs) -> str:
+    for name in names:
+        if not name:
+            continue
+        try:
+            return reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            continue
+    return "#"
+
+
+@register.simple_tag
+def safe_url(*names, **kwargs) -> str:
+    return first_url(*names, **kwargs)
+
+
+@register.simple_tag
+def contacts_url() -> str:
+    return first_url("support:contacts", "public:contacts")
+
+
+@register.simple_tag(takes_context=True)
+def capability_url(context, code: str) -> str:
+    portal = context.get("portal")
+    if portal is None:
+        return ""
+    from portale.core import capabilities
+
+    try:
+        cap = capabilities.get(code)
+    except KeyError:
+        return ""
+    if not cap.allows(portal):
+        return ""
+    return cap.url or ""
+
+
+@register.simple_tag
+def icon(name: str, classes: str = "", title: str = "") -> str:
+    sprite = static("vendor/bootstrap-italia/svg/sprites.svg")
+    if title:
+        return format_html(
+            '<svg class="icon {}" role="img" aria-label="{}"><use href="{}#{}"></use></svg>',
+            classes,
+            title,
+            sprite,
+            name,
+        )
+    return format_html(
+        '<svg class="icon {}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
+        classes,
+        sprite,
+        name,
+    )
+
+
+@register.inclusion_tag("includes/breadcrumb.html", takes_context=True)
+def breadcrumb(context, items=None):
+    """Items are (label, url) pairs; the last one is the current page (no link needed)."""
+    home = (
+        first_url("home:index")
+        if context.get("user") and context["user"].is_authenticated
+        else first_url("public:index")
+    )
+    crumbs = [(_("Home"), home)]
+    for item in items or []:
+        label, url = (
+            (item, "") if isinstance(item, str) else (item[0], item[1] if len(item) > 1 else "")
+        )
+        crumbs.append((label, url))
+    return {"crumbs": crumbs}
+
+
+HINTS = {
+    "suggerimento": ("success", "it-info-circle", "Suggerimento:"),
+    "attenzione": ("warning", "it-help-circle", "Attenzione:"),
+    "nota": ("note", "it-info-circle", "Nota:"),
+}
+
+
+class HintNode(template.Node):
+    def __init__(self, kind, nodelist):
+        self.kind = kind
+        self.nodelist = nodelist
+
+    def render(self, context):
+        kind = str(self.kind.resolve(context)).lower().rstrip(":")
+        css, icon_name, title = HINTS.get(kind, HINTS["nota"])
+        body = self.nodelist.render(context)
+        return format_html(
+            '<div class="callout {} portal-hint"><div class="callout-title">{}'
+            '<span class="text">{}</span></div><div class="portal-hint-body">{}</div></div>',
+            css,
+            icon(icon_name),
+            _(title),
+            body,
+        )
+
+
+@register.tag
+def hint(parser, token):
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError('usage: {% hint "suggerimento|attenzione|nota" %}')
+    kind = parser.compile_filter(bits[1])
+    nodelist = parser.parse(("endhint",))
+    parser.delete_first_token()
+    return HintNode(kind, nodelist)
+
+
+@register.inclusion_tag("includes/help_bar.html")
+def help_bar():
+    return {"contacts_url": contacts_url()}
