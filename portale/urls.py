@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,3 +19,6 @@ urlpatterns = [
 
 handler403 = "portale.core.views.permission_denied"
 handler404 = "portale.core.views.page_not_found"
+
+if settings.PORTALE_DEMO:
+    urlpatterns.append(path("demo/", include("portale.core.demo_urls")))

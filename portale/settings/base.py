@@ -186,6 +186,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- Background tasks (Huey) -----------------------------------------------------------
 # SQLite storage needs no server; set REDIS_URL to share one queue across machines.
+# Declare tasks with portale.core.tasks (retry policy there); run the worker with
+# `python manage.py run_huey` (one per machine; `-w N` threads each).
 REDIS_URL = env("REDIS_URL", default="")
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)
 if REDIS_URL:
@@ -200,7 +202,7 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "portale",
-        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "filename": env("HUEY_SQLITE_FILE", default=str(VAR_DIR / "huey.sqlite3")),
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
     }

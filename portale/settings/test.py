@@ -13,6 +13,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HUEY = {**HUEY, "immediate": True}
 if "filename" in HUEY:
     HUEY["filename"] = ":memory:"
+# Notifications: the outbox backend (tests switch backends with override_settings).
+NOTIFY_EMAIL_BACKEND = "outbox"
+NOTIFY_SMS_BACKEND = "outbox"
+SMS_HTTP_URL = ""
+SMS_HTTP_TOKEN = ""
 AXES_ENABLED = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -1,0 +1,139 @@
+"""The one interface for SMS and e-mail (DESIGN §5.5).
+
+``send_sms`` / ``send_email`` store the message in the outbox inside the caller's
+transaction and queue its delivery for after the commit; the delivery task sends it through
+the configured backend (``backends.py``), retrying with the project's task policy
+(``portale.core.tasks``: 3 retries, 10 s / 20 s / 40 s). After the last failed attempt the
+row is ``failed`` with ``last_error``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.conf import settings
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import escape
+
+from portale.core.models import OutboxAttachment, OutboxMessage
+from portale.core.tasks import enqueue_on_commit, task
+
+from .backends import get_backend
+
+logger = logging.getLogger(__name__)
+
+EMAIL_FOOTER = "Questa mail è generata automaticamente, non rispondere a questo indirizzo."
+DEFAULT_SMS_SENDER = "TIMBusiness"
+
+Attachment = tuple[str, bytes, str]  # (filename, content, mimetype)
+
+
+def send_sms(*, to: str, text: str, sender: str | None = None, kind: str = "") -> OutboxMessage:
+    """Store an SMS for ``to`` and queue its delivery after the commit.
+
+    ``sender`` defaults to ``settings.SMS_OTP_SENDER`` (or "TIMBusiness"); ``kind`` tags the
+    message (e.g. "otp", "pratica") for the outbox page and the admin.
+    """
+    to = re.sub(r"[\s.\-/]", "", to or "")
+    if not to:
+        raise ValueError("send_sms: empty recipient")
+    if sender is None:
+        sender = getattr(settings, "SMS_OTP_SENDER", "") or DEFAULT_SMS_SENDER
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(
+            channel=OutboxMessage.Channel.SMS, recipient=to, sender=sender, text=text, kind=kind
+        )
+        enqueue_on_commit(deliver, message.pk)
+    return message
+
+
+def send_email(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    attachments: list[Attachment] | None = None,
+    kind: str = "",
+) -> OutboxMessage:
+    """Store an e-mail for ``to`` (with the automatic-mail footer) and queue its delivery.
+
+    ``attachments``: ``[(filename, content_bytes, mimetype), ...]``. The sender is
+    ``settings.DEFAULT_FROM_EMAIL``.
+    """
+    to = (to or "").strip()
+    validate_email(to)
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(
+            channel=OutboxMessage.Channel.EMAIL,
+            recipient=to,
+            sender=settings.DEFAULT_FROM_EMAIL,
+            subject=subject.replace("\r", " ").replace("\n", " ")[:255],
+            text=_text_with_footer(text),
+            html=_html_with_footer(html) if html else "",
+            kind=kind,
+        )
+        OutboxAttachment.objects.bulk_create(
+            OutboxAttachment(message=message, filename=name, content=content, mimetype=mimetype)
+            for name, content, mimetype in attachments or []
+        )
+        enqueue_on_commit(deliver, message.pk)
+    return message
+
+
+def _text_with_footer(text: str) -> str:
+    return f"{text.rstrip()}\n\n--\n{EMAIL_FOOTER}\n"
+
+
+def _html_with_footer(html: str) -> str:
+    footer = f'<p style="color:#5c6f82;font-size:small">{escape(EMAIL_FOOTER)}</p>'
+    index = html.lower().rfind("</body>")
+    if index == -1:
+        return html + footer
+    return html[:index] + footer + html[index:]
+
+
+@task(context=True)
+def deliver(message_id: int, task=None) -> str:
+    """Background delivery of one outbox row (retried on failure; idempotent once sent)."""
+    final = task is None or task.retries == 0
+    return deliver_now(message_id, final=final)
+
+
+def deliver_now(message_id: int, *, final: bool = True) -> str:
+    """Send one stored message through its backend; returns the resulting status.
+
+    On failure the error is recorded and re-raised (so the task retries); when ``final``
+    the row is marked ``failed``.
+    """
+    message = OutboxMessage.objects.filter(pk=message_id).prefetch_related("attachments").first()
+    if message is None or message.status == OutboxMessage.Status.SENT:
+        return message.status if message else "missing"
+    backend = get_backend(message.channel)
+    rows = OutboxMessage.objects.filter(pk=message.pk)
+    try:
+        backend.send(message)
+    except Exception as exc:
+        status = OutboxMessage.Status.FAILED if final else OutboxMessage.Status.QUEUED
+        rows.update(
+            status=status,
+            attempts=F("attempts") + 1,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            backend=backend.name,
+        )
+        logger.warning(
+            "Notification %s via %s failed (%s): %s", message.pk, backend.name, status, exc
+        )
+        raise
+    rows.update(
+        status=OutboxMessage.Status.SENT,
+        attempts=F("attempts") + 1,
+        last_error="",
+        backend=backend.name,
+        sent_at=timezone.now(),
+    )
+    return OutboxMessage.Status.SENT
