@@ -5,4 +5,6 @@ from . import views
 app_name = "backoffice"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("linee/", views.lines, name="lines"),
+    path("contratti/", views.contracts, name="contracts"),
 ]

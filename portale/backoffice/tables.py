@@ -1,0 +1,91 @@
+"""The back office's lists: every line and every contract, of every administration.
+
+Staff see everything, so the views pass unscoped querysets; the tables only search,
+order and page them (DESIGN §5.2).
+"""
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portale.core.lists import (
+    DATE,
+    INTEGER,
+    Column,
+    FilterForm,
+    LineSearchField,
+    Table,
+    line_search,
+)
+
+
+def _contract_lines_url(line_or_contract) -> str:
+    code = getattr(line_or_contract, "code", None) or line_or_contract.contract.code
+    return reverse("backoffice:lines") + f"?contratto={code}"
+
+
+class LineFilter(FilterForm):
+    linea = LineSearchField()
+    contratto = forms.RegexField(
+        label=_("Contratto"),
+        regex=r"^\d{1,12}$",
+        max_length=12,
+        error_messages={"invalid": _("Il codice contratto è fatto di cifre (al più 12).")},
+        help_text=_("Codice contratto, intero o in parte"),
+    )
+    lookups = {"linea": line_search(), "contratto": "contract__code__contains"}
+
+
+class LineTable(Table):
+    msisdn = Column(_("Numero"), sort=True)
+    contract = Column(_("Contratto"), "contract.code", sort=True)
+    administration = Column(_("Ente"), "contract.administration.name", sort=True)
+    tariff_plan = Column(_("Profilo tariffario"), "tariff_plan.name", sort=True)
+    state = Column(_("Stato"), "get_state_display", sort="state")
+    activation_date = Column(_("Data Attivazione"), sort=True, format=DATE)
+
+    class Meta:
+        filter_form = LineFilter
+        default_order = "msisdn"  # G-47: line lists by number
+        counter_label = _("Tot. linee")
+        noun = _("linee")
+        export_name = "linee"
+        caption = _("Linee di tutti i contratti")
+
+
+class ContractFilter(FilterForm):
+    contratto = forms.RegexField(
+        label=_("Contratto"),
+        regex=r"^\d{1,12}$",
+        max_length=12,
+        error_messages={"invalid": _("Il codice contratto è fatto di cifre (al più 12).")},
+    )
+    ente = forms.CharField(label=_("Ente"), max_length=200, help_text=_("Nome o codice fiscale"))
+
+    lookups = {"contratto": "code__contains"}
+
+    def filter(self, queryset):
+        queryset = super().filter(queryset)
+        ente = self.cleaned_data.get("ente")
+        if ente:
+            queryset = queryset.filter(
+                Q(administration__name__icontains=ente) | Q(administration__fiscal_code=ente)
+            )
+        return queryset
+
+
+class ContractTable(Table):
+    code = Column(_("Contratto"), sort=True)
+    administration = Column(_("Ente"), "administration.name", sort=True)
+    offer = Column(_("Tipologia offerta"), sort=True)
+    activation_date = Column(_("Data di attivazione"), sort=True, format=DATE)
+    line_count = Column(_("Linee"), sort=True, format=INTEGER, link=_contract_lines_url)
+
+    class Meta:
+        filter_form = ContractFilter
+        default_order = "code"
+        counter_label = _("Tot. contratti")
+        noun = _("contratti")
+        export_name = "contratti"
+        caption = _("Contratti della Convenzione")

@@ -1,0 +1,63 @@
+"""The list component: declare a ``Table``, give it a scoped queryset, render it.
+
+Example (the back office's "Linee")::
+
+    class LineFilter(FilterForm):
+        linea = LineSearchField()
+        contratto = forms.CharField(label=_("Contratto"), max_length=12)
+        lookups = {"linea": line_search(), "contratto": "contract__code__contains"}
+
+    class LineTable(Table):
+        msisdn = Column(_("Numero"), sort=True)
+        contract = Column(_("Contratto"), "contract.code", sort=True)
+        state = Column(_("Stato"), "get_state_display", sort="state")
+        activation_date = Column(_("Data Attivazione"), sort=True, format=DATE)
+
+        class Meta:
+            filter_form = LineFilter
+            default_order = "msisdn"
+            counter_label, noun, export_name = _("Tot. linee"), _("linee"), "linee"
+
+    def lines(request):
+        table = LineTable.from_request(request, Line.objects.filter(contract=...))
+        return render_list(request, table, "app/lines.html")
+
+and in ``app/lines.html``: ``{% include "core/list/list.html" %}``.
+"""
+
+from .filters import FilterForm, LineSearchField, line_search
+from .formats import (
+    BOOLEAN,
+    DATE,
+    DATETIME,
+    DATETIME_SECONDS,
+    INTEGER,
+    MONEY,
+    TEXT,
+    Format,
+    decimal,
+    money,
+)
+from .tables import Column, Table
+from .views import TableView, is_fragment_request, render_list
+
+__all__ = [
+    "BOOLEAN",
+    "DATE",
+    "DATETIME",
+    "DATETIME_SECONDS",
+    "INTEGER",
+    "MONEY",
+    "TEXT",
+    "Column",
+    "FilterForm",
+    "Format",
+    "LineSearchField",
+    "Table",
+    "TableView",
+    "decimal",
+    "is_fragment_request",
+    "line_search",
+    "money",
+    "render_list",
+]

@@ -1,0 +1,412 @@
+"""The list component (DESIGN §5.2; P-03, P-04, P-05, P-06, G-46, G-47).
+
+Every list of the portal is *declared* as a ``Table``: its columns, its search form, its
+default order and its labels. The view hands it a queryset that is **already scoped** to
+what the user may see (selected contract, own line…); the table only narrows it (search),
+orders it (whitelisted columns only) and cuts it into pages. It never widens it, so the
+scope rule of DESIGN §5.1 is the caller's single line of code and cannot be bypassed from
+the query string.
+
+Query parameters (all optional, prefixed with ``<prefix>-`` when a page has two lists):
+``sort`` (a column name, ``-name`` for descending; unknown names are ignored),
+``per_page`` (10/25/50, anything else → 10), ``page`` (out of range → last page),
+``export`` (``xlsx``/``csv``: the whole filtered, sorted list) and the search fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import exports
+from .filters import FilterForm
+from .formats import TEXT, Format
+
+SORT_ASC_MARK = "↑"
+SORT_DESC_MARK = "↓"
+SORTABLE_MARK = "⇅"
+
+
+class Column:
+    """One column: Italian header, how to read the value, how to sort and show it.
+
+    - ``accessor``: a dotted path from the row (``"contract.administration.name"``; a
+      callable attribute such as ``get_state_display`` is called) or a callable ``row → value``.
+      Defaults to the column's attribute name.
+    - ``sort``: ``False`` (not sortable), ``True`` (sort on the accessor path), an ORM
+      field/annotation name, or a tuple of them. Only these are ever passed to ``order_by``.
+    - ``format``: a ``formats.Format`` (DATE, MONEY…): screen, CSV and xlsx renderings.
+    - ``link``: optional callable ``row → url`` to make the cell a link.
+    - ``export``: include in .xlsx/.csv exports (``False`` for action columns).
+    """
+
+    _counter = 0
+
+    def __init__(
+        self,
+        label,
+        accessor: str | Callable | None = None,
+        *,
+        sort: bool | str | tuple[str, ...] = False,
+        format: Format = TEXT,  # noqa: A002 - the natural name in a declaration
+        link: Callable | None = None,
+        export: bool = True,
+        css_class: str = "",
+    ):
+        self.label = label
+        self.accessor = accessor
+        self._sort = sort
+        self.format = format
+        self.link = link
+        self.export = export
+        self.css_class = css_class or ("text-end text-nowrap" if format.numeric else "")
+        self.name = ""
+        Column._counter += 1
+        self._order = Column._counter
+
+    def bind(self, name: str) -> None:
+        self.name = name
+        if self.accessor is None:
+            self.accessor = name
+
+    @property
+    def sort_fields(self) -> tuple[str, ...]:
+        if self._sort is True:
+            if callable(self.accessor):
+                raise TypeError(f"Column {self.name!r}: give sort= an ORM field name")
+            return (self.accessor.replace(".", "__"),)
+        if not self._sort:
+            return ()
+        return (self._sort,) if isinstance(self._sort, str) else tuple(self._sort)
+
+    @property
+    def sortable(self) -> bool:
+        return bool(self.sort_fields)
+
+    def value(self, row):
+        """The raw value (a date, a Decimal, a string…), used by screen and exports."""
+        if callable(self.accessor):
+            return self.accessor(row)
+        value = row
+        for part in self.accessor.split("."):
+            if value is None:
+                return None
+            value = getattr(value, part)
+            if callable(value) and not hasattr(value, "all"):
+                value = value()
+        return value
+
+    def html(self, row) -> str:
+        return self.format.html(self.value(row))
+
+
+class Options:
+    """``class Meta`` of a Table; every option has a default."""
+
+    filter_form: type[FilterForm] | None = None
+    default_order: str = ""  # a column name, "-name" for descending (G-47); "" = first sortable
+    page_sizes: tuple[int, ...] = (10, 25, 50)
+    counter_label = gettext_lazy("Tot. record")  # "Tot. linee", "Tot. fatture"…
+    noun = gettext_lazy("record")  # in the pager: "… di 37 linee"
+    empty_text = gettext_lazy("Nessun elemento trovato.")
+    export_name: str = "export"  # file name stem: linee_20261125_1530.xlsx
+    export_formats: tuple[str, ...] = ("xlsx", "csv")  # () hides the export icon
+    caption = ""  # accessible table caption (visually hidden)
+
+    def __init__(self, meta=None):
+        if meta is not None:
+            for key, value in vars(meta).items():
+                if not key.startswith("_"):
+                    setattr(self, key, value)
+
+
+class TableMeta(type):
+    def __new__(mcs, name, bases, attrs):
+        columns: dict[str, Column] = {}
+        for base in reversed(bases):
+            columns.update(getattr(base, "base_columns", {}))
+        own = sorted(
+            ((k, v) for k, v in attrs.items() if isinstance(v, Column)), key=lambda kv: kv[1]._order
+        )
+        for key, column in own:
+            attrs.pop(key)
+            column.bind(key)
+            columns[key] = column
+        meta = attrs.pop("Meta", None)
+        cls = super().__new__(mcs, name, bases, attrs)
+        cls.base_columns = columns
+        cls._meta = Options(meta)
+        return cls
+
+
+class Table(metaclass=TableMeta):
+    """A declared list bound to one request's parameters and one scoped queryset.
+
+    Build it with ``Table.from_request(request, queryset)`` in a view, or with
+    ``Table(queryset, params)`` in a background job (the same params reproduce the same
+    filtered, sorted list — that is how an "I miei Export" job re-runs the user's list).
+    """
+
+    base_columns: dict[str, Column]
+    _meta: Options
+
+    def __init__(
+        self, queryset: QuerySet, params=None, *, path: str = "", prefix: str = "", list_id=""
+    ):
+        self.base_queryset = queryset
+        self.params = params if params is not None else QueryDict()
+        self.path = path
+        self.prefix = prefix
+        self.columns = list(self.base_columns.values())
+        self.list_id = list_id or f"lista-{prefix or type(self).__name__.lower()}"
+        form_class = self._meta.filter_form
+        self.form = form_class(data=self.params, prefix=prefix or None) if form_class else None
+
+    @classmethod
+    def from_request(cls, request, queryset: QuerySet, **kwargs) -> Table:
+        return cls(queryset, request.GET, path=request.path, **kwargs)
+
+    # --- parameters ----------------------------------------------------------------
+    def param(self, name: str) -> str:
+        return f"{self.prefix}-{name}" if self.prefix else name
+
+    @cached_property
+    def ordering(self) -> tuple[Column, bool] | None:
+        """(column, descending) from ``sort``; an unknown or unsortable name → default order."""
+        for raw in (self.params.get(self.param("sort"), ""), self._meta.default_order):
+            desc = raw.startswith("-")
+            column = self.base_columns.get(raw.removeprefix("-"))
+            if column is not None and column.sortable:
+                return column, desc
+        for column in self.columns:
+            if column.sortable:
+                return column, False
+        return None
+
+    @cached_property
+    def per_page(self) -> int:
+        sizes = self._meta.page_sizes
+        try:
+            value = int(self.params.get(self.param("per_page"), ""))
+        except ValueError:
+            return sizes[0]
+        return value if value in sizes else sizes[0]
+
+    @cached_property
+    def export_format(self) -> str | None:
+        fmt = self.params.get(self.param("export"), "")
+        return fmt if fmt in self._meta.export_formats else None
+
+    # --- data --------------------------------------------------------------------------
+    @cached_property
+    def queryset(self) -> QuerySet:
+        """The scoped queryset, searched and ordered (the whole list, before paging)."""
+        qs = self.base_queryset
+        if self.form is not None:
+            qs = self.form.filter(qs)
+        if self.ordering:
+            column, desc = self.ordering
+            sign = "-" if desc else ""
+            qs = qs.order_by(*(f"{sign}{f}" for f in column.sort_fields), f"{sign}pk")
+        else:
+            qs = qs.order_by("pk")
+        return qs
+
+    @cached_property
+    def paginator(self) -> Paginator:
+        return Paginator(self.queryset, self.per_page)
+
+    @cached_property
+    def page(self):
+        return self.paginator.get_page(self.params.get(self.param("page")))
+
+    @property
+    def count(self) -> int:
+        return self.paginator.count
+
+    @cached_property
+    def rows(self) -> list[list[dict]]:
+        out = []
+        for obj in self.page.object_list:
+            out.append(
+                [
+                    {
+                        "text": col.html(obj),
+                        "url": col.link(obj) if col.link else "",
+                        "css_class": col.css_class,
+                    }
+                    for col in self.columns
+                ]
+            )
+        return out
+
+    # --- exports ----------------------------------------------------------------------
+    @property
+    def export_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.export]
+
+    def export_rows(self) -> Iterator[tuple]:
+        """Raw values of every row of the filtered, sorted list, read in chunks.
+
+        ``iterator()`` streams from the database cursor instead of filling the queryset's
+        cache, so a 500k-line export holds ``CHUNK_SIZE`` rows in memory, not 500k.
+        """
+        columns = self.export_columns
+        for obj in self.queryset.iterator(chunk_size=exports.CHUNK_SIZE):
+            yield tuple(c.value(obj) for c in columns)
+
+    def export_response(self, fmt: str):
+        filename = exports.export_filename(self._meta.export_name, fmt)
+        if fmt == "csv":
+            return exports.csv_response(self.export_rows(), self.export_columns, filename)
+        return exports.xlsx_response(
+            self.export_rows(), self.export_columns, filename, sheet_name=self._meta.export_name
+        )
+
+    def should_export_in_background(self) -> bool:
+        return exports.should_run_in_background(self.count)
+
+    # --- URLs and the pieces of the template -------------------------------------------
+    def _own_param_names(self) -> list[str]:
+        names = [self.param(n) for n in ("sort", "per_page", "page")]
+        if self.form is not None:
+            names += [self.form.add_prefix(n) for n in self.form.fields]
+        return names
+
+    def url(self, **changes) -> str:
+        """This list's URL with some parameters changed (``None`` removes one).
+
+        Only the table's own parameters are carried, so foreign ones never pile up.
+        """
+        query = QueryDict(mutable=True)
+        for name in self._own_param_names():
+            values = [v for v in self.params.getlist(name) if v != ""]
+            if values:
+                query.setlist(name, values)
+        for key, value in changes.items():
+            name = self.param(key)
+            if value is None:
+                query.pop(name, None)
+            else:
+                query[name] = str(value)
+        encoded = query.urlencode()
+        return f"{self.path}?{encoded}" if encoded else self.path or "?"
+
+    def hidden_params(self, *keep: str) -> list[tuple[str, str]]:
+        """(name, value) pairs a form must repeat: ``keep`` are "sort", "per_page", "filters"."""
+        names = [self.param(k) for k in keep if k != "filters"]
+        if "filters" in keep and self.form is not None:
+            names += [self.form.add_prefix(n) for n in self.form.fields]
+        return [(n, v) for n in names for v in self.params.getlist(n) if v != ""]
+
+    @property
+    def search_hidden(self) -> list[tuple[str, str]]:
+        """A new search keeps the order and the page size, and starts at page 1."""
+        return self.hidden_params("sort", "per_page")
+
+    @property
+    def size_hidden(self) -> list[tuple[str, str]]:
+        """A new page size keeps the search and the order, and starts at page 1."""
+        return self.hidden_params("sort", "filters")
+
+    @property
+    def per_page_param(self) -> str:
+        return self.param("per_page")
+
+    @cached_property
+    def headers(self) -> list[dict]:
+        current, desc = self.ordering or (None, False)
+        out = []
+        for col in self.columns:
+            header = {"label": col.label, "sortable": col.sortable, "css_class": col.css_class}
+            if col.sortable:
+                active = col is current
+                next_desc = active and not desc
+                header.update(
+                    active=active,
+                    mark=(SORT_DESC_MARK if desc else SORT_ASC_MARK) if active else SORTABLE_MARK,
+                    aria_sort=("descending" if desc else "ascending") if active else "none",
+                    url=self.url(sort=f"{'-' if next_desc else ''}{col.name}", page=None),
+                )
+            out.append(header)
+        return out
+
+    @property
+    def counter_text(self) -> str:
+        return f"{self._meta.counter_label} {self.count}"
+
+    @property
+    def pager_text(self) -> str:
+        """'1 - 10 di 37 record - Pagina 1' (P-03)."""
+        page = self.page
+        return _("%(start)s - %(end)s di %(count)s %(noun)s - Pagina %(page)s") % {
+            "start": page.start_index(),
+            "end": page.end_index(),
+            "count": self.count,
+            "noun": self._meta.noun,
+            "page": page.number,
+        }
+
+    @cached_property
+    def page_links(self) -> list[dict]:
+        """Numbered links with an ellipsis when there are many pages: 1 2 3 4 5 … 40."""
+        out = []
+        for number in self.paginator.get_elided_page_range(
+            self.page.number, on_each_side=2, on_ends=1
+        ):
+            if number == Paginator.ELLIPSIS:
+                out.append({"ellipsis": True})
+            else:
+                out.append(
+                    {
+                        "number": number,
+                        "current": number == self.page.number,
+                        "url": self.url(page=number),
+                    }
+                )
+        return out
+
+    @property
+    def previous_url(self) -> str:
+        return self.url(page=self.page.previous_page_number()) if self.page.has_previous() else ""
+
+    @property
+    def next_url(self) -> str:
+        return self.url(page=self.page.next_page_number()) if self.page.has_next() else ""
+
+    @property
+    def page_size_choices(self) -> list[dict]:
+        return [{"value": n, "selected": n == self.per_page} for n in self._meta.page_sizes]
+
+    @property
+    def reset_url(self) -> str:
+        keep = {k: self.params.get(self.param(k)) for k in ("sort", "per_page")}
+        query = QueryDict(mutable=True)
+        for key, value in keep.items():
+            if value:
+                query[self.param(key)] = value
+        encoded = query.urlencode()
+        return f"{self.path}?{encoded}" if encoded else self.path or "?"
+
+    @property
+    def export_links(self) -> list[dict]:
+        labels = {"xlsx": ".xlsx", "csv": ".csv"}
+        return [
+            {
+                "format": fmt,
+                "label": labels.get(fmt, fmt),
+                "url": self.url(export=fmt, page=None),
+                "icon": f"it-file-{fmt}",
+            }
+            for fmt in self._meta.export_formats
+        ]
+
+    @property
+    def meta(self) -> Options:
+        return self._meta

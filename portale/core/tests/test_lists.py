@@ -1,0 +1,274 @@
+"""The list component: sorting, page size, pager, search, scope, fragment (P-03..P-05)."""
+
+import datetime
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import RequestFactory
+from django.utils.translation import gettext_lazy as _
+
+from portale.core.lists import (
+    DATE,
+    DATETIME,
+    MONEY,
+    Column,
+    FilterForm,
+    LineSearchField,
+    Table,
+    decimal,
+    is_fragment_request,
+    line_search,
+)
+from portale.records.models import Line
+from portale.records.tests import factories as f
+
+rf = RequestFactory()
+
+
+class LineFilter(FilterForm):
+    linea = LineSearchField()
+    lookups = {"linea": line_search()}
+
+
+class LinesTable(Table):
+    msisdn = Column(_("Numero"), sort=True)
+    contract = Column(_("Contratto"), "contract.code", sort=True)
+    state = Column(_("Stato"), "get_state_display", sort="state")
+    activation_date = Column(_("Data Attivazione"), sort=True, format=DATE)
+    credit = Column(_("Credito"), "company_credit", format=MONEY)  # not sortable
+
+    class Meta:
+        filter_form = LineFilter
+        default_order = "msisdn"
+        counter_label = _("Tot. linee")
+        noun = _("linee")
+
+
+def table(params=None, queryset=None, **kwargs):
+    request = rf.get("/linee/", params or {})
+    return LinesTable.from_request(request, queryset or Line.objects.all(), **kwargs)
+
+
+@pytest.fixture
+def lines37(contract):
+    sims = [
+        f.SimFactory(
+            line__contract=contract,
+            line__activation_date=datetime.date(2021, 1, 1) + datetime.timedelta(days=i),
+        )
+        for i in range(37)
+    ]
+    return [s.line for s in sims]
+
+
+def query(url):
+    return parse_qs(urlsplit(url).query)
+
+
+def msisdns(t):
+    return [row[0]["text"] for row in t.rows]
+
+
+def test_declared_columns_keep_their_order():
+    assert [c.name for c in LinesTable.base_columns.values()] == [
+        "msisdn",
+        "contract",
+        "state",
+        "activation_date",
+        "credit",
+    ]
+    assert [h["label"] for h in table().headers] == [
+        "Numero",
+        "Contratto",
+        "Stato",
+        "Data Attivazione",
+        "Credito",
+    ]
+
+
+def test_default_order_is_the_declared_one(lines37):
+    expected = sorted(line.msisdn for line in lines37)[:10]
+    assert msisdns(table()) == expected
+
+
+def test_sort_both_ways(lines37):
+    dates = sorted(line.activation_date for line in lines37)
+    asc = table({"sort": "activation_date"})
+    assert [r[3]["text"] for r in asc.rows][0] == dates[0].strftime("%d/%m/%Y")
+    desc = table({"sort": "-activation_date"})
+    assert [r[3]["text"] for r in desc.rows][0] == dates[-1].strftime("%d/%m/%Y")
+    assert [r[3]["text"] for r in desc.rows] == [d.strftime("%d/%m/%Y") for d in dates[::-1][:10]]
+
+
+def test_header_link_toggles_direction_and_marks_it(lines37):
+    t = table({"sort": "activation_date", "page": "3"})
+    header = t.headers[3]
+    assert header["active"] and header["mark"] == "↑" and header["aria_sort"] == "ascending"
+    assert query(header["url"]) == {"sort": ["-activation_date"]}
+    t = table({"sort": "-activation_date"})
+    assert t.headers[3]["mark"] == "↓"
+    assert "sort=activation_date" in t.headers[3]["url"]
+    # the other sortable headers show the ⇅ mark and sort ascending first
+    assert t.headers[0]["mark"] == "⇅" and "sort=msisdn" in t.headers[0]["url"]
+    assert t.headers[4]["sortable"] is False
+
+
+@pytest.mark.parametrize(
+    "bad", ["password", "-contract__administration__fiscal_code", "credit", "pk", "", "--msisdn"]
+)
+def test_only_whitelisted_sort_fields(lines37, bad):
+    t = table({"sort": bad})
+    column, desc = t.ordering
+    assert (column.name, desc) == ("msisdn", False)
+    assert msisdns(t) == sorted(line.msisdn for line in lines37)[:10]
+
+
+@pytest.mark.parametrize(
+    ("value", "size"),
+    [("10", 10), ("25", 25), ("50", 50), ("7", 10), ("100000", 10), ("abc", 10), ("", 10)],
+)
+def test_page_size(lines37, value, size):
+    t = table({"per_page": value})
+    assert t.per_page == size
+    assert len(t.rows) == min(size, 37)
+    assert [c["value"] for c in t.page_size_choices] == [10, 25, 50]
+
+
+def test_counter_and_pager_text_for_37_rows(lines37):
+    t = table()
+    assert t.counter_text == "Tot. linee 37"
+    assert t.pager_text == "1 - 10 di 37 linee - Pagina 1"
+    assert [link["number"] for link in t.page_links] == [1, 2, 3, 4]
+    assert t.previous_url == "" and "page=2" in t.next_url
+    last = table({"page": "4"})
+    assert last.pager_text == "31 - 37 di 37 linee - Pagina 4"
+    assert last.next_url == ""
+    # out-of-range or garbage page numbers land on a real page
+    assert table({"page": "99"}).page.number == 4
+    assert table({"page": "x"}).page.number == 1
+
+
+def test_default_labels_say_record(lines37):
+    class Plain(Table):
+        msisdn = Column("Numero", sort=True)
+
+    t = Plain.from_request(rf.get("/"), Line.objects.all())
+    assert t.counter_text == "Tot. record 37"
+    assert t.pager_text == "1 - 10 di 37 record - Pagina 1"
+
+
+def test_many_pages_are_elided(contract):
+    f.LineFactory.create_batch(120, contract=contract)
+    t = table({"page": "6"})
+    numbers = [link.get("number", "…") for link in t.page_links]
+    assert numbers == [1, "…", 4, 5, 6, 7, 8, "…", 12]
+
+
+def test_links_keep_search_sort_and_size(lines37):
+    t = table({"linea": "12", "sort": "-msisdn", "per_page": "25", "foo": "bar"})
+    url = t.page_links[0]["url"]
+    assert "linea=12" in url and "sort=-msisdn" in url and "per_page=25" in url
+    assert "foo" not in url
+    assert dict(t.search_hidden) == {"sort": "-msisdn", "per_page": "25"}
+    assert dict(t.size_hidden) == {"sort": "-msisdn", "linea": "12"}
+    assert t.reset_url == "/linee/?sort=-msisdn&per_page=25"
+    xlsx = next(link for link in t.export_links if link["format"] == "xlsx")["url"]
+    assert query(xlsx) == {
+        "export": ["xlsx"],
+        "linea": ["12"],
+        "sort": ["-msisdn"],
+        "per_page": ["25"],
+    }
+
+
+def test_search_by_msisdn_full_and_last_digits(lines37):
+    target = lines37[5]
+    assert msisdns(table({"linea": target.msisdn})) == [target.msisdn]
+    assert msisdns(table({"linea": "+39 " + target.msisdn})) == [target.msisdn]
+    assert target.msisdn in msisdns(table({"linea": target.msisdn[-4:]}))
+
+
+def test_search_by_iccid_full_and_last_digits(lines37):
+    target = lines37[7]
+    iccid = target.sims.get().iccid
+    assert msisdns(table({"linea": iccid})) == [target.msisdn]
+    assert msisdns(table({"linea": iccid[-6:]})) == [target.msisdn]
+
+
+def test_line_with_two_sims_is_listed_once(contract):
+    sim = f.SimFactory(line__contract=contract, iccid="8939010000000000123")
+    f.SimFactory(line=sim.line, iccid="8939010000000001123", role="SECONDARIA", contract=contract)
+    t = table({"linea": "123"})
+    assert t.count == 1 and msisdns(t) == [sim.line.msisdn]
+
+
+def test_invalid_search_shows_an_error_and_filters_nothing(lines37):
+    t = table({"linea": "abc"})
+    assert t.count == 37
+    assert t.form.errors["linea"]
+
+
+def test_search_never_widens_the_scope(contract, other_contract):
+    mine = f.SimFactory(line__contract=contract).line
+    theirs = f.SimFactory(line__contract=other_contract).line
+    scoped = Line.objects.filter(contract=contract)
+    assert msisdns(table({"linea": theirs.msisdn}, scoped)) == []
+    assert msisdns(table({"linea": theirs.sims.get().iccid}, scoped)) == []
+    assert msisdns(table({}, scoped)) == [mine.msisdn]
+
+
+def test_prefix_lets_two_lists_share_a_page(lines37):
+    t = table({"a-sort": "-msisdn", "sort": "activation_date"}, prefix="a")
+    assert t.ordering[0].name == "msisdn" and t.ordering[1] is True
+    assert t.list_id == "lista-a"
+    assert "a-sort=" in t.headers[0]["url"]
+
+
+def test_fragment_only_for_htmx_requests_aimed_at_the_list(lines37):
+    t = table()
+    plain = rf.get("/linee/")
+    plain.htmx = False
+    assert not is_fragment_request(plain, t)
+
+    from django_htmx.middleware import HtmxDetails
+
+    req = rf.get("/linee/", headers={"HX-Request": "true", "HX-Target": t.list_id})
+    req.htmx = HtmxDetails(req)
+    assert is_fragment_request(req, t)
+    other = rf.get("/linee/", headers={"HX-Request": "true", "HX-Target": "modal"})
+    other.htmx = HtmxDetails(other)
+    assert not is_fragment_request(other, t)
+    restore = rf.get(
+        "/linee/",
+        headers={
+            "HX-Request": "true",
+            "HX-Target": t.list_id,
+            "HX-History-Restore-Request": "true",
+        },
+    )
+    restore.htmx = HtmxDetails(restore)
+    assert not is_fragment_request(restore, t)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "value", "html", "csv"),
+    [
+        (MONEY, Decimal("1234.56"), "1.234,56 €", "1234,56"),
+        (MONEY, Decimal("-1234567.5"), "-1.234.567,50 €", "-1234567,50"),
+        (MONEY, Decimal("0"), "0,00 €", "0,00"),
+        (decimal(3), Decimal("50"), "50,000", "50,000"),
+        (decimal(4), Decimal("0.12345"), "0,1234", "0,1234"),
+        (DATE, datetime.date(2024, 3, 7), "07/03/2024", "07/03/2024"),
+        (MONEY, None, "", ""),
+    ],
+)
+def test_formats(fmt, value, html, csv):
+    assert fmt.html(value) == html
+    assert fmt.csv(value) == csv
+
+
+def test_datetime_is_shown_in_local_time():
+    value = datetime.datetime(2024, 7, 1, 10, 5, tzinfo=datetime.UTC)
+    assert DATETIME.html(value) == "01/07/2024 12:05"  # Europe/Rome, summer time
+    assert DATETIME.xlsx(value) == datetime.datetime(2024, 7, 1, 12, 5)
