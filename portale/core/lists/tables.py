@@ -44,6 +44,8 @@ class Column:
     - ``format``: a ``formats.Format`` (DATE, MONEY…): screen, CSV and xlsx renderings.
     - ``link``: optional callable ``row → url`` to make the cell a link.
     - ``export``: include in .xlsx/.csv exports (``False`` for action columns).
+    - ``wrap``: let long text wrap; by default cells stay on one line and a narrow screen
+      scrolls the table sideways (P-24) instead of stacking words.
     """
 
     _counter = 0
@@ -58,6 +60,7 @@ class Column:
         link: Callable | None = None,
         export: bool = True,
         css_class: str = "",
+        wrap: bool = False,
     ):
         self.label = label
         self.accessor = accessor
@@ -65,7 +68,12 @@ class Column:
         self.format = format
         self.link = link
         self.export = export
-        self.css_class = css_class or ("text-end text-nowrap" if format.numeric else "")
+        classes = [css_class] if css_class else []
+        if format.numeric:
+            classes.append("text-end")
+        if not wrap:
+            classes.append("text-nowrap")
+        self.css_class = " ".join(classes)
         self.name = ""
         Column._counter += 1
         self._order = Column._counter

@@ -1,0 +1,136 @@
+"""Browser test of the list component on the back-office "Linee" (staff, 1280 px).
+
+Sort, page, page size and search go through htmx: only the list is swapped (a marker set
+on ``window`` survives) and the URL follows (hx-push-url), so reload and back work.
+"""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from portale.records.models import Line
+from portale.records.tests import factories as f
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def login_with_cookie(page, user, base_url):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": base_url, "httpOnly": True}]
+    )
+
+
+@pytest.fixture
+def lines(db):
+    a = f.ContractFactory()
+    b = f.ContractFactory()
+    plan = f.TariffPlanFactory(name="PA 8 PACCHETTO", category="PACCHETTO")
+    sims = [
+        f.SimFactory(
+            line__contract=a if i % 3 else b,
+            line__tariff_plan=plan if i % 2 else f.TariffPlanFactory(),
+            line__activation_date=datetime.date(2021, 1, 1) + datetime.timedelta(days=7 * i),
+        )
+        for i in range(37)
+    ]
+    return sims
+
+
+def first_numbers(page, n=3):
+    return page.locator("#lista-linetable tbody tr td:first-child").all_inner_texts()[:n]
+
+
+def test_sort_page_and_search_the_back_office_lines(
+    new_page, live_server, staff, lines, shot, axe_violations
+):
+    page = new_page(1280)
+    login_with_cookie(page, staff, live_server.url)
+    page.goto(reverse("backoffice:lines"))
+    listing = page.locator("#lista-linetable")
+    assert listing.get_by_text("Tot. linee 37").is_visible()
+    assert listing.get_by_text("1 - 10 di 37 linee - Pagina 1").is_visible()
+    numbers = sorted(Line.objects.values_list("msisdn", flat=True))
+    assert first_numbers(page) == numbers[:3]
+    page.evaluate("window.__noReload = true")
+
+    # sort: Numero ↑ (default) → click → ↓
+    listing.get_by_role("link", name="Numero").click()
+    page.wait_for_url("**sort=-msisdn**")
+    assert first_numbers(page) == numbers[::-1][:3]
+    assert listing.locator("th[aria-sort=descending]").inner_text().startswith("Numero")
+
+    # page 2 keeps the order
+    listing.get_by_role("link", name="Pagina 2").click()
+    page.wait_for_url("**page=2**")
+    assert listing.get_by_text("11 - 20 di 37 linee - Pagina 2").is_visible()
+    assert first_numbers(page, 10) == numbers[::-1][10:20]
+
+    # page size 25 starts again from page 1, still sorted
+    listing.get_by_label("Numero di elementi visualizzati:").select_option("25")
+    page.wait_for_url("**per_page=25**")
+    assert listing.get_by_text("1 - 25 di 37 linee - Pagina 1").is_visible()
+    assert len(first_numbers(page, 100)) == 25
+    assert page.evaluate("window.__noReload") is True  # htmx swapped the list only
+    shot(page, "backoffice-lines-sorted-1280")
+
+    # search by the last digits of an ICCID
+    target = lines[11]
+    page.get_by_label("Linea:").fill(target.iccid[-6:])
+    page.get_by_role("button", name="CERCA").click()
+    page.wait_for_url(f"**linea={target.iccid[-6:]}**")
+    assert listing.get_by_text("Tot. linee 1").is_visible()
+    assert first_numbers(page) == [target.line.msisdn]
+    shot(page, "backoffice-lines-search-1280")
+
+    # RESETTA shows every line again, keeping the order and page size
+    listing.get_by_role("link", name="RESETTA").click()
+    page.wait_for_url(lambda url: "linea=" not in url)
+    assert "per_page=25" in page.url and "sort=-msisdn" in page.url
+    assert listing.get_by_text("Tot. linee 37").is_visible()
+    assert page.evaluate("window.__noReload") is True
+    assert not page.console_errors, page.console_errors
+
+    # the URL is the state: a reload shows the same list
+    page.reload()
+    assert (
+        page.locator("#lista-linetable").get_by_text("1 - 25 di 37 linee - Pagina 1").is_visible()
+    )
+    found = axe_violations(page)
+    assert not found, found
+
+
+def test_the_list_works_without_javascript(browser, live_server, staff, lines):
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url, java_script_enabled=False
+    )
+    try:
+        page = ctx.new_page()
+        login_with_cookie(page, staff, live_server.url)
+        page.goto(reverse("backoffice:lines"))
+        page.get_by_role("link", name="Numero").click()
+        assert "sort=-msisdn" in page.url
+        page.get_by_label("Numero di elementi visualizzati:").select_option("50")
+        page.get_by_role("button", name="Applica").click()
+        assert page.get_by_text("1 - 37 di 37 linee - Pagina 1").is_visible()
+        page.get_by_label("Linea:").fill(lines[3].line.msisdn)
+        page.get_by_role("button", name="CERCA").click()
+        assert page.get_by_text("Tot. linee 1").is_visible()
+        assert "per_page=50" in page.url and "sort=-msisdn" in page.url
+    finally:
+        ctx.close()
+
+
+def test_the_list_fits_a_phone(new_page, live_server, staff, lines, shot):
+    page = new_page(360, 740)
+    login_with_cookie(page, staff, live_server.url)
+    page.goto(reverse("backoffice:lines"))
+    assert page.get_by_text("1 - 10 di 37 linee - Pagina 1").is_visible()
+    # the table scrolls inside its box; the page itself does not scroll sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "backoffice-lines-360")
