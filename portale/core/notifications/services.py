@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import validate_email
@@ -18,9 +19,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
+from huey import crontab
 
 from portale.core.models import OutboxAttachment, OutboxMessage
-from portale.core.tasks import enqueue_on_commit, task
+from portale.core.tasks import enqueue_on_commit, periodic_task, task
 
 from .backends import get_backend
 
@@ -137,3 +139,22 @@ def deliver_now(message_id: int, *, final: bool = True) -> str:
         sent_at=timezone.now(),
     )
     return OutboxMessage.Status.SENT
+
+
+STALE_AFTER = timedelta(minutes=15)
+
+
+@periodic_task(crontab(minute="*/10"))
+def requeue_stale() -> int:
+    """Safety net of the outbox: queue again messages never attempted after STALE_AFTER
+    (e.g. the queue was unreachable at commit time). Delivery skips rows already sent."""
+    cutoff = timezone.now() - STALE_AFTER
+    stale = OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.QUEUED, attempts=0, created_at__lt=cutoff
+    ).values_list("pk", flat=True)[:500]
+    ids = list(stale)
+    for pk in ids:
+        enqueue_on_commit(deliver, pk)
+    if ids:
+        logger.warning("Outbox: %d stale messages queued again", len(ids))
+    return len(ids)

@@ -171,3 +171,22 @@ def test_admin_is_read_only(client, django_capture_on_commit_callbacks):
         reverse("admin:core_outboxmessage_change", args=[message.pk]), {"text": "changed"}
     )
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_stale_queued_messages_are_queued_again(django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portale.core.notifications.services import requeue_stale
+
+    old = OutboxMessage.objects.create(channel="sms", recipient="3470000001", text="old")
+    fresh = OutboxMessage.objects.create(channel="sms", recipient="3470000002", text="fresh")
+    OutboxMessage.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stale.call_local() == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.status == "sent"
+    assert fresh.status == "queued"
