@@ -15,6 +15,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -83,7 +84,7 @@ def breadcrumb(context, items=None):
         if context.get("user") and context["user"].is_authenticated
         else first_url("public:index")
     )
-    crumbs = [(_("Home"), home)]
+    crumbs = [(pgettext("portal menu", "Home"), home)]
     for item in items or []:
         label, url = (
             (item, "") if isinstance(item, str) else (item[0], item[1] if len(item) > 1 else "")

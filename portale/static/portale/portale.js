@@ -9,6 +9,11 @@
     });
   }
 
+  // Bootstrap Italia's Titillium Web, served by the portal (boot.js set the path).
+  if (window.bootstrap && window.bootstrap.loadFonts && window.__PUBLIC_PATH__) {
+    window.bootstrap.loadFonts(window.__PUBLIC_PATH__);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initTooltips(document);
   });

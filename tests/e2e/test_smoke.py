@@ -1,0 +1,131 @@
+"""Browser smoke test of the page frame: public home and a private page, desktop and 360 px."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from portale.public.demo import load_public_demo_content
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"desktop": 1280, "mobile": 360}
+
+
+def assert_no_serious_axe(axe_violations, page, where):
+    found = axe_violations(page)
+    assert not found, f"axe-core ({where}): " + "\n".join(
+        f"{v['impact']} {v['id']}: {v['help']} -> {v['nodes']}" for v in found
+    )
+
+
+@pytest.mark.parametrize("size", WIDTHS)
+def test_public_home(new_page, shot, axe_violations, size):
+    load_public_demo_content()
+    page = new_page(WIDTHS[size])
+    page.goto(reverse("public:index"))
+    for label in [
+        "Portale di eCaring della Convenzione Telefonia Mobile 8",
+        "UTENTI REGISTRATI CONVENZIONE 7",
+        "PUBBLICATO IL 16/06/2021 - 12:00",
+        "TUTTI GLI ARTICOLI",
+        "TUTTI I DOCUMENTI",
+        "Numero verde fonia",
+        "Privacy Policy & Cookie",
+    ]:
+        assert page.get_by_text(label, exact=False).first.is_visible(), label
+    assert page.get_by_role("link", name="REGISTRATI ORA").first.is_visible()
+    assert page.get_by_role("link", name="Accedi").is_visible()
+    assert page.get_by_role("link", name="News", exact=True).first.is_visible()
+    assert page.get_by_role("link", name="Documenti", exact=True).first.is_visible()
+    shot(page, f"public-home-{size}")
+    assert_no_serious_axe(axe_violations, page, f"public home {size}")
+    assert not page.console_errors, page.console_errors
+
+    page.get_by_role("link", name="TUTTI I DOCUMENTI").click()
+    expect(page.get_by_role("heading", name="Documenti", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Scarica (PDF)").first).to_be_visible()
+    shot(page, f"public-documents-{size}")
+    assert_no_serious_axe(axe_violations, page, f"documents {size}")
+
+
+@pytest.mark.parametrize("size", WIDTHS)
+@pytest.mark.parametrize("who", ["roa", "employee"])
+def test_private_frame(request, new_page, login, shot, axe_violations, size, who):
+    user = request.getfixturevalue(who)
+    page = new_page(WIDTHS[size])
+    login(page, user)
+    assert "/area-privata/" in page.url
+
+    user_button = page.locator("#user-menu-button")
+    assert user_button.is_visible()
+    assert user.short_name in user_button.inner_text()
+    assert page.get_by_role("link", name="Hai bisogno di aiuto? Contattaci!").is_visible()
+    assert page.get_by_text("Contratto:").first.is_visible()
+    toggler = page.locator("button.custom-navbar-toggler")
+    menu = page.locator("#main-nav")
+    first_menu = "Linee e listino"
+    if size == "mobile":
+        assert toggler.is_visible()
+        assert not page.get_by_role("button", name=first_menu).is_visible()
+        shot(page, f"private-home-{who}-{size}")
+        toggler.click()
+        expect(menu).to_be_visible()
+        page.wait_for_timeout(400)
+        shot(page, f"private-menu-open-{who}-{size}", full_page=False)
+        page.locator("#main-nav .close-menu").click()
+        page.wait_for_timeout(400)
+    else:
+        assert not toggler.is_visible()
+        shot(page, f"private-home-{who}-{size}")
+
+    # The user menu: Dati personali, (Dati aziendali for a referent) and Esci.
+    user_button.click()
+    expect(page.get_by_role("link", name="Dati personali")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert page.get_by_role("button", name="Esci").is_visible()
+    shot(page, f"private-usermenu-{who}-{size}", full_page=False)
+    assert_no_serious_axe(axe_violations, page, f"user menu open {who} {size}")
+    page.keyboard.press("Escape")
+
+    if size == "desktop":
+        page.get_by_role("button", name=first_menu).click()
+        expect(page.locator("#main-nav .dropdown-menu.show").first).to_be_visible()
+        page.wait_for_timeout(500)  # let the fade-in end before measuring colours
+        shot(page, f"private-dropdown-{who}-{size}", full_page=False)
+        assert_no_serious_axe(axe_violations, page, f"menu open {who} {size}")
+        page.keyboard.press("Escape")
+
+    assert_no_serious_axe(axe_violations, page, f"private home {who} {size}")
+    assert not page.console_errors, page.console_errors
+
+    page.goto(reverse("accounts:personal_data"))
+    assert page.locator("h1").first.is_visible()
+    shot(page, f"private-personal-data-{who}-{size}")
+    assert_no_serious_axe(axe_violations, page, f"personal data {who} {size}")
+
+    page.locator("#user-menu-button").click()
+    page.get_by_role("button", name="Esci").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("link", name="Accedi").is_visible()
+
+
+def test_contract_selector(new_page, login, shot, axe_violations, roa, contract):
+    from portale.records.models import Referent
+    from portale.records.tests import factories as f
+
+    second = f.ContractFactory(administration=contract.administration)
+    f.ReferentFactory(contract=second, role=Referent.Role.MASTER, mobile=roa.mobile)
+    page = new_page(1280)
+    login(page, roa)
+    badge = page.locator(".portal-contract-badge")
+    first_code = min(contract.code, second.code)
+    other_code = max(contract.code, second.code)
+    assert first_code in badge.inner_text()
+    # P-02: the drop-down "Contratto" of the welcome section posts to core:contract_select.
+    form = page.locator(f"form[action='{reverse('core:contract_select')}']").first
+    expect(form).to_be_visible()
+    form.locator("select[name=contract]").select_option(label=other_code)
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".portal-contract-badge")).to_contain_text(other_code)
+    shot(page, "private-contract-selected-desktop", full_page=False)
+    assert_no_serious_axe(axe_violations, page, "contract selector")
