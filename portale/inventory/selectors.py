@@ -1,0 +1,261 @@
+"""Reads of the consistencies (F-7.2.1, F-7.2.2): every queryset is scoped to one contract.
+
+Rows are ``values()`` dictionaries with Italian-neutral keys, so a list page, a synchronous
+download and a 100,000-row background export read the same columns without building model
+instances. Every function takes the contract explicitly: the caller passes
+``request.portal.contract`` (or the job's contract), and nothing here can widen it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, NullIf
+
+from portale.records.models import Contract, Line, Sim
+from portale.records.models.dual_billing import DualBilling
+from portale.records.models.services import ContractService, Device, LineService
+
+NOT_AVAILABLE = "n.d."
+
+
+# --- aggregate consistencies (F-7.2.1) ---------------------------------------------------
+def aggregate_lines(contract: Contract) -> QuerySet:
+    """Lines grouped by tariff profile and state: "Tot. Linee", "Profilo Tariffario", "Stato"."""
+    return (
+        Line.objects.filter(contract=contract)
+        .values(profilo=F("tariff_plan__name"), stato=F("state"))
+        .annotate(totale=Count("pk"))
+        .order_by()
+    )
+
+
+def aggregate_line_services(contract: Contract) -> QuerySet:
+    """STS grouped by service and state: "Tot. Servizi", "Descrizione Servizio", "Stato"."""
+    return (
+        LineService.objects.filter(line__contract=contract)
+        .values(descrizione=F("description"), stato=F("state"))
+        .annotate(totale=Count("pk"))
+        .order_by()
+    )
+
+
+def aggregate_dual_billing(contract: Contract, kind: str) -> QuerySet:
+    """TIM TUO (subscription or rechargeable) lines by state: "Tot. Servizi", "Stato"."""
+    return (
+        DualBilling.objects.filter(line__contract=contract, kind=kind)
+        .values(stato=F("state"))
+        .annotate(totale=Count("pk"))
+        .order_by()
+    )
+
+
+def _device_service_label():
+    """ "Tipo Servizio" as the guide shows it ("VENDITA RATEALE I.TIM NOKIA N73 …")."""
+    return Coalesce(
+        NullIf(F("service_description"), Value("")),
+        Concat(F("service_type"), Value(" "), F("description"), output_field=CharField()),
+        output_field=CharField(),
+    )
+
+
+def aggregate_devices(contract: Contract) -> QuerySet:
+    """Devices by NMU code, service type and state: "Tot. Servizi", "Codice NMU", …"""
+    return (
+        Device.objects.filter(contract=contract)
+        .annotate(tipo_servizio=_device_service_label())
+        .values("tipo_servizio", codice_nmu=F("nmu_code"), stato=F("state"))
+        .annotate(totale=Count("pk"))
+        .order_by()
+    )
+
+
+def aggregate_contract_services(contract: Contract) -> QuerySet:
+    """SAC by service and state: "Tot. Sac", "Descrizione Servizio", "Stato"."""
+    return (
+        ContractService.objects.filter(contract=contract)
+        .values(descrizione=F("description"), stato=F("state"))
+        .annotate(totale=Count("pk"))
+        .order_by()
+    )
+
+
+# --- detail consistencies (F-7.2.2) ---------------------------------------------------------
+def listed_sims(contract: Contract) -> QuerySet:
+    """The SIMs shown in "Su linea": one row per SIM of a line of the contract.
+
+    A line with One Number has a main and secondary SIMs, each a row with its role. A
+    replaced (ceased) SIM of a live line is left out; a ceased line keeps its SIMs.
+    """
+    return Sim.objects.filter(line__contract=contract).filter(
+        ~Q(state=Sim.State.CEASED) | Q(line__state="CESSATO")
+    )
+
+
+def detail_lines(contract: Contract) -> QuerySet:
+    return listed_sims(contract).values(
+        "pk",
+        "iccid",
+        numero=F("line__msisdn"),
+        one_number=Case(
+            When(line__one_number=True, role=Sim.Role.MAIN, then=Value("Principale")),
+            When(line__one_number=True, role=Sim.Role.SECONDARY, then=Value("Secondaria")),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+        profilo=F("line__tariff_plan__name"),
+        attivazione=F("line__activation_date"),
+        cessazione=F("line__cessation_date"),
+        stato=F("line__state"),
+    )
+
+
+def detail_line_services(contract: Contract) -> QuerySet:
+    return LineService.objects.filter(line__contract=contract).values(
+        "pk",
+        numero=F("line__msisdn"),
+        descrizione=Case(
+            # G-13: the APN of a "Filtro APN" is shown in the description.
+            When(
+                kind=LineService.Kind.APN_FILTER,
+                then=Concat(F("description"), Value(" – "), F("apn"), output_field=CharField()),
+            ),
+            default=F("description"),
+            output_field=CharField(),
+        ),
+        attivazione=F("activation_date"),
+        cessazione=F("cessation_date"),
+        stato=F("state"),
+        pct_ente=F("pct_charged_to_entity"),
+        canone=F("monthly_fee"),
+    )
+
+
+def detail_dual_billing(contract: Contract, kind: str) -> QuerySet:
+    main_iccid = (
+        Sim.objects.filter(line=OuterRef("line"), role=Sim.Role.MAIN)
+        .exclude(state=Sim.State.CEASED)
+        .order_by("-pk")
+        .values("iccid")[:1]
+    )
+    return DualBilling.objects.filter(line__contract=contract, kind=kind).values(
+        "pk",
+        numero=F("line__msisdn"),
+        codice=F("code"),
+        cognome=F("employee_last_name"),
+        nome=F("employee_first_name"),
+        codice_fiscale=F("employee_fiscal_code"),
+        profilo=F("line__tariff_plan__name"),
+        iccid=Subquery(main_iccid, output_field=CharField()),
+        attivazione=F("activation_date"),
+        cessazione=F("cessation_date"),
+        stato=F("state"),
+    )
+
+
+def detail_devices(contract: Contract) -> QuerySet:
+    return (
+        Device.objects.filter(contract=contract)
+        .annotate(tipo_servizio=_device_service_label())
+        .values(
+            "pk",
+            "imei",
+            "tipo_servizio",
+            descrizione=F("description"),
+            codice_nmu=F("nmu_code"),
+            linea=F("line__msisdn"),
+            attivazione=F("activation_date"),
+            cessazione=F("cessation_date"),
+            stato=F("state"),
+        )
+    )
+
+
+def detail_contract_services(contract: Contract) -> QuerySet:
+    return ContractService.objects.filter(contract=contract).values(
+        "pk",
+        descrizione=F("description"),
+        attivazione=F("activation_date"),
+        cessazione=F("cessation_date"),
+        stato=F("state"),
+    )
+
+
+# --- pseudonymised employee data (P-22) ------------------------------------------------------
+def employee_display(last_name: str, first_name: str) -> str:
+    """ "Dati Dipendente" as the guide shows them: surname as initials, then the name.
+
+    "LO CASCIO", "SALVATORE" → "L. C. - SALVATORE". The referent searches by the full
+    surname or codice fiscale, but the list itself does not spell them out (P-22).
+    """
+    initials = " ".join(f"{part[0]}." for part in (last_name or "").upper().split() if part)
+    first = (first_name or "").upper()
+    return f"{initials} - {first}" if initials else first
+
+
+# --- IMEI "Richiedi" (G-12) ---------------------------------------------------------------
+def current_imei(sim: Sim) -> str:
+    """The IMEI of the device currently holding ``sim``, as the network last saw it.
+
+    The stand-in for the HLR/EIR lookup: the IMEI the records hold for the SIM (updated by
+    traffic), or else the active device of the contract assigned to the SIM's line (main
+    SIM only); "n.d." when neither is known.
+    """
+    if sim.imei:
+        return sim.imei
+    if sim.line_id and sim.role == Sim.Role.MAIN:
+        device = (
+            Device.objects.filter(
+                line_id=sim.line_id, contract_id=sim.contract_id, state=Device.State.ACTIVE
+            )
+            .order_by("-activation_date", "-pk")
+            .values_list("imei", flat=True)
+            .first()
+        )
+        if device:
+            return device
+        if sim.line and sim.line.imei:
+            return sim.line.imei
+    return NOT_AVAILABLE
+
+
+# --- Visualizza Listino (F-7.2.3) -----------------------------------------------------------
+def price_list_context(price_list) -> dict:
+    """The sections of the price-list PDF, in the order of the Convenzione's listino."""
+    from portale.records.models.reference import PriceItem
+
+    order = [
+        PriceItem.Kind.TARIFF,
+        PriceItem.Kind.OPTION,
+        PriceItem.Kind.STS,
+        PriceItem.Kind.DEVICE,
+        PriceItem.Kind.SERVICE,
+        PriceItem.Kind.TRAFFIC,
+    ]
+    from decimal import Decimal
+
+    from portale.core.lists.formats import italian_number
+
+    items = sorted(price_list.items.all(), key=lambda i: (order.index(i.kind), i.code))
+    for item in items:
+        places = 2 if item.price == item.price.quantize(Decimal("0.01")) else 4
+        item.price_display = italian_number(item.price, places)
+    sections = [
+        {"kind": kind, "label": kind.label, "items": [i for i in items if i.kind == kind]}
+        for kind in order
+    ]
+    return {
+        "listino": price_list,
+        "sections": [s for s in sections if s["items"]],
+        "count": len(items),
+    }

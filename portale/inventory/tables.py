@@ -1,0 +1,462 @@
+"""The lists of "Linee e listino" declared on the shared list component (P-03…P-07).
+
+Each kind of consistency is declared once: its ``Table`` (columns with the guide's Italian
+headers, search form, default order), the selector giving its rows for a contract, its
+titles and, for the detail lists, the "Tipo richiesta" of its background export. Views,
+the export job and the tests all read the ``AGGREGATES`` and ``DETAILS`` registries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from operator import itemgetter
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portale.core.lists import (
+    DATE,
+    INTEGER,
+    Column,
+    FilterForm,
+    Format,
+    LineSearchField,
+    Table,
+    decimal,
+    money,
+)
+from portale.records.models import Sim
+from portale.records.models.dual_billing import DualBilling
+
+from . import selectors
+from .models import ExportJob
+
+
+def key(name: str) -> Callable:
+    """Accessor of a ``values()`` row."""
+    return itemgetter(name)
+
+
+class IccidFormat(Format):
+    """E-08: on screen the ICCID is shown short (its last 10 digits); files keep all 19."""
+
+    def html(self, value) -> str:
+        return str(value or "")[-10:]
+
+
+ICCID = IccidFormat("text")
+PERCENT = decimal(0)
+
+
+# --- search forms ------------------------------------------------------------------------
+def line_or_iccid(msisdn: str, line_id: str) -> Callable:
+    """P-05 on a row hanging off a line: its number or the ICCID of one of its SIMs."""
+
+    def lookup(value: str, model) -> Q:
+        by_iccid = Sim.objects.filter(iccid__endswith=value).values("line_id")
+        return Q(**{f"{msisdn}__endswith": value}) | Q(**{f"{line_id}__in": by_iccid})
+
+    return lookup
+
+
+def sim_line_or_iccid(value: str, model) -> Q:
+    return Q(line__msisdn__endswith=value) | Q(iccid__endswith=value)
+
+
+class SimSearch(FilterForm):
+    linea = LineSearchField(label=_("Linea:"))
+    lookups = {"linea": sim_line_or_iccid}
+
+
+class LineServiceSearch(FilterForm):
+    linea = LineSearchField(label=_("Linea:"))
+    lookups = {"linea": line_or_iccid("line__msisdn", "line_id")}
+
+
+class DualBillingSearch(FilterForm):
+    linea = LineSearchField(label=_("Linea"))
+    cognome = forms.CharField(label=_("Cognome"), max_length=80)
+    codice = forms.RegexField(
+        label=_("Codice"),
+        regex=r"^\d{1,12}$",
+        max_length=12,
+        error_messages={"invalid": _("Il codice è di sole cifre (es. 888200090226).")},
+    )
+    codice_fiscale = forms.CharField(label=_("Codice fiscale"), max_length=16)
+    lookups = {
+        "linea": line_or_iccid("line__msisdn", "line_id"),
+        "cognome": "employee_last_name__icontains",
+        "codice": "code__endswith",
+        "codice_fiscale": "employee_fiscal_code__iexact",
+    }
+
+    def clean_cognome(self):
+        return (self.cleaned_data.get("cognome") or "").strip()
+
+    def clean_codice_fiscale(self):
+        return (self.cleaned_data.get("codice_fiscale") or "").strip().upper()
+
+
+class DeviceSearch(FilterForm):
+    linea = LineSearchField(label=_("Linea"))
+    imei = forms.RegexField(
+        label=_("IMEI"),
+        regex=r"^\d{1,15}$",
+        max_length=15,
+        error_messages={"invalid": _("L'IMEI è di sole cifre (anche solo le ultime).")},
+    )
+    lookups = {"linea": line_or_iccid("line__msisdn", "line_id"), "imei": "imei__endswith"}
+
+
+class ContractServiceSearch(FilterForm):
+    descrizione = forms.CharField(label=_("Descrizione Servizio"), max_length=120)
+    lookups = {"descrizione": "description__icontains"}
+
+
+# --- aggregate tables (F-7.2.1) ---------------------------------------------------------------
+class AggregateTable(Table):
+    """A grouped list: ordered by the chosen column and then by the grouping columns.
+
+    The component's usual ``pk`` tie-breaker would join the GROUP BY and undo the grouping,
+    so the tie-breakers here are the grouping keys themselves (G-47: "Stato" then the
+    description by default).
+    """
+
+    group_keys: tuple[str, ...] = ()
+
+    @cached_property
+    def queryset(self) -> QuerySet:
+        qs = self.base_queryset
+        if self.form is not None:
+            qs = self.form.filter(qs)
+        fields: list[str] = []
+        if self.ordering:
+            column, desc = self.ordering
+            fields = [f"{'-' if desc else ''}{f}" for f in column.sort_fields]
+        seen = {f.lstrip("-") for f in fields}
+        fields += [k for k in self.group_keys if k not in seen]
+        return qs.order_by(*fields)
+
+
+class AggregateMeta:
+    default_order = "stato"
+    export_formats = ("xlsx", "csv")
+
+
+class LinesAggregate(AggregateTable):
+    group_keys = ("stato", "profilo")
+    totale = Column(_("Tot. Linee"), key("totale"), sort="totale", format=INTEGER)
+    profilo = Column(_("Profilo Tariffario"), key("profilo"), sort="profilo")
+    stato = Column(_("Stato"), key("stato"), sort="stato")
+
+    class Meta(AggregateMeta):
+        export_name = "consistenza_aggregata_linee"
+        caption = _("Linee per profilo tariffario e stato")
+
+
+class LineServicesAggregate(AggregateTable):
+    group_keys = ("stato", "descrizione")
+    totale = Column(_("Tot. Servizi"), key("totale"), sort="totale", format=INTEGER)
+    descrizione = Column(_("Descrizione Servizio"), key("descrizione"), sort="descrizione")
+    stato = Column(_("Stato"), key("stato"), sort="stato")
+
+    class Meta(AggregateMeta):
+        export_name = "consistenza_aggregata_sts"
+        caption = _("Servizi su linea per servizio e stato")
+
+
+class DualBillingAggregate(AggregateTable):
+    group_keys = ("stato",)
+    totale = Column(_("Tot. Servizi"), key("totale"), sort="totale", format=INTEGER)
+    stato = Column(_("Stato"), key("stato"), sort="stato")
+
+    class Meta(AggregateMeta):
+        export_name = "consistenza_aggregata_timtuo"
+        caption = _("Servizi TIM TUO per stato")
+
+
+class DevicesAggregate(AggregateTable):
+    group_keys = ("stato", "codice_nmu", "tipo_servizio")
+    totale = Column(_("Tot. Servizi"), key("totale"), sort="totale", format=INTEGER)
+    codice_nmu = Column(_("Codice NMU"), key("codice_nmu"), sort="codice_nmu")
+    tipo_servizio = Column(_("Tipo Servizio"), key("tipo_servizio"), sort="tipo_servizio")
+    stato = Column(_("Stato"), key("stato"), sort="stato")
+
+    class Meta(AggregateMeta):
+        export_name = "consistenza_aggregata_apparati"
+        caption = _("Apparati per modello, tipo servizio e stato")
+
+
+class ContractServicesAggregate(AggregateTable):
+    group_keys = ("stato", "descrizione")
+    totale = Column(_("Tot. Sac"), key("totale"), sort="totale", format=INTEGER)
+    descrizione = Column(_("Descrizione Servizio"), key("descrizione"), sort="descrizione")
+    stato = Column(_("Stato"), key("stato"), sort="stato")
+
+    class Meta(AggregateMeta):
+        export_name = "consistenza_aggregata_sac"
+        caption = _("Servizi sul contratto per servizio e stato")
+
+
+# --- detail tables (F-7.2.2) ---------------------------------------------------------------------
+def _imei_url(row) -> str:
+    return reverse("inventory:imei", kwargs={"pk": row["pk"]})
+
+
+class LinesDetail(Table):
+    numero = Column(_("Numero"), key("numero"), sort=("numero", "one_number"))
+    one_number = Column(_("One number"), key("one_number"))
+    imei = Column(_("IMEI"), lambda row: _("Richiedi"), link=_imei_url, export=False)
+    iccid = Column(_("ICCID"), key("iccid"), sort="iccid", format=ICCID)
+    profilo = Column(_("Profilo tariffario"), key("profilo"), sort="profilo")
+    attivazione = Column(_("Data Attivazione"), key("attivazione"), sort="attivazione", format=DATE)
+    cessazione = Column(_("Data cessazione"), key("cessazione"), sort="cessazione", format=DATE)
+    stato = Column(_("Stato"), key("stato"), sort="stato")
+
+    class Meta:
+        filter_form = SimSearch
+        default_order = "numero"
+        export_name = "ConsistenzaDettaglioLinee"
+        caption = _("Linee del contratto")
+
+
+class LineServicesDetail(Table):
+    numero = Column(_("Numero"), key("numero"), sort=("numero", "descrizione"))
+    descrizione = Column(_("Descrizione"), key("descrizione"), sort="descrizione")
+    attivazione = Column(_("Data Attivazione"), key("attivazione"), sort="attivazione", format=DATE)
+    cessazione = Column(_("Data Cessazione"), key("cessazione"), sort="cessazione", format=DATE)
+    stato = Column(_("Stato"), key("stato"), sort="stato")
+    pct_ente = Column(_("% a carico Ente"), key("pct_ente"), sort="pct_ente", format=PERCENT)
+    canone = Column(_("Canone €"), key("canone"), sort="canone", format=money())
+
+    class Meta:
+        filter_form = LineServiceSearch
+        default_order = "numero"
+        export_name = "ConsistenzaDettaglioSTS"
+        caption = _("Servizi su linea (STS) del contratto")
+
+
+def _employee(row) -> str:
+    return selectors.employee_display(row["cognome"], row["nome"])
+
+
+class DualBillingSubscriptionDetail(Table):
+    numero = Column(_("Numero"), key("numero"), sort="numero")
+    codice = Column(_("Codice"), key("codice"), sort="codice")
+    dipendente = Column(_("Dati Dipendente"), _employee)
+    attivazione = Column(_("Data attivazione"), key("attivazione"), sort="attivazione", format=DATE)
+    cessazione = Column(_("Data Cessazione"), key("cessazione"), sort="cessazione", format=DATE)
+    stato = Column(_("Stato"), key("stato"), sort="stato")
+
+    class Meta:
+        filter_form = DualBillingSearch
+        default_order = "numero"
+        export_name = "ConsistenzaDettaglioTimTuoAbb"
+        caption = _("Linee con TIM TUO in abbonamento")
+
+
+class DualBillingPrepaidDetail(Table):
+    """Only exported (F-7.2.2 §4: "RICHIEDI EXPORT", no on-screen list)."""
+
+    numero = Column(_("Numero"), key("numero"), sort="numero")
+    iccid = Column(_("ICCID"), key("iccid"), format=ICCID)
+    profilo = Column(_("Profilo tariffario"), key("profilo"))
+    dipendente = Column(_("Dati Dipendente"), _employee)
+    attivazione = Column(_("Data attivazione"), key("attivazione"), format=DATE)
+    cessazione = Column(_("Data Cessazione"), key("cessazione"), format=DATE)
+    stato = Column(_("Stato"), key("stato"), sort="stato")
+
+    class Meta:
+        default_order = "numero"
+        export_name = "ConsistenzaDettaglioTimTuoRic"
+
+
+class DevicesDetail(Table):
+    imei = Column(_("IMEI"), key("imei"), sort="imei")
+    descrizione = Column(_("Descrizione"), key("descrizione"), sort="descrizione")
+    codice_nmu = Column(_("Codice NMU"), key("codice_nmu"), sort="codice_nmu")
+    tipo_servizio = Column(_("Tipo Servizio"), key("tipo_servizio"), sort="tipo_servizio")
+    linea = Column(_("Linea"), key("linea"), sort="linea")
+    attivazione = Column(_("Data attivazione"), key("attivazione"), sort="attivazione", format=DATE)
+    cessazione = Column(_("Data cessazione"), key("cessazione"), sort="cessazione", format=DATE)
+    stato = Column(_("Stato"), key("stato"), sort="stato")
+
+    class Meta:
+        filter_form = DeviceSearch
+        default_order = "imei"
+        export_name = "ConsistenzaDettaglioApparati"
+        caption = _("Apparati del contratto")
+
+
+class ContractServicesDetail(Table):
+    descrizione = Column(_("Descrizione Servizio"), key("descrizione"), sort="descrizione")
+    attivazione = Column(_("Data attivazione"), key("attivazione"), sort="attivazione", format=DATE)
+    cessazione = Column(_("Data cessazione"), key("cessazione"), sort="cessazione", format=DATE)
+    stato = Column(_("Stato"), key("stato"), sort="stato")
+
+    class Meta:
+        filter_form = ContractServiceSearch
+        default_order = "descrizione"
+        export_name = "ConsistenzaDettaglioSAC"
+        caption = _("Servizi sul contratto")
+
+
+# --- the registries --------------------------------------------------------------------
+@dataclass(frozen=True)
+class ListKind:
+    slug: str
+    label: str  # the menu entry of the guide ("Su linea", "Servizi su Linea (STS)", …)
+    title: str  # the page title
+    table: type[Table]
+    rows: Callable  # contract → scoped queryset
+    intro: str = ""
+    export_kind: str = ""  # "Tipo richiesta" of the background export (detail lists)
+    on_screen: bool = True  # False: export only ("Servizi TIM TUO ricaricabile")
+
+
+AGGREGATE_INTRO = _(
+    "In questa sezione sono visualizzate le consistenze presenti sul contratto selezionato "
+    "nella pagina di Benvenuto"
+)
+SEARCH_HINT = _(
+    "Per ricercare una linea inserisci il codice ICCID stampato sulla SIM o sulla tessera "
+    "plastificata dove sono presenti i codici PIN/PUK, oppure inserisci il numero della linea "
+    "desiderata."
+)
+
+SUB = DualBilling.Kind.SUBSCRIPTION
+PRE = DualBilling.Kind.PREPAID
+
+AGGREGATES: dict[str, ListKind] = {
+    k.slug: k
+    for k in [
+        ListKind(
+            "linee",
+            _("Su linea"),
+            _("Su linea"),
+            LinesAggregate,
+            selectors.aggregate_lines,
+            AGGREGATE_INTRO,
+        ),
+        ListKind(
+            "sts",
+            _("Servizi su Linea (STS)"),
+            _("Servizi su Linea (STS)"),
+            LineServicesAggregate,
+            selectors.aggregate_line_services,
+            AGGREGATE_INTRO,
+        ),
+        ListKind(
+            "timtuo-abbonamento",
+            _("Servizi TIM TUO in abbonamento"),
+            _("Servizi TIM TUO in abbonamento"),
+            DualBillingAggregate,
+            lambda c: selectors.aggregate_dual_billing(c, SUB),
+            AGGREGATE_INTRO,
+        ),
+        ListKind(
+            "timtuo-ricaricabile",
+            _("Servizi TIM TUO ricaricabile"),
+            _("Servizi TIM TUO ricaricabile"),
+            DualBillingAggregate,
+            lambda c: selectors.aggregate_dual_billing(c, PRE),
+            AGGREGATE_INTRO,
+        ),
+        ListKind(
+            "apparati",
+            _("Servizi su apparato"),
+            _("Apparati"),
+            DevicesAggregate,
+            selectors.aggregate_devices,
+            AGGREGATE_INTRO,
+        ),
+        ListKind(
+            "sac",
+            _("Servizi a contratto (SAC)"),
+            _("Servizi sul Contratto (SAC)"),
+            ContractServicesAggregate,
+            selectors.aggregate_contract_services,
+            AGGREGATE_INTRO,
+        ),
+    ]
+}
+
+DETAILS: dict[str, ListKind] = {
+    k.slug: k
+    for k in [
+        ListKind(
+            "linee",
+            _("Su linea"),
+            _("Su linea"),
+            LinesDetail,
+            selectors.detail_lines,
+            SEARCH_HINT,
+            ExportJob.Kind.LINES,
+        ),
+        ListKind(
+            "sts",
+            _("Servizi su Linea (STS)"),
+            _("Servizi su Linea (STS)"),
+            LineServicesDetail,
+            selectors.detail_line_services,
+            _(
+                "In questa sezione è visualizzato l'elenco dettagliato dei Servizi Telefonici "
+                "Supplementari (STS) presenti nel contratto selezionato."
+            ),
+            ExportJob.Kind.STS,
+        ),
+        ListKind(
+            "timtuo-abbonamento",
+            _("Servizi TIM TUO in abbonamento"),
+            _("TIM TUO Abbonato"),
+            DualBillingSubscriptionDetail,
+            lambda c: selectors.detail_dual_billing(c, SUB),
+            SEARCH_HINT,
+            ExportJob.Kind.TIMTUO_SUB,
+        ),
+        ListKind(
+            "timtuo-ricaricabile",
+            _("Servizi TIM TUO ricaricabile"),
+            _("TIM TUO Ricaricabile"),
+            DualBillingPrepaidDetail,
+            lambda c: selectors.detail_dual_billing(c, PRE),
+            _(
+                "In questa sezione è visualizzato l'elenco dettagliato delle linee presenti nel "
+                "contratto selezionato su cui è attivo il servizio TIM TUO per linee "
+                "ricaricabili."
+            ),
+            ExportJob.Kind.TIMTUO_PREPAID,
+            on_screen=False,
+        ),
+        ListKind(
+            "apparati",
+            _("Servizi su apparato"),
+            _("Apparati"),
+            DevicesDetail,
+            selectors.detail_devices,
+            _(
+                "In questa sezione è visualizzato l'elenco dettagliato degli apparati presenti "
+                "nel contratto selezionato."
+            ),
+            ExportJob.Kind.DEVICES,
+        ),
+        ListKind(
+            "sac",
+            _("Servizi a contratto (SAC)"),
+            _("Servizi sul Contratto (SAC)"),
+            ContractServicesDetail,
+            selectors.detail_contract_services,
+            _(
+                "In questa sezione è visualizzato l'elenco dettagliato dei Servizi attivi sul "
+                "contratto selezionato."
+            ),
+            ExportJob.Kind.SAC,
+        ),
+    ]
+}
+
+DETAIL_BY_EXPORT_KIND: dict[str, ListKind] = {k.export_kind: k for k in DETAILS.values()}

@@ -1,0 +1,316 @@
+"""Linee e listino (guide §7.2): consistencies, price list, "I miei Export".
+
+Every view is guarded by its capability and reads only ``request.portal.contract``; an
+object of another contract (a SIM, an export of another user) is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portale.core.capabilities import capability_required
+from portale.core.lists import DATETIME, Column, Table, render_list
+from portale.core.pdf import pdf_response, render_pdf
+
+from . import selectors, services
+from .models import ExportJob
+from .tables import AGGREGATES, DETAILS, ListKind
+
+MENU = gettext_lazy("Linee e listino")
+AGGREGATE = gettext_lazy("Consistenze aggregate")
+DETAIL = gettext_lazy("Consistenze di dettaglio")
+EXPORTS = gettext_lazy("I miei Export")
+
+
+def _contract(request):
+    contract = request.portal.contract
+    if contract is None:
+        raise Http404
+    return contract
+
+
+def _kind(registry: dict[str, ListKind], slug: str) -> ListKind:
+    try:
+        return registry[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def _export_requested_message(request, job: ExportJob) -> None:
+    messages.success(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>.',
+            _(
+                "La richiesta di export %(kind)s è stata presa in carico: quando avrà lo stato "
+                "COMPLETATO potrai scaricare il file dalla sezione"
+            )
+            % {"kind": job.kind},
+            reverse("inventory:exports"),
+            _("I miei Export"),
+        ),
+    )
+
+
+# --- consistenze aggregate (F-7.2.1) ---------------------------------------------------------
+@capability_required("inventory.aggregate")
+def aggregate(request):
+    return render(
+        request,
+        "inventory/landing.html",
+        {
+            "title": AGGREGATE,
+            "breadcrumbs": [(MENU, ""), (AGGREGATE, "")],
+            "kinds": AGGREGATES.values(),
+            "url_name": "inventory:aggregate_list",
+            "intro": _(
+                "La sezione consente di avere visibilità dei quantitativi totali delle "
+                "linee/servizi componenti il contratto mobile in convenzione."
+            ),
+        },
+    )
+
+
+@capability_required("inventory.aggregate")
+def aggregate_list(request, kind: str):
+    spec = _kind(AGGREGATES, kind)
+    table = spec.table.from_request(request, spec.rows(_contract(request)))
+    return render_list(
+        request,
+        table,
+        "inventory/list_page.html",
+        {
+            "title": spec.title,
+            "spec": spec,
+            "breadcrumbs": [
+                (MENU, ""),
+                (AGGREGATE, reverse("inventory:aggregate")),
+                (spec.title, ""),
+            ],
+            "siblings": AGGREGATES.values(),
+            "url_name": "inventory:aggregate_list",
+            "hint": _(
+                "Ognuna delle liste è esportabile (download) in formato .xlsx o .csv "
+                "(utilizzabile con Microsoft Excel o altri programmi che possono gestire lo "
+                "stesso formato) cliccando sull'icona di export."
+            ),
+        },
+    )
+
+
+# --- consistenze di dettaglio (F-7.2.2) ---------------------------------------------------------
+@capability_required("inventory.detail")
+def detail(request):
+    return render(
+        request,
+        "inventory/landing.html",
+        {
+            "title": DETAIL,
+            "breadcrumbs": [(MENU, ""), (DETAIL, "")],
+            "kinds": DETAILS.values(),
+            "url_name": "inventory:detail_list",
+            "intro": _(
+                "La sezione consente di avere visibilità dell'elenco dettagliato dei componenti "
+                "il contratto mobile in convenzione."
+            ),
+        },
+    )
+
+
+@capability_required("inventory.detail")
+def detail_list(request, kind: str):
+    spec = _kind(DETAILS, kind)
+    contract = _contract(request)
+    ctx = {
+        "title": spec.title,
+        "spec": spec,
+        "breadcrumbs": [(MENU, ""), (DETAIL, reverse("inventory:detail")), (spec.title, "")],
+        "siblings": DETAILS.values(),
+        "url_name": "inventory:detail_list",
+        "hint": _(
+            "Ognuna delle liste è esportabile in formato .xlsx o .csv cliccando sull'icona di "
+            'export: il file viene preparato in background e si scarica dalla sezione "I miei '
+            'Export".'
+        ),
+    }
+    if not spec.on_screen:
+        return render(request, "inventory/export_only.html", ctx)
+    table = spec.table.from_request(request, spec.rows(contract))
+    if table.export_format:
+        # P-07: detail lists are always exported in the background ("I miei Export").
+        job = services.export_request(
+            user=request.user,
+            contract=contract,
+            kind=spec.export_kind,
+            fmt=table.export_format,
+            params=request.GET,
+        )
+        _export_requested_message(request, job)
+        return redirect(table.url(export=None))
+    return render_list(request, table, "inventory/list_page.html", ctx)
+
+
+@capability_required("inventory.detail")
+def export_request(request, kind: str):
+    """ "RICHIEDI EXPORT" (and any detail list's export as a form): files an export job."""
+    spec = _kind(DETAILS, kind)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    fmt = request.POST.get("format", ExportJob.Format.XLSX)
+    if fmt not in ExportJob.Format.values:
+        fmt = ExportJob.Format.XLSX
+    params = request.POST.copy()
+    for name in ("csrfmiddlewaretoken", "format"):
+        params.pop(name, None)
+    job = services.export_request(
+        user=request.user,
+        contract=_contract(request),
+        kind=spec.export_kind,
+        fmt=fmt,
+        params=params,
+    )
+    _export_requested_message(request, job)
+    return redirect("inventory:detail_list", kind=spec.slug)
+
+
+@capability_required("inventory.detail")
+def imei(request, pk: int):
+    """G-12 "Richiedi": the IMEI of the device holding the SIM, shown in place (htmx)."""
+    sim = get_object_or_404(selectors.listed_sims(_contract(request)).select_related("line"), pk=pk)
+    value = selectors.current_imei(sim)
+    template = "inventory/_imei.html" if request.htmx else "inventory/imei_page.html"
+    return render(
+        request,
+        template,
+        {
+            "sim": sim,
+            "imei": value,
+            "title": _("IMEI"),
+            "breadcrumbs": [
+                (MENU, ""),
+                (DETAIL, reverse("inventory:detail")),
+                (DETAILS["linee"].title, reverse("inventory:detail_list", args=["linee"])),
+                (_("IMEI"), ""),
+            ],
+        },
+    )
+
+
+# --- Visualizza Listino (F-7.2.3) ----------------------------------------------------------------
+@capability_required("inventory.price_list")
+def price_list(request):
+    from portale.records.models import PriceList
+
+    listino = PriceList.objects.filter(is_current=True).prefetch_related("items").first()
+    if listino is None:
+        return render(
+            request,
+            "inventory/price_list_missing.html",
+            {"title": _("Visualizza Listino"), "breadcrumbs": [(MENU, ""), (_("Listino"), "")]},
+        )
+    if listino.pdf:
+        # A managed document uploaded by the operator wins over the generated one.
+        return FileResponse(
+            listino.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"Listino_Convenzione_{listino.version}.pdf",
+            content_type="application/pdf",
+        )
+    pdf = render_pdf(
+        "inventory/pdf/price_list.html", selectors.price_list_context(listino), request=request
+    )
+    return pdf_response(pdf, f"Listino_Convenzione_{listino.version}.pdf")
+
+
+# --- I miei Export (F-7.2.4) -----------------------------------------------------------------------
+def _download_url(job) -> str:
+    return reverse("inventory:export_download", kwargs={"pk": job.pk}) if job.is_done else ""
+
+
+class ExportTable(Table):
+    requested_at = Column(
+        gettext_lazy("Data richiesta"), "requested_at", sort=True, format=DATETIME
+    )
+    kind = Column(gettext_lazy("Tipo richiesta"), "kind", sort=True)
+    state = Column(gettext_lazy("Stato richiesta"), "get_state_display", sort="state")
+    fmt = Column(gettext_lazy("Formato"), "get_format_display", sort="format")
+    download = Column(
+        gettext_lazy("Scarica"),
+        lambda job: _("Scarica") if job.is_done else "—",
+        link=_download_url,
+        export=False,
+    )
+    delete = Column(
+        gettext_lazy("Elimina"),
+        lambda job: _("Elimina"),
+        link=lambda job: reverse("inventory:export_delete", kwargs={"pk": job.pk}),
+        export=False,
+    )
+
+    class Meta:
+        default_order = "-requested_at"
+        export_formats = ()
+        empty_text = gettext_lazy("Non ci sono export richiesti.")
+        caption = gettext_lazy("I miei Export")
+
+
+def _my_exports(request):
+    return ExportJob.objects.filter(user=request.user, contract=_contract(request)).select_related(
+        "contract"
+    )
+
+
+@capability_required("inventory.exports")
+def exports(request):
+    table = ExportTable.from_request(request, _my_exports(request))
+    return render_list(
+        request,
+        table,
+        "inventory/exports.html",
+        {"title": EXPORTS, "breadcrumbs": [(MENU, ""), (EXPORTS, "")]},
+    )
+
+
+@capability_required("inventory.exports")
+def export_download(request, pk: int):
+    job = get_object_or_404(_my_exports(request), pk=pk)
+    if not job.is_done:
+        raise Http404
+    content_type = (
+        "text/csv; charset=utf-8"
+        if job.format == ExportJob.Format.CSV
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@capability_required("inventory.exports")
+def export_delete(request, pk: int):
+    job = get_object_or_404(_my_exports(request), pk=pk)
+    if request.method == "POST":
+        services.export_delete(job=job)
+        messages.success(request, _("L'export è stato cancellato."))
+        return redirect("inventory:exports")
+    return render(
+        request,
+        "inventory/export_confirm_delete.html",
+        {
+            "job": job,
+            "title": _("Cancella export"),
+            "breadcrumbs": [
+                (MENU, ""),
+                (EXPORTS, reverse("inventory:exports")),
+                (_("Cancella"), ""),
+            ],
+        },
+    )
