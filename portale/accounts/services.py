@@ -1,11 +1,259 @@
-"""Account writes: completing a login."""
+"""Account writes: login, registration, credential recovery, personal data (F-3, F-4, F-6).
 
-from django.contrib.auth import login
+Services are keyword-only and atomic; notifications are stored in the outbox in the same
+transaction and delivered on commit (``portale.core.notifications``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model, login
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .audit import Kind, security_event_log
+from .models import PasswordHistory, Registration, WidgetPreference
+from .notify import SMS_USERNAME, email_send, sms_send
+from .tokens import token_create
+
+TERMS_VERSION = "2021.1"
+
+
+def _absolute(request, path: str) -> str:
+    if request is not None:
+        return request.build_absolute_uri(path)
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# --- login -------------------------------------------------------------------------------
 
 
 def user_login_complete(*, request, user) -> None:
-    """Open the session once every login step passed (password, then OTP when enabled).
+    """Open the session once every login step passed (password, then the SMS code).
 
-    ``login`` rotates the session key, so a session fixed before login is worthless.
+    ``login`` rotates the session key, so a session fixed before login is worthless. The
+    previous successful login is kept for the home's "ultimo accesso" (G-57).
     """
+    user.previous_login = user.last_login
+    user.save(update_fields=["previous_login"])
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    security_event_log(kind=Kind.LOGIN_OK, request=request, user=user)
+
+
+# --- passwords ---------------------------------------------------------------------------
+
+
+def user_password_set(*, user, password: str, request=None, log: bool = True) -> None:
+    if user.password and user.has_usable_password():
+        PasswordHistory.objects.create(user=user, password=user.password)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    for old in user.password_history.all()[5:]:
+        old.delete()
+    if log:
+        security_event_log(kind=Kind.PASSWORD_CHANGED, request=request, user=user)
+
+
+# --- registration (F-3) ------------------------------------------------------------------
+
+
+def registration_confirmation_send(*, request, registration: Registration) -> None:
+    raw = token_create(purpose="registration", email=registration.email, registration=registration)
+    link = _absolute(request, reverse("accounts:register_confirm", args=[raw]))
+    email_send(
+        to=registration.email,
+        subject="Conferma il tuo indirizzo email - Area Clienti Convenzione Mobile 8",
+        template="registration_confirm",
+        context={"registration": registration, "link": link},
+        kind="registration_confirm",
+    )
+
+
+@transaction.atomic
+def registration_start(*, request, data: dict, replaces_id: int | None) -> Registration:
+    """Steps 1-4 are done: keep the data and send the "CONFERMA EMAIL" link."""
+    registration = Registration.objects.create(
+        msisdn=data["msisdn"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        fiscal_code=data["fiscal_code"],
+        entity_fiscal_code=data["entity_fiscal_code"],
+        email=data["email"],
+        username=data["username"],
+        replaces_id=replaces_id,
+    )
+    registration_confirmation_send(request=request, registration=registration)
+    return registration
+
+
+def _sessions_end(*, user) -> None:
+    """Invalidate every open session of a user (G-51)."""
+    uid = str(user.pk)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == uid:
+            session.delete()
+
+
+@transaction.atomic
+def user_cease(*, user, request=None, reason: str = "") -> None:
+    """End a registration: the account can no longer log in (PROSEGUI, G-51)."""
+    user.status = user.Status.CEASED
+    user.is_active = False
+    user.ceased_at = timezone.now()
+    user.set_unusable_password()
+    user.save(update_fields=["status", "is_active", "ceased_at", "password"])
+    _sessions_end(user=user)
+    security_event_log(kind=Kind.REGISTRATION_CEASED, request=request, user=user, detail=reason)
+    if user.email:
+        email_send(
+            to=user.email,
+            subject="Registrazione cessata - Area Clienti Convenzione Mobile 8",
+            template="registration_ceased",
+            context={"user": user},
+            kind="registration_ceased",
+        )
+
+
+@transaction.atomic
+def registration_complete(*, request, registration: Registration, password: str):
+    """Step 5: create the account, cease the one it replaces, send the summary e-mail."""
+    from .selectors import mobile_eligibility
+
+    User = get_user_model()
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.state == Registration.State.COMPLETED:
+        return registration.user
+    now = timezone.now()
+    old = None
+    if registration.replaces_id:
+        old = User.objects.filter(pk=registration.replaces_id, status="active").first()
+    if old is not None:
+        # The username may be the old one's (e-mail): free it before creating the new one.
+        if old.username.lower() == registration.username.lower():
+            old.username = f"{old.username}~cessato{old.pk}"[:150]
+            old.save(update_fields=["username"])
+        user_cease(user=old, request=request, reason="sostituita da una nuova registrazione")
+    user = User(
+        username=registration.username,
+        email=registration.email,
+        first_name=registration.first_name,
+        last_name=registration.last_name,
+        fiscal_code=registration.fiscal_code,
+        entity_fiscal_code=registration.entity_fiscal_code,
+        mobile=registration.msisdn,
+        origin=User.Origin.CONV8,
+        terms_accepted_at=now,
+        privacy_accepted_at=now,
+        terms_version=TERMS_VERSION,
+    )
+    user.set_password(password)
+    user.save()
+    if old is not None:
+        for pref in WidgetPreference.objects.filter(user=old):
+            WidgetPreference.objects.create(user=user, code=pref.code, position=pref.position)
+    registration.state = Registration.State.COMPLETED
+    registration.user = user
+    registration.save(update_fields=["state", "user"])
+    admin = mobile_eligibility(msisdn=user.mobile).administration_for(user.entity_fiscal_code)
+    email_send(
+        to=user.email,
+        subject="Registrazione completata - Area Clienti Convenzione Mobile 8",
+        template="registration_summary",
+        context={
+            "user": user,
+            "administration_name": admin.name if admin else "",
+            "login_url": _absolute(request, reverse("accounts:login")),
+        },
+        kind="registration_summary",
+    )
+    security_event_log(kind=Kind.REGISTRATION, request=request, user=user)
+    return user
+
+
+# --- credential recovery (F-4, G-06) -----------------------------------------------------
+
+
+def recovery_username_send(*, request, user) -> None:
+    """Mode 1: the username by e-mail and by SMS."""
+    sms_send(to=user.mobile, text=SMS_USERNAME.format(username=user.username), kind="recovery")
+    email_send(
+        to=user.email,
+        subject="Recupero username - Area Clienti Convenzione Mobile 8",
+        template="recovery_username",
+        context={"user": user, "login_url": _absolute(request, reverse("accounts:login"))},
+        kind="recovery",
+    )
+    security_event_log(kind=Kind.RECOVERY, request=request, user=user, detail="username")
+
+
+def recovery_reset_link_send(*, request, user, with_username: bool) -> None:
+    """Modes 2 and 3, after the SMS code: a password-reset link (48 h) by e-mail."""
+    raw = token_create(purpose="password_reset", email=user.email, user=user)
+    link = _absolute(request, reverse("accounts:password_reset", args=[raw]))
+    email_send(
+        to=user.email,
+        subject="Recupero password - Area Clienti Convenzione Mobile 8",
+        template="recovery_password",
+        context={"user": user, "link": link, "with_username": with_username},
+        kind="recovery",
+    )
+    security_event_log(kind=Kind.RECOVERY, request=request, user=user, detail="link password")
+
+
+# --- personal data (F-6) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def user_personal_data_update(*, request, user, first_name: str, last_name: str, fiscal_code: str):
+    changed = [
+        name
+        for name, value in (
+            ("first_name", first_name),
+            ("last_name", last_name),
+            ("fiscal_code", fiscal_code),
+        )
+        if getattr(user, name) != value
+    ]
+    user.first_name, user.last_name, user.fiscal_code = first_name, last_name, fiscal_code
+    user.save(update_fields=["first_name", "last_name", "fiscal_code"])
+    if changed:
+        security_event_log(
+            kind=Kind.PERSONAL_DATA, request=request, user=user, detail=", ".join(changed)
+        )
+
+
+@transaction.atomic
+def user_email_change_request(*, request, user, new_email: str) -> None:
+    """Send the 48-hour "CONFERMA EMAIL" link to the new address (F-6)."""
+    from .selectors import mobile_eligibility
+
+    raw = token_create(purpose="email_change", email=new_email, user=user)
+    admin = mobile_eligibility(msisdn=user.mobile).administration_for(user.entity_fiscal_code)
+    email_send(
+        to=new_email,
+        subject="Conferma la modifica del tuo indirizzo email - Area Clienti Convenzione Mobile 8",
+        template="email_change",
+        context={
+            "user": user,
+            "administration_name": admin.name if admin else "",
+            "link": _absolute(request, reverse("accounts:email_confirm", args=[raw])),
+        },
+        kind="email_change",
+    )
+    security_event_log(
+        kind=Kind.EMAIL_CHANGE_REQUESTED, request=request, user=user, detail=new_email
+    )
+
+
+@transaction.atomic
+def user_email_change_apply(*, request, token) -> None:
+    user = token.user
+    old = user.email
+    user.email = token.email
+    user.save(update_fields=["email"])
+    security_event_log(
+        kind=Kind.EMAIL_CHANGED, request=request, user=user, detail=f"da {old} a {token.email}"
+    )

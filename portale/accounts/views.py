@@ -1,12 +1,72 @@
+"""Login with SMS code, logout, personal data, e-mail confirmation (F-4, F-6)."""
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import logout as auth_logout
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from portale.core.capabilities import capability_required, public_view
 
-from .forms import LoginForm
-from .services import user_login_complete
+from . import otp as otp_service
+from .audit import Kind, security_event_log
+from .forms import EmailChangeForm, LoginForm, OtpForm, PasswordChangeForm, ProfileForm
+from .selectors import mobile_eligibility, user_may_log_in
+from .services import (
+    user_email_change_apply,
+    user_email_change_request,
+    user_login_complete,
+    user_password_set,
+    user_personal_data_update,
+)
+from .tokens import TokenState, token_consume
+
+LOGIN_KEY = "accounts_login"
+
+MSG_RATE_LIMITED = _(
+    "Hai richiesto troppi codici temporanei in poco tempo. Attendi qualche minuto e riprova."
+)
+MSG_OTP_WRONG = _("Il codice temporaneo inserito non è corretto. Tentativi rimasti: {left}.")
+MSG_OTP_EXHAUSTED = _(
+    "Hai superato il numero massimo di tentativi per questo codice. Clicca su "
+    "“Invia di nuovo” per ricevere un nuovo codice."
+)
+MSG_OTP_MISSING = _("Il codice temporaneo non è più valido. Clicca su “Invia di nuovo”.")
+MSG_OTP_RESENT = _("Ti abbiamo inviato un nuovo codice: sostituisce quello ricevuto in precedenza.")
+
+
+def _safe_next(request, value: str) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""
+
+
+def lockout_response(request, status=403):
+    return render(request, "accounts/lockout.html", status=status)
+
+
+def otp_error_message(result, challenge_id=None, left=None) -> str:
+    from .models import OtpChallenge
+
+    if result is otp_service.Result.WRONG and left is not None:
+        return MSG_OTP_WRONG.format(left=left)
+    if result is otp_service.Result.WRONG:
+        attempts = (
+            OtpChallenge.objects.filter(pk=challenge_id).values_list("attempts", flat=True).first()
+            if challenge_id
+            else None
+        )
+        left = otp_service.MAX_ATTEMPTS - (attempts or 0)
+        return MSG_OTP_WRONG.format(left=max(left, 0))
+    if result is otp_service.Result.EXHAUSTED:
+        return MSG_OTP_EXHAUSTED
+    return MSG_OTP_MISSING
 
 
 @public_view
@@ -14,24 +74,211 @@ def login(request):
     if request.user.is_authenticated:
         return redirect("home:index")
     form = LoginForm(request.POST or None, request=request)
+    nxt = _safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
     if request.method == "POST" and form.is_valid():
-        user_login_complete(request=request, user=form.user)
-        nxt = request.POST.get("next") or request.GET.get("next") or ""
-        if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-            nxt = ""
-        return redirect(nxt or "home:index")
+        user = form.user
+        if not user_may_log_in(user=user):
+            security_event_log(
+                kind=Kind.LOGIN_FAILED,
+                request=request,
+                user=user,
+                detail="numero non più attivo in Convenzione 8",
+            )
+            form.add_error(
+                None,
+                _(
+                    "Il numero mobile della tua registrazione non risulta attivo in un "
+                    "contratto in Convenzione Telefonia Mobile 8: non è possibile accedere."
+                ),
+            )
+        else:
+            try:
+                challenge = otp_service.otp_issue(
+                    msisdn=user.mobile, purpose="login", request=request, user=user
+                )
+            except otp_service.RateLimited:
+                form.add_error(None, MSG_RATE_LIMITED)
+            else:
+                request.session.cycle_key()
+                request.session[LOGIN_KEY] = {"uid": user.pk, "cid": challenge.pk, "next": nxt}
+                return redirect("accounts:login_otp")
+    return render(request, "accounts/login.html", {"form": form, "next": nxt})
+
+
+def _pending_login(request):
+    state = request.session.get(LOGIN_KEY)
+    if not state:
+        return None, None
+    user = get_user_model().objects.filter(pk=state["uid"]).first()
+    return state, user
+
+
+def _masked(msisdn: str) -> str:
+    if not msisdn or msisdn.startswith("u"):
+        return ""
+    return f"{msisdn[:3]}•••{msisdn[-3:]}" if len(msisdn) > 6 else msisdn
+
+
+@public_view
+def login_otp(request):
+    """Step 2 of the login: the code sent by SMS (F-4)."""
+    state, user = _pending_login(request)
+    if user is None:
+        return redirect("accounts:login")
+    if AxesProxyHandler.is_locked(request, credentials={"username": user.username}):
+        request.session.pop(LOGIN_KEY, None)
+        security_event_log(kind=Kind.LOCKOUT, request=request, user=user, detail="passo OTP")
+        return lockout_response(request)
+    if not user_may_log_in(user=user):
+        request.session.pop(LOGIN_KEY, None)
+        return redirect("accounts:login")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = otp_service.otp_verify(
+            challenge_id=state["cid"], code=form.cleaned_data["code"], request=request
+        )
+        if result is otp_service.Result.OK:
+            request.session.pop(LOGIN_KEY, None)
+            user_login_complete(request=request, user=user)
+            return redirect(state.get("next") or "home:index")
+        if result is otp_service.Result.EXPIRED:
+            state["typed"] = form.cleaned_data["code"]
+            request.session[LOGIN_KEY] = state
+            return render(
+                request,
+                "accounts/otp_expired.html",
+                {
+                    "resend_url": reverse("accounts:login_otp_resend"),
+                    "retry_url": reverse("accounts:login_otp") + "?riprova=1",
+                },
+            )
+        form.add_error("code", otp_error_message(result, state["cid"]))
+    elif request.method == "GET" and request.GET.get("riprova") and state.get("typed"):
+        form = OtpForm(initial={"code": state["typed"]})
     return render(
-        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
+        request,
+        "accounts/login_otp.html",
+        {"form": form, "masked": _masked(user.mobile), "by_email": not user.mobile},
     )
 
 
 @public_view
 @require_POST
+def login_otp_resend(request):
+    state, user = _pending_login(request)
+    if user is None:
+        return redirect("accounts:login")
+    if AxesProxyHandler.is_locked(request, credentials={"username": user.username}):
+        request.session.pop(LOGIN_KEY, None)
+        return lockout_response(request)
+    try:
+        challenge = otp_service.otp_issue(
+            msisdn=user.mobile, purpose="login", request=request, user=user
+        )
+    except otp_service.RateLimited:
+        messages.error(request, MSG_RATE_LIMITED)
+    else:
+        state["cid"] = challenge.pk
+        state.pop("typed", None)
+        request.session[LOGIN_KEY] = state
+        messages.success(request, MSG_OTP_RESENT)
+    return redirect("accounts:login_otp")
+
+
+@public_view
+@require_POST
 def logout(request):
+    if request.user.is_authenticated:
+        security_event_log(kind=Kind.LOGOUT, request=request, user=request.user)
     auth_logout(request)
     return redirect("public:index")
 
 
+# --- personal data (F-6) -----------------------------------------------------------------
+
+
 @capability_required("personal_data")
 def personal_data(request):
-    return render(request, "accounts/personal_data.html")
+    user = request.user
+    line = request.portal.line
+    timtuo_active = bool(line and line.dual_billing_enabled)
+    profile_initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "fiscal_code": user.fiscal_code,
+    }
+    which = request.POST.get("form") if request.method == "POST" else None
+    profile_form = ProfileForm(
+        request.POST if which == "profile" else None,
+        initial=profile_initial,
+        user=user,
+        timtuo_active=timtuo_active,
+        prefix="profile",
+    )
+    email_form = EmailChangeForm(
+        request.POST if which == "email" else None, user=user, prefix="email"
+    )
+    password_form = PasswordChangeForm(
+        request.POST if which == "password" else None, user=user, prefix="password"
+    )
+    if which == "profile" and profile_form.is_valid():
+        d = profile_form.cleaned_data
+        user_personal_data_update(
+            request=request,
+            user=user,
+            first_name=d["first_name"],
+            last_name=d["last_name"],
+            fiscal_code=d["fiscal_code"],
+        )
+        messages.success(request, _("I tuoi dati personali sono stati salvati."))
+        return redirect("accounts:personal_data")
+    if which == "email" and email_form.is_valid():
+        user_email_change_request(
+            request=request, user=user, new_email=email_form.cleaned_data["new_email"]
+        )
+        messages.success(
+            request,
+            _(
+                "Ti abbiamo inviato una email all'indirizzo %(email)s: clicca sul link CONFERMA "
+                "EMAIL entro 48 ore per rendere effettiva la modifica."
+            )
+            % {"email": email_form.cleaned_data["new_email"]},
+        )
+        return redirect("accounts:personal_data")
+    if which == "password" and password_form.is_valid():
+        user_password_set(
+            user=user, password=password_form.cleaned_data["password1"], request=request
+        )
+        # Keep this session open; every other session of the user ends with the new hash.
+        from django.contrib.auth import update_session_auth_hash
+
+        update_session_auth_hash(request, user)
+        messages.success(request, _("La password è stata modificata."))
+        return redirect("accounts:personal_data")
+    admin = mobile_eligibility(msisdn=user.mobile).administration_for(user.entity_fiscal_code)
+    return render(
+        request,
+        "accounts/personal_data.html",
+        {
+            "profile_form": profile_form,
+            "email_form": email_form,
+            "password_form": password_form,
+            "timtuo_active": timtuo_active,
+            "administration": admin,
+            "open_section": which,
+        },
+    )
+
+
+@public_view
+def email_confirm(request, token):
+    """The "CONFERMA EMAIL" link of an e-mail change: valid 48 hours, once (F-6)."""
+    state, tok = token_consume(raw=token, purpose="email_change")
+    if state is TokenState.OK:
+        user_email_change_apply(request=request, token=tok)
+    return render(
+        request,
+        "accounts/email_change_result.html",
+        {"state": state.value},
+        status=200 if state is TokenState.OK else 410 if state is not TokenState.INVALID else 404,
+    )

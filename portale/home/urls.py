@@ -5,4 +5,5 @@ from . import views
 app_name = "home"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("widget/", views.widgets_edit, name="widgets"),
 ]

@@ -1,0 +1,92 @@
+"""Account reads: which mobile numbers may register or log in, and for which Ente."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+
+from portale.records.models import Administration, Line, LineState, Referent
+
+
+@dataclass
+class MobileEligibility:
+    """What the records say about a mobile number (F-3 step 1, F-4 rules).
+
+    A number may register when it is an ACTIVE line of a Convenzione 8 contract, or when it
+    is declared as a referent's number in the contract forms (a referent's mobile need not
+    be a line of the contract: the guide's "attiva (o dichiarata nella modulistica
+    contrattuale)").
+    """
+
+    msisdn: str
+    line: Line | None = None
+    administrations: list[Administration] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        return bool(self.administrations)
+
+    @property
+    def entity_fiscal_codes(self) -> set[str]:
+        return {a.fiscal_code for a in self.administrations}
+
+    @property
+    def default_administration(self) -> Administration | None:
+        """The Ente to pre-fill: the one of the line, or the only one of the referent rows."""
+        if self.line is not None:
+            return self.line.contract.administration
+        if len(self.administrations) == 1:
+            return self.administrations[0]
+        return None
+
+    def administration_for(self, fiscal_code: str) -> Administration | None:
+        return next((a for a in self.administrations if a.fiscal_code == fiscal_code), None)
+
+
+def mobile_eligibility(*, msisdn: str) -> MobileEligibility:
+    result = MobileEligibility(msisdn=msisdn)
+    if not msisdn:
+        return result
+    line = (
+        Line.objects.select_related("contract__administration")
+        .filter(msisdn=msisdn, state=LineState.ACTIVE)
+        .first()
+    )
+    admins: dict[int, Administration] = {}
+    if line is not None:
+        result.line = line
+        admins[line.contract.administration_id] = line.contract.administration
+    for ref in Referent.objects.filter(mobile=msisdn).select_related("contract__administration"):
+        admins.setdefault(ref.contract.administration_id, ref.contract.administration)
+    result.administrations = list(admins.values())
+    return result
+
+
+def user_may_log_in(*, user) -> bool:
+    """F-4: only users whose number is still active in Convenzione 8 (staff excepted)."""
+    if not user.is_active or user.status != user.Status.ACTIVE:
+        return False
+    if user.is_staff:
+        return True
+    elig = mobile_eligibility(msisdn=user.mobile)
+    if not elig.eligible:
+        return False
+    return not user.entity_fiscal_code or user.entity_fiscal_code in elig.entity_fiscal_codes
+
+
+def active_users_for_mobile(*, msisdn: str):
+    return get_user_model().objects.filter(mobile=msisdn, status="active", is_active=True)
+
+
+def find_user_for_recovery(
+    *, mode: str, username: str = "", msisdn: str = "", fiscal_code: str = ""
+):
+    qs = active_users_for_mobile(msisdn=msisdn) if msisdn else None
+    if qs is None:
+        return None
+    if mode == "password":
+        return qs.filter(username__iexact=username).first() if username else None
+    if fiscal_code:
+        return qs.filter(fiscal_code__iexact=fiscal_code).first()
+    return None

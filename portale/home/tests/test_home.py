@@ -1,0 +1,91 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from portale.accounts.models import WidgetPreference
+from portale.core.capabilities import REGISTRY
+from portale.home.views import greeting
+from portale.home.widgets import widget_catalogue
+
+pytestmark = pytest.mark.django_db
+ROME = ZoneInfo("Europe/Rome")
+
+
+@pytest.mark.parametrize(
+    ("hour", "text"),
+    [
+        (5, "Buongiorno"),
+        (13, "Buongiorno"),
+        (14, "Buon pomeriggio"),
+        (17, "Buon pomeriggio"),
+        (18, "Buonasera"),
+        (2, "Buonasera"),
+    ],
+)
+def test_greeting_by_time_of_day(hour, text):
+    assert greeting(datetime(2026, 11, 25, hour, 30, tzinfo=ROME)) == text
+
+
+def test_home_shows_greeting_last_access_and_help_boxes(client, employee):
+    employee.previous_login = datetime(2026, 11, 20, 9, 15, tzinfo=ROME)
+    employee.save()
+    client.force_login(employee)
+    response = client.get(reverse("home:index"))
+    assert response.status_code == 200
+    assert "Gina" in response.text
+    assert "Ultimo accesso: 20/11/2026 alle 09:15" in response.text
+    for title in ("NEWS", "ASSISTENZA", "CONTATTI", "DOCUMENTI"):
+        assert title in response.text
+    assert "VAI ALLA SEZIONE" in response.text
+    assert "I miei widget" in response.text
+
+
+def test_contract_selector_only_for_referent_of_several_contracts(client, roa, contract):
+    from portale.records.tests import factories as f
+
+    client.force_login(roa)
+    assert 'name="contract"' not in client.get(reverse("home:index")).text
+    second = f.ContractFactory(administration=contract.administration)
+    f.ReferentFactory(contract=second, mobile=roa.mobile)
+    response = client.get(reverse("home:index"))
+    assert 'name="contract"' in response.text and second.code in response.text
+
+
+def test_widget_catalogue_only_offers_allowed_implemented_functions(rf, users_by_profile):
+    from portale.core.context import build_context
+
+    for user in users_by_profile.values():
+        request = rf.get("/")
+        request.session = {}
+        ctx = build_context(user=user, session=request.session)
+        for cap in widget_catalogue(ctx=ctx):
+            assert cap.widget and cap.allows(ctx) and cap.url
+
+
+def test_widgets_are_stored_per_user_in_order(client, roa, employee):
+    from portale.core.context import build_context
+
+    ctx = build_context(user=roa, session={})
+    catalogue = [c.code for c in widget_catalogue(ctx=ctx)]
+    client.force_login(roa)
+    page = client.get(reverse("home:widgets"))
+    assert page.status_code == 200
+    if len(catalogue) < 2:
+        pytest.skip("fewer than two widgets implemented yet")
+    a, b = catalogue[0], catalogue[1]
+    response = client.post(
+        reverse("home:widgets"),
+        {"widget": [a, b, "backoffice.queue", "nonexistent"], f"pos_{a}": "2", f"pos_{b}": "1"},
+    )
+    assert response.status_code == 302
+    assert list(WidgetPreference.objects.filter(user=roa).values_list("code", flat=True)) == [b, a]
+    home = client.get(reverse("home:index")).text
+    assert home.index(str(REGISTRY[b].label)) < home.index(str(REGISTRY[a].label))
+    assert not WidgetPreference.objects.filter(user=employee).exists()
+
+
+def test_home_requires_login(client, db):
+    response = client.get(reverse("home:index"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
