@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "billing"
-urlpatterns: list = []
+urlpatterns = [
+    path("fatture-aziendali/", views.invoices, name="invoices"),
+    path("fatture-aziendali/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+]

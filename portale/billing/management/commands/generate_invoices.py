@@ -1,0 +1,20 @@
+"""``manage.py generate_invoices [--today YYYY-MM-DD]``: what the nightly job does."""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+
+from portale.billing.services import invoices_generate
+
+
+class Command(BaseCommand):
+    help = "Emette le fatture aziendali e personali (TIM TUO) dei bimestri chiusi."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", type=datetime.date.fromisoformat, default=None)
+
+    def handle(self, *args, today, **options):
+        r = invoices_generate(today=today)
+        self.stdout.write(
+            f"{len(r.company)} fatture aziendali e {len(r.personal)} fatture personali emesse"
+        )

@@ -1,0 +1,104 @@
+"""F-7.4.1 "Fatture aziendali": the contract's invoices of the last 12 months, with PDFs."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import IntegerField, Value
+from django.db.models.functions import Cast, StrIndex, Substr
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portale.core.capabilities import capability_required
+from portale.core.lists import DATE, FilterForm, Table, render_list
+from portale.core.lists.tables import Column
+from portale.core.pdf import pdf_response
+from portale.records.models import Invoice, PaymentState
+
+from .services import invoice_pdf_bytes
+from .templatetags.traffic_format import eur
+
+DEPTH_DAYS = 365  # "le fatture emesse negli ultimi 12 mesi"
+
+
+def invoices_in_scope(contract):
+    since = timezone.localdate() - datetime.timedelta(days=DEPTH_DAYS)
+    return Invoice.objects.filter(contract=contract, emission_date__gte=since)
+
+
+class InvoiceFilter(FilterForm):
+    numero = forms.CharField(label=_("N° fattura"), max_length=20)
+    bimestre = forms.ChoiceField(label=_("Bimestre"))
+    pagamento = forms.ChoiceField(label=_("Stato pagamento"))
+    lookups = {
+        "numero": "number__icontains",
+        "bimestre": "bimester",
+        "pagamento": "payment_state",
+    }
+
+    def __init__(self, *args, bimesters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bimestre"].choices = [("", _("Tutti"))] + [(b, b) for b in bimesters]
+        self.fields["pagamento"].choices = [("", _("Tutti"))] + list(PaymentState.choices)
+
+
+class InvoiceTable(Table):
+    number = Column(_("N° Fattura"), sort="number")
+    bimester = Column(_("Bimestre"), sort=("bimester_year", "bimester_num"))
+    payment_state = Column(_("Pagamento"), "get_payment_state_display", sort="payment_state")
+    amount = Column(_("Importo"), lambda i: eur(i.amount), sort="amount", css_class="text-end")
+    emission_date = Column(_("Emissione"), sort=True, format=DATE)
+    due_date = Column(_("Scadenza"), sort=True, format=DATE)
+
+    class Meta:
+        default_order = "-emission_date"
+        counter_label = _("Tot. fatture")
+        noun = _("fatture")
+        export_formats = ()
+        caption = _("Fatture aziendali")
+
+
+def _bimester_sort(qs):
+    """Annotate year and number of "4/2021" so the column sorts chronologically."""
+    slash = StrIndex("bimester", Value("/"))
+    return qs.annotate(
+        bimester_num=Cast(Substr("bimester", 1, slash - 1), IntegerField()),
+        bimester_year=Cast(Substr("bimester", slash + 1, 4), IntegerField()),
+    )
+
+
+@capability_required("billing.invoices")
+def invoices(request):
+    contract = request.portal.contract
+    if contract is None:
+        raise Http404
+    base = _bimester_sort(invoices_in_scope(contract))
+    bimesters = sorted(
+        set(base.values_list("bimester", flat=True)),
+        key=lambda s: (int(s.split("/")[1]), int(s.split("/")[0])),
+        reverse=True,
+    )
+    table = InvoiceTable.from_request(request, base)
+    table.form = InvoiceFilter(data=request.GET, bimesters=bimesters)
+    return render_list(
+        request,
+        table,
+        "billing/invoices.html",
+        {
+            "title": _("Fatture aziendali"),
+            "breadcrumbs": [(_("Fatturazione e traffico"), ""), (_("Fatture aziendali"), "")],
+            "contract": contract,
+            "invoices": list(table.page.object_list),
+        },
+    )
+
+
+@capability_required("billing.invoices")
+def invoice_pdf(request, pk: int):
+    contract = request.portal.contract
+    invoice = invoices_in_scope(contract).filter(pk=pk).first() if contract else None
+    if invoice is None:
+        raise Http404
+    return pdf_response(invoice_pdf_bytes(invoice), f"fattura_{invoice.number}.pdf")
