@@ -1,0 +1,412 @@
+"""Writes of the requests engine: drafts, pratiche and ordini (DESIGN §5.3).
+
+Every function is keyword-only and atomic; background work is queued on commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portale.records.models import Contract, Line
+
+from . import operations
+from .models import (
+    OPEN_STATES,
+    Case,
+    CaseState,
+    Channel,
+    Order,
+    OrderLine,
+    OrderState,
+    RequestDraft,
+    Shipment,
+    ShipmentEvent,
+)
+
+
+class RequestError(Exception):
+    """A request the portal refuses, with a message for the user (Italian)."""
+
+
+class OperationNotAvailable(RequestError):
+    pass
+
+
+class CaseConflict(RequestError):
+    pass
+
+
+class PdfNotDownloaded(RequestError):
+    pass
+
+
+class InvalidTransition(RequestError):
+    pass
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+
+def _case_number() -> str:
+    """ "7-64436898334": the CRM's prefix and 11 digits."""
+    return f"7-{6 * 10**10 + secrets.randbelow(4 * 10**10)}"
+
+
+def _order_number() -> str:
+    """ "74458098909": 11 digits."""
+    return f"{7 * 10**10 + secrets.randbelow(10**10)}"
+
+
+def delay(step: str) -> timedelta:
+    from django.conf import settings
+
+    delays = {"take": 5, "work": 10, "order_step": 10}
+    delays.update(getattr(settings, "FULFILMENT_DELAYS", {}))
+    return timedelta(seconds=delays[step])
+
+
+def conflict_key_for(*, op: operations.Operation, contract: Contract, payload: dict) -> str | None:
+    """G-10: one open pratica per "Tipo pratica" and object (line, referent, address...)."""
+    if op.conflict_key is None:
+        return None
+    return f"{op.description}|{contract.pk}|{op.object_key(payload)}"[:120]
+
+
+def open_conflict(*, op: operations.Operation, contract: Contract, payload: dict) -> Case | None:
+    key = conflict_key_for(op=op, contract=contract, payload=payload)
+    if not key:
+        return None
+    return Case.objects.filter(conflict_key=key, state__in=OPEN_STATES).first()
+
+
+def conflict_message(case: Case) -> str:
+    return _(
+        "È già presente una richiesta in lavorazione sullo stesso oggetto (pratica %(number)s, "
+        "%(type)s). Potrai inviarne una nuova quando sarà chiusa: segui lo stato nella "
+        'funzione "Storico Pratiche".'
+    ) % {"number": case.number, "type": case.type_label}
+
+
+# --- drafts (the wizard's server-side state) ----------------------------------------------
+
+
+@transaction.atomic
+def draft_create(
+    *,
+    user,
+    contract: Contract,
+    operation: str,
+    payload: dict,
+    line: Line | None = None,
+    back_url: str = "",
+) -> RequestDraft:
+    op = operations.get(operation)
+    if not op.implemented:
+        raise OperationNotAvailable(_("Questa richiesta non è ancora disponibile sul Portale."))
+    existing = open_conflict(op=op, contract=contract, payload=payload)
+    if existing:
+        raise CaseConflict(conflict_message(existing))
+    return RequestDraft.objects.create(
+        user=user,
+        contract=contract,
+        line=line,
+        operation=operation,
+        payload=payload,
+        summary=[list(r) for r in op.summary_rows(payload)],
+        back_url=back_url,
+    )
+
+
+@transaction.atomic
+def draft_mark_downloaded(*, draft: RequestDraft, pdf: bytes) -> RequestDraft:
+    draft = RequestDraft.objects.select_for_update().get(pk=draft.pk)
+    draft.pdf = pdf
+    draft.pdf_downloaded_at = timezone.now()
+    draft.save(update_fields=["pdf", "pdf_downloaded_at"])
+    return draft
+
+
+def draft_submit(*, draft: RequestDraft) -> Case:
+    """INVIA: the draft becomes a pratica, once (the token is the idempotency key)."""
+    if draft.case_id:
+        return draft.case
+    if draft.pdf_downloaded_at is None:
+        raise PdfNotDownloaded(
+            _(
+                "Il download dei documenti è obbligatorio per confermare la richiesta: "
+                'scarica il pdf con il riepilogo dei dati prima di cliccare su "INVIA".'
+            )
+        )
+    user = draft.user
+    case = case_create(
+        contract=draft.contract,
+        operation=draft.operation,
+        payload=draft.payload,
+        summary=draft.summary,
+        line=draft.line,
+        requester=user,
+        idempotency_key=draft.token,
+        summary_pdf=bytes(draft.pdf) if draft.pdf else None,
+    )
+    RequestDraft.objects.filter(pk=draft.pk, case__isnull=True).update(case=case)
+    return case
+
+
+# --- cases ------------------------------------------------------------------------------
+
+
+def case_create(
+    *,
+    contract: Contract,
+    operation: str,
+    payload: dict | None = None,
+    summary: list | None = None,
+    line: Line | None = None,
+    requester=None,
+    channel: str = Channel.PORTAL,
+    filed_by=None,
+    notes: str = "",
+    idempotency_key: str | None = None,
+    summary_pdf: bytes | None = None,
+) -> Case:
+    """File a pratica (and its ordine, where Appendix 1 marks one).
+
+    A replayed call with the same idempotency key returns the pratica already filed; a
+    conflicting open pratica on the same object raises ``CaseConflict`` (G-10).
+    """
+    op = operations.get(operation)
+    payload = payload or {}
+    if channel == Channel.PORTAL and not op.implemented:
+        raise OperationNotAvailable(_("Questa richiesta non è ancora disponibile sul Portale."))
+    if idempotency_key:
+        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+    key = conflict_key_for(op=op, contract=contract, payload=payload)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = _insert_case(
+                    op=op,
+                    contract=contract,
+                    payload=payload,
+                    summary=summary,
+                    line=line,
+                    requester=requester,
+                    channel=channel,
+                    filed_by=filed_by,
+                    notes=notes,
+                    idempotency_key=idempotency_key,
+                    conflict_key=key,
+                    summary_pdf=summary_pdf,
+                )
+        except IntegrityError:
+            if idempotency_key:
+                existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+                if existing:
+                    return existing
+            if key:
+                other = Case.objects.filter(conflict_key=key, state__in=OPEN_STATES).first()
+                if other:
+                    raise CaseConflict(conflict_message(other)) from None
+            continue  # a number collision: draw again
+        return case
+    raise RuntimeError("could not allocate a unique case number")
+
+
+def _insert_case(
+    *,
+    op,
+    contract,
+    payload,
+    summary,
+    line,
+    requester,
+    channel,
+    filed_by,
+    notes,
+    idempotency_key,
+    conflict_key,
+    summary_pdf,
+) -> Case:
+    now = timezone.now()
+    auto = op.implemented and channel == Channel.PORTAL
+    name = ""
+    email = ""
+    if requester is not None:
+        name = f"{requester.first_name} {requester.last_name}".strip() or requester.username
+        email = requester.email
+    case = Case.objects.create(
+        number=_case_number(),
+        operation=op.code,
+        description=op.description,
+        contract=contract,
+        line=line,
+        channel=channel,
+        requester=requester,
+        requester_name=name,
+        requester_email=email,
+        filed_by=filed_by,
+        notes=notes,
+        payload=payload,
+        summary=summary if summary is not None else [list(r) for r in op.summary_rows(payload)],
+        idempotency_key=idempotency_key,
+        conflict_key=conflict_key,
+        auto=auto,
+        due_at=now + delay("take") if auto else None,
+        opened_at=now,
+    )
+    if summary_pdf:
+        case.summary_pdf.save(f"riepilogo-{case.number}.pdf", ContentFile(summary_pdf), save=True)
+    if op.makes_order:
+        _create_order(case=case, op=op, line=line, payload=payload, now=now)
+    if auto:
+        from portale.fulfilment.tasks import schedule_case
+
+        schedule_case(case.pk)
+    return case
+
+
+def _create_order(*, case: Case, op, line, payload: dict, now) -> Order:
+    for _attempt in range(5):
+        number = _order_number()
+        if not Order.objects.filter(number=number).exists():
+            break
+    order = Order.objects.create(
+        number=number,
+        case=case,
+        contract=case.contract,
+        created_at=now,
+        channel="Web" if case.channel == Channel.PORTAL else "",
+    )
+    lines = payload.get("lines") or ([{"line_id": line.pk}] if line else [])
+    by_id = {
+        ln.pk: ln
+        for ln in Line.objects.filter(
+            contract=case.contract, pk__in=[i.get("line_id") for i in lines]
+        )
+    }
+    for item in lines or [{}]:
+        ln = by_id.get(item.get("line_id"))
+        OrderLine.objects.create(
+            order=order,
+            line=ln,
+            iccid=item.get("iccid", ""),
+            product=item.get("product") or op.description,
+            quantity=item.get("quantity", 1),
+        )
+    if op.ships:
+        address = payload.get("delivery_address") or str(case.contract.docs_address)
+        shipment = Shipment.objects.create(order=order, address=address)
+        ShipmentEvent.objects.create(
+            shipment=shipment, at=now, description=_("Ordine ricevuto"), place=""
+        )
+    return order
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+@transaction.atomic
+def case_take(*, case: Case, operator) -> Case:
+    """ "Prendi in carico": the operator works it by hand from now on."""
+    case = _lock(case)
+    if not case.is_open:
+        raise InvalidTransition(_("La pratica è già chiusa."))
+    case.state = CaseState.WORKING
+    case.assignee = operator
+    case.auto = False
+    case.due_at = None
+    case.save(update_fields=["state", "assignee", "auto", "due_at"])
+    case.orders.filter(state=OrderState.APPROVED).update(state=OrderState.WORKING)
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, outcome: str, operator=None, apply_effect: bool = True) -> Case:
+    """Close with an outcome; the operation's effect (if any, not yet applied) goes with it."""
+    case = _lock(case)
+    if not case.is_open:
+        raise InvalidTransition(_("La pratica è già chiusa."))
+    op = operations.get(case.operation)
+    now = timezone.now()
+    if apply_effect and op.effect is not None and case.effect_applied_at is None and case.payload:
+        op.effect(case)
+        case.effect_applied_at = now
+    case.state = CaseState.CLOSED
+    case.closed_at = now
+    case.outcome = outcome
+    case.due_at = None
+    case.needs_attention = False
+    if operator is not None and case.assignee_id is None:
+        case.assignee = operator
+    case.save()
+    for order in case.orders.filter(state__in=[OrderState.APPROVED, OrderState.WORKING]):
+        order.state = OrderState.DONE
+        order.due_at = now + delay("order_step")
+        order.save(update_fields=["state", "due_at", "updated_at"])
+        order.items.update(state=OrderState.DONE)
+    _notify(case)
+    return case
+
+
+@transaction.atomic
+def case_reject(*, case: Case, reason: str, operator=None) -> Case:
+    """ "Respingi": the reason is shown to the customer; nothing is applied."""
+    case = _lock(case)
+    if not case.is_open:
+        raise InvalidTransition(_("La pratica è già chiusa."))
+    if not reason.strip():
+        raise RequestError(_("Indica il motivo: sarà mostrato al cliente."))
+    case.state = CaseState.REJECTED
+    case.closed_at = timezone.now()
+    case.outcome = reason
+    case.due_at = None
+    case.needs_attention = False
+    if operator is not None and case.assignee_id is None:
+        case.assignee = operator
+    case.save()
+    for order in case.orders.exclude(state=OrderState.CEASED):
+        order.state = OrderState.CEASED
+        order.due_at = None
+        order.save(update_fields=["state", "due_at", "updated_at"])
+        order.items.update(state=OrderState.CEASED)
+    _notify(case)
+    return case
+
+
+def _notify(case: Case) -> None:
+    if not case.requester_email:
+        return
+    from .platform import send_email
+
+    if case.state == CaseState.CLOSED:
+        subject = _("Pratica %(number)s lavorata") % {"number": case.number}
+        text = _(
+            "Gentile cliente,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
+            "è stata lavorata.\nEsito: %(outcome)s\n\nPuoi consultarla nella funzione "
+            '"Storico Pratiche" del Portale.\n\nQuesta mail è generata automaticamente, '
+            "non rispondere a questo indirizzo."
+        )
+    else:
+        subject = _("Pratica %(number)s annullata") % {"number": case.number}
+        text = _(
+            "Gentile cliente,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
+            "non è stata lavorata.\nMotivo: %(outcome)s\n\nPuoi consultarla nella funzione "
+            '"Storico Pratiche" del Portale.\n\nQuesta mail è generata automaticamente, '
+            "non rispondere a questo indirizzo."
+        )
+    text = text % {
+        "number": case.number,
+        "type": case.type_label,
+        "contract": case.contract.code,
+        "outcome": case.outcome,
+    }
+    send_email(to=case.requester_email, subject=subject, text=text, kind="case")

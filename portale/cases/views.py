@@ -1,0 +1,253 @@
+"""The request wizard's last steps (P-09, P-10) and the histories (F-7.3.1, F-7.3.2)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portale.core.capabilities import capability_required, login_only
+
+from . import operations, services
+from .models import Case, Order, RequestDraft
+from .platform import pdf_response, render_pdf
+
+
+def _draft(request, token: str) -> RequestDraft:
+    """The user's own, not yet submitted... or submitted draft (for replays)."""
+    draft = get_object_or_404(
+        RequestDraft.objects.select_related("contract__administration", "line", "case"),
+        token=token,
+        user=request.user,
+    )
+    op = operations.get(draft.operation)
+    if not op.allows(request.portal):
+        raise PermissionDenied
+    return draft
+
+
+def _requester(user) -> dict:
+    return {
+        "name": f"{user.first_name} {user.last_name}".strip() or user.username,
+        "fiscal_code": getattr(user, "fiscal_code", ""),
+        "mobile": getattr(user, "mobile", ""),
+        "email": user.email,
+    }
+
+
+@login_only
+def confirm(request, token: str):
+    """ "Conferma dei dati": the PDF link, ANNULLA and INVIA (refused before the download)."""
+    draft = _draft(request, token)
+    op = operations.get(draft.operation)
+    if draft.case_id:
+        return redirect("cases:outcome", number=draft.case.number)
+    if request.method == "POST":
+        try:
+            case = services.draft_submit(draft=draft)
+        except services.RequestError as exc:
+            messages.error(request, str(exc))
+            return redirect("cases:confirm", token=draft.token)
+        return redirect("cases:outcome", number=case.number)
+    return render(
+        request,
+        "cases/confirm.html",
+        {
+            "draft": draft,
+            "op": op,
+            "title": _("Conferma dei dati"),
+            "breadcrumbs": [(op.label, draft.back_url), (_("Conferma dei dati"), "")],
+        },
+    )
+
+
+@login_only
+def summary_pdf(request, token: str):
+    """ "Scarica il pdf con il riepilogo dei dati": rendered once, marked on the server."""
+    draft = _draft(request, token)
+    if draft.pdf:
+        pdf = bytes(draft.pdf)
+    else:
+        op = operations.get(draft.operation)
+        pdf = render_pdf(
+            "cases/pdf/summary.html",
+            {
+                "draft": draft,
+                "op": op,
+                "contract": draft.contract,
+                "requester": _requester(draft.user),
+                "generated_at": timezone.localtime(),
+                "rows": draft.summary,
+            },
+            request=request,
+        )
+    if draft.pdf_downloaded_at is None:
+        services.draft_mark_downloaded(draft=draft, pdf=pdf)
+    return pdf_response(pdf, f"riepilogo-richiesta-{draft.pk}.pdf")
+
+
+@login_only
+def cancel(request, token: str):
+    """ANNULLA: the draft is dropped; back to the function's page."""
+    draft = _draft(request, token)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    back = draft.back_url or reverse("home:index")
+    if draft.case_id is None:
+        draft.delete()
+    return redirect(back)
+
+
+@login_only
+def outcome(request, number: str):
+    case = get_object_or_404(Case, number=number, requester=request.user)
+    op = operations.get(case.operation)
+    return render(
+        request,
+        "cases/outcome.html",
+        {
+            "case": case,
+            "op": op,
+            "orders": list(case.orders.all()),
+            "title": _("Esito della richiesta"),
+            "breadcrumbs": [(op.label, ""), (_("Esito della richiesta"), "")],
+        },
+    )
+
+
+# --- histories -------------------------------------------------------------------------
+
+
+def _anchor_date(request) -> tuple[datetime.date, str]:
+    """G-16: the date (default today, never in the future) and an error message if any."""
+    today = timezone.localdate()
+    raw = request.GET.get("data", "").strip()
+    if not raw:
+        return today, ""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            value = datetime.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+        if value > today:
+            return today, _("La data non può essere nel futuro: è stata usata la data di oggi.")
+        return value, ""
+    return today, _("Data non valida: usa il formato gg/mm/aaaa.")
+
+
+def window(anchor: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[anchor − 10 days, anchor], both days inclusive, in local time (G-16)."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(anchor - datetime.timedelta(days=10), datetime.time.min)
+    end = datetime.datetime.combine(anchor + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
+
+
+def _contract(request):
+    if request.portal.contract is None:
+        raise Http404
+    return request.portal.contract
+
+
+@capability_required("cases.history")
+def history(request):
+    from .tables import CaseTable, render_table
+
+    anchor, error = _anchor_date(request)
+    start, end = window(anchor)
+    qs = Case.objects.filter(
+        contract=_contract(request), opened_at__gte=start, opened_at__lt=end
+    ).select_related("contract", "line")
+    return render_table(
+        request,
+        CaseTable,
+        qs,
+        "cases/history.html",
+        {
+            "anchor": anchor,
+            "date_error": error,
+            "title": _("Storico pratiche"),
+            "breadcrumbs": [(_("Pratiche e richieste"), ""), (_("Storico pratiche"), "")],
+        },
+    )
+
+
+@capability_required("cases.orders")
+def orders(request):
+    from .tables import OrderTable, render_table
+
+    anchor, error = _anchor_date(request)
+    start, end = window(anchor)
+    qs = (
+        Order.objects.filter(contract=_contract(request), created_at__gte=start, created_at__lt=end)
+        .select_related("case")
+        .prefetch_related("shipments")
+    )
+    return render_table(
+        request,
+        OrderTable,
+        qs,
+        "cases/orders.html",
+        {
+            "anchor": anchor,
+            "date_error": error,
+            "title": _("Storico ordini"),
+            "breadcrumbs": [(_("Pratiche e richieste"), ""), (_("Storico ordini"), "")],
+        },
+    )
+
+
+def _order(request, number: str) -> Order:
+    return get_object_or_404(
+        Order.objects.select_related("case", "contract"),
+        number=number,
+        contract=_contract(request),
+    )
+
+
+@capability_required("cases.orders")
+def order_detail(request, number: str):
+    order = _order(request, number)
+    return render(
+        request,
+        "cases/order_detail.html",
+        {
+            "order": order,
+            "items": order.items.select_related("line"),
+            "shipments": order.shipments.prefetch_related("events"),
+            "title": _("Dettaglio ordine %(number)s") % {"number": order.number},
+            "breadcrumbs": [
+                (_("Pratiche e richieste"), ""),
+                (_("Storico ordini"), reverse("cases:orders")),
+                (order.number, ""),
+            ],
+        },
+    )
+
+
+@capability_required("cases.orders")
+def shipment(request, number: str):
+    order = _order(request, number)
+    shipments = list(order.shipments.prefetch_related("events"))
+    if not shipments:
+        raise Http404
+    return render(
+        request,
+        "cases/shipment.html",
+        {
+            "order": order,
+            "shipments": shipments,
+            "title": _("Stato della spedizione"),
+            "breadcrumbs": [
+                (_("Pratiche e richieste"), ""),
+                (_("Storico ordini"), reverse("cases:orders")),
+                (_("Spedizione ordine %(number)s") % {"number": order.number}, ""),
+            ],
+        },
+    )

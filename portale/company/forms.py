@@ -1,0 +1,261 @@
+"""Forms of "Dati aziendali" (F-7.1.2, F-7.1.3): referent requests and postal addresses."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from stdnum.it import codicefiscale
+
+from portale.records.models import Referent
+
+from . import comuni
+
+REQUIRED = {"required": _("Campo obbligatorio.")}
+mobile_validator = RegexValidator(
+    r"^3\d{8,9}$", _("Inserisci un numero mobile TIM valido (es. 3351234567).")
+)
+
+TOPONYMS = [
+    "VIA",
+    "V.",
+    "VIALE",
+    "PIAZZA",
+    "PIAZZALE",
+    "CORSO",
+    "LARGO",
+    "VICOLO",
+    "STRADA",
+    "CONTRADA",
+    "LOCALITA'",
+    "BORGO",
+    "LUNGOMARE",
+]
+
+
+def clean_mobile(value: str) -> str:
+    value = "".join(ch for ch in value if ch.isdigit() or ch == "+")
+    if value.startswith("+39"):
+        value = value[3:]
+    mobile_validator(value)
+    return value
+
+
+class ReferentReplaceForm(forms.Form):
+    """Replace a referent with one already known (same contract) or a new one (F-7.1.2)."""
+
+    existing = forms.ModelChoiceField(
+        label=_("Referente già presente"),
+        queryset=Referent.objects.none(),
+        required=False,
+        empty_label=_("— Nuovo referente —"),
+    )
+    first_name = forms.CharField(label=_("Nome"), max_length=80, required=False)
+    last_name = forms.CharField(label=_("Cognome"), max_length=80, required=False)
+    fiscal_code = forms.CharField(
+        label=_("Codice Fiscale personale"), max_length=16, required=False
+    )
+    mobile = forms.CharField(label=_("Numero mobile aziendale"), max_length=15, required=False)
+    email = forms.EmailField(
+        label=_("Email"), required=False, error_messages={"invalid": _("Email non valida.")}
+    )
+
+    def __init__(self, *args, referent: Referent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referent = referent
+        self.fields["existing"].queryset = Referent.objects.filter(
+            contract=referent.contract
+        ).exclude(pk=referent.pk)
+        self.fields["existing"].label_from_instance = lambda r: (
+            f"{r.first_name} {r.last_name} ({r.get_role_display()}, {r.mobile})"
+        )
+
+    def clean_fiscal_code(self):
+        value = self.cleaned_data["fiscal_code"].strip().upper()
+        if value and not codicefiscale.is_valid(value):
+            raise forms.ValidationError(_("Codice fiscale non valido: controlla i 16 caratteri."))
+        return value
+
+    def clean_mobile(self):
+        value = self.cleaned_data["mobile"].strip()
+        return clean_mobile(value) if value else value
+
+    def clean(self):
+        data = super().clean()
+        existing = data.get("existing")
+        if existing is not None:
+            for field in ("first_name", "last_name", "fiscal_code", "mobile", "email"):
+                data[field] = getattr(existing, field)
+        elif not self.errors:
+            for field in ("first_name", "last_name", "fiscal_code", "mobile", "email"):
+                if not data.get(field):
+                    self.add_error(field, REQUIRED["required"])
+        mobile = data.get("mobile")
+        if mobile and not self.errors:
+            clash = Referent.objects.filter(
+                contract=self.referent.contract, role=self.referent.role, mobile=mobile
+            )
+            if clash.exists():
+                self.add_error(
+                    "mobile", _("Questo numero è già associato a un referente di questo tipo.")
+                )
+        return data
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "referent_id": self.referent.pk,
+            "role": self.referent.role,
+            "first_name": d["first_name"].upper(),
+            "last_name": d["last_name"].upper(),
+            "fiscal_code": d["fiscal_code"].upper(),
+            "mobile": d["mobile"],
+            "email": d["email"],
+            "old": _referent_data(self.referent),
+        }
+
+
+class ReferentContactsForm(forms.Form):
+    """Edit a referent's contacts: mobile number and/or e-mail (F-7.1.2)."""
+
+    mobile = forms.CharField(
+        label=_("Numero mobile aziendale"), max_length=15, error_messages=REQUIRED
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        error_messages={**REQUIRED, "invalid": _("Email non valida.")},
+    )
+
+    def __init__(self, *args, referent: Referent, **kwargs):
+        kwargs.setdefault("initial", {"mobile": referent.mobile, "email": referent.email})
+        super().__init__(*args, **kwargs)
+        self.referent = referent
+
+    def clean_mobile(self):
+        return clean_mobile(self.cleaned_data["mobile"].strip())
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if data["mobile"] == self.referent.mobile and data["email"] == self.referent.email:
+            raise forms.ValidationError(_("Non hai modificato né il numero mobile né l'email."))
+        if data["mobile"] != self.referent.mobile:
+            clash = Referent.objects.filter(
+                contract=self.referent.contract, role=self.referent.role, mobile=data["mobile"]
+            )
+            if clash.exists():
+                self.add_error(
+                    "mobile", _("Questo numero è già associato a un referente di questo tipo.")
+                )
+        return data
+
+    def payload(self) -> dict:
+        return {
+            "referent_id": self.referent.pk,
+            "role": self.referent.role,
+            "mobile": self.cleaned_data["mobile"],
+            "email": self.cleaned_data["email"],
+            "old": _referent_data(self.referent),
+        }
+
+
+def _referent_data(ref: Referent) -> dict:
+    return {
+        "first_name": ref.first_name,
+        "last_name": ref.last_name,
+        "fiscal_code": ref.fiscal_code,
+        "mobile": ref.mobile,
+        "email": ref.email,
+    }
+
+
+class AddressForm(forms.Form):
+    """ "Modifica dati di spedizione fatture" / documentazione (F-7.1.3, P-27, G-11)."""
+
+    attention_of = forms.CharField(label=_("All'attenzione di"), max_length=120, required=False)
+    toponym = forms.ChoiceField(
+        label=_("Via"), choices=[("", "—")] + [(t, t) for t in TOPONYMS], error_messages=REQUIRED
+    )
+    number = forms.CharField(label=_("Civico"), max_length=10, error_messages=REQUIRED)
+    province = forms.ChoiceField(label=_("Provincia"), choices=(), error_messages=REQUIRED)
+    street = forms.CharField(label=_("Indirizzo"), max_length=120, error_messages=REQUIRED)
+    city = forms.ChoiceField(label=_("Comune"), choices=(), error_messages=REQUIRED)
+    cap = forms.CharField(label=_("Cap"), max_length=5, error_messages=REQUIRED)
+    hamlet = forms.CharField(label=_("Frazione"), max_length=80, required=False)
+
+    def __init__(self, *args, with_attention: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_attention:
+            del self.fields["attention_of"]
+        self.fields["province"].choices = [("", "—")] + [
+            (sigla, f"{name} ({sigla})") for sigla, name in comuni.provinces()
+        ]
+        sigla = (self.data.get(self.add_prefix("province")) if self.is_bound else None) or (
+            self.initial.get("province", "")
+        )
+        names = [c["nome"] for c in comuni.comuni(sigla)] if sigla else []
+        current = (
+            self.data.get(self.add_prefix("city")) if self.is_bound else self.initial.get("city")
+        )
+        choices = [("", "—")] + [(n, n) for n in names]
+        if current and current not in names:
+            choices.append((current, current))  # kept as typed; clean() explains the mismatch
+        self.fields["city"].choices = choices
+        self.fields["city"].widget.attrs["data-comuni-url"] = ""
+        self.fields["province"].widget.attrs["class"] = "js-province"
+        self.fields["city"].widget.attrs["class"] = "js-comune"
+        self.fields["cap"].widget.attrs.update({"inputmode": "numeric", "class": "js-cap"})
+        if with_attention is False:
+            self.title = _("Modifica dati di spedizione documentazione")
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip().upper()
+
+    def clean_street(self):
+        return self.cleaned_data["street"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        sigla, city, cap = data.get("province"), data.get("city"), data.get("cap", "").strip()
+        if cap and not (len(cap) == 5 and cap.isdigit()):
+            self.add_error("cap", _("Il CAP è di 5 cifre."))
+            return data
+        if sigla and city:
+            comune = comuni.find(sigla, city)
+            if comune is None:
+                self.add_error(
+                    "city",
+                    _("Il comune %(city)s non è in provincia di %(prov)s.")
+                    % {"city": city, "prov": comuni.province_name(sigla)},
+                )
+            elif cap and comune["cap"] and cap not in comune["cap"]:
+                caps = comune["cap"]
+                hint = (
+                    _("il CAP di %(city)s è %(cap)s") % {"city": comune["nome"], "cap": caps[0]}
+                    if len(caps) == 1
+                    else _("i CAP di %(city)s vanno da %(first)s a %(last)s")
+                    % {"city": comune["nome"], "first": caps[0], "last": caps[-1]}
+                )
+                self.add_error(
+                    "cap",
+                    _("Il CAP %(cap)s non corrisponde al comune scelto: %(hint)s.")
+                    % {"cap": cap, "hint": hint},
+                )
+            else:
+                data["city"] = comune["nome"]
+        data["cap"] = cap
+        return data
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "toponym": d["toponym"],
+            "street": d["street"],
+            "number": d["number"],
+            "hamlet": d.get("hamlet", "").strip().upper(),
+            "province": d["province"],
+            "city": d["city"].upper(),
+            "cap": d["cap"],
+            "attention_of": d.get("attention_of", "").strip().upper(),
+        }

@@ -1,0 +1,266 @@
+"""Dati aziendali (F-7.1): Profilo aziendale, Gestione referenti, Dati contratto e indirizzi.
+
+The pages read the records; every change is a request (pratica) filed through the wizard
+(its "Conferma dei dati" step, PDF and INVIA), applied by fulfilment.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portale.cases import services as case_services
+from portale.cases.models import OPEN_STATES, Case
+from portale.core.capabilities import capability_required
+from portale.records.models import Referent
+
+from . import comuni
+from .forms import AddressForm, ReferentContactsForm, ReferentReplaceForm
+
+# Rows the ROA may change: the single-service referents (Master and Mandatario only e-mail,
+# F-7.1.2 "Nota" and G-03).
+EDITABLE_ROLES = {Referent.Role.EBILL, Referent.Role.TRAFFIC_MANAGER, Referent.Role.MESSAGING}
+ROLE_ORDER = ["MASTER", "MANDATARIO", "EBILL", "TRAFFIC", "MESSAGING"]
+
+
+TAB_LABELS = {
+    "profile": ("Profilo aziendale", "company:profile"),
+    "referents": ("Gestione referenti", "company:referents"),
+    "addresses": ("Dati contratto e indirizzi", "company:addresses"),
+}
+
+
+def render_page(request, template: str, ctx: dict):
+    label, url_name = TAB_LABELS[ctx["tab"]]
+    crumbs = [(_("Dati aziendali"), reverse("company:profile")), (_(label), reverse(url_name))]
+    if ctx.get("title"):
+        crumbs.append((ctx["title"], ""))
+    ctx.setdefault("page_heading", _("Dati aziendali"))
+    ctx["breadcrumbs"] = crumbs
+    ctx["tabs"] = [
+        {"code": code, "label": _(lbl), "url": reverse(name), "active": code == ctx["tab"]}
+        for code, (lbl, name) in TAB_LABELS.items()
+    ]
+    return render(request, template, ctx)
+
+
+def _contract(request):
+    contract = request.portal.contract
+    if contract is None:
+        raise Http404
+    return contract
+
+
+def _open_cases(contract, *operations_):
+    return Case.objects.filter(contract=contract, operation__in=operations_, state__in=OPEN_STATES)
+
+
+@capability_required("company.profile")
+def profile(request):
+    contract = _contract(request)
+    admin = contract.administration
+    legal = getattr(admin, "legal_representative", None)
+    masked_cf = f"{legal.fiscal_code[:6]}*" if legal and legal.fiscal_code else ""
+    return render_page(
+        request,
+        "company/profile.html",
+        {
+            "tab": "profile",
+            "contract": contract,
+            "administration": admin,
+            "seat": admin.seat,
+            "legal": legal,
+            "masked_cf": masked_cf,
+        },
+    )
+
+
+@capability_required("company.referents")
+def referents(request):
+    contract = _contract(request)
+    sort = request.GET.get("ordina", "")
+    fields = {
+        "tipologia": "role",
+        "cf": "fiscal_code",
+        "cognome": "last_name",
+        "nome": "first_name",
+        "mobile": "mobile",
+    }
+    rows = list(Referent.objects.filter(contract=contract))
+    key = sort.lstrip("-")
+    if key in fields:
+        rows.sort(key=lambda r: getattr(r, fields[key]), reverse=sort.startswith("-"))
+    else:
+        rows.sort(key=lambda r: (ROLE_ORDER.index(r.role), r.last_name))
+    pending = {
+        c.payload.get("referent_id"): c
+        for c in _open_cases(contract, "referent_replace", "referent_contacts")
+    }
+    items = [
+        {"ref": r, "editable": r.role in EDITABLE_ROLES, "pending": pending.get(r.pk)} for r in rows
+    ]
+    headers = []
+    for code, label in [
+        ("tipologia", _("Tipologia")),
+        ("cf", _("C.F. personale")),
+        ("cognome", _("Cognome")),
+        ("nome", _("Nome")),
+        ("mobile", _("N° mobile")),
+    ]:
+        direction = "-" if sort == code else ""
+        headers.append(
+            {
+                "label": label,
+                "url": f"?ordina={direction}{code}",
+                "active": key == code,
+                "desc": sort.startswith("-") and key == code,
+            }
+        )
+    return render_page(
+        request,
+        "company/referents.html",
+        {"tab": "referents", "contract": contract, "items": items, "headers": headers},
+    )
+
+
+def _editable_referent(request, pk: int) -> Referent:
+    ref = get_object_or_404(Referent, pk=pk, contract=_contract(request))
+    if ref.role not in EDITABLE_ROLES:
+        raise PermissionDenied
+    return ref
+
+
+def _file(request, form, *, operation: str, back_url: str):
+    """Valid parameters → a draft → "Conferma dei dati"; a conflict → a form error."""
+    try:
+        draft = case_services.draft_create(
+            user=request.user,
+            contract=request.portal.contract,
+            operation=operation,
+            payload=form.payload(),
+            back_url=back_url,
+        )
+    except case_services.RequestError as exc:
+        form.add_error(None, str(exc))
+        return None
+    return redirect("cases:confirm", token=draft.token)
+
+
+@capability_required("company.referents")
+def referent_replace(request, pk: int):
+    ref = _editable_referent(request, pk)
+    form = ReferentReplaceForm(request.POST or None, referent=ref)
+    if request.method == "POST" and form.is_valid():
+        response = _file(
+            request, form, operation="referent_replace", back_url=reverse("company:referents")
+        )
+        if response:
+            return response
+    return render_page(
+        request,
+        "company/referent_form.html",
+        {
+            "tab": "referents",
+            "form": form,
+            "ref": ref,
+            "title": _("Sostituisci referente"),
+            "replace": True,
+        },
+    )
+
+
+@capability_required("company.referents")
+def referent_contacts(request, pk: int):
+    ref = _editable_referent(request, pk)
+    form = ReferentContactsForm(request.POST or None, referent=ref)
+    if request.method == "POST" and form.is_valid():
+        response = _file(
+            request, form, operation="referent_contacts", back_url=reverse("company:referents")
+        )
+        if response:
+            return response
+    return render_page(
+        request,
+        "company/referent_form.html",
+        {"tab": "referents", "form": form, "ref": ref, "title": _("Modifica contatti")},
+    )
+
+
+ADDRESS_KINDS = {
+    "fatture": ("invoice_address", "invoice_address", True),
+    "documentazione": ("docs_address", "docs_address", False),
+}
+
+
+@capability_required("company.addresses")
+def addresses(request):
+    contract = _contract(request)
+    roa = contract.referents.filter(role=Referent.Role.MASTER).first()
+    pending = {c.operation: c for c in _open_cases(contract, "invoice_address", "docs_address")}
+    return render_page(
+        request,
+        "company/addresses.html",
+        {
+            "tab": "addresses",
+            "contract": contract,
+            "roa": roa,
+            "invoice": contract.invoice_address,
+            "docs": contract.docs_address,
+            "invoice_province": comuni.province_name(contract.invoice_address.province),
+            "docs_province": comuni.province_name(contract.docs_address.province),
+            "pending_invoice": pending.get("invoice_address"),
+            "pending_docs": pending.get("docs_address"),
+        },
+    )
+
+
+@capability_required("company.addresses")
+def address_edit(request, kind: str):
+    if kind not in ADDRESS_KINDS:
+        raise Http404
+    operation, field, with_attention = ADDRESS_KINDS[kind]
+    contract = _contract(request)
+    current = getattr(contract, field)
+    old = {
+        "toponym": current.toponym,
+        "street": current.street,
+        "number": current.number,
+        "hamlet": current.hamlet,
+        "province": current.province,
+        "city": current.city,
+        "cap": current.cap,
+        "attention_of": current.attention_of,
+    }
+    initial = dict(old)
+    found = comuni.find(current.province, current.city)
+    if found:
+        initial["city"] = found["nome"]
+    form = AddressForm(request.POST or None, initial=initial, with_attention=with_attention)
+    if request.method == "POST" and form.is_valid():
+        form.payload_old = old
+        payload = form.payload()
+        payload["old"] = old
+        form.payload = lambda: payload
+        response = _file(request, form, operation=operation, back_url=reverse("company:addresses"))
+        if response:
+            return response
+    title = (
+        _("Modifica dati di spedizione fatture")
+        if with_attention
+        else _("Modifica dati di spedizione documentazione")
+    )
+    return render_page(
+        request,
+        "company/address_form.html",
+        {"tab": "addresses", "form": form, "title": title, "kind": kind},
+    )
+
+
+@capability_required("company.addresses")
+def comuni_json(request):
+    """The comuni of a province for the "Comune" drop-down (filtered by "Provincia")."""
+    sigla = request.GET.get("provincia", "")[:2].upper()
+    return JsonResponse({"comuni": comuni.comuni(sigla)})
