@@ -47,6 +47,21 @@ def test_public_home(new_page, shot, axe_violations, size):
     shot(page, f"public-documents-{size}")
     assert_no_serious_axe(axe_violations, page, f"documents {size}")
 
+    for name, heading in [
+        ("news_list", "News"),
+        ("contacts", "Contatti"),
+        ("privacy", "Privacy Policy & Cookie"),
+    ]:
+        page.goto(reverse(f"public:{name}"))
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        shot(page, f"public-{name}-{size}")
+        assert_no_serious_axe(axe_violations, page, f"{name} {size}")
+    page.get_by_role("link", name="News", exact=True).first.click()
+    page.get_by_role("link", name="Articolo completo").first.click()
+    expect(page.get_by_role("heading", name="UTENTI REGISTRATI CONVENZIONE 7")).to_be_visible()
+    shot(page, f"public-article-{size}")
+    assert_no_serious_axe(axe_violations, page, f"article {size}")
+
 
 @pytest.mark.parametrize("size", WIDTHS)
 @pytest.mark.parametrize("who", ["roa", "employee"])
@@ -71,7 +86,11 @@ def test_private_frame(request, new_page, login, shot, axe_violations, size, who
         toggler.click()
         expect(menu).to_be_visible()
         page.wait_for_timeout(400)
+        menu.get_by_role("button", name=first_menu).click()
+        expect(menu.locator(".dropdown-menu.show").first).to_be_visible()
+        page.wait_for_timeout(400)
         shot(page, f"private-menu-open-{who}-{size}", full_page=False)
+        assert_no_serious_axe(axe_violations, page, f"mobile menu open {who}")
         page.locator("#main-nav .close-menu").click()
         page.wait_for_timeout(400)
     else:
