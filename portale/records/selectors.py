@@ -169,7 +169,7 @@ def sims_of_line(*, line: Line, include_ceased: bool = False) -> QuerySet[Sim]:
     qs = Sim.objects.filter(line=line)
     if not include_ceased:
         qs = qs.exclude(state=Sim.State.CEASED)
-    return qs.order_by("-role", "iccid")  # PRINCIPALE before SECONDARIA
+    return qs.order_by("role", "iccid")  # PRINCIPALE before SECONDARIA
 
 
 def main_sim(*, line: Line) -> Sim | None:

@@ -48,28 +48,25 @@ class Command(BaseCommand):
             raise CommandError("--lines deve essere positivo.")
         if lines_per_contract < 20:
             raise CommandError("--lines-per-contract deve essere almeno 20.")
+        say = self.stdout.write if options["verbosity"] >= 1 else (lambda *a, **k: None)
         started = time.monotonic()
         result = generator.generate(today=today, lines_per_contract=lines_per_contract)
         if result.created:
-            self.stdout.write(
-                self.style.SUCCESS(f"Dati demo creati in {time.monotonic() - started:.1f} s.")
-            )
+            say(self.style.SUCCESS(f"Dati demo creati in {time.monotonic() - started:.1f} s."))
         else:
-            self.stdout.write("Dati demo già presenti: nessuna modifica.")
+            say("Dati demo già presenti: nessuna modifica.")
         if lines:
             started = time.monotonic()
             bulk = generator.generate_bulk(lines=lines, today=today)
+            code = generator.BULK_CONTRACT_CODE
             if bulk.created:
-                self.stdout.write(
+                elapsed = time.monotonic() - started
+                say(
                     self.style.SUCCESS(
-                        f"Contratto {generator.BULK_CONTRACT_CODE} con {lines} linee creato "
-                        f"in {time.monotonic() - started:.1f} s."
+                        f"Contratto {code} con {lines} linee creato in {elapsed:.1f} s."
                     )
                 )
             else:
-                self.stdout.write(
-                    f"Contratto {generator.BULK_CONTRACT_CODE} già presente: nessuna modifica."
-                )
-        if options["verbosity"] >= 1:
-            self.stdout.write("")
-            self.stdout.write(logins_table())
+                say(f"Contratto {code} già presente: nessuna modifica.")
+        say("")
+        say(logins_table())
