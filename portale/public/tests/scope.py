@@ -1,0 +1,42 @@
+"""Scope cases for the access test: an anonymous visitor reads public items; items meant for
+registered users (and unpublished news) are a 404 on the public pages."""
+
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from portale.public.models import Audience, Document, News
+
+
+def _news(env):
+    past = timezone.now() - timedelta(days=1)
+    own = News.objects.create(
+        title="Pubblica", slug="scope-pubblica", teaser="t", body="b", published_at=past
+    )
+    foreign = News.objects.create(
+        title="Riservata",
+        slug="scope-riservata",
+        teaser="t",
+        body="b",
+        published_at=past,
+        audience=Audience.REGISTERED,
+    )
+    return {"user": None, "own": {"slug": own.slug}, "foreign": {"slug": foreign.slug}}
+
+
+def _document(env):
+    def make(audience):
+        doc = Document(title=f"Documento {audience}", audience=audience)
+        doc.file.save("scope.pdf", ContentFile(b"%PDF-1.4 scope"), save=False)
+        doc.save()
+        return doc
+
+    own, foreign = make(Audience.PUBLIC), make(Audience.REGISTERED)
+    return {"user": None, "own": {"pk": own.pk}, "foreign": {"pk": foreign.pk}}
+
+
+SCOPE_CASES = {
+    "public:news_detail": _news,
+    "public:document_download": _document,
+}
