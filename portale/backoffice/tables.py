@@ -18,6 +18,7 @@ from portale.core.lists import (
     Table,
     line_search,
 )
+from portale.records.models import LineState
 
 
 def _contract_lines_url(line_or_contract) -> str:
@@ -42,7 +43,7 @@ class LineTable(Table):
     contract = Column(_("Contratto"), "contract.code", sort=True)
     administration = Column(_("Ente"), "contract.administration.name", sort=True)
     tariff_plan = Column(_("Profilo tariffario"), "tariff_plan.name", sort=True)
-    state = Column(_("Stato"), "get_state_display", sort="state")
+    state = Column(_("Stato"), sort=True, choices=LineState)
     activation_date = Column(_("Data Attivazione"), sort=True, format=DATE)
 
     class Meta:

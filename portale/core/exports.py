@@ -16,7 +16,7 @@ CSV follows the Excel-IT convention (see ``lists/formats.py``): ``;`` separator,
 with BOM, decimal comma, dd/mm/yyyy dates, so a double-click opens it right in an Italian
 Excel. The .xlsx carries typed cells: numbers are numbers, dates are dates.
 
-``EXPORT_SYNC_MAX_ROWS`` (setting, default 50 000) is where a caller should switch from a
+``EXPORT_SYNC_MAX_ROWS`` (setting, default 20 000) is where a caller should switch from a
 download to a background job; ``should_run_in_background(count)`` says which.
 """
 
@@ -35,7 +35,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 CHUNK_SIZE = 2000  # rows per database fetch (QuerySet.iterator) and per CSV write
-EXPORT_SYNC_MAX_ROWS: int = getattr(settings, "EXPORT_SYNC_MAX_ROWS", 50_000)
+# 20 000 rows ≈ 1 s of CSV or 2.5 s of xlsx on SQLite (measured on 50 000 lines: 3 s / 6 s).
+EXPORT_SYNC_MAX_ROWS: int = getattr(settings, "EXPORT_SYNC_MAX_ROWS", 20_000)
 CSV_DELIMITER = ";"
 CSV_BOM = "\ufeff"
 # A cell starting with one of these is run as a formula by spreadsheet programs

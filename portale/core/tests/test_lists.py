@@ -272,3 +272,30 @@ def test_datetime_is_shown_in_local_time():
     value = datetime.datetime(2024, 7, 1, 10, 5, tzinfo=datetime.UTC)
     assert DATETIME.html(value) == "01/07/2024 12:05"  # Europe/Rome, summer time
     assert DATETIME.xlsx(value) == datetime.datetime(2024, 7, 1, 12, 5)
+
+
+def test_long_exports_go_to_the_background_hook(lines37, settings):
+    from portale.core.lists import render_list
+
+    calls = []
+
+    def background(table, fmt):
+        from django.http import HttpResponse
+
+        calls.append((table.count, fmt))
+        return HttpResponse("in coda")
+
+    request = rf.get("/linee/", {"export": "xlsx", "linea": "3"})
+    request.htmx = False
+    settings.EXPORT_SYNC_MAX_ROWS = 5
+    t = LinesTable.from_request(request, Line.objects.all())
+    response = render_list(request, t, "unused.html", background_export=background)
+    assert response.content == b"in coda" and calls == [(t.count, "xlsx")]
+    settings.EXPORT_SYNC_MAX_ROWS = 1000
+    t = LinesTable.from_request(request, Line.objects.all())
+    response = render_list(request, t, "unused.html", background_export=background)
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_unknown_export_format_renders_the_page(lines37):
+    assert table({"export": "pdf"}).export_format is None
