@@ -392,16 +392,14 @@ def _notify(case: Case) -> None:
         text = _(
             "Gentile cliente,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
             "è stata lavorata.\nEsito: %(outcome)s\n\nPuoi consultarla nella funzione "
-            '"Storico Pratiche" del Portale.\n\nQuesta mail è generata automaticamente, '
-            "non rispondere a questo indirizzo."
+            '"Storico Pratiche" del Portale.'
         )
     else:
         subject = _("Pratica %(number)s annullata") % {"number": case.number}
         text = _(
             "Gentile cliente,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
             "non è stata lavorata.\nMotivo: %(outcome)s\n\nPuoi consultarla nella funzione "
-            '"Storico Pratiche" del Portale.\n\nQuesta mail è generata automaticamente, '
-            "non rispondere a questo indirizzo."
+            '"Storico Pratiche" del Portale.'
         )
     text = text % {
         "number": case.number,

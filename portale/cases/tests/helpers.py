@@ -14,7 +14,7 @@ def ebill_referent(contract) -> Referent:
         role=Referent.Role.EBILL,
         first_name="MARIO",
         last_name="BIANCHI",
-        fiscal_code="BNCMRA80A01H501U",
+        fiscal_code="BNCMRA80A01H501A",
     )
 
 
@@ -24,7 +24,7 @@ def referent_payload(ref: Referent, **changes) -> dict:
         "role": ref.role,
         "first_name": "LUCA",
         "last_name": "VERDI",
-        "fiscal_code": "VRDLCU80A01H501K",
+        "fiscal_code": "VRDLCU80A01H501G",
         "mobile": "3351112223",
         "email": "luca.verdi@comune.example.it",
         "old": {"mobile": ref.mobile, "email": ref.email},

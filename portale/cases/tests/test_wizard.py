@@ -48,7 +48,7 @@ def test_pdf_download_marks_the_draft_and_carries_every_value(client, roa, contr
         contract.code,
         roa.email,
         roa.mobile,
-        "VRDLCU80A01H501K",
+        "VRDLCU80A01H501G",
         "3351112223",
         ref.mobile,
     ]:

@@ -1,0 +1,184 @@
+"""Dati aziendali (F-7.1.1–F-7.1.3): pages, validation, requests through the wizard."""
+
+import pytest
+from django.urls import reverse
+
+from portale.cases.models import Case, RequestDraft
+from portale.cases.tests.helpers import ebill_referent
+from portale.company import comuni
+from portale.fulfilment import services as engine
+from portale.records.models import LegalRepresentative, Referent
+from portale.records.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+NEW_REFERENT = {
+    "first_name": "Luca",
+    "last_name": "Verdi",
+    "fiscal_code": "VRDLCU80A01H501G",
+    "mobile": "3351112223",
+    "email": "luca.verdi@comune.example.it",
+}
+ADDRESS = {
+    "attention_of": "Ufficio economato",
+    "toponym": "VIA",
+    "street": "Indipendenza",
+    "number": "8",
+    "province": "BO",
+    "city": "Bologna",
+    "cap": "40121",
+    "hamlet": "",
+}
+
+
+def test_profile_masks_the_legal_representative_cf(client, roa, contract):
+    LegalRepresentative.objects.create(
+        administration=contract.administration,
+        first_name="VINCENZO",
+        last_name="BARRA",
+        email="v.barra@example.it",
+        mobile="3284150683",
+        fiscal_code="BRRVCF70A01A944Z",
+    )
+    client.force_login(roa)
+    body = client.get(reverse("company:profile")).content.decode()
+    assert "BRRVCF*" in body and "BRRVCF70A01A944Z" not in body
+    assert "Se non sono corretti contatta il 191." in body
+    for tab in ("Profilo aziendale", "Gestione referenti", "Dati contratto e indirizzi"):
+        assert tab in body
+
+
+def test_referent_list_menu_master_and_mandatario_only_email(client, roa, mandatario, contract):
+    ref = ebill_referent(contract)
+    client.force_login(roa)
+    body = client.get(reverse("company:referents")).content.decode()
+    assert "Tot. record 3" in body
+    assert reverse("company:referent_replace", args=[ref.pk]) in body
+    for other in Referent.objects.exclude(pk=ref.pk):
+        assert reverse("company:referent_replace", args=[other.pk]) not in body
+        assert f"mailto:{other.email}" in body
+        response = client.get(reverse("company:referent_replace", args=[other.pk]))
+        assert response.status_code == 403
+
+
+def test_another_contracts_referent_is_a_404(client, roa, other_contract):
+    foreign = ebill_referent(other_contract)
+    client.force_login(roa)
+    for name in ("company:referent_replace", "company:referent_contacts"):
+        assert client.get(reverse(name, args=[foreign.pk])).status_code == 404
+        assert client.post(reverse(name, args=[foreign.pk]), NEW_REFERENT).status_code == 404
+    assert not RequestDraft.objects.exists()
+
+
+def test_replace_goes_to_the_confirmation_step(client, roa, contract):
+    ref = ebill_referent(contract)
+    client.force_login(roa)
+    response = client.post(reverse("company:referent_replace", args=[ref.pk]), NEW_REFERENT)
+    draft = RequestDraft.objects.get()
+    assert response["Location"] == reverse("cases:confirm", args=[draft.token])
+    assert draft.payload["fiscal_code"] == "VRDLCU80A01H501G"
+    assert not Case.objects.exists()  # nothing filed before INVIA
+
+
+def test_replace_with_an_existing_referent(client, roa, contract):
+    ref = ebill_referent(contract)
+    tm = f.ReferentFactory(contract=contract, role=Referent.Role.TRAFFIC_MANAGER, last_name="NERI")
+    client.force_login(roa)
+    client.post(reverse("company:referent_replace", args=[ref.pk]), {"existing": tm.pk})
+    assert RequestDraft.objects.get().payload["last_name"] == "NERI"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"fiscal_code": "VRDLCU80A01H501X"}, "fiscal_code", "Codice fiscale non valido"),
+        ({"mobile": "0511234567"}, "mobile", "Inserisci un numero mobile TIM valido"),
+        ({"email": "non-una-email"}, "email", "Email non valida."),
+        ({"last_name": ""}, "last_name", "Campo obbligatorio."),
+    ],
+)
+def test_bad_referent_input_clear_message_values_kept_nothing_filed(
+    client, roa, contract, changes, field, message
+):
+    ref = ebill_referent(contract)
+    client.force_login(roa)
+    data = {**NEW_REFERENT, **changes}
+    response = client.post(reverse("company:referent_replace", args=[ref.pk]), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body
+    assert response.context["form"].errors[field]
+    for value in data.values():
+        if value:
+            assert f'value="{value}"' in body
+    assert not RequestDraft.objects.exists() and not Case.objects.exists()
+
+
+def test_edit_contacts_requires_a_change(client, roa, contract):
+    ref = ebill_referent(contract)
+    client.force_login(roa)
+    url = reverse("company:referent_contacts", args=[ref.pk])
+    response = client.post(url, {"mobile": ref.mobile, "email": ref.email})
+    assert "Non hai modificato" in response.content.decode()
+    response = client.post(url, {"mobile": "3351112223", "email": ref.email})
+    assert response.status_code == 302
+
+
+def test_address_cap_must_match_the_comune(client, roa, contract):
+    client.force_login(roa)
+    data = {**ADDRESS, "cap": "00184"}
+    response = client.post(reverse("company:address_edit", args=["fatture"]), data)
+    body = response.content.decode()
+    assert "Il CAP 00184 non corrisponde al comune scelto" in body
+    assert 'value="INDIPENDENZA"' in body or 'value="Indipendenza"' in body
+    assert 'value="00184"' in body
+    assert not RequestDraft.objects.exists()
+
+
+def test_address_comune_must_be_in_the_province(client, roa, contract):
+    client.force_login(roa)
+    data = {**ADDRESS, "city": "Napoli"}
+    body = client.post(reverse("company:address_edit", args=["fatture"]), data).content.decode()
+    assert "non è in provincia di Bologna" in body
+    assert not RequestDraft.objects.exists()
+
+
+def test_address_required_fields(client, roa, contract):
+    client.force_login(roa)
+    data = {**ADDRESS, "street": ""}
+    response = client.post(reverse("company:address_edit", args=["documentazione"]), data)
+    assert response.context["form"].errors["street"] == ["Campo obbligatorio."]
+    assert 'value="Ufficio economato"' not in response.content.decode()  # no such field (G-11)
+    assert not RequestDraft.objects.exists()
+
+
+def test_address_change_end_to_end_with_fulfilment(client, roa, contract):
+    client.force_login(roa)
+    response = client.post(reverse("company:address_edit", args=["fatture"]), ADDRESS)
+    token = RequestDraft.objects.get().token
+    assert response["Location"] == reverse("cases:confirm", args=[token])
+    client.get(reverse("cases:summary_pdf", args=[token]))
+    client.post(reverse("cases:confirm", args=[token]))
+    case = Case.objects.get()
+    assert case.description == "Modifica recapito rendiconto"
+    page = client.get(reverse("company:addresses")).content.decode()
+    assert "Modifica in lavorazione" in page and "INDIPENDENZA" not in page
+    engine.run_until_idle()
+    contract.refresh_from_db()
+    assert contract.invoice_address.street == "INDIPENDENZA"
+    assert contract.invoice_address.cap == "40121"
+    page = client.get(reverse("company:addresses")).content.decode()
+    assert "VIA INDIPENDENZA, 8" in page and "UFFICIO ECONOMATO" in page
+
+
+def test_comuni_endpoint_filters_by_province(client, roa):
+    client.force_login(roa)
+    data = client.get(reverse("company:comuni"), {"provincia": "BO"}).json()
+    names = [c["nome"] for c in data["comuni"]]
+    assert "Bologna" in names and "Napoli" not in names
+
+
+def test_comuni_reference_data():
+    assert comuni.find("NA", "napoli")["nome"] == "Napoli"
+    assert "40132" in comuni.find("BO", "BOLOGNA")["cap"]
+    assert comuni.province_name("BO") == "Bologna"
