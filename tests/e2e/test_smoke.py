@@ -148,3 +148,24 @@ def test_contract_selector(new_page, login, shot, axe_violations, roa, contract)
     expect(page.locator(".portal-contract-badge")).to_contain_text(other_code)
     shot(page, "private-contract-selected-desktop", full_page=False)
     assert_no_serious_axe(axe_violations, page, "contract selector")
+
+
+@pytest.mark.parametrize("size", WIDTHS)
+def test_private_page_with_breadcrumb(new_page, login, shot, axe_violations, roa, size):
+    """A function page in the frame: breadcrumb "Home > …", title, help bar, contract badge."""
+    page = new_page(WIDTHS[size])
+    login(page, roa)
+    link = page.locator("#main-nav .dropdown-menu a.list-item").first
+    href = link.get_attribute("href")
+    resp = page.goto(href)
+    assert resp is not None and resp.ok, f"{href}: {resp and resp.status}"
+    crumbs = page.get_by_role("navigation", name="Percorso di navigazione")
+    expect(crumbs.get_by_role("link", name="Home")).to_be_visible()
+    expect(page.locator("h1").first).to_be_visible()
+    expect(page.get_by_role("link", name="Hai bisogno di aiuto? Contattaci!")).to_be_visible()
+    expect(page.locator(".portal-contract-badge")).to_contain_text("Contratto:")
+    page.locator(".portal-info-btn").focus()
+    expect(page.locator(".tooltip")).to_be_visible()
+    page.wait_for_timeout(400)
+    shot(page, f"private-function-page-{size}", full_page=False)
+    assert_no_serious_axe(axe_violations, page, f"function page {href} {size}")

@@ -139,3 +139,30 @@ def test_private_frame_for_a_referent(client, roa, contract):
 def test_anonymous_404_uses_public_frame(client):
     resp = client.get("/non-esiste/")
     assert resp.status_code == 404
+
+
+def test_error_pages_use_the_private_frame_when_logged_in(client, employee):
+    client.force_login(employee)
+    resp = client.get("/non-esiste/")
+    html = resp.content.decode()
+    assert resp.status_code == 404
+    assert "Pagina non trovata" in html and "Hai bisogno di aiuto? Contattaci!" in html
+
+
+def test_breadcrumb_and_hint_tags():
+    from django.template import Context, Template
+
+    html = Template(
+        '{% load portal %}{% breadcrumb crumbs %}{% hint "attenzione" %}Testo <b>ok</b>{% endhint %}'
+    ).render(Context({"crumbs": [("Linee e listino", ""), ("Consistenze aggregate", "")]}))
+    assert "Home</a>" in html and 'aria-current="page">Consistenze aggregate' in html
+    assert "Attenzione:" in html and "Testo <b>ok</b>" in html
+
+
+def test_safe_url_falls_back():
+    from django.template import Context, Template
+
+    html = Template('{% load portal %}{% safe_url "nope:missing" "public:privacy" %}').render(
+        Context()
+    )
+    assert html == reverse("public:privacy")
