@@ -1,0 +1,128 @@
+"""Reads behind the employee's consumption pages (F-9.2.2, E-23): always one line."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Subquery, Sum
+from django.utils import timezone
+
+from portale.records.models import TrafficEvent
+
+MAX_EVENTS = 3000  # G-44: at most 3,000 events shown or exported
+
+# The guide's categories → the stored ones (see rating/CDR_FORMAT.md)
+SUBSCRIPTION_CATEGORIES = {
+    "generico": ("Generico", ["VOCE", "SMS_MMS", "GENERICO"]),
+    "dati": ("Dati", ["DATI"]),
+    "interattivi": ("Servizi interattivi", ["SERVIZI_INTERATTIVI"]),
+    "eventi": ("Eventi", ["EVENTI"]),
+}
+PREPAID_CATEGORIES = {
+    "voce": ("Voce", ["VOCE"]),
+    "sms": ("Sms/MMS", ["SMS_MMS"]),
+    "generico": ("Generico", ["GENERICO", "EVENTI"]),
+    "dati": ("Dati/Servizi a contenuto", ["DATI", "SERVIZI_INTERATTIVI"]),
+}
+# "Tipologia traffico" rows: label, guide category keys
+SUBSCRIPTION_TYPES = [
+    ("GENERICO", "generico"),
+    ("DATI", "dati"),
+    ("SERVIZI INTERATTIVI", "interattivi"),
+    ("EVENTI", "eventi"),
+]
+PREPAID_TYPES = [("FONIA", "voce"), ("SMS-MMS", "sms"), ("DATI", "dati"), ("ALTRO", "generico")]
+
+
+def local_bounds(start: datetime.date, end_inclusive: datetime.date):
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(start, datetime.time(), tz),
+        datetime.datetime.combine(end_inclusive + datetime.timedelta(days=1), datetime.time(), tz),
+    )
+
+
+def month_window(today: datetime.date, previous: bool) -> tuple[datetime.date, datetime.date]:
+    """Current month: 1st → today; previous month: whole month."""
+    first = today.replace(day=1)
+    if not previous:
+        return first, today
+    last_prev = first - datetime.timedelta(days=1)
+    return last_prev.replace(day=1), last_prev
+
+
+def detail_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Dettaglio traffico: the current and the previous month (P-13)."""
+    return month_window(today, True)[0], today
+
+
+def events(
+    line, start: datetime.date, end: datetime.date, categories, charging=None, paid_only=False
+):
+    lo, hi = local_bounds(start, end)
+    qs = TrafficEvent.objects.filter(
+        line=line, occurred_at__gte=lo, occurred_at__lt=hi, category__in=list(categories)
+    )
+    if charging:
+        qs = qs.filter(charging__in=list(charging))
+    if paid_only:
+        qs = qs.filter(net_amount__gt=0)
+    return qs
+
+
+def capped(qs, limit: int = MAX_EVENTS):
+    """The newest ``limit`` events of ``qs`` as a queryset that can still be sorted."""
+    ids = qs.order_by("-occurred_at", "-pk").values("pk")[:limit]
+    return TrafficEvent.objects.filter(pk__in=Subquery(ids)).select_related(None)
+
+
+def over_bundle_summary(line, start: datetime.date, end: datetime.date) -> dict:
+    """Riepilogo dei consumi: € over bundle by row × column, with per-type breakdowns."""
+    lo, hi = local_bounds(start, end)
+    rows = (
+        TrafficEvent.objects.filter(line=line, occurred_at__gte=lo, occurred_at__lt=hi)
+        .values("category", "charging", "roaming_zone", "type")
+        .annotate(amount=Sum("net_amount"), n=Count("pk"))
+    )
+    zero = Decimal("0")
+    cell = lambda: {"amount": zero, "types": defaultdict(lambda: zero)}  # noqa: E731
+    voice = {"AZIENDALE": cell(), "PERSONALE": cell(), "TOTALE": cell()}
+    sms = {"AZIENDALE": cell(), "PERSONALE": cell(), "TOTALE": cell()}
+    data = {"NAZIONALE": zero, "ROAMING": zero, "TOTALE": zero}
+    for r in rows:
+        amount = r["amount"] or zero
+        if r["category"] in ("VOCE", "SMS_MMS"):
+            target = voice if r["category"] == "VOCE" else sms
+            for key in (r["charging"], "TOTALE"):
+                target[key]["amount"] += amount
+                target[key]["types"][r["type"]] += amount
+        elif r["category"] == "DATI":
+            data["ROAMING" if r["roaming_zone"] else "NAZIONALE"] += amount
+            data["TOTALE"] += amount
+    for target in (voice, sms):
+        for c in target.values():
+            c["types"] = sorted(c["types"].items())
+    return {"voice": voice, "sms": sms, "data": data}
+
+
+def cost_by_type(line, start: datetime.date, end: datetime.date, types, categories) -> list[dict]:
+    lo, hi = local_bounds(start, end)
+    sums = dict(
+        TrafficEvent.objects.filter(line=line, occurred_at__gte=lo, occurred_at__lt=hi)
+        .values_list("category")
+        .annotate(s=Sum("net_amount"))
+        .values_list("category", "s")
+    )
+    out = []
+    for label, key in types:
+        cats = categories[key][1]
+        out.append(
+            {
+                "label": label,
+                "key": key,
+                "cost": sum((sums.get(c) or Decimal(0) for c in cats), Decimal(0)),
+            }
+        )
+    return out

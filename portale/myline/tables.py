@@ -1,0 +1,102 @@
+"""Declared lists of the employee pages (P-03 component)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from portale.core.lists import DATE, DATETIME, DATETIME_SECONDS, Column, Table, decimal
+from portale.core.lists.formats import TEXT, Format
+
+from .forms import PrepaidDetailForm, ServiceSmsForm, SubscriptionDetailForm
+
+AMOUNT4 = decimal(4)
+PERCENT = Format("decimal", 0, xlsx_num_format="0")
+FEE = decimal(2)
+
+
+def _hms(seconds) -> str:
+    if not seconds:
+        return ""
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def _kb(ev) -> str:
+    return f"{ev.volume_kb} KB" if ev.category == "DATI" and ev.volume_kb else ""
+
+
+def _duration_or_volume(ev) -> str:
+    return _kb(ev) if ev.category == "DATI" else _hms(ev.duration_seconds)
+
+
+def _cost(ev) -> str:
+    if ev.rated_at is None:
+        return "n.d."
+    return Format("money", 2).html(ev.net_amount)
+
+
+class ServicesTable(Table):
+    description = Column(_("Descrizione"), "display_description", sort="description")
+    activation_date = Column(_("Attivazione"), sort=True, format=DATE)
+    state = Column(_("Stato"), sort=True)
+    pct_employee = Column(_("% ripartizione dipendente"), sort=True, format=PERCENT)
+    monthly_fee = Column(_("Canone €"), sort=True, format=FEE)
+
+    class Meta:
+        default_order = "description"
+        export_formats = ()
+        caption = _("Servizi attivi")
+
+
+class SubscriptionTrafficTable(Table):
+    type = Column(_("Tipologia"), sort=True)
+    detail = Column(_("Dettaglio"))
+    called = Column(_("Chiamato"), "masked_called_number")
+    operator = Column(_("Operatore"))
+    occurred_at = Column(_("Data e ora"), sort=True, format=DATETIME_SECONDS)
+    duration = Column(_("Durata"), lambda e: _hms(e.duration_seconds))
+    volume = Column(_("Pacch./Kbyte"), _kb)
+    gross_amount = Column(_("Imp. Lordo"), sort=True, format=AMOUNT4)
+    net_amount = Column(_("Imp. Netto"), sort=True, format=AMOUNT4)
+    option = Column(_("Opzione"))
+    rating_unit = Column(_("Tariffazione"))
+
+    class Meta:
+        filter_form = SubscriptionDetailForm
+        default_order = "-occurred_at"
+        export_name = "dettaglio_traffico"
+        caption = _("Dettaglio del tuo traffico online netto bundle")
+
+
+class PrepaidTrafficTable(Table):
+    type = Column(_("Tipologia traffico"), sort=True)
+    apn = Column(_("Dettaglio APN"), lambda e: e.apn or "n.d.")
+    called = Column(_("Numerazione"), lambda e: e.masked_called_number or "n.d.")
+    operator = Column(_("Operatore"), lambda e: e.operator or "n.d.")
+    occurred_at = Column(_("Data e ora"), sort=True, format=DATETIME_SECONDS)
+    amount = Column(_("Durata/Volume"), _duration_or_volume)
+    cost = Column(_("Costo"), _cost, sort="net_amount", css_class="text-end", format=TEXT)
+    rating_unit = Column(_("Tariffazione"))
+
+    class Meta:
+        filter_form = PrepaidDetailForm
+        default_order = "-occurred_at"
+        export_name = "dettaglio_traffico"
+        caption = _("Dettaglio del tuo traffico dati")
+
+
+class ServiceSmsTable(Table):
+    sender = Column(_("Mittente"), sort=True)
+    kind = Column(_("Tipologia"), sort=True)
+    text = Column(_("Testo SMS"), sort=True, wrap=True)
+    sent_at = Column(_("Data/ora invio"), sort=True, format=DATETIME)
+    delivered_at = Column(_("Data/ora consegna"), sort=True, format=DATETIME)
+    state = Column(_("Stato"), "get_state_display", sort="state")
+
+    class Meta:
+        filter_form = ServiceSmsForm
+        default_order = "-sent_at"
+        counter_label = _("Tot. SMS")
+        noun = _("SMS")
+        export_name = "sms_di_servizio"
+        caption = _("SMS di servizio")
