@@ -269,7 +269,7 @@ def _insert_case(
     if auto:
         from portale.fulfilment.tasks import schedule_case
 
-        schedule_case(case.pk)
+        schedule_case(case.pk, delay=delay("take").total_seconds())
     return case
 
 

@@ -42,6 +42,10 @@ logger = logging.getLogger(__name__)
 POSITIVE_OUTCOME = "Richiesta lavorata con esito positivo."
 
 
+def seconds_until(moment) -> float:
+    return max(0.0, (moment - timezone.now()).total_seconds())
+
+
 def max_attempts() -> int:
     return getattr(settings, "FULFILMENT_MAX_ATTEMPTS", 3)
 

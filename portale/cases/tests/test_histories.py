@@ -1,0 +1,116 @@
+"""Storico pratiche (F-7.3.1) and Storico ordini (F-7.3.2)."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from portale.cases import services
+from portale.cases.models import Case, Shipment
+from portale.fulfilment import services as engine
+
+from .helpers import draft_for, phone_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _at(days_ago: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days_ago)
+
+
+def test_history_columns_and_every_channel(client, roa, contract, other_contract):
+    portal = services.draft_submit(draft=draft_for(roa, contract))
+    phone = phone_case(contract, operation="network_services")
+    phone_case(other_contract)
+    client.force_login(roa)
+    response = client.get(reverse("cases:history"))
+    body = response.content.decode()
+    for heading in ("N pratica", "Tipo pratica", "Contratto", "Linea", "Provenienza", "Stato"):
+        assert heading in body
+    assert "Apertura" in body and "Chiusura" in body
+    assert portal.number in body and phone.number in body
+    assert "REFERENTI" in body and "SERVIZI DI RETE" in body
+    assert "CONSIP8" in body and "Telefono" in body
+    assert "Tot. record 2" in body
+    assert Case.objects.filter(contract=other_contract).get().number not in body
+
+
+def test_history_window_is_the_ten_days_before_the_date(client, roa, contract):
+    inside = phone_case(contract)
+    Case.objects.filter(pk=inside.pk).update(opened_at=_at(10))
+    edge_out = phone_case(contract, operation="rif_profile")
+    Case.objects.filter(pk=edge_out.pk).update(opened_at=_at(12))
+    client.force_login(roa)
+    body = client.get(reverse("cases:history")).content.decode()
+    assert inside.number in body and edge_out.number not in body
+    anchor = (timezone.localdate() - datetime.timedelta(days=2)).strftime("%d/%m/%Y")
+    body = client.get(reverse("cases:history"), {"data": anchor}).content.decode()
+    assert inside.number in body and edge_out.number in body
+
+
+def test_history_refuses_a_future_date(client, roa):
+    client.force_login(roa)
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    body = client.get(reverse("cases:history"), {"data": future}).content.decode()
+    assert "La data non può essere nel futuro" in body
+
+
+def test_history_newest_first_and_export(client, roa, contract):
+    old = phone_case(contract)
+    Case.objects.filter(pk=old.pk).update(opened_at=_at(3))
+    new = phone_case(contract, operation="rif_profile")
+    client.force_login(roa)
+    body = client.get(reverse("cases:history")).content.decode()
+    assert body.index(new.number) < body.index(old.number)
+    response = client.get(reverse("cases:history"), {"export": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    values = [c.value for c in next(book.active.iter_rows(min_row=1, max_row=1))]
+    assert values[:3] == ["N pratica", "Tipo pratica", "Contratto"]
+    assert book.active.max_row == 3
+    csv = client.get(reverse("cases:history"), {"export": "csv"})
+    text = b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert new.number in text and old.number in text
+
+
+def test_rejected_case_shows_its_reason(client, roa, contract):
+    case = services.draft_submit(draft=draft_for(roa, contract))
+    services.case_reject(case=case, reason="Referente già cessato")
+    client.force_login(roa)
+    body = client.get(reverse("cases:history")).content.decode()
+    assert "Annullato" in body and "Referente già cessato" in body
+
+
+def test_orders_list_detail_truck_and_legend(client, roa, contract, other_contract):
+    case = phone_case(contract, operation="sim_change")
+    order = case.orders.get()
+    Shipment.objects.create(order=order, address="VIA ROMA 1, 00184 ROMA (RM)")
+    services.case_close(case=case, outcome="ok")
+    engine.run_until_idle()
+    plain = phone_case(contract, operation="sim_block").orders.get()
+    foreign = phone_case(other_contract, operation="sim_change").orders.get()
+    client.force_login(roa)
+    body = client.get(reverse("cases:orders")).content.decode()
+    for heading in ("ID ordine", "Data creazione", "Canale di acquisizione", "Stato lavorazione"):
+        assert heading in body
+    assert "Spedizione" in body and "Legenda degli stati di spedizione" in body
+    assert "il tuo ordine è in corso di lavorazione" in body
+    assert order.number in body and plain.number in body and foreign.number not in body
+    assert reverse("cases:shipment", args=[order.number]) in body
+    assert reverse("cases:shipment", args=[plain.number]) not in body
+    detail = client.get(reverse("cases:order_detail", args=[order.number])).content.decode()
+    assert "CAMBIO SIM" in detail and "Attivo" in detail
+    tracking = client.get(reverse("cases:shipment", args=[order.number])).content.decode()
+    assert "Consegnato" in tracking and "Spedizione affidata al corriere" in tracking
+    assert client.get(reverse("cases:shipment", args=[plain.number])).status_code == 404
+    assert client.get(reverse("cases:order_detail", args=[foreign.number])).status_code == 404
+    export = client.get(reverse("cases:orders"), {"export": "csv"})
+    assert order.number in b"".join(export.streaming_content).decode("utf-8-sig")
+
+
+def test_another_contracts_case_outcome_is_a_404(client, roa, mandatario, contract):
+    theirs = services.draft_submit(draft=draft_for(mandatario, contract))
+    client.force_login(roa)
+    assert client.get(reverse("cases:outcome", args=[theirs.number])).status_code == 404

@@ -1,0 +1,90 @@
+"""The operator's console: queues, filters, take / close / reject, filing for a customer."""
+
+import pytest
+from django.urls import reverse
+
+from portale.cases import services
+from portale.cases.models import Case, CaseState
+from portale.cases.tests.helpers import draft_for, ebill_referent, phone_case
+from portale.records.models import Referent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_only(client, roa):
+    client.force_login(roa)
+    assert client.get(reverse("fulfilment:queue")).status_code == 403
+
+
+def test_queue_lists_open_cases_with_filters(client, staff, contract, other_contract):
+    a = phone_case(contract)
+    b = phone_case(other_contract, operation="rif_profile")
+    closed = phone_case(contract, operation="imei_block")
+    services.case_close(case=closed, outcome="ok")
+    client.force_login(staff)
+    body = client.get(reverse("fulfilment:queue")).content.decode()
+    assert a.number in body and b.number in body and closed.number not in body
+    body = client.get(reverse("fulfilment:queue"), {"p-contratto": contract.code}).content.decode()
+    assert a.number in body and b.number not in body
+    body = client.get(reverse("fulfilment:queue"), {"p-operazione": "rif_profile"}).content.decode()
+    assert b.number in body and a.number not in body
+    body = client.get(reverse("fulfilment:queue"), {"p-stato": "CHIUSO"}).content.decode()
+    assert closed.number in body and a.number not in body
+
+
+def test_take_and_close_applies_the_effect(client, staff, roa, contract):
+    ref = ebill_referent(contract)
+    case = services.draft_submit(draft=draft_for(roa, contract, ref))
+    client.force_login(staff)
+    client.post(reverse("fulfilment:take", args=[case.pk]))
+    case.refresh_from_db()
+    assert case.state == CaseState.WORKING and case.assignee == staff and not case.auto
+    client.post(reverse("fulfilment:close", args=[case.pk]), {"outcome": "Referente sostituito"})
+    case.refresh_from_db()
+    assert case.state == CaseState.CLOSED and case.outcome == "Referente sostituito"
+    assert Referent.objects.get(pk=ref.pk).last_name == "VERDI"
+
+
+def test_reject_needs_a_reason(client, staff, roa, contract):
+    case = services.draft_submit(draft=draft_for(roa, contract))
+    client.force_login(staff)
+    response = client.post(
+        reverse("fulfilment:reject", args=[case.pk]), {"reason": ""}, follow=True
+    )
+    assert "Indica il motivo" in response.content.decode()
+    client.post(reverse("fulfilment:reject", args=[case.pk]), {"reason": "Dati incompleti"})
+    case.refresh_from_db()
+    assert case.state == CaseState.REJECTED and case.outcome == "Dati incompleti"
+
+
+def test_file_a_case_on_behalf_of_a_customer(client, staff, roa, contract):
+    client.force_login(staff)
+    response = client.post(
+        reverse("fulfilment:file_case"),
+        {
+            "contract": contract.code,
+            "operation": "network_services",
+            "channel": "FAX",
+            "line": "",
+            "notes": "Richiesta via fax del 20/11",
+        },
+    )
+    case = Case.objects.get()
+    assert response["Location"] == reverse("fulfilment:case_detail", args=[case.pk])
+    assert (
+        case.channel == "FAX" and case.filed_by == staff and case.description == "Servizi di rete"
+    )
+    client.force_login(roa)
+    body = client.get(reverse("cases:history")).content.decode()
+    assert case.number in body and "Fax" in body
+
+
+def test_file_a_case_validates(client, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("fulfilment:file_case"),
+        {"contract": "999999999999", "operation": "", "channel": "FAX", "notes": ""},
+    )
+    body = response.content.decode()
+    assert "Contratto 999999999999 inesistente." in body and "Campo obbligatorio." in body
+    assert not Case.objects.exists()
