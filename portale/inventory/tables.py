@@ -142,18 +142,14 @@ class AggregateTable(Table):
         return qs.order_by(*fields)
 
 
-class AggregateMeta:
-    default_order = "stato"
-    export_formats = ("xlsx", "csv")
-
-
 class LinesAggregate(AggregateTable):
     group_keys = ("stato", "profilo")
     totale = Column(_("Tot. Linee"), key("totale"), sort="totale", format=INTEGER)
     profilo = Column(_("Profilo Tariffario"), key("profilo"), sort="profilo")
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
-    class Meta(AggregateMeta):
+    class Meta:
+        default_order = "stato"  # G-47: Stato, then the description
         export_name = "consistenza_aggregata_linee"
         caption = _("Linee per profilo tariffario e stato")
 
@@ -164,7 +160,8 @@ class LineServicesAggregate(AggregateTable):
     descrizione = Column(_("Descrizione Servizio"), key("descrizione"), sort="descrizione")
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
-    class Meta(AggregateMeta):
+    class Meta:
+        default_order = "stato"  # G-47: Stato, then the description
         export_name = "consistenza_aggregata_sts"
         caption = _("Servizi su linea per servizio e stato")
 
@@ -174,7 +171,8 @@ class DualBillingAggregate(AggregateTable):
     totale = Column(_("Tot. Servizi"), key("totale"), sort="totale", format=INTEGER)
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
-    class Meta(AggregateMeta):
+    class Meta:
+        default_order = "stato"  # G-47: Stato, then the description
         export_name = "consistenza_aggregata_timtuo"
         caption = _("Servizi TIM TUO per stato")
 
@@ -186,7 +184,8 @@ class DevicesAggregate(AggregateTable):
     tipo_servizio = Column(_("Tipo Servizio"), key("tipo_servizio"), sort="tipo_servizio")
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
-    class Meta(AggregateMeta):
+    class Meta:
+        default_order = "stato"  # G-47: Stato, then the description
         export_name = "consistenza_aggregata_apparati"
         caption = _("Apparati per modello, tipo servizio e stato")
 
@@ -197,7 +196,8 @@ class ContractServicesAggregate(AggregateTable):
     descrizione = Column(_("Descrizione Servizio"), key("descrizione"), sort="descrizione")
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
-    class Meta(AggregateMeta):
+    class Meta:
+        default_order = "stato"  # G-47: Stato, then the description
         export_name = "consistenza_aggregata_sac"
         caption = _("Servizi sul contratto per servizio e stato")
 
