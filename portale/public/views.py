@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portale.core.capabilities import public_view
+from portale.core.capabilities import login_only, public_view
 
 from .contacts import contacts
 from .models import Document, News
@@ -66,7 +66,10 @@ def documents(request):
 
 @public_view
 def document_download(request, pk):
-    doc = get_object_or_404(Document.objects.public(), pk=pk)
+    return _download(get_object_or_404(Document.objects.public(), pk=pk))
+
+
+def _download(doc):
     if not doc.file:
         raise Http404
     try:
@@ -98,3 +101,55 @@ def privacy(request):
         "public/privacy.html",
         {"contacts": contacts(), "breadcrumbs": [(_("Privacy Policy & Cookie"), "")]},
     )
+
+
+# --- Area Clienti: news and documents "di interesse per gli utenti registrati" (F-5) ------
+
+
+@login_only
+def member_news_list(request):
+    page = Paginator(News.objects.registered().published(), 10).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/member_news_list.html",
+        {
+            "page": page,
+            "news": page.object_list,
+            "title": _("News"),
+            "breadcrumbs": [(_("News"), "")],
+        },
+    )
+
+
+@login_only
+def member_news_detail(request, slug):
+    article = get_object_or_404(News.objects.registered().published(), slug=slug)
+    paragraphs = [p.strip() for p in article.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return render(
+        request,
+        "public/member_news_detail.html",
+        {
+            "article": article,
+            "paragraphs": paragraphs,
+            "title": article.title,
+            "breadcrumbs": [(_("News"), reverse("public:member_news")), (article.title, "")],
+        },
+    )
+
+
+@login_only
+def member_documents(request):
+    return render(
+        request,
+        "public/member_documents.html",
+        {
+            "documents": Document.objects.registered(),
+            "title": _("Documenti"),
+            "breadcrumbs": [(_("Documenti"), "")],
+        },
+    )
+
+
+@login_only
+def member_document_download(request, pk):
+    return _download(get_object_or_404(Document.objects.registered(), pk=pk))

@@ -36,7 +36,39 @@ def _document(env):
     return {"user": None, "own": {"pk": own.pk}, "foreign": {"pk": foreign.pk}}
 
 
+def _member_news(env):
+    now = timezone.now()
+    own = News.objects.create(
+        title="Per i registrati",
+        slug="scope-registrati",
+        teaser="t",
+        body="b",
+        published_at=now - timedelta(days=1),
+        audience=Audience.REGISTERED,
+    )
+    draft = News.objects.create(
+        title="Non ancora pubblicata",
+        slug="scope-futura",
+        teaser="t",
+        body="b",
+        published_at=now + timedelta(days=5),
+    )
+    return {"user": env.users["DIP"], "own": {"slug": own.slug}, "foreign": {"slug": draft.slug}}
+
+
+def _member_document(env):
+    doc = Document(title="Documento riservato", audience=Audience.REGISTERED)
+    doc.file.save("scope.pdf", ContentFile(b"%PDF-1.4 scope"), save=False)
+    doc.save()
+    gone = Document.objects.create(title="Rimosso", file="public/documents/gone.pdf")
+    gone_pk = gone.pk
+    gone.delete()
+    return {"user": env.users["DIP"], "own": {"pk": doc.pk}, "foreign": {"pk": gone_pk}}
+
+
 SCOPE_CASES = {
+    "public:member_news_detail": _member_news,
+    "public:member_document_download": _member_document,
     "public:news_detail": _news,
     "public:document_download": _document,
 }

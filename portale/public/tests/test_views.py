@@ -166,3 +166,20 @@ def test_safe_url_falls_back():
         Context()
     )
     assert html == reverse("public:privacy")
+
+
+def test_member_news_and_documents(client, employee):
+    make_news(title="Riservata", slug="riservata", audience=Audience.REGISTERED)
+    make_news(title="Generale", slug="generale")
+    doc = make_doc(title="Documento riservato", audience=Audience.REGISTERED)
+    assert client.get(reverse("public:member_news")).status_code == 302  # login first
+    client.force_login(employee)
+    html = client.get(reverse("public:member_news")).content.decode()
+    assert "Riservata" in html and "Generale" in html
+    assert "Hai bisogno di aiuto? Contattaci!" in html  # private frame
+    resp = client.get(reverse("public:member_news_detail", args=["riservata"]))
+    assert resp.status_code == 200 and "Primo paragrafo." in resp.content.decode()
+    html = client.get(reverse("public:member_documents")).content.decode()
+    assert "Documento riservato" in html
+    resp = client.get(reverse("public:member_document_download", args=[doc.pk]))
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
