@@ -142,6 +142,11 @@ class Options:
     export_name: str = "export"  # file name stem: linee_20261125_1530.xlsx
     export_formats: tuple[str, ...] = ("xlsx", "csv")  # () hides the export icon
     caption = ""  # accessible table caption (visually hidden)
+    fragment_template = "core/list/list.html"  # what an htmx request gets back
+    # P-08: "multi" adds a "Sel." checkbox column (+ select all), "single" a radio column.
+    # The selection lives in the session, so it survives paging, sorting and searching.
+    select: str | None = None
+    select_label = gettext_lazy("Sel.")
 
     def __init__(self, meta=None):
         if meta is not None:
@@ -181,9 +186,17 @@ class Table(metaclass=TableMeta):
     _meta: Options
 
     def __init__(
-        self, queryset: QuerySet, params=None, *, path: str = "", prefix: str = "", list_id=""
+        self,
+        queryset: QuerySet,
+        params=None,
+        *,
+        path: str = "",
+        prefix: str = "",
+        list_id="",
+        session=None,
     ):
         self.base_queryset = queryset
+        self.session = session
         self.params = params if params is not None else QueryDict()
         self.path = path
         self.prefix = prefix
@@ -194,6 +207,7 @@ class Table(metaclass=TableMeta):
 
     @classmethod
     def from_request(cls, request, queryset: QuerySet, **kwargs) -> Table:
+        kwargs.setdefault("session", getattr(request, "session", None))
         return cls(queryset, request.GET, path=request.path, **kwargs)
 
     # --- parameters ----------------------------------------------------------------
@@ -257,18 +271,94 @@ class Table(metaclass=TableMeta):
     @cached_property
     def rows(self) -> list[list[dict]]:
         out = []
+        selected = self.selection if self._meta.select else set()
         for obj in self.page.object_list:
-            out.append(
-                [
+            cells = [
+                {
+                    "text": col.html(obj),
+                    "url": col.link(obj) if col.link else "",
+                    "css_class": col.css_class,
+                }
+                for col in self.columns
+            ]
+            if self._meta.select:
+                pk = str(self.row_pk(obj))
+                cells.insert(
+                    0,
                     {
-                        "text": col.html(obj),
-                        "url": col.link(obj) if col.link else "",
-                        "css_class": col.css_class,
-                    }
-                    for col in self.columns
-                ]
-            )
+                        "select": True,
+                        "pk": pk,
+                        "checked": pk in selected,
+                        "disabled": not self.is_selectable(obj),
+                        "label": self.columns[0].html(obj) if self.columns else pk,
+                        "css_class": "text-center",
+                    },
+                )
+            out.append(cells)
         return out
+
+    # --- selection (P-08) ----------------------------------------------------------------
+    def row_pk(self, row):
+        return row["pk"] if isinstance(row, dict) else row.pk
+
+    def is_selectable(self, row) -> bool:
+        """Override to show a row with a disabled checkbox (e.g. TIM TUO already active)."""
+        return True
+
+    @property
+    def selection_key(self) -> str:
+        return f"portale.lists:{self.path}:{self.list_id}"
+
+    @property
+    def selection(self) -> set[str]:
+        """Primary keys (as strings) the user has ticked, on any page and under any search."""
+        if self.session is None:
+            return set()
+        return set(self.session.get(self.selection_key, []))
+
+    def _save_selection(self, selection: set[str]) -> None:
+        if self.session is not None:
+            self.session[self.selection_key] = sorted(selection)
+
+    def clear_selection(self) -> None:
+        if self.session is not None:
+            self.session.pop(self.selection_key, None)
+
+    def update_selection(self, data) -> None:
+        """Apply a post of the selection form to the stored selection.
+
+        ``page`` lists the rows the user saw and ``selected`` those ticked among them: the
+        rows on other pages keep their state. ``select_all`` (the header checkbox) ticks or
+        clears every selectable row of the page. Only rows of the scoped queryset on that
+        page are accepted, so a forged pk can never enter the selection.
+        """
+        posted_page = set(data.getlist(self.param("page_pks")))
+        visible = {str(self.row_pk(r)): r for r in self.page.object_list}
+        allowed = {pk for pk, row in visible.items() if self.is_selectable(row)}
+        page = posted_page & set(visible)
+        ticked = set(data.getlist(self.param("selected"))) & allowed & page
+        if self._meta.select == "single":
+            selection = ticked if ticked else self.selection - page
+            self._save_selection(set(sorted(selection)[:1]))
+            return
+        selection = self.selection - page
+        if data.get(self.param("select_all_toggle")):
+            ticked = allowed & page if data.get(self.param("select_all")) else set()
+        self._save_selection(selection | ticked)
+        self.__dict__.pop("rows", None)  # re-read the ticks on the next render
+
+    def selected_queryset(self) -> QuerySet:
+        """The selected rows, re-read from the *scoped* queryset (search not applied)."""
+        return self.base_queryset.filter(pk__in=self.selection)
+
+    @property
+    def selection_count(self) -> int:
+        return len(self.selection)
+
+    @property
+    def all_page_selected(self) -> bool:
+        rows = [r[0] for r in self.rows if not r[0]["disabled"]]
+        return bool(rows) and all(r["checked"] for r in rows)
 
     # --- exports ----------------------------------------------------------------------
     @property
@@ -343,10 +433,30 @@ class Table(metaclass=TableMeta):
     def per_page_param(self) -> str:
         return self.param("per_page")
 
+    @property
+    def page_pks_param(self) -> str:
+        return self.param("page_pks")
+
+    @property
+    def selected_param(self) -> str:
+        return self.param("selected")
+
+    @property
+    def select_all_param(self) -> str:
+        return self.param("select_all")
+
+    @property
+    def select_all_toggle_param(self) -> str:
+        return self.param("select_all_toggle")
+
     @cached_property
     def headers(self) -> list[dict]:
         current, desc = self.ordering or (None, False)
         out = []
+        if self._meta.select:
+            out.append(
+                {"label": self._meta.select_label, "select": True, "css_class": "text-center"}
+            )
         for col in self.columns:
             header = {"label": col.label, "sortable": col.sortable, "css_class": col.css_class}
             if col.sortable:

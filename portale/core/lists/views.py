@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views import View
 
@@ -30,20 +30,33 @@ def render_list(
     context: dict | None = None,
     *,
     background_export: Callable | None = None,
+    fragment_template: str | None = None,
 ):
     """Answer a list URL: ``?export=`` → the file; htmx → the fragment; else the page.
 
     ``template_name`` is the page; it includes ``core/list/list.html`` where the list goes.
-    ``background_export(table, fmt) → response`` is called instead of a synchronous
-    download when the list is longer than ``exports.EXPORT_SYNC_MAX_ROWS`` (P-07).
+    ``fragment_template`` (default ``Meta.fragment_template``) is what an htmx request to
+    the list gets: a page that frames the list its own way makes its own fragment, whose
+    root element has ``id="{{ table.list_id }}"``, and includes the ``_table``/``_pager``…
+    partials. ``background_export(table, fmt) → response`` is called instead of a
+    synchronous download when the list is longer than ``exports.EXPORT_SYNC_MAX_ROWS``.
+
+    A POST carrying the selection form of a ``Meta.select`` table (P-08) updates the
+    selection kept in the session, then answers with the fragment (htmx) or redirects to
+    the list (no JavaScript). Other POSTs are the view's business.
     """
+    if request.method == "POST" and table.meta.select and table.page_pks_param in request.POST:
+        table.update_selection(request.POST)
+        if not is_fragment_request(request, table):
+            return redirect(table.url())
     fmt = table.export_format
     if fmt:
         if background_export is not None and table.should_export_in_background():
             return background_export(table, fmt)
         return table.export_response(fmt)
     ctx = {"table": table, **(context or {})}
-    template = FRAGMENT_TEMPLATE if is_fragment_request(request, table) else template_name
+    fragment = fragment_template or table.meta.fragment_template or FRAGMENT_TEMPLATE
+    template = fragment if is_fragment_request(request, table) else template_name
     response = render(request, template, ctx)
     # Same URL, two bodies: caches and the browser must key on the htmx header.
     patch_vary_headers(response, ("HX-Request",))

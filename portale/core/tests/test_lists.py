@@ -285,9 +285,9 @@ def test_long_exports_go_to_the_background_hook(lines37, settings):
         calls.append((table.count, fmt))
         return HttpResponse("in coda")
 
-    request = rf.get("/linee/", {"export": "xlsx", "linea": "3"})
+    request = rf.get("/linee/", {"export": "xlsx"})
     request.htmx = False
-    settings.EXPORT_SYNC_MAX_ROWS = 5
+    settings.EXPORT_SYNC_MAX_ROWS = 36
     t = LinesTable.from_request(request, Line.objects.all())
     response = render_list(request, t, "unused.html", background_export=background)
     assert response.content == b"in coda" and calls == [(t.count, "xlsx")]
