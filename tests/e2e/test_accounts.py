@@ -1,0 +1,182 @@
+"""Browser tests of issue 3: registration, login with SMS code, recovery, e-mail change.
+
+Codes and links are read from the outbox, as a person would read them from the phone or
+the mailbox. Screenshots of every registration step and of the home at 1280 and 360 px go
+to var/screenshots/accounts-*.png.
+"""
+
+import os
+
+import pytest
+
+from portale.accounts.testing import link_from_outbox, otp_from_outbox
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CF = "RSSMRA66A02F839D"
+PASSWORD = "Convenzione.8x"
+
+
+@pytest.fixture
+def line(contract):
+    from portale.records.tests import factories as f
+
+    return f.SimFactory(line__contract=contract).line
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_register_end_to_end(new_page, shot, line, width):
+    from django.contrib.auth import get_user_model
+
+    page = new_page(width)
+    email = f"mario.rossi.{width}@comune.example.it"
+    page.goto("/")
+    page.get_by_role("link", name="REGISTRATI ORA").first.click()
+    page.wait_for_selector("#id_msisdn")
+    # Step 1: number + slider, moved with the keyboard
+    page.fill("#id_msisdn", line.msisdn)
+    page.get_by_role("button", name="AVANTI").click()
+    assert page.locator(".invalid-feedback").first.is_visible()  # slider not moved
+    assert page.input_value("#id_msisdn") == line.msisdn
+    page.focus("#id_slider")
+    page.keyboard.press("End")
+    shot(page, f"accounts-register-1-number-{width}")
+    page.get_by_role("button", name="AVANTI").click()
+    # Step 2: code from the SMS
+    page.wait_for_selector("#id_code")
+    assert f"al numero {line.msisdn}" in page.content()
+    shot(page, f"accounts-register-2-code-{width}")
+    page.fill("#id_code", otp_from_outbox(to=line.msisdn))
+    page.get_by_role("button", name="AVANTI").click()
+    # Step 3: personal data, Ente CF pre-filled
+    page.wait_for_selector("#id_first_name")
+    assert page.input_value("#id_entity_fiscal_code") == line.contract.administration.fiscal_code
+    page.fill("#id_first_name", "Mario")
+    page.fill("#id_last_name", "Rossi")
+    page.fill("#id_fiscal_code", "RSSMRA66A02F839E")  # wrong check character
+    page.get_by_role("button", name="AVANTI").click()
+    assert "carattere di controllo" in page.content()
+    assert page.input_value("#id_first_name") == "Mario"
+    shot(page, f"accounts-register-3-data-error-{width}")
+    page.fill("#id_fiscal_code", CF)
+    page.get_by_role("button", name="AVANTI").click()
+    # Step 4: e-mail, SALVA, username proposed, AVANTI
+    page.wait_for_selector("#id_email")
+    page.fill("#id_email", "mario@pec.comune.example.it")
+    page.get_by_role("button", name="SALVA").click()
+    assert "Posta Elettronica Certificata" in page.content()
+    page.fill("#id_email", email)
+    page.get_by_role("button", name="SALVA").click()
+    page.wait_for_selector("#saved-email")
+    assert page.input_value("#id_username") == email
+    shot(page, f"accounts-register-4-email-{width}")
+    page.get_by_role("button", name="AVANTI").click()
+    page.wait_for_selector("text=CONFERMA EMAIL")
+    shot(page, f"accounts-register-4-sent-{width}")
+    # The link in the e-mail
+    page.goto(link_from_outbox(to=email, kind="registration_confirm"))
+    assert page.get_by_role("heading", name="Email Confermata").is_visible()
+    shot(page, f"accounts-register-4-confirmed-{width}")
+    page.get_by_role("link", name="CREA PASSWORD").click()
+    # Step 5: password and terms
+    page.wait_for_selector("#id_password1")
+    page.fill("#id_password1", "debole")
+    page.fill("#id_password2", "debole")
+    page.get_by_role("button", name="AVANTI").click()
+    assert "almeno 8 caratteri" in page.content()
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("label[for=id_accept_terms]")
+    page.click("label[for=id_accept_privacy]")
+    shot(page, f"accounts-register-5-password-{width}")
+    page.get_by_role("button", name="AVANTI").click()
+    page.wait_for_selector("text=Richiesta inviata con successo")
+    shot(page, f"accounts-register-6-done-{width}")
+    assert get_user_model().objects.filter(username=email, mobile=line.msisdn).exists()
+    # ACCEDI → login with the new credentials and the SMS code
+    page.get_by_role("link", name="ACCEDI", exact=True).click()
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="ACCEDI").click()
+    page.wait_for_selector("#id_code")
+    page.fill("#id_code", otp_from_outbox(to=line.msisdn))
+    page.get_by_role("button", name="ACCEDI").click()
+    page.wait_for_selector("text=I miei widget")
+    assert "Mario" in page.locator("h1").inner_text()
+    shot(page, f"accounts-home-{width}")
+
+
+def test_login_with_otp_and_resend(page, shot, employee):
+    from portale.accounts.testing import browser_login
+
+    page.goto("/accesso/login/")
+    page.fill("#id_username", employee.username)
+    page.fill("#id_password", "Password.123")
+    page.get_by_role("button", name="ACCEDI").click()
+    page.wait_for_selector("#id_code")
+    first = otp_from_outbox(to=employee.mobile)
+    page.get_by_role("button", name="Invia di nuovo").click()
+    page.wait_for_selector("text=Ti abbiamo inviato un nuovo codice")
+    second = otp_from_outbox(to=employee.mobile)
+    shot(page, "accounts-login-otp-1280")
+    if first != second:
+        page.fill("#id_code", first)
+        page.get_by_role("button", name="ACCEDI").click()
+        assert "non è corretto" in page.content()
+    page.fill("#id_code", second)
+    page.get_by_role("button", name="ACCEDI").click()
+    page.wait_for_selector("text=I miei widget")
+    # the shared helper does the same in one call
+    page.context.clear_cookies()
+    browser_login(page, page.url.split("/area-privata")[0], employee)
+    assert "/area-privata/" in page.url
+
+
+def test_login_lockout_message(page, employee):
+    for _ in range(5):
+        page.goto("/accesso/login/")
+        page.fill("#id_username", employee.username)
+        page.fill("#id_password", "Sbagliata.1")
+        page.get_by_role("button", name="ACCEDI").click()
+    page.goto("/accesso/login/")
+    page.fill("#id_username", employee.username)
+    page.fill("#id_password", "Password.123")
+    page.get_by_role("button", name="ACCEDI").click()
+    assert page.get_by_role("heading", name="Accesso temporaneamente bloccato").is_visible()
+
+
+def test_recover_password(page, shot, employee):
+    page.goto("/accesso/login/")
+    page.get_by_role("link", name="Recupera Username e Password").click()
+    page.click("label[for=id_mode_1]")
+    shot(page, "accounts-recover-mode-1280")
+    page.get_by_role("button", name="AVANTI").click()
+    page.fill("#id_username", employee.username)
+    page.fill("#id_msisdn", employee.mobile)
+    page.get_by_role("button", name="AVANTI").click()
+    page.wait_for_selector("#id_code")
+    page.fill("#id_code", otp_from_outbox(to=employee.mobile))
+    page.get_by_role("button", name="AVANTI").click()
+    page.wait_for_selector("text=Ti abbiamo inviato una email con il link")
+    page.goto(link_from_outbox(to=employee.email, kind="recovery", contains="/recupero/password/"))
+    page.fill("#id_password1", "Nuova.Password9")
+    page.fill("#id_password2", "Nuova.Password9")
+    page.get_by_role("button", name="SALVA").click()
+    page.wait_for_selector("text=Password modificata")
+    employee.refresh_from_db()
+    assert employee.check_password("Nuova.Password9")
+
+
+def test_change_email(page, shot, login, employee):
+    login(page, employee)
+    page.goto("/accesso/dati-personali/")
+    page.fill("#id_email-new_email", "nuova.email@comune.example.it")
+    page.get_by_role("button", name="MODIFICA").click()
+    page.wait_for_selector("text=entro 48 ore")
+    shot(page, "accounts-personal-data-1280")
+    page.goto(link_from_outbox(to="nuova.email@comune.example.it", kind="email_change"))
+    assert page.get_by_role("heading", name="Email Confermata").is_visible()
+    page.goto("/accesso/dati-personali/")
+    assert page.locator("#current-email").inner_text() == "nuova.email@comune.example.it"
