@@ -9,10 +9,14 @@ import datetime
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import reverse
+from django.urls import path, reverse
 
+import portale.urls
+from portale.core.lists import Column, Table, render_list
 from portale.records.models import Line
 from portale.records.tests import factories as f
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -134,3 +138,57 @@ def test_the_list_fits_a_phone(new_page, live_server, staff, lines, shot):
     # the table scrolls inside its box; the page itself does not scroll sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "backoffice-lines-360")
+
+
+# --- P-08 selection, on a list declared here and served by a test URLconf ------------------
+class PickLines(Table):
+    msisdn = Column("Numero", sort=True)
+    contract = Column("Contratto", "contract.code", sort=True)
+
+    class Meta:
+        select = "multi"
+        default_order = "msisdn"
+        counter_label = "Tot. linee"
+        noun = "linee"
+
+
+def pick_lines(request):
+    table = PickLines.from_request(request, Line.objects.select_related("contract"))
+    return render_list(request, table, "backoffice/list_page.html", {"title": "Scegli le linee"})
+
+
+urlpatterns = [path("prova-selezione/", pick_lines), *portale.urls.urlpatterns]
+
+
+@pytest.mark.urls(__name__)
+def test_selection_is_kept_across_pages(new_page, live_server, staff, lines, shot):
+    page = new_page(1280)
+    login_with_cookie(page, staff, live_server.url)
+    page.goto("/prova-selezione/")
+    listing = page.locator("#lista-picklines")
+    numbers = sorted(Line.objects.values_list("msisdn", flat=True))
+    listing.get_by_label(f"Seleziona {numbers[0]}").check()
+    expect(listing.get_by_text("1 elemento selezionato")).to_be_visible()
+    listing.get_by_label(f"Seleziona {numbers[1]}").check()
+    expect(listing.get_by_text("2 elementi selezionati")).to_be_visible()
+    # focus stays on the box just ticked (htmx keeps the focused element by its id)
+    assert page.evaluate("document.activeElement.id").startswith("lista-picklines-sel-")
+
+    listing.get_by_role("link", name="Pagina 2").click()
+    page.wait_for_url("**page=2**")
+    listing.get_by_label(f"Seleziona {numbers[12]}").check()
+    expect(listing.get_by_text("3 elementi selezionati")).to_be_visible()
+
+    listing.get_by_role("link", name="Pagina 1").click()
+    page.wait_for_url("**page=1**")
+    expect(listing.get_by_label(f"Seleziona {numbers[0]}")).to_be_checked()
+    expect(listing.get_by_label(f"Seleziona {numbers[1]}")).to_be_checked()
+    expect(listing.get_by_label(f"Seleziona {numbers[2]}")).not_to_be_checked()
+
+    listing.get_by_label("Seleziona tutti gli elementi della pagina").check()
+    expect(listing.get_by_text("11 elementi selezionati")).to_be_visible()
+    expect(listing.get_by_label(f"Seleziona {numbers[9]}")).to_be_checked()
+    shot(page, "lists-selection-1280")
+    listing.get_by_label("Seleziona tutti gli elementi della pagina").uncheck()
+    expect(listing.get_by_text("1 elemento selezionato")).to_be_visible()
+    assert not page.console_errors, page.console_errors
