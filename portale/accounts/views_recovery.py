@@ -6,6 +6,7 @@ visitor that a registration exists (no enumeration).
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -39,7 +40,7 @@ def recover(request):
 @public_view
 def recover_data(request, mode):
     if mode not in MODES:
-        return redirect("accounts:recover")
+        raise Http404
     form = RecoveryDataForm(request.POST or None, mode=mode)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
