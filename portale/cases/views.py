@@ -61,7 +61,7 @@ def confirm(request, token: str):
         {
             "draft": draft,
             "op": op,
-            "title": _("Conferma dei dati"),
+            "title": op.label,
             "breadcrumbs": [(op.label, draft.back_url), (_("Conferma dei dati"), "")],
         },
     )

@@ -7,7 +7,7 @@
   function enable() {
     if (!button) return;
     button.removeAttribute("aria-disabled");
-    button.removeAttribute("data-disabled");
+    button.classList.remove("disabled");
   }
   if (link) link.addEventListener("click", function () { window.setTimeout(enable, 300); });
   document.querySelectorAll("form.js-submit-once").forEach(function (form) {

@@ -1,0 +1,186 @@
+"""Browser test of the requests engine (guide §7.1, §7.3.1-7.3.2, Appendix 1).
+
+A ROA replaces a referent and changes the invoice address through the whole wizard (SALVA →
+"Conferma dei dati" → PDF downloaded and read back → INVIA), finds both pratiche in
+"Storico pratiche", lets fulfilment run, and sees the changes on "Dati aziendali".
+Screenshots at 1280 and 360 px go to var/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from portale.cases import services
+from portale.cases.models import Case, Shipment
+from portale.cases.platform import pdf_text
+from portale.cases.tests.helpers import ebill_referent, phone_case
+from portale.fulfilment import services as engine
+from portale.records.models import LegalRepresentative
+
+from .conftest import force_login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _download_pdf(page, tmp_path: Path) -> str:
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Scarica il pdf con il riepilogo dei dati").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(str(target))
+    return pdf_text(target.read_bytes())
+
+
+def _invia(page) -> str:
+    page.get_by_role("button", name="INVIA").click()
+    page.wait_for_load_state()
+    number = page.locator("#case-number").inner_text()
+    return re.search(r"7-\d{11}", number).group(0)
+
+
+def test_referent_and_invoice_address_through_the_wizard(
+    new_page, live_server, roa, contract, other_contract, tmp_path, shot
+):
+    LegalRepresentative.objects.create(
+        administration=contract.administration,
+        first_name="VINCENZO",
+        last_name="BARRA",
+        email="v.barra@example.it",
+        mobile="3284150683",
+        fiscal_code="BRRVCF70A01A944E",
+    )
+    ref = ebill_referent(contract)
+    order_case = phone_case(contract, operation="sim_change")
+    Shipment.objects.create(
+        order=order_case.orders.get(), address="VIA DELLE SCUOLE 2/D, 40132 BOLOGNA (BO)"
+    )
+    page = new_page(1280)
+    force_login(page, roa, live_server.url)
+
+    # --- Gestione referenti → ⋮ → Sostituisci referente -------------------------------
+    page.goto(reverse("company:referents"))
+    assert page.get_by_text("Tot. record 2").is_visible()
+    page.locator(f"#ref-menu-{ref.pk}").click()
+    shot(page, "cases-referents-menu-1280", full_page=False)
+    page.get_by_role("link", name="Sostituisci referente").click()
+    page.fill("#id_first_name", "Luca")
+    page.fill("#id_last_name", "Verdi")
+    page.fill("#id_fiscal_code", "VRDLCU80A01H501X")  # wrong check character
+    page.fill("#id_mobile", "3351112223")
+    page.fill("#id_email", "luca.verdi@comune.example.it")
+    page.get_by_role("button", name="SALVA").click()
+    assert page.get_by_text("Codice fiscale non valido").is_visible()
+    assert page.input_value("#id_last_name") == "Verdi"  # the form keeps what was typed
+    shot(page, "cases-referent-error-1280")
+    page.fill("#id_fiscal_code", "VRDLCU80A01H501G")
+    page.get_by_role("button", name="SALVA").click()
+
+    # --- Conferma dei dati: INVIA refused before the PDF ---------------------------------
+    assert page.get_by_role("heading", name="Conferma dei dati").is_visible()
+    shot(page, "cases-confirm-1280")
+    invia = page.get_by_role("button", name="INVIA")
+    assert invia.get_attribute("aria-disabled") == "true"  # disabled until the download
+    # a crafted or replayed POST before the download: the server refuses it
+    with page.expect_navigation():
+        page.locator("form.js-submit-once").evaluate("form => form.submit()")
+    assert (
+        page.locator(".alert")
+        .filter(has_text="Il download dei documenti è obbligatorio")
+        .is_visible()
+    )
+    assert Case.objects.filter(description="Referenti").count() == 0
+    text = _download_pdf(page, tmp_path)
+    for expected in (
+        "Sostituzione referente",
+        "REFERENTI",
+        contract.code,
+        roa.email,
+        "VRDLCU80A01H501G",
+        "3351112223",
+        "BIANCHI",
+        "VERDI",
+    ):
+        assert expected in text, expected
+    referent_case = _invia(page)
+    assert page.get_by_text("La richiesta sarà monitorabile nella funzione").is_visible()
+    shot(page, "cases-outcome-1280")
+
+    # --- Dati contratto e indirizzi → MODIFICA (fatture) ---------------------------------
+    page.goto(reverse("company:addresses"))
+    page.locator("#indirizzo-fatture").get_by_role("link", name="MODIFICA", exact=True).click()
+    assert page.get_by_role("heading", name="Modifica dati di spedizione fatture").is_visible()
+    page.fill("#id_attention_of", "Ufficio economato")
+    page.select_option("#id_toponym", "VIA")
+    page.fill("#id_street", "Indipendenza")
+    page.fill("#id_number", "8")
+    page.select_option("#id_province", "BO")
+    page.wait_for_selector("#id_city option[value='Bologna']", state="attached")
+    page.select_option("#id_city", "Bologna")
+    page.fill("#id_cap", "00184")  # not a CAP of Bologna
+    page.get_by_role("button", name="SALVA").click()
+    assert page.get_by_text("Il CAP 00184 non corrisponde al comune scelto").is_visible()
+    assert (
+        page.input_value("#id_street") == "INDIPENDENZA"
+        or page.input_value("#id_street") == "Indipendenza"
+    )
+    shot(page, "cases-address-error-1280")
+    page.fill("#id_cap", "40121")
+    page.get_by_role("button", name="SALVA").click()
+    text = _download_pdf(page, tmp_path)
+    assert "Modifica indirizzo di spedizione della fattura aziendale" in text
+    assert "INDIPENDENZA" in text and "40121" in text and "UFFICIO ECONOMATO" in text
+    address_case = _invia(page)
+
+    # --- Storico pratiche ----------------------------------------------------------------
+    page.goto(reverse("cases:history"))
+    assert page.get_by_text(referent_case).is_visible()
+    assert page.get_by_text(address_case).is_visible()
+    assert page.get_by_text("MODIFICA RECAPITO RENDICONTO").is_visible()
+    assert page.get_by_text(order_case.number).is_visible()  # the phone case, too
+    shot(page, "cases-history-1280")
+    page.goto(reverse("company:referents"))
+    assert page.get_by_text("In lavorazione").is_visible()  # G-09/G-10: pending, not applied
+    assert page.get_by_text("VERDI").count() == 0
+
+    # --- fulfilment runs -----------------------------------------------------------------
+    services.case_close(case=order_case, outcome="SIM sostituita")  # the back office works it
+    engine.run_until_idle()
+    page.goto(reverse("cases:history"))
+    assert page.locator("td", has_text="Chiuso").count() >= 2
+    page.goto(reverse("company:referents"))
+    assert page.get_by_role("cell", name="VERDI", exact=True).is_visible()
+    assert page.get_by_role("cell", name="3351112223", exact=True).is_visible()
+    shot(page, "cases-referents-after-1280")
+    page.goto(reverse("company:addresses"))
+    assert page.get_by_text("VIA INDIPENDENZA, 8").is_visible()
+    assert page.get_by_text("UFFICIO ECONOMATO").is_visible()
+    shot(page, "cases-addresses-after-1280")
+
+    # --- Storico ordini, shipment --------------------------------------------------------
+    page.goto(reverse("cases:orders"))
+    shot(page, "cases-orders-1280")
+    page.get_by_role("link", name="Vedi lo stato della spedizione").first.click()
+    assert page.get_by_text("Spedizione affidata al corriere").is_visible()
+    assert page.get_by_role("cell", name="Consegnato", exact=True).is_visible()
+    shot(page, "cases-shipment-1280")
+
+    # --- 360 px ---------------------------------------------------------------------------
+    small = new_page(360, 780)
+    force_login(small, roa, live_server.url)
+    for name, url in [
+        ("cases-history-360", reverse("cases:history")),
+        ("cases-orders-360", reverse("cases:orders")),
+        ("cases-referents-360", reverse("company:referents")),
+        ("cases-address-form-360", reverse("company:address_edit", args=["documentazione"])),
+        ("cases-profile-360", reverse("company:profile")),
+    ]:
+        small.goto(url)
+        shot(small, name)
+    small.goto(reverse("company:referent_contacts", args=[ref.pk]))
+    small.fill("#id_mobile", "3351112299")
+    small.get_by_role("button", name="SALVA").click()
+    shot(small, "cases-confirm-360")
+    assert not page.console_errors and not small.console_errors
