@@ -180,3 +180,15 @@ def test_change_email(page, shot, login, employee):
     assert page.get_by_role("heading", name="Email Confermata").is_visible()
     page.goto("/accesso/dati-personali/")
     assert page.locator("#current-email").inner_text() == "nuova.email@comune.example.it"
+
+
+def test_account_pages_have_no_serious_accessibility_violations(page, axe_violations, employee):
+    from portale.accounts.testing import browser_login
+
+    for url in ("/accesso/login/", "/accesso/registrazione/", "/accesso/recupero/"):
+        page.goto(url)
+        assert axe_violations(page) == [], url
+    browser_login(page, page.url.split("/accesso")[0], employee)
+    for url in ("/area-privata/", "/accesso/dati-personali/", "/area-privata/widget/"):
+        page.goto(url)
+        assert axe_violations(page) == [], url
