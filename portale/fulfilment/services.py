@@ -109,16 +109,17 @@ def advance_order(*, order_id: int, now=None) -> Order | None:
     if order is None or (order.due_at and order.due_at > now):
         return None
     shipment = order.shipments.first()
+    stamp = min(now, timezone.now())  # tracking events never dated in the future
     if order.state == OrderState.DONE:
         order.state = OrderState.ISSUED
         order.due_at = now + delay("order_step")
         if shipment:
-            _ship(shipment, now)
+            _ship(shipment, stamp)
     elif order.state == OrderState.ISSUED:
         order.state = OrderState.ACTIVE
         order.due_at = None
         if shipment:
-            _deliver(shipment, now)
+            _deliver(shipment, stamp)
     else:
         order.due_at = None
     order.save(update_fields=["state", "due_at", "updated_at"])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from portale.cases import services
 from portale.cases.models import Case, Shipment
@@ -62,8 +63,10 @@ def test_referent_and_invoice_address_through_the_wizard(
 
     # --- Gestione referenti → ⋮ → Sostituisci referente -------------------------------
     page.goto(reverse("company:referents"))
-    assert page.get_by_text("Tot. record 2").is_visible()
+    expect(page.get_by_text("Tot. record 2")).to_be_visible()
     page.locator(f"#ref-menu-{ref.pk}").click()
+    page.get_by_role("link", name="Sostituisci referente").wait_for(state="visible")
+    page.wait_for_timeout(300)
     shot(page, "cases-referents-menu-1280", full_page=False)
     page.get_by_role("link", name="Sostituisci referente").click()
     page.fill("#id_first_name", "Luca")
@@ -72,25 +75,23 @@ def test_referent_and_invoice_address_through_the_wizard(
     page.fill("#id_mobile", "3351112223")
     page.fill("#id_email", "luca.verdi@comune.example.it")
     page.get_by_role("button", name="SALVA").click()
-    assert page.get_by_text("Codice fiscale non valido").is_visible()
+    expect(page.get_by_text("Codice fiscale non valido")).to_be_visible()
     assert page.input_value("#id_last_name") == "Verdi"  # the form keeps what was typed
     shot(page, "cases-referent-error-1280")
     page.fill("#id_fiscal_code", "VRDLCU80A01H501G")
     page.get_by_role("button", name="SALVA").click()
 
     # --- Conferma dei dati: INVIA refused before the PDF ---------------------------------
-    assert page.get_by_role("heading", name="Conferma dei dati").is_visible()
+    expect(page.get_by_role("heading", name="Conferma dei dati")).to_be_visible()
     shot(page, "cases-confirm-1280")
     invia = page.get_by_role("button", name="INVIA")
     assert invia.get_attribute("aria-disabled") == "true"  # disabled until the download
     # a crafted or replayed POST before the download: the server refuses it
     with page.expect_navigation():
         page.locator("form.js-submit-once").evaluate("form => form.submit()")
-    assert (
-        page.locator(".alert")
-        .filter(has_text="Il download dei documenti è obbligatorio")
-        .is_visible()
-    )
+    expect(
+        page.locator(".alert").filter(has_text="Il download dei documenti è obbligatorio")
+    ).to_be_visible()
     assert Case.objects.filter(description="Referenti").count() == 0
     text = _download_pdf(page, tmp_path)
     for expected in (
@@ -105,13 +106,13 @@ def test_referent_and_invoice_address_through_the_wizard(
     ):
         assert expected in text, expected
     referent_case = _invia(page)
-    assert page.get_by_text("La richiesta sarà monitorabile nella funzione").is_visible()
+    expect(page.get_by_text("La richiesta sarà monitorabile nella funzione")).to_be_visible()
     shot(page, "cases-outcome-1280")
 
     # --- Dati contratto e indirizzi → MODIFICA (fatture) ---------------------------------
     page.goto(reverse("company:addresses"))
     page.locator("#indirizzo-fatture").get_by_role("link", name="MODIFICA", exact=True).click()
-    assert page.get_by_role("heading", name="Modifica dati di spedizione fatture").is_visible()
+    expect(page.get_by_role("heading", name="Modifica dati di spedizione fatture")).to_be_visible()
     page.fill("#id_attention_of", "Ufficio economato")
     page.select_option("#id_toponym", "VIA")
     page.fill("#id_street", "Indipendenza")
@@ -121,7 +122,7 @@ def test_referent_and_invoice_address_through_the_wizard(
     page.select_option("#id_city", "Bologna")
     page.fill("#id_cap", "00184")  # not a CAP of Bologna
     page.get_by_role("button", name="SALVA").click()
-    assert page.get_by_text("Il CAP 00184 non corrisponde al comune scelto").is_visible()
+    expect(page.get_by_text("Il CAP 00184 non corrisponde al comune scelto")).to_be_visible()
     assert (
         page.input_value("#id_street") == "INDIPENDENZA"
         or page.input_value("#id_street") == "Indipendenza"
@@ -136,13 +137,13 @@ def test_referent_and_invoice_address_through_the_wizard(
 
     # --- Storico pratiche ----------------------------------------------------------------
     page.goto(reverse("cases:history"))
-    assert page.get_by_text(referent_case).is_visible()
-    assert page.get_by_text(address_case).is_visible()
-    assert page.get_by_text("MODIFICA RECAPITO RENDICONTO").is_visible()
-    assert page.get_by_text(order_case.number).is_visible()  # the phone case, too
+    expect(page.get_by_text(referent_case)).to_be_visible()
+    expect(page.get_by_text(address_case)).to_be_visible()
+    expect(page.get_by_text("MODIFICA RECAPITO RENDICONTO")).to_be_visible()
+    expect(page.get_by_text(order_case.number)).to_be_visible()  # the phone case, too
     shot(page, "cases-history-1280")
     page.goto(reverse("company:referents"))
-    assert page.get_by_text("In lavorazione").is_visible()  # G-09/G-10: pending, not applied
+    expect(page.get_by_text("In lavorazione")).to_be_visible()  # G-09/G-10: pending
     assert page.get_by_text("VERDI").count() == 0
 
     # --- fulfilment runs -----------------------------------------------------------------
@@ -151,20 +152,20 @@ def test_referent_and_invoice_address_through_the_wizard(
     page.goto(reverse("cases:history"))
     assert page.locator("td", has_text="Chiuso").count() >= 2
     page.goto(reverse("company:referents"))
-    assert page.get_by_role("cell", name="VERDI", exact=True).is_visible()
-    assert page.get_by_role("cell", name="3351112223", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="VERDI", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="3351112223", exact=True)).to_be_visible()
     shot(page, "cases-referents-after-1280")
     page.goto(reverse("company:addresses"))
-    assert page.get_by_text("VIA INDIPENDENZA, 8").is_visible()
-    assert page.get_by_text("UFFICIO ECONOMATO").is_visible()
+    expect(page.get_by_text("VIA INDIPENDENZA, 8")).to_be_visible()
+    expect(page.get_by_text("UFFICIO ECONOMATO")).to_be_visible()
     shot(page, "cases-addresses-after-1280")
 
     # --- Storico ordini, shipment --------------------------------------------------------
     page.goto(reverse("cases:orders"))
     shot(page, "cases-orders-1280")
     page.get_by_role("link", name="Vedi lo stato della spedizione").first.click()
-    assert page.get_by_text("Spedizione affidata al corriere").is_visible()
-    assert page.get_by_role("cell", name="Consegnato", exact=True).is_visible()
+    expect(page.get_by_text("Spedizione affidata al corriere")).to_be_visible()
+    expect(page.get_by_role("cell", name="Consegnato", exact=True)).to_be_visible()
     shot(page, "cases-shipment-1280")
 
     # --- 360 px ---------------------------------------------------------------------------
