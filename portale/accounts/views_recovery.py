@@ -26,6 +26,46 @@ from .validators import PASSWORD_RULES
 from .views import MSG_OTP_RESENT, otp_error_message
 
 REC_KEY = "accounts_recovery"
+MSG_TOO_MANY = _(
+    "Hai effettuato troppe richieste di recupero in poco tempo. Attendi qualche minuto e riprova."
+)
+
+
+def _recovery_allowed(request, user) -> bool:
+    """Throttle recovery requests per address (whatever the account) and per account.
+
+    The per-address limit answers the same for known and unknown data; the per-account
+    limit silently stops sending, so neither tells whether an account exists.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from .audit import client_ip
+    from .models import SecurityEvent
+
+    key = f"accounts:recovery:ip:{client_ip(request)}"
+    limit = getattr(settings, "ACCOUNTS_RECOVERY_PER_IP", 10)
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    if count > limit:
+        return False
+    if user is not None:
+        since = timezone.now() - timedelta(minutes=15)
+        recent = SecurityEvent.objects.filter(
+            user=user, kind=SecurityEvent.Kind.RECOVERY, created_at__gte=since
+        ).count()
+        if recent >= getattr(settings, "ACCOUNTS_RECOVERY_PER_ACCOUNT", 3):
+            request.accounts_recovery_silenced = True
+    return True
+
+
 MODES = dict(RecoveryModeForm.MODES)
 
 
@@ -50,6 +90,15 @@ def recover_data(request, mode):
             msisdn=d["msisdn"],
             fiscal_code=d.get("fiscal_code", ""),
         )
+        if not _recovery_allowed(request, user):
+            form.add_error(None, MSG_TOO_MANY)
+            return render(
+                request,
+                "accounts/recover/data.html",
+                {"form": form, "mode": mode, "mode_label": MODES[mode]},
+            )
+        if getattr(request, "accounts_recovery_silenced", False):
+            user = None
         if mode == "username":
             if user is not None:
                 recovery_username_send(request=request, user=user)

@@ -229,3 +229,8 @@ def test_previous_login_is_kept(client, employee):
     client_login(client, employee)
     employee.refresh_from_db()
     assert employee.previous_login == first
+
+
+def test_session_expires_after_inactivity(settings):
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST

@@ -131,3 +131,16 @@ def test_unknown_account_code_is_never_accepted(client, db):
         r = client.post(reverse("accounts:recover_code"), {"code": "123456"})
     assert "Hai superato il numero massimo di tentativi" in r.text
     assert not OutboxMessage.objects.exists()
+
+
+def test_recovery_is_throttled_per_address_and_per_account(client, user, settings):
+    settings.ACCOUNTS_RECOVERY_PER_IP = 5
+    url = reverse("accounts:recover_data", args=["username"])
+    for _ in range(4):
+        client.post(url, {"msisdn": user.mobile, "fiscal_code": CF})
+    # per account: at most 3 sends in 15 minutes, silently
+    assert OutboxMessage.objects.filter(recipient=user.mobile).count() == 3
+    client.post(url, {"msisdn": "3399999999", "fiscal_code": CF})
+    r = client.post(url, {"msisdn": "3399999999", "fiscal_code": CF})
+    assert "troppe richieste di recupero" in r.text
+    assert 'value="3399999999"' in r.text
