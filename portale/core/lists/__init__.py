@@ -10,7 +10,7 @@ Example (the back office's "Linee")::
     class LineTable(Table):
         msisdn = Column(_("Numero"), sort=True)
         contract = Column(_("Contratto"), "contract.code", sort=True)
-        state = Column(_("Stato"), "get_state_display", sort="state")
+        state = Column(_("Stato"), sort=True, choices=LineState)
         activation_date = Column(_("Data Attivazione"), sort=True, format=DATE)
 
         class Meta:
@@ -23,6 +23,10 @@ Example (the back office's "Linee")::
         return render_list(request, table, "app/lines.html")
 
 and in ``app/lines.html``: ``{% include "core/list/list.html" %}``.
+
+Exports (``?export=xlsx|csv``) reuse the same columns over the whole filtered, sorted list;
+``Meta.select = "multi"`` adds the P-08 "Sel." column, whose ticks ``table.selection`` /
+``table.selected_queryset()`` return on any page (kept in the session).
 """
 
 from .filters import FilterForm, LineSearchField, line_search
