@@ -14,6 +14,7 @@ from functools import cached_property
 from operator import itemgetter
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -140,6 +141,11 @@ class AggregateTable(Table):
         seen = {f.lstrip("-") for f in fields}
         fields += [k for k in self.group_keys if k not in seen]
         return qs.order_by(*fields)
+
+    @cached_property
+    def paginator(self) -> Paginator:
+        # A handful of groups: one GROUP BY query for both the counter and the page.
+        return Paginator(list(self.queryset), self.per_page)
 
 
 class LinesAggregate(AggregateTable):
@@ -317,6 +323,10 @@ class ListKind:
     export_kind: str = ""  # "Tipo richiesta" of the background export (detail lists)
     on_screen: bool = True  # False: export only ("Servizi TIM TUO ricaricabile")
 
+    @property
+    def summary(self) -> str:
+        return SUMMARIES.get((self.table.__name__.endswith("Aggregate"), self.slug), "")
+
 
 AGGREGATE_INTRO = _(
     "In questa sezione sono visualizzate le consistenze presenti sul contratto selezionato "
@@ -327,6 +337,21 @@ SEARCH_HINT = _(
     "plastificata dove sono presenti i codici PIN/PUK, oppure inserisci il numero della linea "
     "desiderata."
 )
+
+SUMMARIES = {
+    (True, "linee"): _("Linee del contratto raggruppate per profilo tariffario e stato."),
+    (True, "sts"): _("Servizi Telefonici Supplementari raggruppati per servizio e stato."),
+    (True, "timtuo-abbonamento"): _("Linee con TIM TUO in abbonamento, per stato."),
+    (True, "timtuo-ricaricabile"): _("Linee con TIM TUO ricaricabile, per stato."),
+    (True, "apparati"): _("Apparati raggruppati per modello, tipo di servizio e stato."),
+    (True, "sac"): _("Servizi sul contratto raggruppati per servizio e stato."),
+    (False, "linee"): _("Elenco delle linee e delle SIM, con One Number e IMEI."),
+    (False, "sts"): _("Servizi su ogni linea, con % a carico Ente e canone."),
+    (False, "timtuo-abbonamento"): _("Linee con TIM TUO in abbonamento e dati del dipendente."),
+    (False, "timtuo-ricaricabile"): _("Report delle linee con TIM TUO ricaricabile (export)."),
+    (False, "apparati"): _("Elenco degli apparati con IMEI, codice NMU e linea."),
+    (False, "sac"): _("Elenco dei servizi attivi sul contratto."),
+}
 
 SUB = DualBilling.Kind.SUBSCRIPTION
 PRE = DualBilling.Kind.PREPAID
