@@ -112,6 +112,7 @@ class ReferentReplaceForm(forms.Form):
             "mobile": d["mobile"],
             "email": d["email"],
             "old": _referent_data(self.referent),
+            "warnings": mobile_warnings(self.referent.contract, d["mobile"]),
         }
 
 
@@ -157,7 +158,27 @@ class ReferentContactsForm(forms.Form):
             "mobile": self.cleaned_data["mobile"],
             "email": self.cleaned_data["email"],
             "old": _referent_data(self.referent),
+            "warnings": (
+                mobile_warnings(self.referent.contract, self.cleaned_data["mobile"])
+                if self.cleaned_data["mobile"] != self.referent.mobile
+                else []
+            ),
         }
+
+
+def mobile_warnings(contract, mobile: str) -> list[str]:
+    """G-09: a number that is not a line of the contract is accepted, with a warning."""
+    if not mobile or contract.lines.filter(msisdn=mobile).exists():
+        return []
+    return [
+        str(
+            _(
+                "Il numero %(mobile)s non risulta una linea di questo contratto: verifica che "
+                "sia il numero mobile TIM aziendale del referente."
+            )
+            % {"mobile": mobile}
+        )
+    ]
 
 
 def _referent_data(ref: Referent) -> dict:

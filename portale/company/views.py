@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portale.cases import services as case_services
 from portale.cases.models import OPEN_STATES, Case
+from portale.cases.wizard import start_request
 from portale.core.capabilities import capability_required
 from portale.records.models import Referent
 
@@ -134,19 +134,8 @@ def _editable_referent(request, pk: int) -> Referent:
 
 
 def _file(request, form, *, operation: str, back_url: str):
-    """Valid parameters → a draft → "Conferma dei dati"; a conflict → a form error."""
-    try:
-        draft = case_services.draft_create(
-            user=request.user,
-            contract=request.portal.contract,
-            operation=operation,
-            payload=form.payload(),
-            back_url=back_url,
-        )
-    except case_services.RequestError as exc:
-        form.add_error(None, str(exc))
-        return None
-    return redirect("cases:confirm", token=draft.token)
+    """Valid parameters → a draft → "Conferma dei dati"; a refusal → a form error."""
+    return start_request(request, form, operation=operation, back_url=back_url)
 
 
 @capability_required("company.referents")
@@ -240,11 +229,14 @@ def address_edit(request, kind: str):
         initial["city"] = found["nome"]
     form = AddressForm(request.POST or None, initial=initial, with_attention=with_attention)
     if request.method == "POST" and form.is_valid():
-        form.payload_old = old
-        payload = form.payload()
-        payload["old"] = old
-        form.payload = lambda: payload
-        response = _file(request, form, operation=operation, back_url=reverse("company:addresses"))
+        payload = {**form.payload(), "old": old}
+        response = start_request(
+            request,
+            form,
+            operation=operation,
+            payload=payload,
+            back_url=reverse("company:addresses"),
+        )
         if response:
             return response
     title = (

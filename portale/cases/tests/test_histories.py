@@ -11,6 +11,7 @@ from django.utils import timezone
 from portale.cases import services
 from portale.cases.models import Case, Shipment
 from portale.fulfilment import services as engine
+from portale.records.tests.factories import LineFactory
 
 from .helpers import draft_for, phone_case
 
@@ -114,3 +115,17 @@ def test_another_contracts_case_outcome_is_a_404(client, roa, mandatario, contra
     theirs = services.draft_submit(draft=draft_for(mandatario, contract))
     client.force_login(roa)
     assert client.get(reverse("cases:outcome", args=[theirs.number])).status_code == 404
+
+
+def test_demo_cases_command(contract, roa, client):
+    from django.core.management import call_command
+
+    LineFactory(contract=contract)
+    call_command("demo_cases")
+    call_command("demo_cases")  # idempotent
+    assert Case.objects.filter(contract=contract).count() == 5
+    client.force_login(roa)
+    body = client.get(reverse("cases:history")).content.decode()
+    assert "Tot. record 5" in body and "Importo non previsto dal listino" in body
+    body = client.get(reverse("cases:orders")).content.decode()
+    assert ">Attivo</td>" in body

@@ -182,3 +182,17 @@ def test_comuni_reference_data():
     assert comuni.find("NA", "napoli")["nome"] == "Napoli"
     assert "40132" in comuni.find("BO", "BOLOGNA")["cap"]
     assert comuni.province_name("BO") == "Bologna"
+
+
+def test_a_mobile_outside_the_contract_is_accepted_with_a_warning(client, roa, contract):
+    ref = ebill_referent(contract)
+    client.force_login(roa)
+    response = client.post(
+        reverse("company:referent_replace", args=[ref.pk]), NEW_REFERENT, follow=True
+    )
+    assert "non risulta una linea di questo contratto" in response.content.decode()
+    line = f.LineFactory(contract=contract, msisdn="3351112224")
+    RequestDraft.objects.all().delete()
+    data = {**NEW_REFERENT, "mobile": line.msisdn}
+    response = client.post(reverse("company:referent_replace", args=[ref.pk]), data, follow=True)
+    assert "non risulta una linea" not in response.content.decode()
