@@ -2,13 +2,67 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
+from django import forms
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portale.core.lists import DATE, DATETIME, Column, Format, Table, render_list
+from portale.core.lists import DATE, DATETIME, Column, FilterForm, Format, Table, render_list
+
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+def window(anchor: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[anchor − 10 days, anchor], both days inclusive, in local time (G-16)."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(anchor - datetime.timedelta(days=10), datetime.time.min)
+    end = datetime.datetime.combine(anchor + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
+
+
+class DateWindowFilter(FilterForm):
+    """P-13: one date (default today, never in the future) + CERCA → the 10 days before it."""
+
+    data = forms.CharField(label=_("Data"), max_length=10, help_text=_("gg/mm/aaaa"))
+    date_field = "opened_at"
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        key = f"{kwargs['prefix']}-data" if kwargs.get("prefix") else "data"
+        if not data.get(key):
+            data[key] = timezone.localdate().strftime("%d/%m/%Y")
+        super().__init__(data, *args, **kwargs)
+
+    def clean_data(self) -> datetime.date:
+        raw = self.cleaned_data["data"].strip()
+        for fmt in DATE_FORMATS:
+            try:
+                value = datetime.datetime.strptime(raw, fmt).date()
+            except ValueError:
+                continue
+            if value > timezone.localdate():
+                raise forms.ValidationError(_("La data non può essere nel futuro."))
+            return value
+        raise forms.ValidationError(_("Data non valida: usa il formato gg/mm/aaaa."))
+
+    @property
+    def anchor(self) -> datetime.date:
+        self.is_valid()
+        value = getattr(self, "cleaned_data", {}).get("data")
+        return value if isinstance(value, datetime.date) else timezone.localdate()
+
+    def filter(self, queryset):
+        start, end = window(self.anchor)
+        return queryset.filter(**{f"{self.date_field}__gte": start, f"{self.date_field}__lt": end})
+
+
+class OrderDateFilter(DateWindowFilter):
+    date_field = "created_at"
 
 
 @dataclass(frozen=True)
@@ -49,6 +103,7 @@ class CaseTable(Table):
     closed_at = Column(_("Chiusura"), sort=True, format=DATE)
 
     class Meta:
+        filter_form = DateWindowFilter
         default_order = "-opened_at"
         noun = _("pratiche")
         export_name = "storico_pratiche"
@@ -80,6 +135,7 @@ class OrderTable(Table):
     )
 
     class Meta:
+        filter_form = OrderDateFilter
         default_order = "-created_at"
         export_name = "storico_ordini"
         caption = _("Storico ordini")

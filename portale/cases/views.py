@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
@@ -124,31 +122,6 @@ def outcome(request, number: str):
 # --- histories -------------------------------------------------------------------------
 
 
-def _anchor_date(request) -> tuple[datetime.date, str]:
-    """G-16: the date (default today, never in the future) and an error message if any."""
-    today = timezone.localdate()
-    raw = request.GET.get("data", "").strip()
-    if not raw:
-        return today, ""
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            value = datetime.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-        if value > today:
-            return today, _("La data non può essere nel futuro: è stata usata la data di oggi.")
-        return value, ""
-    return today, _("Data non valida: usa il formato gg/mm/aaaa.")
-
-
-def window(anchor: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """[anchor − 10 days, anchor], both days inclusive, in local time (G-16)."""
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(anchor - datetime.timedelta(days=10), datetime.time.min)
-    end = datetime.datetime.combine(anchor + datetime.timedelta(days=1), datetime.time.min)
-    return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
-
-
 def _contract(request):
     if request.portal.contract is None:
         raise Http404
@@ -159,19 +132,13 @@ def _contract(request):
 def history(request):
     from .tables import CaseTable, render_table
 
-    anchor, error = _anchor_date(request)
-    start, end = window(anchor)
-    qs = Case.objects.filter(
-        contract=_contract(request), opened_at__gte=start, opened_at__lt=end
-    ).select_related("contract", "line")
+    qs = Case.objects.filter(contract=_contract(request)).select_related("contract", "line")
     return render_table(
         request,
         CaseTable,
         qs,
         "cases/history.html",
         {
-            "anchor": anchor,
-            "date_error": error,
             "title": _("Storico pratiche"),
             "breadcrumbs": [(_("Pratiche e richieste"), ""), (_("Storico pratiche"), "")],
         },
@@ -182,10 +149,8 @@ def history(request):
 def orders(request):
     from .tables import OrderTable, render_table
 
-    anchor, error = _anchor_date(request)
-    start, end = window(anchor)
     qs = (
-        Order.objects.filter(contract=_contract(request), created_at__gte=start, created_at__lt=end)
+        Order.objects.filter(contract=_contract(request))
         .select_related("case")
         .prefetch_related("shipments")
     )
@@ -195,8 +160,6 @@ def orders(request):
         qs,
         "cases/orders.html",
         {
-            "anchor": anchor,
-            "date_error": error,
             "title": _("Storico ordini"),
             "breadcrumbs": [(_("Pratiche e richieste"), ""), (_("Storico ordini"), "")],
         },

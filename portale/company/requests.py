@@ -6,13 +6,16 @@ from django.utils.translation import gettext as _
 
 from portale.cases import operations
 from portale.fulfilment import effects
+from portale.records.models import Referent
 
 from . import comuni, forms
 
 
 def _referent_summary(payload: dict) -> list[tuple[str, str, str]]:
     old = payload.get("old", {})
-    rows = [(_("Tipologia referente"), "", payload.get("role", "").title())]
+    role = payload.get("role", "")
+    label = Referent.Role(role).label if role in Referent.Role.values else role
+    rows = [(_("Tipologia referente"), "", str(label))]
     labels = [
         ("first_name", _("Nome")),
         ("last_name", _("Cognome")),

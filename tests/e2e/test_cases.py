@@ -43,8 +43,9 @@ def _invia(page) -> str:
 
 
 def test_referent_and_invoice_address_through_the_wizard(
-    new_page, live_server, roa, contract, other_contract, tmp_path, shot
+    new_page, live_server, roa, staff, contract, other_contract, tmp_path, shot
 ):
+    staff_user = staff
     LegalRepresentative.objects.create(
         administration=contract.administration,
         first_name="VINCENZO",
@@ -168,6 +169,16 @@ def test_referent_and_invoice_address_through_the_wizard(
     expect(page.get_by_role("cell", name="Consegnato", exact=True)).to_be_visible()
     shot(page, "cases-shipment-1280")
 
+    # --- the operator's console -------------------------------------------------------
+    staff = new_page(1280)
+    force_login(staff, staff_user, live_server.url)
+    staff.goto(reverse("fulfilment:queue") + "?p-stato=CHIUSO")
+    expect(staff.get_by_text(referent_case)).to_be_visible()
+    shot(staff, "cases-console-1280")
+    staff.get_by_role("link", name=referent_case).click()
+    expect(staff.get_by_text("REFERENTI")).to_be_visible()
+    shot(staff, "cases-console-detail-1280")
+
     # --- 360 px ---------------------------------------------------------------------------
     small = new_page(360, 780)
     force_login(small, roa, live_server.url)
@@ -184,4 +195,4 @@ def test_referent_and_invoice_address_through_the_wizard(
     small.fill("#id_mobile", "3351112299")
     small.get_by_role("button", name="SALVA").click()
     shot(small, "cases-confirm-360")
-    assert not page.console_errors and not small.console_errors
+    assert not page.console_errors and not small.console_errors and not staff.console_errors

@@ -129,3 +129,17 @@ def test_demo_cases_command(contract, roa, client):
     assert "Tot. record 5" in body and "Importo non previsto dal listino" in body
     body = client.get(reverse("cases:orders")).content.decode()
     assert ">Attivo</td>" in body
+
+
+def test_the_date_survives_sorting_and_export(client, roa, contract):
+    old = phone_case(contract)
+    Case.objects.filter(pk=old.pk).update(opened_at=_at(15))
+    client.force_login(roa)
+    anchor = (timezone.localdate() - datetime.timedelta(days=8)).strftime("%d/%m/%Y")
+    response = client.get(reverse("cases:history"), {"data": anchor})
+    table = response.context["table"]
+    sort_url = table.url(sort="number")
+    assert "data=" in sort_url
+    assert old.number in client.get(sort_url).content.decode()
+    export = client.get(table.url(export="csv"))
+    assert old.number in b"".join(export.streaming_content).decode("utf-8-sig")
