@@ -38,7 +38,7 @@ def help_boxes(ctx) -> list[dict]:
         {
             "title": _("NEWS"),
             "text": _("Le news di interesse per gli utenti registrati."),
-            "url": _first_url("public:news", "public:news_list"),
+            "url": _first_url("public:member_news", "public:news", "public:news_list"),
         },
         {
             "title": _("ASSISTENZA"),
@@ -54,7 +54,7 @@ def help_boxes(ctx) -> list[dict]:
         {
             "title": _("DOCUMENTI"),
             "text": _("I documenti relativi all'uso del Portale e dei servizi disponibili."),
-            "url": _first_url("public:documents"),
+            "url": _first_url("public:member_documents", "public:documents"),
         },
     ]
 

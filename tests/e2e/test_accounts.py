@@ -192,3 +192,28 @@ def test_account_pages_have_no_serious_accessibility_violations(page, axe_violat
     for url in ("/area-privata/", "/accesso/dati-personali/", "/area-privata/widget/"):
         page.goto(url)
         assert axe_violations(page) == [], url
+
+
+def test_home_widgets_modifica(page, shot, login, roa):
+    from portale.accounts.models import WidgetPreference
+
+    login(page, roa)
+    page.goto("/area-privata/")
+    shot(page, "accounts-home-roa-1280")
+    page.get_by_role("link", name="MODIFICA").first.click()
+    page.wait_for_selector("text=Posizione")
+    boxes = page.locator("input[name=widget]")
+    if boxes.count() == 0:
+        pytest.skip("no widget implemented yet for a ROA")
+    shot(page, "accounts-widgets-edit-1280")
+    first_label = page.locator("tbody tr td:first-child label").first.inner_text()
+    # keep only the first widget
+    for i in range(1, boxes.count()):
+        if boxes.nth(i).is_checked():
+            page.locator(f"label[for={boxes.nth(i).get_attribute('id')}]").click()
+    if not boxes.first.is_checked():
+        page.locator(f"label[for={boxes.first.get_attribute('id')}]").click()
+    page.get_by_role("button", name="SALVA").click()
+    page.wait_for_selector("text=I tuoi widget sono stati salvati.")
+    assert WidgetPreference.objects.filter(user=roa).count() == 1
+    assert page.locator(".portal-widget-link", has_text=first_label).count() == 1
