@@ -119,13 +119,35 @@ def _masked(msisdn: str) -> str:
     return f"{msisdn[:3]}•••{msisdn[-3:]}" if len(msisdn) > 6 else msisdn
 
 
+def _otp_locked(user) -> bool:
+    """Too many wrong codes for this account across codes (resends): treat as a lockout."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import SecurityEvent
+
+    limit = getattr(settings, "ACCOUNTS_OTP_FAILURES_LOCK", 10)
+    minutes = getattr(settings, "ACCOUNTS_OTP_FAILURES_WINDOW_MINUTES", 30)
+    since = timezone.now() - timedelta(minutes=minutes)
+    return (
+        SecurityEvent.objects.filter(
+            user=user, kind=SecurityEvent.Kind.OTP_FAILED, created_at__gte=since
+        ).count()
+        >= limit
+    )
+
+
 @public_view
 def login_otp(request):
     """Step 2 of the login: the code sent by SMS (F-4)."""
     state, user = _pending_login(request)
     if user is None:
         return redirect("accounts:login")
-    if AxesProxyHandler.is_locked(request, credentials={"username": user.username}):
+    if AxesProxyHandler.is_locked(request, credentials={"username": user.username}) or _otp_locked(
+        user
+    ):
         request.session.pop(LOGIN_KEY, None)
         security_event_log(kind=Kind.LOCKOUT, request=request, user=user, detail="passo OTP")
         return lockout_response(request)

@@ -234,3 +234,17 @@ def test_previous_login_is_kept(client, employee):
 def test_session_expires_after_inactivity(settings):
     assert settings.SESSION_COOKIE_AGE <= 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_many_wrong_codes_across_resends_lock_the_account(client, employee):
+    _password_step(client, employee)
+    code = otp_from_outbox(to=employee.mobile)
+    SecurityEvent.objects.bulk_create(
+        [
+            SecurityEvent(kind="otp_failed", user=employee, username=employee.username)
+            for _ in range(10)
+        ]
+    )
+    response = client.post(reverse("accounts:login_otp"), {"code": code})
+    assert "Accesso temporaneamente bloccato" in response.text
+    assert "_auth_user_id" not in client.session
