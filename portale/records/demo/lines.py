@@ -123,9 +123,11 @@ class LineBuilder:
             credit = spec.personal_credit
             if credit is None:
                 credit = D(rng.randrange(0, 8000)) / 100 if spec.dual_billing else D(0)
+            imei = self.next_imei() if spec.plan != M2M and rng.random() < 0.6 else ""
             lines.append(
                 m.Line(
                     msisdn=spec.msisdn,
+                    imei=imei,
                     contract=contract,
                     tariff_plan=plan,
                     state=spec.state,
@@ -168,7 +170,6 @@ class LineBuilder:
         for spec, line in zip(specs, lines, strict=True):
             kind = rng.choice(["M2M_STD", "M2M_PIN"]) if spec.plan == M2M else "FONIA"
             state = SIM_STATE[spec.state]
-            imei = self.next_imei() if spec.plan != M2M and rng.random() < 0.6 else ""
             sims.append(
                 m.Sim(
                     iccid=self.next_iccid(),
@@ -178,7 +179,7 @@ class LineBuilder:
                     kind=kind,
                     state=state,
                     activation_date=line.activation_date,
-                    imei=imei,
+                    imei=line.imei,
                 )
             )
             if spec.one_number:

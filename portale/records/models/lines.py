@@ -120,6 +120,10 @@ class Line(models.Model):
                 condition=models.Q(msisdn__regex=r"^3[0-9]{8,9}$"), name="line_msisdn_valid"
             ),
             models.CheckConstraint(
+                condition=models.Q(imei="") | models.Q(imei__regex=r"^[0-9]{15}$"),
+                name="line_imei_15_digits",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(cessation_date__isnull=True)
                 | models.Q(cessation_date__gte=models.F("activation_date")),
                 name="line_cessation_after_activation",
