@@ -257,3 +257,31 @@ def user_email_change_apply(*, request, token) -> None:
     security_event_log(
         kind=Kind.EMAIL_CHANGED, request=request, user=user, detail=f"da {old} a {token.email}"
     )
+
+
+# --- housekeeping ------------------------------------------------------------------------
+
+
+def security_records_purge(*, now=None) -> dict[str, int]:
+    """Delete what no longer serves: codes older than a day (the rate limits look back at
+    most an hour), links expired more than 7 days ago, registrations never completed within
+    7 days, password history beyond the last 5. The audit log (SecurityEvent) is kept
+    for ``ACCOUNTS_AUDIT_RETENTION_DAYS`` (default 365)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from .models import EmailToken, OtpChallenge, SecurityEvent
+
+    now = now or timezone.now()
+    retention = getattr(settings, "ACCOUNTS_AUDIT_RETENTION_DAYS", 365)
+    return {
+        "otp": OtpChallenge.objects.filter(created_at__lt=now - timedelta(days=1)).delete()[0],
+        "tokens": EmailToken.objects.filter(expires_at__lt=now - timedelta(days=7)).delete()[0],
+        "registrations": Registration.objects.exclude(state=Registration.State.COMPLETED)
+        .filter(created_at__lt=now - timedelta(days=7))
+        .delete()[0],
+        "audit": SecurityEvent.objects.filter(
+            created_at__lt=now - timedelta(days=retention)
+        ).delete()[0],
+    }
