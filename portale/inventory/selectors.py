@@ -21,6 +21,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, NullIf
+from django.utils.translation import gettext as _
 
 from portale.records.models import Contract, Line, Sim
 from portale.records.models.dual_billing import DualBilling
@@ -250,8 +251,16 @@ def price_list_context(price_list) -> dict:
     for item in items:
         places = 2 if item.price == item.price.quantize(Decimal("0.01")) else 4
         item.price_display = italian_number(item.price, places)
+    headings = {
+        PriceItem.Kind.TARIFF: _("Profili tariffari"),
+        PriceItem.Kind.OPTION: _("Opzioni"),
+        PriceItem.Kind.STS: _("Servizi su linea (STS)"),
+        PriceItem.Kind.DEVICE: _("Apparati"),
+        PriceItem.Kind.SERVICE: _("Servizi a contratto (SAC)"),
+        PriceItem.Kind.TRAFFIC: _("Traffico"),
+    }
     sections = [
-        {"kind": kind, "label": kind.label, "items": [i for i in items if i.kind == kind]}
+        {"kind": kind, "label": headings[kind], "items": [i for i in items if i.kind == kind]}
         for kind in order
     ]
     return {

@@ -36,7 +36,7 @@ def test_price_list_pdf_from_records(client, employee):
     for needle in (
         "8.3",
         "01/10/2026",
-        "Profilo tariffario",
+        "Profili tariffari",
         "Profilo PA 8",
         "Pacchetto M20",
         "RIF USCENTE",
