@@ -217,3 +217,42 @@ def test_home_widgets_modifica(page, shot, login, roa):
     page.wait_for_selector("text=I tuoi widget sono stati salvati.")
     assert WidgetPreference.objects.filter(user=roa).count() == 1
     assert page.locator(".portal-widget-link", has_text=first_label).count() == 1
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_expired_code_and_existing_registration_pages(new_page, shot, employee, width):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portale.accounts.models import OtpChallenge
+
+    employee.fiscal_code = CF
+    employee.save()
+    page = new_page(width)
+    page.goto("/accesso/registrazione/")
+    page.fill("#id_msisdn", employee.mobile)
+    page.focus("#id_slider")
+    page.keyboard.press("End")
+    page.get_by_role("button", name="AVANTI").click()
+    page.wait_for_selector("#id_code")
+    code = otp_from_outbox(to=employee.mobile)
+    OtpChallenge.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    page.fill("#id_code", code)
+    page.get_by_role("button", name="AVANTI").click()
+    page.wait_for_selector("text=RICHIEDI UN NUOVO CODICE")
+    shot(page, f"accounts-otp-expired-{width}")
+    page.get_by_role("link", name="RIPROVA").click()
+    assert page.input_value("#id_code") == code
+    page.goto("/accesso/registrazione/codice/")
+    page.get_by_role("button", name="Invia di nuovo").click()
+    page.fill("#id_code", otp_from_outbox(to=employee.mobile))
+    page.get_by_role("button", name="AVANTI").click()
+    page.fill("#id_first_name", "Gina")
+    page.fill("#id_last_name", "Deiana")
+    page.fill("#id_fiscal_code", CF)
+    page.get_by_role("button", name="AVANTI").click()
+    page.wait_for_selector("text=RECUPERA LE TUE CREDENZIALI")
+    shot(page, f"accounts-register-existing-{width}")
+    page.get_by_role("button", name="PROSEGUI").click()
+    page.wait_for_selector("#id_email")
