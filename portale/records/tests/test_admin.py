@@ -1,0 +1,65 @@
+"""Every records model has a working admin: changelist (with search and a filter), add form
+and change form."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from portale.records import models as m
+from portale.records.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+RECORDS_MODELS = [
+    model for model in admin.site._registry if model._meta.app_label == "records"
+]  # fmt: skip
+
+
+def test_every_records_model_is_registered():
+    names = {model.__name__ for model in RECORDS_MODELS}
+    assert names >= set(m.__all__) - {
+        "LineState",
+        "DualBillingState",
+        "PaymentState",
+        "ServiceState",
+    }
+
+
+@pytest.fixture
+def admin_client_with_data(client):
+    user = f.UserFactory(is_staff=True, is_superuser=True, mobile="")
+    client.force_login(user)
+    sim = f.SimFactory()
+    f.SimFactory(line=sim.line, role=m.Sim.Role.SECONDARY)
+    f.LineServiceFactory(line=sim.line)
+    f.DeviceFactory(contract=sim.contract, line=sim.line)
+    f.ContractServiceFactory(contract=sim.contract)
+    f.ReferentFactory(contract=sim.contract)
+    f.LegalRepresentativeFactory(administration=sim.contract.administration)
+    billing = f.DualBillingFactory(line=sim.line)
+    f.PersonalInvoiceFactory(dual_billing=billing)
+    f.DualBillingOptionFactory(line=sim.line)
+    f.BundleFactory(line=sim.line)
+    f.ThresholdFactory(line=sim.line)
+    f.InvoiceFactory(contract=sim.contract)
+    f.TrafficEventFactory(line=sim.line, sim=sim)
+    f.ServiceSmsFactory(line=sim.line)
+    f.ServicePointFactory()
+    f.PriceItemFactory()
+    f.NetworkCategoryFactory()
+    f.RifProfileFactory()
+    return client
+
+
+@pytest.mark.parametrize("model", RECORDS_MODELS, ids=lambda model: model.__name__)
+def test_admin_pages_render(admin_client_with_data, model):
+    client = admin_client_with_data
+    info = (model._meta.app_label, model._meta.model_name)
+    changelist = reverse("admin:{}_{}_changelist".format(*info))
+    assert client.get(changelist).status_code == 200
+    assert client.get(changelist, {"q": "3"}).status_code == 200
+    assert client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+    obj = model.objects.first()
+    assert obj is not None
+    change = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+    assert client.get(change).status_code == 200
