@@ -342,6 +342,20 @@ def test_detail_sts_timtuo_devices_sac(roa_page, roa, inventory, shot, contract)
     shot(page, "inventory_detail_sac_1280")
 
 
+def test_accessibility(roa_page, inventory, axe_violations):
+    page = roa_page()
+    for url in (
+        reverse("inventory:aggregate"),
+        reverse("inventory:aggregate_list", args=["linee"]),
+        reverse("inventory:detail_list", args=["linee"]),
+        reverse("inventory:detail_list", args=["timtuo-abbonamento"]),
+        reverse("inventory:detail_list", args=["timtuo-ricaricabile"]),
+        reverse("inventory:exports"),
+    ):
+        page.goto(url)
+        assert axe_violations(page) == [], url
+
+
 def test_mobile_360(roa_page, inventory, shot):
     page = roa_page(360)
     for name, url in (
