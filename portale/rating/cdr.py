@@ -16,7 +16,7 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -198,15 +198,24 @@ def _row(lineno: int, rec: dict[str, str], errors: list[RowError]) -> CdrRow | N
     )
 
 
-def parse_cdr(stream: io.TextIOBase | Iterable[str], *, max_errors: int = 10_000) -> ParseResult:
-    """Read and check a whole CDR file. Duplicate event ids inside the file are errors."""
-    errors: list[RowError] = []
-    rows: list[CdrRow] = []
+def iter_cdr(
+    stream: io.TextIOBase | Iterable[str],
+    errors: list[RowError],
+    *,
+    check_duplicates: bool = True,
+    max_errors: int = 10_000,
+) -> Iterator[CdrRow]:
+    """Yield the good rows of a CDR file, appending every problem found to ``errors``.
+
+    With ``check_duplicates`` an event id repeated inside the file is an error (the ids are
+    kept in memory; the PostgreSQL importer checks them in the database instead).
+    """
     reader = csv.reader(stream)
     try:
         header = next(reader)
     except StopIteration:
-        return ParseResult([], [RowError(1, "", "file vuoto: manca la riga di intestazione")])
+        errors.append(RowError(1, "", "file vuoto: manca la riga di intestazione"))
+        return
     header = [h.strip().lstrip("\ufeff") for h in header]
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in REQUIRED if c not in header]
@@ -216,7 +225,8 @@ def parse_cdr(stream: io.TextIOBase | Iterable[str], *, max_errors: int = 10_000
             msg.append(f"colonne sconosciute: {', '.join(unknown)}")
         if missing:
             msg.append(f"colonne obbligatorie mancanti: {', '.join(sorted(missing))}")
-        return ParseResult([], [RowError(1, "", "; ".join(msg))])
+        errors.append(RowError(1, "", "; ".join(msg)))
+        return
     seen: dict[str, int] = {}
     width = len(header)
     for values in reader:
@@ -225,22 +235,31 @@ def parse_cdr(stream: io.TextIOBase | Iterable[str], *, max_errors: int = 10_000
             continue
         if len(values) != width:
             errors.append(RowError(lineno, "", f"{len(values)} campi invece di {width}"))
-            continue
-        row = _row(lineno, dict(zip(header, values, strict=True)), errors)
-        if row is not None:
-            first = seen.get(row.event_id)
-            if first is not None:
-                errors.append(
-                    RowError(
-                        lineno, "event_id", f"'{row.event_id}' ripetuto (già alla riga {first})"
+        else:
+            row = _row(lineno, dict(zip(header, values, strict=True)), errors)
+            if row is not None:
+                first = seen.get(row.event_id) if check_duplicates else None
+                if first is not None:
+                    errors.append(
+                        RowError(
+                            lineno,
+                            "event_id",
+                            f"'{row.event_id}' ripetuto (già alla riga {first})",
+                        )
                     )
-                )
-            else:
-                seen[row.event_id] = lineno
-                rows.append(row)
+                else:
+                    if check_duplicates:
+                        seen[row.event_id] = lineno
+                    yield row
         if len(errors) >= max_errors:
             errors.append(RowError(lineno, "", "troppi errori: controllo interrotto"))
-            break
+            return
+
+
+def parse_cdr(stream: io.TextIOBase | Iterable[str], *, max_errors: int = 10_000) -> ParseResult:
+    """Read and check a whole CDR file in memory (small files, tests)."""
+    errors: list[RowError] = []
+    rows = list(iter_cdr(stream, errors, max_errors=max_errors))
     return ParseResult(rows, errors)
 
 

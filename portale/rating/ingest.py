@@ -3,37 +3,43 @@
 ``import_cdr_file(path)``:
 
 1. hashes the file (SHA-256): a file already imported (``CdrFile``) adds nothing;
-2. reads and checks every row (``cdr.parse_cdr``) and resolves each ``msisdn`` to a line;
-   every bad row is reported, and if there is any the file is refused and nothing is written;
-3. writes the events in one transaction: on PostgreSQL with ``COPY`` into a temporary table
-   then ``INSERT ... ON CONFLICT (external_id) DO NOTHING``; elsewhere with ``bulk_create``
-   in batches (``ignore_conflicts``). An event id already present (from another file) is
-   counted as a duplicate and skipped, so overlapping files are safe too;
-4. records the file digest in the same transaction, then (optionally) rates the new events.
+2. streams the rows in one transaction, checking every row (``cdr.iter_cdr``) and resolving
+   each ``msisdn`` to a line; while the file is clean the rows are written as they come:
+   on PostgreSQL with ``COPY`` into a temporary table, elsewhere with ``bulk_create`` in
+   batches of 5,000;
+3. at the end, if any row was bad (every error is reported: line, column, message) the
+   transaction is rolled back and nothing is imported; otherwise the staged rows go in with
+   ``INSERT ... ON CONFLICT (external_id) DO NOTHING`` (PostgreSQL; ids repeated *inside* the
+   file are found with one ``GROUP BY`` on the staging table) — an event id already present
+   from another file is counted as a duplicate and skipped, so overlapping files are safe;
+4. the file digest is recorded in the same transaction; then the new events are rated.
+
+Memory stays flat (one batch of rows at a time), so a 10-million-row file imports fine.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from django.db import connection, transaction
-from django.db.models import Max
 
 from portale.records.models import Line, TrafficEvent
 
-from .cdr import CdrRow, RowError, parse_cdr
+from .cdr import CdrRow, RowError, iter_cdr
 from .models import CdrFile
 
 BATCH = 5000
+PG_BATCH = 50_000
+_FLAT = {"SERVIZI_INTERATTIVI", "EVENTI"}
 
 
-class CdrRejected(Exception):
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__(f"{len(errors)} errori nel file CDR")
+class _Rejected(Exception):
+    pass
 
 
 @dataclass
@@ -45,33 +51,44 @@ class ImportResult:
     duplicates: int = 0
     already_imported: bool = False
     errors: list[RowError] = field(default_factory=list)
-    first_id: int | None = None  # ids of the new events are > this (for rating)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def file_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _resolve_lines(rows: list[CdrRow], errors: list[RowError]) -> dict[str, tuple[int, int]]:
-    msisdns = {r.msisdn for r in rows}
-    found: dict[str, tuple[int, int]] = {}
-    ms = list(msisdns)
-    for i in range(0, len(ms), 900):
-        for pk, msisdn in Line.objects.filter(msisdn__in=ms[i : i + 900]).values_list(
-            "pk", "msisdn"
-        ):
-            found[msisdn] = (pk, 0)
+def _batches(rows: Iterable[CdrRow], size: int = BATCH):
+    batch: list[CdrRow] = []
     for r in rows:
-        if r.msisdn not in found:
-            errors.append(RowError(r.lineno, "msisdn", f"linea {r.msisdn} sconosciuta"))
-    return found
+        batch.append(r)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
-_FLAT = {"SERVIZI_INTERATTIVI", "EVENTI"}
+class _LineResolver:
+    """msisdn → line id, cached; unknown numbers are row errors."""
+
+    def __init__(self):
+        self.known: dict[str, int] = {}
+        self.unknown: set[str] = set()
+
+    def resolve(self, batch: list[CdrRow], errors: list[RowError]) -> None:
+        missing = {r.msisdn for r in batch} - self.known.keys() - self.unknown
+        ms = list(missing)
+        for i in range(0, len(ms), 900):
+            self.known.update(
+                (msisdn, pk)
+                for pk, msisdn in Line.objects.filter(msisdn__in=ms[i : i + 900]).values_list(
+                    "pk", "msisdn"
+                )
+            )
+        self.unknown |= missing - self.known.keys()
+        for r in batch:
+            if r.msisdn in self.unknown:
+                errors.append(RowError(r.lineno, "msisdn", f"linea {r.msisdn} sconosciuta"))
 
 
 def _event(r: CdrRow, line_id: int) -> TrafficEvent:
@@ -123,70 +140,121 @@ def copy_line(r: CdrRow, line_id: int) -> str:
         f"{line_id}\t{r.event_id}\t{r.occurred_at.isoformat()}\t{r.category}\t"
         f"{r.type.translate(_ESC)}\t{r.detail.translate(_ESC)}\t{r.apn.translate(_ESC)}\t"
         f"{r.called_number}\t{r.operator.translate(_ESC)}\t{r.duration_s}\t{r.volume_kb}\t"
-        f"{gross}\t0\t\t\t{r.charging}\t{r.zone}\n"
+        f"{gross}\t0\t\t\t{r.charging}\t{r.zone}"
     )
 
 
-def _write_postgres(rows: list[CdrRow], lines: dict[str, tuple[int, int]]) -> int:
+class _PostgresWriter:
     table = TrafficEvent._meta.db_table
     cols = ", ".join(f'"{c}"' for c in COPY_COLUMNS)
-    with connection.cursor() as cur:
-        cur.execute(f"CREATE TEMP TABLE cdr_stage (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
-        cur.execute("ALTER TABLE cdr_stage ALTER COLUMN id DROP NOT NULL")
-        raw = cur.cursor  # the psycopg cursor
-        with raw.copy(f"COPY cdr_stage ({cols}) FROM STDIN") as copy:
-            buf = io.StringIO()
-            for i, r in enumerate(rows, 1):
-                buf.write(copy_line(r, lines[r.msisdn][0]))
-                if i % BATCH == 0:
-                    copy.write(buf.getvalue())
-                    buf = io.StringIO()
-            copy.write(buf.getvalue())
+
+    def __init__(self):
+        self.cursor = connection.cursor()
+        self.cursor.execute(
+            f"CREATE TEMP TABLE cdr_stage (LIKE {self.table} INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+        self.cursor.execute(
+            "ALTER TABLE cdr_stage ALTER COLUMN id DROP NOT NULL, ADD COLUMN lineno integer"
+        )
+
+    def write(self, batch: list[CdrRow], lines: dict[str, int]) -> None:
+        # One COPY per batch: the connection must stay free between batches (the line
+        # lookups of the next batch run on it).
+        with self.cursor.cursor.copy(f"COPY cdr_stage ({self.cols}, lineno) FROM STDIN") as copy:
+            copy.write(
+                "".join(f"{copy_line(r, lines.get(r.msisdn, 0))}\t{r.lineno}\n" for r in batch)
+            )
+
+    def finish(self, errors: list[RowError]) -> int:
+        cur = self.cursor
         cur.execute(
-            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM cdr_stage "
+            "SELECT external_id, array_agg(lineno ORDER BY lineno) FROM cdr_stage "
+            "GROUP BY external_id HAVING count(*) > 1 LIMIT 10000"
+        )
+        for event_id, linenos in cur.fetchall():
+            for n in linenos[1:]:
+                errors.append(
+                    RowError(n, "event_id", f"'{event_id}' ripetuto (già alla riga {linenos[0]})")
+                )
+        if errors:
+            return 0
+        cur.execute(
+            f"INSERT INTO {self.table} ({self.cols}) SELECT {self.cols} FROM cdr_stage "
             "ON CONFLICT (external_id) DO NOTHING"
         )
         inserted = cur.rowcount
         cur.execute("DROP TABLE cdr_stage")
-    return inserted
+        return inserted
+
+    def abort(self) -> None:
+        pass
 
 
-def _write_orm(rows: list[CdrRow], lines: dict[str, tuple[int, int]]) -> int:
-    before = TrafficEvent.objects.count()
-    for i in range(0, len(rows), BATCH):
-        chunk = rows[i : i + BATCH]
+class _OrmWriter:
+    def write(self, batch: list[CdrRow], lines: dict[str, int]) -> None:
         TrafficEvent.objects.bulk_create(
-            [_event(r, lines[r.msisdn][0]) for r in chunk], ignore_conflicts=True
+            [_event(r, lines[r.msisdn]) for r in batch], ignore_conflicts=True
         )
-    return TrafficEvent.objects.count() - before
+
+    def finish(self, errors: list[RowError]) -> int:
+        return 0  # counted by the caller (ignore_conflicts hides which rows went in)
+
+    def abort(self) -> None:
+        pass
 
 
-def import_cdr_bytes(data: bytes, *, name: str = "", rate: bool = True) -> ImportResult:
-    digest = file_digest(data)
-    result = ImportResult(name=name, sha256=digest)
-    if CdrFile.objects.filter(sha256=digest).exists():
+def import_cdr_stream(
+    open_text: Callable[[], TextIO], *, sha256: str, name: str = "", rate: bool = True
+) -> ImportResult:
+    result = ImportResult(name=name, sha256=sha256)
+    if CdrFile.objects.filter(sha256=sha256).exists():
         result.already_imported = True
         return result
-    text = io.StringIO(data.decode("utf-8-sig", errors="strict"))
-    parsed = parse_cdr(text)
-    result.rows = len(parsed.rows) + len({e.lineno for e in parsed.errors})
-    errors = list(parsed.errors)
-    lines = _resolve_lines(parsed.rows, errors)
-    if errors:
+    errors: list[RowError] = []
+    postgres = connection.vendor == "postgresql"
+    before = 0
+    try:
+        with transaction.atomic():
+            # The digest row first: a concurrent import of the same file fails on its key.
+            cdr_file = CdrFile.objects.create(sha256=sha256, name=name[:255])
+            if not postgres:
+                before = TrafficEvent.objects.count()
+            writer = _PostgresWriter() if postgres else _OrmWriter()
+            resolver = _LineResolver()
+            try:
+                with open_text() as stream:
+                    rows = iter_cdr(stream, errors, check_duplicates=not postgres)
+                    for batch in _batches(rows, PG_BATCH if postgres else BATCH):
+                        result.rows += len(batch)
+                        resolver.resolve(batch, errors)
+                        # PostgreSQL stages every row, even after an error, so that ids
+                        # repeated inside the file are all found and reported at the end.
+                        if postgres or not errors:
+                            writer.write(batch, resolver.known)
+                inserted = writer.finish(errors) if postgres or not errors else 0
+            except BaseException:
+                writer.abort()
+                raise
+            if errors:
+                raise _Rejected
+            if not postgres:
+                inserted = TrafficEvent.objects.count() - before
+            result.imported = inserted
+            result.duplicates = result.rows - inserted
+            cdr_file.rows, cdr_file.imported, cdr_file.duplicates = (
+                result.rows,
+                result.imported,
+                result.duplicates,
+            )
+            cdr_file.save(update_fields=["rows", "imported", "duplicates"])
+    except _Rejected:
+        result.imported = result.duplicates = 0
         result.errors = sorted(errors, key=lambda e: (e.lineno, e.column))
         return result
-    result.rows = len(parsed.rows)
-    with transaction.atomic():
-        # The digest row first: a concurrent import of the same file fails on the unique key.
-        cdr_file = CdrFile.objects.create(sha256=digest, name=name[:255], rows=result.rows)
-        result.first_id = TrafficEvent.objects.aggregate(m=Max("pk"))["m"] or 0
-        if connection.vendor == "postgresql":
-            result.imported = _write_postgres(parsed.rows, lines)
-        else:
-            result.imported = _write_orm(parsed.rows, lines)
-        result.duplicates = result.rows - result.imported
-        cdr_file.imported, cdr_file.duplicates = result.imported, result.duplicates
-        cdr_file.save(update_fields=["imported", "duplicates"])
+    except UnicodeDecodeError as exc:
+        result.imported = result.duplicates = 0
+        result.errors = [RowError(0, "", f"il file non è in UTF-8 ({exc.reason})")]
+        return result
     if rate and result.imported:
         from .services import rate_pending
 
@@ -194,19 +262,33 @@ def import_cdr_bytes(data: bytes, *, name: str = "", rate: bool = True) -> Impor
     return result
 
 
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_cdr_bytes(data: bytes, *, name: str = "", rate: bool = True) -> ImportResult:
+    return import_cdr_stream(
+        lambda: io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""),
+        sha256=file_digest(data),
+        name=name,
+        rate=rate,
+    )
+
+
 def import_cdr_file(path: str | Path, *, rate: bool = True) -> ImportResult:
     path = Path(path)
+    digest = hashlib.sha256()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
     except OSError as exc:
         return ImportResult(
             name=path.name, sha256="", errors=[RowError(0, "", f"file non leggibile: {exc}")]
         )
-    try:
-        return import_cdr_bytes(data, name=path.name, rate=rate)
-    except UnicodeDecodeError as exc:
-        return ImportResult(
-            name=path.name,
-            sha256=file_digest(data),
-            errors=[RowError(0, "", f"il file non è in UTF-8 ({exc.reason})")],
-        )
+    return import_cdr_stream(
+        lambda: path.open(encoding="utf-8-sig", newline=""),
+        sha256=digest.hexdigest(),
+        name=path.name,
+        rate=rate,
+    )

@@ -279,8 +279,10 @@ def rate_events(*, event_ids: list[int], card: RateCard | None = None) -> Rating
     return result
 
 
-def rate_pending(*, batch_size: int = 5000, line_ids: list[int] | None = None) -> RatingResult:
-    """Rate every event not rated yet, ``batch_size`` at a time (oldest ids first)."""
+def rate_pending(
+    *, batch_size: int = 5000, line_ids: list[int] | None = None, limit: int | None = None
+) -> RatingResult:
+    """Rate every event not rated yet (at most ``limit``), ``batch_size`` at a time."""
     card = RateCard.current()
     total = RatingResult()
     last_id = 0
@@ -288,7 +290,8 @@ def rate_pending(*, batch_size: int = 5000, line_ids: list[int] | None = None) -
         qs = TrafficEvent.objects.filter(rated_at__isnull=True, pk__gt=last_id)
         if line_ids is not None:
             qs = qs.filter(line_id__in=line_ids)
-        ids = list(qs.order_by("pk").values_list("pk", flat=True)[:batch_size])
+        size = batch_size if limit is None else min(batch_size, limit - total.rated)
+        ids = list(qs.order_by("pk").values_list("pk", flat=True)[:size]) if size > 0 else []
         if not ids:
             return total
         last_id = ids[-1]

@@ -1,0 +1,86 @@
+"""Benchmark: the "Dettaglio traffico" query of one line over two months vs the bare
+indexed query (goal: p95 within 2x).
+
+    .venv/bin/python bench/traffic_query.py --events 10000000 --samples 300
+
+Needs the traffic imported (runs traffic_ingest's import if the table is empty). For
+``--samples`` random lines it times (a) what the page does: the period/category filter,
+the total count, the 3,000-event cap, the paginated list's count and its first page of 10
+rows through the list component; (b) the bare indexed SQL for the same first page
+(``line_id`` + ``occurred_at`` range, newest first, LIMIT 10). Prints p50/p95 of each.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+
+from traffic_common import DAYS, START, cdr_file, ensure_lines, parser, setup_django
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main() -> None:
+    p = parser(__doc__.splitlines()[0])
+    p.add_argument("--samples", type=int, default=300)
+    args = p.parse_args()
+    setup_django(args.database_url)
+    import datetime
+
+    from django.db import connection
+    from django.http import QueryDict
+
+    from portale.myline import selectors as sel
+    from portale.myline.tables import SubscriptionTrafficTable
+    from portale.rating.ingest import import_cdr_file
+    from portale.records.models import Line, TrafficEvent
+
+    lines = ensure_lines(args.lines)
+    if not TrafficEvent.objects.exists():
+        import_cdr_file(cdr_file(args.events, args.lines), rate=False)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE records_trafficevent")
+    start = START.date()
+    end = start + datetime.timedelta(days=DAYS - 1)
+    lo, hi = sel.local_bounds(start, end)
+    cats = [c for _k, (_l, cs) in sel.SUBSCRIPTION_CATEGORIES.items() for c in cs]
+    rng = random.Random(6)
+    line_ids = rng.sample(sorted(lines.values()), min(args.samples, len(lines)))
+    page_t, bare_t, counts = [], [], []
+    params = QueryDict("sort=-occurred_at")
+    for lid in line_ids:
+        line = Line(pk=lid)
+        t = time.perf_counter()
+        qs = sel.events(line, start, end, cats)
+        total = qs.count()
+        table = SubscriptionTrafficTable(sel.capped(qs), params)
+        rows = list(table.page.object_list)
+        _ = table.count
+        page_t.append(time.perf_counter() - t)
+        counts.append(total)
+        t = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT * FROM records_trafficevent WHERE line_id = %s AND occurred_at >= %s "
+                "AND occurred_at < %s ORDER BY occurred_at DESC LIMIT 10",
+                [lid, lo, hi],
+            )
+            bare = cur.fetchall()
+        bare_t.append(time.perf_counter() - t)
+        assert len(rows) == len(bare)
+    ms = lambda s: f"{s * 1000:.2f} ms"  # noqa: E731
+    print(
+        f"{len(line_ids)} lines, events per line over {DAYS} days: "
+        f"mean {statistics.mean(counts):,.0f}"
+    )
+    print(f"Dettaglio traffico (page): p50 {ms(pct(page_t, 50))}  p95 {ms(pct(page_t, 95))}")
+    print(f"bare indexed query:        p50 {ms(pct(bare_t, 50))}  p95 {ms(pct(bare_t, 95))}")
+    print(f"p95 ratio page / bare: {pct(page_t, 95) / pct(bare_t, 95):.2f}x (goal <= 2x)")
+
+
+if __name__ == "__main__":
+    main()
