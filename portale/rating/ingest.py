@@ -4,14 +4,17 @@
 
 1. hashes the file (SHA-256): a file already imported (``CdrFile``) adds nothing;
 2. streams the rows in one transaction, checking every row (``cdr.iter_cdr``) and resolving
-   each ``msisdn`` to a line; while the file is clean the rows are written as they come:
-   on PostgreSQL with ``COPY`` into a temporary table, elsewhere with ``bulk_create`` in
-   batches of 5,000;
-3. at the end, if any row was bad (every error is reported: line, column, message) the
-   transaction is rolled back and nothing is imported; otherwise the staged rows go in with
-   ``INSERT ... ON CONFLICT (external_id) DO NOTHING`` (PostgreSQL; ids repeated *inside* the
-   file are found with one ``GROUP BY`` on the staging table) — an event id already present
-   from another file is counted as a duplicate and skipped, so overlapping files are safe;
+   each ``msisdn`` to a line, a batch at a time; while the file is clean the rows are
+   written as they come. PostgreSQL, fast path: ``COPY`` straight into the traffic table
+   inside a savepoint. If an id is already known or repeated in the file (unique
+   violation) or a row is bad, the savepoint is rolled back and the file is streamed again
+   through a temporary staging table (``COPY``), which finds every id repeated in the file
+   with one ``GROUP BY`` and inserts with ``INSERT ... ON CONFLICT (external_id) DO
+   NOTHING``: an event already imported from another file is skipped and counted as a
+   duplicate, so overlapping files are safe. Other databases: ``bulk_create`` in batches
+   of 5,000 with ``ignore_conflicts``;
+3. if any row was bad, every error is reported (line, column, message), the transaction is
+   rolled back and nothing is imported;
 4. the file digest is recorded in the same transaction; then the new events are rated.
 
 Memory stays flat (one batch of rows at a time), so a 10-million-row file imports fine.
@@ -26,12 +29,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from portale.records.models import Line, TrafficEvent
 
 from .cdr import CdrRow, RowError, iter_cdr
 from .models import CdrFile
+
+try:  # PostgreSQL driver: COPY raises its own error, not Django's
+    from psycopg.errors import UniqueViolation
+except ImportError:  # pragma: no cover - SQLite-only installs
+    UniqueViolation = IntegrityError
 
 BATCH = 5000
 PG_BATCH = 50_000
@@ -190,6 +198,32 @@ class _PostgresWriter:
         pass
 
 
+class _DirectCopyWriter:
+    """The fast path: COPY straight into the traffic table (a new file's ids are new).
+
+    Any id already present (or repeated in the file) makes COPY fail with a unique
+    violation; the importer then rolls back to its savepoint and uses ``_PostgresWriter``.
+    """
+
+    table = TrafficEvent._meta.db_table
+    cols = ", ".join(f'"{c}"' for c in COPY_COLUMNS)
+
+    def __init__(self):
+        self.cursor = connection.cursor()
+        self.written = 0
+
+    def write(self, batch: list[CdrRow], lines: dict[str, int]) -> None:
+        with self.cursor.cursor.copy(f"COPY {self.table} ({self.cols}) FROM STDIN") as copy:
+            copy.write("".join(f"{copy_line(r, lines[r.msisdn])}\n" for r in batch))
+        self.written += len(batch)
+
+    def finish(self, errors: list[RowError]) -> int:
+        return self.written
+
+    def abort(self) -> None:
+        pass
+
+
 class _OrmWriter:
     def write(self, batch: list[CdrRow], lines: dict[str, int]) -> None:
         TrafficEvent.objects.bulk_create(
@@ -203,6 +237,22 @@ class _OrmWriter:
         pass
 
 
+def _run(open_text, writer, errors: list[RowError], *, stage_all: bool, check_duplicates: bool):
+    """Stream the file through ``writer``; returns (rows, inserted)."""
+    resolver = _LineResolver()
+    rows_count = 0
+    size = PG_BATCH if connection.vendor == "postgresql" else BATCH
+    with open_text() as stream:
+        rows = iter_cdr(stream, errors, check_duplicates=check_duplicates)
+        for batch in _batches(rows, size):
+            rows_count += len(batch)
+            resolver.resolve(batch, errors)
+            if stage_all or not errors:
+                writer.write(batch, resolver.known)
+    inserted = writer.finish(errors) if stage_all or not errors else 0
+    return rows_count, inserted
+
+
 def import_cdr_stream(
     open_text: Callable[[], TextIO], *, sha256: str, name: str = "", rate: bool = True
 ) -> ImportResult:
@@ -212,35 +262,43 @@ def import_cdr_stream(
         return result
     errors: list[RowError] = []
     postgres = connection.vendor == "postgresql"
-    before = 0
     try:
         with transaction.atomic():
             # The digest row first: a concurrent import of the same file fails on its key.
             cdr_file = CdrFile.objects.create(sha256=sha256, name=name[:255])
-            if not postgres:
+            if postgres:
+                try:
+                    with transaction.atomic():  # savepoint for the optimistic fast path
+                        rows, inserted = _run(
+                            open_text,
+                            _DirectCopyWriter(),
+                            errors,
+                            stage_all=False,
+                            check_duplicates=False,
+                        )
+                        if errors:
+                            raise _Rejected
+                except (IntegrityError, UniqueViolation, _Rejected):
+                    # Known ids, ids repeated in the file or bad rows: the staging path
+                    # skips known ids and reports every problem of the file.
+                    errors.clear()
+                    rows, inserted = _run(
+                        open_text,
+                        _PostgresWriter(),
+                        errors,
+                        stage_all=True,
+                        check_duplicates=False,
+                    )
+            else:
                 before = TrafficEvent.objects.count()
-            writer = _PostgresWriter() if postgres else _OrmWriter()
-            resolver = _LineResolver()
-            try:
-                with open_text() as stream:
-                    rows = iter_cdr(stream, errors, check_duplicates=not postgres)
-                    for batch in _batches(rows, PG_BATCH if postgres else BATCH):
-                        result.rows += len(batch)
-                        resolver.resolve(batch, errors)
-                        # PostgreSQL stages every row, even after an error, so that ids
-                        # repeated inside the file are all found and reported at the end.
-                        if postgres or not errors:
-                            writer.write(batch, resolver.known)
-                inserted = writer.finish(errors) if postgres or not errors else 0
-            except BaseException:
-                writer.abort()
-                raise
+                rows, _ = _run(
+                    open_text, _OrmWriter(), errors, stage_all=False, check_duplicates=True
+                )
+                inserted = TrafficEvent.objects.count() - before
             if errors:
                 raise _Rejected
-            if not postgres:
-                inserted = TrafficEvent.objects.count() - before
-            result.imported = inserted
-            result.duplicates = result.rows - inserted
+            result.rows, result.imported = rows, inserted
+            result.duplicates = rows - inserted
             cdr_file.rows, cdr_file.imported, cdr_file.duplicates = (
                 result.rows,
                 result.imported,
@@ -248,11 +306,9 @@ def import_cdr_stream(
             )
             cdr_file.save(update_fields=["rows", "imported", "duplicates"])
     except _Rejected:
-        result.imported = result.duplicates = 0
         result.errors = sorted(errors, key=lambda e: (e.lineno, e.column))
         return result
     except UnicodeDecodeError as exc:
-        result.imported = result.duplicates = 0
         result.errors = [RowError(0, "", f"il file non è in UTF-8 ({exc.reason})")]
         return result
     if rate and result.imported:
