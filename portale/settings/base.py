@@ -228,6 +228,15 @@ SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
 SMS_HTTP_TIMEOUT = env.int("SMS_HTTP_TIMEOUT", default=10)
 SMS_OTP_SENDER = "40134"
 
+# --- Portal behaviour (every value overridable from the environment) ------------------
+# Fulfilment: seconds before a pratica is taken, worked and each order step advances.
+FULFILMENT_DELAYS = env.json("FULFILMENT_DELAYS", default={"take": 5, "work": 10, "order_step": 10})
+FULFILMENT_MAX_ATTEMPTS = env.int("FULFILMENT_MAX_ATTEMPTS", default=3)
+# Lists above this many rows are exported in the background ("I miei Export").
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=20_000)
+INVENTORY_EXPORT_RETENTION_DAYS = env.int("INVENTORY_EXPORT_RETENTION_DAYS", default=30)
+ACCOUNTS_AUDIT_RETENTION_DAYS = env.int("ACCOUNTS_AUDIT_RETENTION_DAYS", default=365)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
