@@ -23,7 +23,9 @@ PRODUCTION = {
 
 
 def _manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "PORTALE_DEMO"}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
+    dropped = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
