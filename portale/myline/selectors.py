@@ -78,6 +78,25 @@ def capped(qs, limit: int = MAX_EVENTS):
     return TrafficEvent.objects.filter(pk__in=Subquery(ids)).select_related(None)
 
 
+def count_capped(qs, limit: int = MAX_EVENTS) -> int:
+    """How many events ``qs`` has, counting no further than ``limit`` + 1 (one query)."""
+    return qs.order_by()[: limit + 1].count()
+
+
+def detail_table(table_class, qs, params, *, path: str = "", form=None):
+    """The "Dettaglio traffico" list over ``qs``: at most ``MAX_EVENTS`` events, newest
+    first; two queries for a page (a capped count and the page itself).
+
+    Returns (table, truncated)."""
+    n = count_capped(qs)
+    truncated = n > MAX_EVENTS
+    table = table_class(capped(qs) if truncated else qs, params, path=path)
+    if form is not None:
+        table.form = form
+    table.paginator.count = min(n, MAX_EVENTS)  # known already: no second COUNT
+    return table, truncated
+
+
 def over_bundle_summary(line, start: datetime.date, end: datetime.date) -> dict:
     """Riepilogo dei consumi: € over bundle by row × column, with per-type breakdowns."""
     lo, hi = local_bounds(start, end)

@@ -147,13 +147,10 @@ def consumption_detail(request):
     qs = sel.events(
         line, cd["dal"], cd["al"], form.stored_categories(), charging, cd["solo_pagamento"]
     )
-    total = qs.count()
-    table = table_class.from_request(request, sel.capped(qs))
-    table.form = form
+    table, truncated = sel.detail_table(table_class, qs, request.GET, path=request.path, form=form)
     ctx.update(
         table=table,
-        total=total,
-        truncated=total > sel.MAX_EVENTS,
+        truncated=truncated,
         categories_label=form.category_labels(),
         charging_label=(
             ", ".join(

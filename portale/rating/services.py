@@ -48,6 +48,7 @@ from portale.records.models import (
     TrafficEvent,
 )
 
+from .bulk import values_update
 from .models import BundleCounter
 from .pricing import KB_PER_GB, Q4, RATING_UNIT, RateCard, service_of
 
@@ -248,10 +249,10 @@ def rate_events(*, event_ids: list[int], card: RateCard | None = None) -> Rating
             sms += _rate_one(card, states[ev.line_id], ev, now)
             result.gross += ev.gross_amount
             result.net += ev.net_amount
-        TrafficEvent.objects.bulk_update(
+        values_update(
+            TrafficEvent,
             events,
             ["gross_amount", "net_amount", "option", "rating_unit", "rated_at", "charging"],
-            batch_size=1000,
         )
         dirty_bundles = [b for st in states.values() for b in st.dirty_bundles.values()]
         for b in dirty_bundles:
@@ -259,15 +260,15 @@ def rate_events(*, event_ids: list[int], card: RateCard | None = None) -> Rating
             b.period_start = b._counter.period_start
             b.updated_at = now
         if dirty_bundles:
-            Bundle.objects.bulk_update(dirty_bundles, ["remaining", "period_start", "updated_at"])
+            values_update(Bundle, dirty_bundles, ["remaining", "period_start", "updated_at"])
             counters = [b._counter for b in dirty_bundles]
             BundleCounter.objects.bulk_create([c for c in counters if c.pk is None])
-            BundleCounter.objects.bulk_update(
-                [c for c in counters if c.pk is not None], ["period_start", "used"]
+            values_update(
+                BundleCounter, [c for c in counters if c.pk is not None], ["period_start", "used"]
             )
         credit_lines = [st.line for st in states.values() if st.credit_changed]
         if credit_lines:
-            Line.objects.bulk_update(credit_lines, ["company_credit", "personal_credit"])
+            values_update(Line, credit_lines, ["company_credit", "personal_credit"])
         if sms:
             ServiceSms.objects.bulk_create(sms)
         result.rated = len(events)

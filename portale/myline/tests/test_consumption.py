@@ -75,7 +75,9 @@ def test_cdr_events_priced_on_the_employee_pages_and_in_the_invoice_pdf(
     html = client.get(reverse("myline:consumption_detail"), params).content.decode()
     assert "Dettaglio del tuo traffico online netto bundle" in html and "Tot. record 4" in html
     assert "3399902***" in html and "3399902123" not in html and "0044123***" in html
-    assert "0,0800" in html and "0,0600" in html and "0,0400" in html and "PACCHETTO 5 MINUTI" in html
+    assert (
+        "0,0800" in html and "0,0600" in html and "0,0400" in html and "PACCHETTO 5 MINUTI" in html
+    )
     assert "2784 KB" in html and "Kbyte" in html and "1,0000" in html
     # export (csv) of the same search
     r = client.get(reverse("myline:consumption_detail"), {**params, "export": "csv"})
