@@ -46,7 +46,7 @@ test: install chromium
 smoke-sqlite: install
 	rm -f var/ci-smoke.sqlite3
 	DATABASE_URL=sqlite:///var/ci-smoke.sqlite3 PORTALE_DEMO=1 $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL=sqlite:///var/ci-smoke.sqlite3 PORTALE_DEMO=1 $(PY) manage.py demo_data
+	DATABASE_URL=sqlite:///var/ci-smoke.sqlite3 PORTALE_DEMO=1 $(PY) manage.py demo_setup
 	DATABASE_URL=sqlite:///var/ci-smoke.sqlite3 $(PY) -m pytest -m smoke -p no:randomly tests/smoke
 
 bench: install

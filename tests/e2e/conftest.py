@@ -87,35 +87,12 @@ def page(new_page):
 
 @pytest.fixture
 def login(live_server):
-    from django.urls import reverse
+    """Log in through the real form: password, then the SMS (or e-mail) code from the outbox."""
+    from portale.accounts.testing import browser_login
 
     def do_login(page, user, password: str = PASSWORD):
-        resp = page.goto(reverse("accounts:login"))
-        if resp is not None and resp.ok and page.locator("input[name=username]").count():
-            page.fill("input[name=username]", user.username)
-            page.fill("input[name=password]", password)
-            page.get_by_role("button", name="ACCEDI").click()
-            page.wait_for_load_state()
-        if "/accesso/" in page.url and page.locator("input[name=code]").count():
-            # A second factor (SMS OTP) was asked: read it from the demo outbox if available.
-            code = _latest_otp_for(user)
-            if code:
-                page.fill("input[name=code]", code)
-                page.locator("form button[type=submit]").first.click()
-                page.wait_for_load_state()
-        if "/accesso/login" in page.url:
-            # The login form did not complete (e.g. the OTP step is not available yet): open
-            # the session directly so the page-frame checks still run, and say so.
-            import warnings
-
-            warnings.warn(
-                f"login form did not complete for {user.username} ({page.url}); "
-                "using a server-side session instead",
-                stacklevel=2,
-            )
-            force_login(page, user, live_server.url)
-            page.goto(reverse("home:index"))
-        assert "/accesso/login" not in page.url, f"login failed for {user.username}: {page.url}"
+        browser_login(page, live_server.url, user, password)
+        assert "/accesso/" not in page.url, f"login failed for {user.username}: {page.url}"
         return page
 
     return do_login
@@ -131,22 +108,6 @@ def force_login(page, user, base_url: str) -> None:
     page.context.add_cookies(
         [{"name": cookie.key, "value": cookie.value, "url": base_url, "httpOnly": True}]
     )
-
-
-def _latest_otp_for(user) -> str | None:
-    """Best effort: the last 6-digit code in the outbox for the user's number."""
-    import re
-
-    try:
-        from portale.core.models import OutboxMessage
-    except ImportError:
-        return None
-    msgs = OutboxMessage.objects.filter(channel="sms").order_by("-pk")
-    mobile = getattr(user, "mobile", "")
-    msg = msgs.filter(recipient__endswith=mobile[-10:]).first() if mobile else None
-    text = (msg or msgs.first()).text if msgs.exists() else ""
-    found = re.search(r"\b(\d{6})\b", text)
-    return found.group(1) if found else None
 
 
 @pytest.fixture

@@ -1,0 +1,24 @@
+"""``manage.py demo_setup``: everything the demo shows, in one idempotent command.
+
+Each app owns its own demo content; this only runs them in order: the systems of record
+and demo users (records), the public news and documents (public), the history of pratiche
+and ordini (cases). ``make demo`` and the CI SQLite pass run it.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Carica tutti i dati demo (idempotente): anagrafiche, utenti, news, pratiche."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--lines", type=int, default=0, help="profilo grande: N linee in più")
+
+    def handle(self, *args, lines: int, **options):
+        from portale.public.demo import load_public_demo_content
+
+        verbosity = options["verbosity"]
+        call_command("demo_data", lines=lines, verbosity=verbosity)
+        load_public_demo_content()
+        call_command("demo_cases", verbosity=verbosity)
