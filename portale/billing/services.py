@@ -236,17 +236,66 @@ def personal_invoice_pdf(invoice: PersonalInvoice) -> bytes:
     )
 
 
+def _stored(file) -> bytes | None:
+    if not file:
+        return None
+    try:
+        with file.open("rb") as fh:
+            return fh.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
 def invoice_pdf_bytes(invoice: Invoice) -> bytes:
-    """The stored PDF, or (invoices issued before PDFs were kept) a freshly rendered one."""
-    if invoice.pdf:
-        try:
-            with invoice.pdf.open("rb") as fh:
-                return fh.read()
-        except (FileNotFoundError, OSError):
-            pass
-    data = invoice_pdf(invoice)
-    invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(data), save=True)
+    """The invoice's PDF. An invoice that has none (loaded without its document, e.g. the
+    demo seed) is completed once from the records: its amount becomes the total of the
+    charges the PDF lists, so the list and the document always agree."""
+    data = _stored(invoice.pdf)
+    if data is not None:
+        return data
+    b, y = bim.parse(invoice.bimester)
+    charges = company_charges(invoice.contract, b, y)
+    invoice.amount = charges.total
+    data = render_pdf(
+        "billing/pdf/invoice.html",
+        {"invoice": invoice, "contract": invoice.contract, "charges": charges},
+    )
+    invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(data), save=False)
+    invoice.save(update_fields=["amount", "pdf"])
     return data
+
+
+def personal_invoice_pdf_bytes(invoice: PersonalInvoice) -> bytes:
+    """Same as ``invoice_pdf_bytes`` for a TIM TUO personal invoice (F-9.2.1.2)."""
+    data = _stored(invoice.pdf)
+    if data is not None:
+        return data
+    b, y = bim.parse(invoice.bimester)
+    charges = personal_charges(invoice.dual_billing, b, y)
+    invoice.total = charges.total
+    data = render_pdf(
+        "billing/pdf/personal_invoice.html",
+        {"invoice": invoice, "billing": invoice.dual_billing, "charges": charges},
+    )
+    invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(data), save=False)
+    invoice.save(update_fields=["total", "pdf"])
+    return data
+
+
+def invoices_complete(*, today: datetime.date | None = None) -> int:
+    """Give every invoice of the last 12 months lacking its PDF the document (and the amount)
+    computed from the records. Part of the nightly job."""
+    since = (today or timezone.localdate()) - datetime.timedelta(days=365)
+    n = 0
+    for inv in Invoice.objects.filter(pdf="", emission_date__gte=since).select_related("contract"):
+        invoice_pdf_bytes(inv)
+        n += 1
+    for pinv in PersonalInvoice.objects.filter(pdf="", emission_date__gte=since).select_related(
+        "dual_billing__line"
+    ):
+        personal_invoice_pdf_bytes(pinv)
+        n += 1
+    return n
 
 
 # --- issuing ------------------------------------------------------------------------------

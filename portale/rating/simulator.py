@@ -151,6 +151,8 @@ def generate_rows(
                         kb = int(rng.lognormvariate(8.5, 1.3)) + 1
                         if plan == "M2M":
                             kb = max(1, kb // 50)
+                        elif zone == "EXTRA_UE":  # abroad people browse sparingly
+                            kb = max(1, kb // 40)
                         row["volume_kb"] = min(kb, 4_000_000)
                         row["duration_s"] = min(86_399, max(1, int(kb / 40)))
                         row["type"] = "GPRS" if plan == "RICARICABILE" else "DATI WAP"

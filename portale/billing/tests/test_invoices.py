@@ -116,3 +116,13 @@ def test_personal_tim_tuo_invoice(employee_line):
     assert pinv.total == Decimal("0.12") and pinv.number.startswith("8T")  # 0.10 + VAT
     text = pdf_text(pinv.pdf.read())
     assert "Traffico voce (Personale)" in text and "0,10 €" in text
+
+
+def test_invoice_without_pdf_is_completed_from_the_records(client, roa, contract, employee_line):
+    import_cdr_bytes(cdr_bytes([voice("Z1", employee_line.msisdn, "2021-07-10T10:00:00", 600)]))
+    inv = make_invoice(contract, "7X00000311", "4/2021", amount="999.99")
+    client.force_login(roa)
+    r = client.get(reverse("billing:invoice_pdf", args=[inv.pk]))
+    inv.refresh_from_db()
+    assert inv.amount == Decimal("0.24") and inv.pdf  # 0.20 traffic + VAT
+    assert "0,24 €" in pdf_text(r.content)

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from portale.billing.services import invoices_generate
+from portale.billing.services import invoices_complete, invoices_generate
 
 
 class Command(BaseCommand):
@@ -15,6 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, today, **options):
         r = invoices_generate(today=today)
+        completed = invoices_complete(today=today)
         self.stdout.write(
-            f"{len(r.company)} fatture aziendali e {len(r.personal)} fatture personali emesse"
+            f"{len(r.company)} fatture aziendali e {len(r.personal)} fatture personali emesse; "
+            f"{completed} fatture completate con il PDF"
         )
