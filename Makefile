@@ -47,7 +47,7 @@ smoke-sqlite: install
 	rm -f var/ci-smoke.sqlite3
 	DATABASE_URL=sqlite:///var/ci-smoke.sqlite3 PORTALE_DEMO=1 $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///var/ci-smoke.sqlite3 PORTALE_DEMO=1 $(PY) manage.py demo_setup
-	DATABASE_URL=sqlite:///var/ci-smoke.sqlite3 $(PY) -m pytest -m smoke -p no:randomly tests/smoke
+	SMOKE_DATABASE=1 DATABASE_URL=sqlite:///var/ci-smoke.sqlite3 $(PY) -m pytest tests/smoke
 
 bench: install
 	$(PY) -m bench $(BENCH)

@@ -8,7 +8,11 @@ os.environ.setdefault("HUEY_IMMEDIATE", "1")
 from .base import *  # noqa: E402,F403
 from .base import HUEY  # noqa: E402
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Fast hashing for the users tests create; argon2 still verifies the demo database's users.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HUEY = {**HUEY, "immediate": True}
 if "filename" in HUEY:
