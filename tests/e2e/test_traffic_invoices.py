@@ -1,0 +1,49 @@
+"""Browser test of "Fatture aziendali" (F-7.4.1): filters, PDF download; 1280 and 360 px."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from portale.billing.tests.scope import make_invoice
+from portale.core.pdf import pdf_text
+
+from .conftest import force_login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_company_invoices_page(new_page, live_server, roa, contract, employee_line, shot):
+    today = timezone.localdate()
+    for i, (bim, state) in enumerate(
+        (("4/2021", "Scoperta"), ("5/2021", "Pagata"), ("6/2021", "Pagata"))
+    ):
+        make_invoice(
+            contract,
+            f"7X{311 + i:08d}",
+            bim,
+            payment_state=state,
+            emission_date=today - datetime.timedelta(days=30 * (3 - i)),
+        )
+    for width in (1280, 360):
+        page = new_page(width)
+        force_login(page, roa, live_server.url)
+        page.goto(reverse("billing:invoices"))
+        assert page.get_by_role("heading", name="Fatture aziendali").is_visible()
+        assert page.get_by_text("Tot. fatture 3").is_visible()
+        shot(page, f"traffic_invoices_{width}")
+        page.select_option("select[name=pagamento]", "Scoperta")
+        page.get_by_role("button", name="CERCA").click()
+        page.get_by_text("Tot. fatture 1").wait_for()
+        assert page.get_by_role("cell", name="7X00000311", exact=True).is_visible()
+        with page.expect_download() as dl:
+            page.get_by_title("Scarica la fattura 7X00000311 in PDF").click()
+        with open(dl.value.path(), "rb") as fh:
+            assert "7X00000311" in pdf_text(fh.read())
+        page.get_by_role("link", name="RESETTA").click()
+        page.get_by_text("Tot. fatture 3").wait_for()
+        assert page.locator("select[name=pagamento]").input_value() == ""
+        assert not page.console_errors, page.console_errors
