@@ -129,6 +129,9 @@ class AggregateTable(Table):
 
     group_keys: tuple[str, ...] = ()
 
+    class Meta:
+        default_order = "stato"  # G-47: Stato, then the description
+
     @cached_property
     def queryset(self) -> QuerySet:
         qs = self.base_queryset
@@ -155,7 +158,6 @@ class LinesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
-        default_order = "stato"  # G-47: Stato, then the description
         export_name = "consistenza_aggregata_linee"
         caption = _("Linee per profilo tariffario e stato")
 
@@ -167,7 +169,6 @@ class LineServicesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
-        default_order = "stato"  # G-47: Stato, then the description
         export_name = "consistenza_aggregata_sts"
         caption = _("Servizi su linea per servizio e stato")
 
@@ -178,7 +179,6 @@ class DualBillingAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
-        default_order = "stato"  # G-47: Stato, then the description
         export_name = "consistenza_aggregata_timtuo"
         caption = _("Servizi TIM TUO per stato")
 
@@ -191,7 +191,6 @@ class DevicesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
-        default_order = "stato"  # G-47: Stato, then the description
         export_name = "consistenza_aggregata_apparati"
         caption = _("Apparati per modello, tipo servizio e stato")
 
@@ -203,7 +202,6 @@ class ContractServicesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
-        default_order = "stato"  # G-47: Stato, then the description
         export_name = "consistenza_aggregata_sac"
         caption = _("Servizi sul contratto per servizio e stato")
 

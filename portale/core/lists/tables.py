@@ -148,7 +148,10 @@ class Options:
     select: str | None = None
     select_label = gettext_lazy("Sel.")
 
-    def __init__(self, meta=None):
+    def __init__(self, meta=None, parent: Options | None = None):
+        # A subclass's Meta refines its base table's: unset options are inherited.
+        if parent is not None:
+            vars(self).update(vars(parent))
         if meta is not None:
             for key, value in vars(meta).items():
                 if not key.startswith("_"):
@@ -170,7 +173,10 @@ class TableMeta(type):
         meta = attrs.pop("Meta", None)
         cls = super().__new__(mcs, name, bases, attrs)
         cls.base_columns = columns
-        cls._meta = Options(meta)
+        parent = next(
+            (b._meta for b in bases if isinstance(getattr(b, "_meta", None), Options)), None
+        )
+        cls._meta = Options(meta, parent)
         return cls
 
 

@@ -299,3 +299,23 @@ def test_long_exports_go_to_the_background_hook(lines37, settings):
 
 def test_unknown_export_format_renders_the_page(lines37):
     assert table({"export": "pdf"}).export_format is None
+
+
+def test_a_subclass_meta_refines_its_base_tables_meta():
+    from portale.core.lists import Column, Table
+
+    class Base(Table):
+        msisdn = Column("Numero", sort=True)
+
+        class Meta:
+            default_order = "-msisdn"
+            noun = "linee"
+
+    class Child(Base):
+        class Meta:
+            export_name = "figlio"
+
+    assert Child._meta.default_order == "-msisdn"
+    assert Child._meta.noun == "linee"
+    assert Child._meta.export_name == "figlio"
+    assert Base._meta.export_name == "export"
