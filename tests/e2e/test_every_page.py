@@ -21,7 +21,7 @@ PROFILES = ["roa@demo.it", "dipendente@demo.it", "ricaricabile@demo.it", "operat
 
 @pytest.fixture
 def demo_data(transactional_db):
-    call_command("demo_setup", verbosity=0)
+    call_command("demo_setup", traffic_days=3, verbosity=0)
 
 
 def _pages_for(user) -> list[str]:

@@ -34,7 +34,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 made += self._history(contract)
         engine.run_until_idle()  # the closed orders go on to Emesso/Attivo, with tracking
-        self.stdout.write(f"demo_cases: {made} pratiche")
+        if options["verbosity"]:
+            self.stdout.write(f"demo_cases: {made} pratiche")
 
     def _history(self, contract) -> int:
         now = timezone.now()

@@ -2,7 +2,9 @@
 
 Each app owns its own demo content; this only runs them in order: the systems of record
 and demo users (records), the public news and documents (public), the history of pratiche
-and ordini (cases). ``make demo`` and the CI SQLite pass run it.
+and ordini (cases), two months of simulated traffic (rating; only the first time, since
+the worker adds live traffic while the demo runs). ``make demo`` and the CI SQLite pass
+run it.
 """
 
 from django.core.management import call_command
@@ -14,11 +16,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--lines", type=int, default=0, help="profilo grande: N linee in più")
+        parser.add_argument(
+            "--traffic-days", type=int, default=60, help="giorni di traffico simulato (0: nessuno)"
+        )
 
-    def handle(self, *args, lines: int, **options):
+    def handle(self, *args, lines: int, traffic_days: int, **options):
         from portale.public.demo import load_public_demo_content
 
         verbosity = options["verbosity"]
         call_command("demo_data", lines=lines, verbosity=verbosity)
         load_public_demo_content()
         call_command("demo_cases", verbosity=verbosity)
+        from portale.rating.models import CdrFile
+
+        if traffic_days and not CdrFile.objects.exists():
+            call_command("simulate_traffic", days=traffic_days, verbosity=verbosity)

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         for r in results:
             if r.errors:
                 self.stderr.write(f"{r.name}: {len(r.errors)} errori (es. {r.errors[0]})")
-        self.stdout.write(
-            f"{len(results)} file simulati ({skipped} già importati): {imported} eventi nuovi"
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                f"{len(results)} file simulati ({skipped} già importati): {imported} eventi nuovi"
+            )
