@@ -22,11 +22,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, lines: int, traffic_days: int, **options):
         from portale.public.demo import load_public_demo_content
+        from portale.records.demo.logins import DEMO_LOGINS
 
         verbosity = options["verbosity"]
         call_command("demo_data", lines=lines, verbosity=verbosity)
         load_public_demo_content()
         call_command("demo_cases", verbosity=verbosity)
+        demo_staff = [d.username for d in DEMO_LOGINS if d.is_staff]
+        call_command("backoffice_operator", *demo_staff, verbosity=verbosity)
         from portale.rating.models import CdrFile
 
         if traffic_days and not CdrFile.objects.exists():

@@ -1,0 +1,52 @@
+"""Back-office staff rights: one group carries what the operator's staff may do in the admin.
+
+The console pages are guarded by the capability registry (``backoffice.queue``, any staff
+user); the Django admin, where staff publish news and documents and read the registers,
+needs model permissions, given here to the "Operatori back office" group.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+OPERATOR_GROUP = "Operatori back office"
+
+# app label → (actions on every model of the app, or {model: actions})
+OPERATOR_RIGHTS: dict[str, dict[str, tuple[str, ...]] | tuple[str, ...]] = {
+    "public": ("view", "add", "change", "delete"),  # news and documents (G-41)
+    "records": ("view",),  # systems of record: changed only by fulfilment
+    "cases": ("view",),  # worked from the console
+    "accounts": {"user": ("view",), "securityevent": ("view",)},  # audit log (read-only)
+    "core": {"outboxmessage": ("view",)},
+    "rating": ("view",),
+}
+
+
+def _permissions() -> list[Permission]:
+    perms = []
+    for app_label, rights in OPERATOR_RIGHTS.items():
+        qs = Permission.objects.filter(content_type__app_label=app_label)
+        if isinstance(rights, dict):
+            for model, actions in rights.items():
+                codenames = [f"{a}_{model}" for a in actions]
+                perms += qs.filter(content_type__model=model, codename__in=codenames)
+        else:
+            perms += [p for p in qs if p.codename.split("_", 1)[0] in rights]
+    return perms
+
+
+@transaction.atomic
+def operator_group_ensure() -> Group:
+    """Create or refresh the group with exactly the rights above (idempotent)."""
+    group, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)
+    group.permissions.set(_permissions())
+    return group
+
+
+@transaction.atomic
+def operator_grant(*, user) -> None:
+    """Make a user back-office staff: console access and the group's admin rights."""
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(operator_group_ensure())
