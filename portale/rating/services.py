@@ -12,11 +12,14 @@ Rules, per event, in time order within each line:
 2. **Charging**: the CDR says *Aziendale* or *Personale* (TIM TUO). A *Personale* event on a
    line without a live TIM TUO is charged to the company (the network cannot bill a personal
    account that does not exist).
-3. **Bundles first** (company traffic only): voice erodes minute bundles, SMS/MMS message
-   bundles, data GB bundles; national and EU traffic erode the ``NAZIONALE`` counters,
-   extra-EU traffic the ``ROAMING`` ones. Counters are monthly: the first event of a new month
-   resets them; an event older than the counter's month is not covered (list price).
-   A partly covered event pays the uncovered share. ``option`` names the bundle used.
+3. **Allowances first** (``allowances``): company traffic erodes the line's company bundles,
+   personal traffic the line's personal TIM TUO options (pacchetti/plafond, E-16), never the
+   other's. Voice erodes minutes, SMS/MMS messages, data GB; national and EU traffic erode
+   the ``NAZIONALE`` allowances, extra-EU traffic the ``ROAMING`` ones. Counters are
+   periodic (monthly; daily for the roaming packages; the activation month for the "Plafond
+   dati aggiuntivo"): the first event of a new period resets them; an event older than the
+   counter's period is not covered (list price). A partly covered event pays the uncovered
+   share. ``option`` names the bundle(s) or option(s) used.
 4. **Over-bundle** at list price: ``net_amount`` is what is left to pay.
 5. **Prepaid lines** pay from the company credit (company traffic) or the personal credit
    (personal traffic). Credit never goes below zero: an event costing more than the credit
@@ -25,7 +28,8 @@ Rules, per event, in time order within each line:
    zero credit, further paid events are charged 0 and marked the same way (the network
    would have cut them off; the mediation still records them).
 
-After each batch the ``events_rated`` signal fires (thresholds hook in there).
+After each batch commits, the rating service calls the hooks registered with
+``hooks.after_rating`` (thresholds plug in there); no Django signals.
 """
 
 from __future__ import annotations
@@ -35,29 +39,36 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-import django.dispatch
 from django.db import transaction
 from django.utils import timezone
 
 from portale.records.models import (
     Bundle,
     DualBilling,
+    DualBillingOption,
     DualBillingState,
     Line,
     ServiceSms,
     TrafficEvent,
 )
 
+from .allowances import (
+    BASE_PER_UNIT,
+    FAMILY_PERIOD,
+    LIVE_OPTION_STATES,
+    MONTH,
+    Allowance,
+    capacity,
+    option_contents,
+)
 from .bulk import values_update
-from .models import BundleCounter
-from .pricing import KB_PER_GB, Q4, RATING_UNIT, RateCard, service_of
-
-events_rated = django.dispatch.Signal()  # kwargs: event_ids, line_ids
+from .hooks import RatedBatch, run_after_rating
+from .models import BundleCounter, OptionCounter
+from .pricing import Q4, RATING_UNIT, RateCard, service_of
 
 CREDIT_EXHAUSTED = "CREDITO ESAURITO"
 LIVE_DUAL_BILLING = [DualBillingState.ACTIVE, DualBillingState.SUSPENDED]
 UNIT_OF_SERVICE = {"VOCE": "MIN", "SMS": "SMS", "MMS": "SMS", "DATI": "GB"}
-BASE_PER_UNIT = {"MIN": 60, "SMS": 1, "GB": KB_PER_GB}  # seconds, messages, KB
 Q2 = Decimal("0.01")
 
 
@@ -69,10 +80,14 @@ class RatingResult:
     line_ids: set[int] = field(default_factory=set)
 
 
-def month_start(when: datetime.datetime | datetime.date) -> datetime.date:
+def local_date(when: datetime.datetime | datetime.date) -> datetime.date:
     if isinstance(when, datetime.datetime):
-        when = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
-    return when.replace(day=1)
+        return timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
+    return when
+
+
+def month_start(when: datetime.datetime | datetime.date) -> datetime.date:
+    return local_date(when).replace(day=1)
 
 
 def bundle_remaining(bundle: Bundle, used_base: int) -> Decimal:
@@ -84,38 +99,52 @@ def bundle_remaining(bundle: Bundle, used_base: int) -> Decimal:
 class _LineState:
     """What rating a line needs, loaded once per batch."""
 
-    def __init__(self, line: Line, bundles: list[Bundle], personal_ok: bool):
+    def __init__(
+        self,
+        line: Line,
+        company: list[Allowance],
+        personal: list[Allowance],
+        personal_ok: bool,
+    ):
         self.line = line
-        self.bundles = bundles
+        self.allowances = {
+            TrafficEvent.Charging.COMPANY: company,
+            TrafficEvent.Charging.PERSONAL: personal,
+        }
         self.personal_ok = personal_ok
-        self.dirty_bundles: dict[int, Bundle] = {}
+        self.dirty: dict[int, Allowance] = {}  # id() → allowance eroded in this batch
         self.credit_changed = False
 
     def erode(self, event: TrafficEvent, service: str, quantity: int) -> tuple[int, str]:
-        """Cover up to ``quantity`` base units from matching bundles; returns (covered, name)."""
+        """Cover up to ``quantity`` base units from the allowances of the event's charging
+        (company bundles or personal options); returns (covered, names)."""
         unit = UNIT_OF_SERVICE.get(service)
-        if unit is None or quantity <= 0:
+        allowances = self.allowances[event.charging]
+        if unit is None or quantity <= 0 or not allowances:
             return 0, ""
         scope = Bundle.Scope.ROAMING if event.roaming_zone == "EXTRA_UE" else Bundle.Scope.NATIONAL
-        ev_month = month_start(event.occurred_at)
+        day = local_date(event.occurred_at)
         covered_total, names = 0, []
-        for bundle in self.bundles:
-            if bundle.unit != unit or bundle.scope != scope:
+        for a in allowances:
+            if a.unit != unit or a.scope != scope:
                 continue
-            counter = bundle._counter
-            if counter.period_start < ev_month:  # a new month: the counter starts again
-                counter.period_start, counter.used = ev_month, 0
-            elif counter.period_start > ev_month:  # a late event of a closed month
+            period = a.period_of(day)
+            if period is None:
                 continue
-            capacity = int(bundle.total * BASE_PER_UNIT[unit])
-            free = capacity - counter.used
+            counter = a.counter
+            if counter.period_start < period:  # a new period: the counter starts again
+                counter.period_start, counter.used = period, 0
+            elif counter.period_start > period:  # a late event of a closed period
+                continue
+            free = a.capacity - counter.used
             if free <= 0:
                 continue
             take = min(free, quantity - covered_total)
             counter.used += take
             covered_total += take
-            names.append(bundle.name)
-            self.dirty_bundles[bundle.pk] = bundle
+            if a.name not in names:
+                names.append(a.name)
+            self.dirty[id(a)] = a
             if covered_total >= quantity:
                 break
         return covered_total, ", ".join(names)
@@ -131,6 +160,56 @@ def _quantity(service: str, event: TrafficEvent) -> int:
     return 0
 
 
+def _company_allowances(line_ids: list[int]) -> dict[int, list[Allowance]]:
+    out: dict[int, list[Allowance]] = defaultdict(list)
+    counters = {c.bundle_id: c for c in BundleCounter.objects.filter(bundle__line_id__in=line_ids)}
+    for b in Bundle.objects.filter(line_id__in=line_ids).order_by("line_id", "scope", "unit", "pk"):
+        c = counters.get(b.pk)
+        if c is None:
+            # First use: what the counter already shows as used counts as used.
+            c = BundleCounter(
+                bundle=b,
+                period_start=b.period_start or month_start(timezone.now()),
+                used=capacity(b.unit, b.total - b.remaining),
+            )
+        out[b.line_id].append(
+            Allowance(b.name, b.unit, b.scope, capacity(b.unit, b.total), c, bundle=b)
+        )
+    return out
+
+
+def _personal_allowances(line_ids: list[int]) -> dict[int, list[Allowance]]:
+    out: dict[int, list[Allowance]] = defaultdict(list)
+    options = DualBillingOption.objects.filter(
+        line_id__in=line_ids,
+        scope=DualBillingOption.Scope.PERSONAL,
+        state__in=LIVE_OPTION_STATES,
+    ).order_by("line_id", "family", "pk")
+    counters = {
+        (c.option_id, c.unit): c
+        for c in OptionCounter.objects.filter(option__line_id__in=line_ids, option__in=options)
+    }
+    for o in options:
+        period = FAMILY_PERIOD.get(o.family, MONTH)
+        for unit, scope, quantity in option_contents(o):
+            c = counters.get((o.pk, unit)) or OptionCounter(
+                option=o, unit=unit, period_start=datetime.date.min, used=0
+            )
+            out[o.line_id].append(
+                Allowance(
+                    o.name,
+                    unit,
+                    scope,
+                    capacity(unit, quantity),
+                    c,
+                    period=period,
+                    valid_from=o.activation_date,
+                    valid_to=o.cessation_date,
+                )
+            )
+    return out
+
+
 def _load_lines(line_ids: list[int]) -> dict[int, _LineState]:
     lines = {
         line.pk: line
@@ -139,28 +218,17 @@ def _load_lines(line_ids: list[int]) -> dict[int, _LineState]:
         .filter(pk__in=line_ids)
         .order_by("pk")
     }
-    bundles: dict[int, list[Bundle]] = defaultdict(list)
-    for b in Bundle.objects.filter(line_id__in=line_ids).order_by("line_id", "scope", "unit", "pk"):
-        bundles[b.line_id].append(b)
-    counters = {c.bundle_id: c for c in BundleCounter.objects.filter(bundle__line_id__in=line_ids)}
-    for blist in bundles.values():
-        for b in blist:
-            c = counters.get(b.pk)
-            if c is None:
-                # First use: what the counter already shows as used counts as used.
-                start = b.period_start or month_start(timezone.now())
-                c = BundleCounter(
-                    bundle=b,
-                    period_start=start,
-                    used=int((b.total - b.remaining) * BASE_PER_UNIT[b.unit]),
-                )
-            b._counter = c
+    company = _company_allowances(line_ids)
     personal = set(
         DualBilling.objects.filter(line_id__in=line_ids, state__in=LIVE_DUAL_BILLING).values_list(
             "line_id", flat=True
         )
     )
-    return {pk: _LineState(line, bundles.get(pk, []), pk in personal) for pk, line in lines.items()}
+    options = _personal_allowances(sorted(personal)) if personal else {}
+    return {
+        pk: _LineState(line, company.get(pk, []), options.get(pk, []), pk in personal)
+        for pk, line in lines.items()
+    }
 
 
 def _rate_one(card: RateCard, st: _LineState, ev: TrafficEvent, now) -> list[ServiceSms]:
@@ -180,7 +248,7 @@ def _rate_one(card: RateCard, st: _LineState, ev: TrafficEvent, now) -> list[Ser
         )
     net, option = gross, ""
     quantity = _quantity(service, ev)
-    if ev.charging == TrafficEvent.Charging.COMPANY and st.bundles and quantity:
+    if quantity:
         covered, option = st.erode(ev, service, quantity)
         if covered:
             net = (gross * (quantity - covered) / quantity).quantize(Q4, ROUND_HALF_UP)
@@ -221,6 +289,25 @@ def _rate_one(card: RateCard, st: _LineState, ev: TrafficEvent, now) -> list[Ser
     return sms
 
 
+def _save_counters(eroded: list[Allowance], now) -> None:
+    """Persist the counters eroded in a batch (and the company bundles users see)."""
+    bundles = []
+    for a in eroded:
+        if a.bundle is not None:
+            a.bundle.remaining = bundle_remaining(a.bundle, a.counter.used)
+            a.bundle.period_start = a.counter.period_start
+            a.bundle.updated_at = now
+            bundles.append(a.bundle)
+    if bundles:
+        values_update(Bundle, bundles, ["remaining", "period_start", "updated_at"])
+    for model in (BundleCounter, OptionCounter):
+        counters = [a.counter for a in eroded if isinstance(a.counter, model)]
+        model.objects.bulk_create([c for c in counters if c.pk is None])
+        changed = [c for c in counters if c.pk is not None]
+        if changed:
+            values_update(model, changed, ["period_start", "used"])
+
+
 def rate_events(*, event_ids: list[int], card: RateCard | None = None) -> RatingResult:
     """Rate the given events (those already rated are skipped). One transaction."""
     card = card or RateCard.current()
@@ -254,18 +341,7 @@ def rate_events(*, event_ids: list[int], card: RateCard | None = None) -> Rating
             events,
             ["gross_amount", "net_amount", "option", "rating_unit", "rated_at", "charging"],
         )
-        dirty_bundles = [b for st in states.values() for b in st.dirty_bundles.values()]
-        for b in dirty_bundles:
-            b.remaining = bundle_remaining(b, b._counter.used)
-            b.period_start = b._counter.period_start
-            b.updated_at = now
-        if dirty_bundles:
-            values_update(Bundle, dirty_bundles, ["remaining", "period_start", "updated_at"])
-            counters = [b._counter for b in dirty_bundles]
-            BundleCounter.objects.bulk_create([c for c in counters if c.pk is None])
-            values_update(
-                BundleCounter, [c for c in counters if c.pk is not None], ["period_start", "used"]
-            )
+        _save_counters([a for st in states.values() for a in st.dirty.values()], now)
         credit_lines = [st.line for st in states.values() if st.credit_changed]
         if credit_lines:
             values_update(Line, credit_lines, ["company_credit", "personal_credit"])
@@ -273,10 +349,8 @@ def rate_events(*, event_ids: list[int], card: RateCard | None = None) -> Rating
             ServiceSms.objects.bulk_create(sms)
         result.rated = len(events)
         result.line_ids = set(line_ids)
-        rated_ids = [e.pk for e in events]
-        transaction.on_commit(
-            lambda: events_rated.send(sender=TrafficEvent, event_ids=rated_ids, line_ids=line_ids)
-        )
+        batch = RatedBatch(tuple(e.pk for e in events), tuple(line_ids))
+        transaction.on_commit(lambda: run_after_rating(batch))
     return result
 
 
