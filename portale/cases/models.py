@@ -252,3 +252,47 @@ class RequestDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.token[:8]}"
+
+
+def attachment_path(instance: CaseAttachment, filename: str) -> str:
+    """Stored under a random name: the user's file name is kept in ``name`` only."""
+    ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        instance.content_type, "bin"
+    )
+    return f"pratiche/allegati/{timezone.now():%Y/%m}/{secrets.token_hex(12)}.{ext}"
+
+
+class CaseAttachment(models.Model):
+    """A document uploaded with a request (P-09, F-7.3.13): kept with the pratica.
+
+    While the request is a draft it belongs to the draft (``case`` empty, ``downloaded_at``
+    is the P-09 mark: every document must be downloaded before INVIA); INVIA hands it to
+    the pratica.
+    """
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    draft = models.ForeignKey(
+        RequestDraft,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("Tipo documento"), max_length=40)  # the operation's upload code
+    label = models.CharField(_("Documento"), max_length=120)  # "Copia denuncia di furto…"
+    name = models.CharField(_("Nome file"), max_length=200)
+    file = models.FileField(_("File"), upload_to=attachment_path)
+    content_type = models.CharField(_("Tipo di contenuto"), max_length=60)
+    size = models.PositiveIntegerField(_("Dimensione (byte)"))
+    uploaded_at = models.DateTimeField(_("Caricato il"), default=timezone.now)
+    downloaded_at = models.DateTimeField(_("Scaricato il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("allegato della pratica")
+        verbose_name_plural = _("allegati della pratica")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.name}"

@@ -17,7 +17,13 @@ The app that owns an operation *implements* it by registering its hooks, usually
         conflict_key=lambda p: f"line:{p['line_id']}",  # G-10: one open case per object
         summary=lambda p: [("ICCID", p["old_iccid"], p["new_iccid"])],  # PDF rows
         ships=True,                               # the order carries a shipment
+        uploads=[Upload("denuncia", "Copia denuncia di furto/smarrimento")],  # P-09 documents
     )
+
+An operation that declares ``uploads`` gets them as required document fields of its form
+(``portale.cases.uploads.DocumentsFormMixin``: PDF, JPEG or PNG up to 5 MB); ``start_request``
+keeps them with the draft, "Conferma dei dati" lists them as documents to download before
+INVIA, and the pratica keeps them (``Case.attachments``) for the back office.
 
 An operation with no effect registered is *declared but not fileable*: the wizard and the
 services refuse it (no fake success). The back office can still file any declared operation
@@ -37,6 +43,19 @@ if TYPE_CHECKING:
     from portale.core.context import PortalContext
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A document the user must upload with the request (P-09, F-7.3.13).
+
+    ``code`` names the form field (``documento_<code>``) and the attachment's kind; ``label``
+    is the guide's wording ("Copia denuncia di furto/smarrimento").
+    """
+
+    code: str
+    label: str
+    required: bool = True
+
+
 @dataclass
 class Operation:
     code: str
@@ -51,6 +70,7 @@ class Operation:
     conflict_key: Callable[[dict], str] | None = field(default=None, repr=False)
     summary: Callable[[dict], list[tuple[str, str, str]]] | None = field(default=None, repr=False)
     ships: bool = False
+    uploads: tuple[Upload, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -462,6 +482,7 @@ def implement(
     conflict_key: Callable[[dict], str] | None = None,
     summary: Callable[[dict], list[tuple[str, str, str]]] | None = None,
     ships: bool = False,
+    uploads: tuple[Upload, ...] | list[Upload] = (),
     **extra,
 ) -> Operation:
     """Attach the hooks of a declared operation (idempotent: re-registering replaces them)."""
@@ -471,6 +492,7 @@ def implement(
     op.conflict_key = conflict_key
     op.summary = summary
     op.ships = ships
+    op.uploads = tuple(uploads)
     op.extra.update(extra)
     return op
 

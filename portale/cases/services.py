@@ -19,6 +19,7 @@ from . import operations
 from .models import (
     OPEN_STATES,
     Case,
+    CaseAttachment,
     CaseState,
     Channel,
     Order,
@@ -105,14 +106,22 @@ def draft_create(
     payload: dict,
     line: Line | None = None,
     back_url: str = "",
+    uploads: dict | None = None,
 ) -> RequestDraft:
+    """A request waiting for "Conferma dei dati"; ``uploads`` = {upload code: file}."""
     op = operations.get(operation)
     if not op.implemented:
         raise OperationNotAvailable(_("Questa richiesta non è ancora disponibile sul Portale."))
     existing = open_conflict(op=op, contract=contract, payload=payload)
     if existing:
         raise CaseConflict(conflict_message(existing))
-    return RequestDraft.objects.create(
+    uploads = uploads or {}
+    missing = [u.label for u in op.uploads if u.required and not uploads.get(u.code)]
+    if missing:
+        raise RequestError(
+            _("Carica i documenti obbligatori: %(docs)s.") % {"docs": ", ".join(missing)}
+        )
+    draft = RequestDraft.objects.create(
         user=user,
         contract=contract,
         line=line,
@@ -121,6 +130,77 @@ def draft_create(
         summary=[list(r) for r in op.summary_rows(payload)],
         back_url=back_url,
     )
+    for upload in op.uploads:
+        file = uploads.get(upload.code)
+        if file:
+            _attach(draft=draft, upload=upload, file=file)
+    return draft
+
+
+def _attach(*, draft: RequestDraft, upload: operations.Upload, file) -> CaseAttachment:
+    from .uploads import validate_document
+
+    content_type = validate_document(file)  # the service never trusts its caller
+    attachment = CaseAttachment(
+        draft=draft,
+        kind=upload.code,
+        label=upload.label,
+        name=(getattr(file, "name", "") or upload.code).rsplit("/", 1)[-1][:200],
+        content_type=content_type,
+        size=file.size,
+    )
+    attachment.file.save(attachment.name, file, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def draft_mark_attachment_downloaded(*, attachment: CaseAttachment) -> None:
+    CaseAttachment.objects.filter(pk=attachment.pk, downloaded_at__isnull=True).update(
+        downloaded_at=timezone.now()
+    )
+
+
+def draft_missing_downloads(draft: RequestDraft) -> list[str]:
+    """P-09: the documents of this draft not downloaded yet (summary PDF first)."""
+    missing = []
+    if draft.pdf_downloaded_at is None:
+        missing.append(_("il pdf con il riepilogo dei dati"))
+    missing += [
+        a.label for a in draft.attachments.filter(case__isnull=True, downloaded_at__isnull=True)
+    ]
+    return missing
+
+
+def _delete_files(attachments) -> None:
+    for attachment in list(attachments):
+        if attachment.file:
+            path = attachment.file.name
+            storage = attachment.file.storage
+            transaction.on_commit(lambda s=storage, p=path: s.delete(p), robust=True)
+        attachment.delete()
+
+
+@transaction.atomic
+def draft_delete(*, draft: RequestDraft) -> None:
+    """ANNULLA or expiry: the draft, its PDF and the documents it still holds."""
+    _delete_files(draft.attachments.filter(case__isnull=True))
+    draft.delete()
+
+
+DRAFT_MAX_AGE = timedelta(hours=24)
+
+
+def drafts_purge(*, now=None, max_age: timedelta = DRAFT_MAX_AGE) -> int:
+    """Abandoned drafts (older than ``max_age``, never confirmed) go, with their PDFs and
+    uploaded documents; confirmed drafts stay (they are the idempotency record)."""
+    cutoff = (now or timezone.now()) - max_age
+    count = 0
+    stale = RequestDraft.objects.filter(case__isnull=True, created_at__lt=cutoff)
+    for draft in stale.iterator(chunk_size=500):
+        draft_delete(draft=draft)
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -136,12 +216,14 @@ def draft_submit(*, draft: RequestDraft) -> Case:
     """INVIA: the draft becomes a pratica, once (the token is the idempotency key)."""
     if draft.case_id:
         return draft.case
-    if draft.pdf_downloaded_at is None:
+    missing = draft_missing_downloads(draft)
+    if missing:
         raise PdfNotDownloaded(
             _(
                 "Il download dei documenti è obbligatorio per confermare la richiesta: "
-                'scarica il pdf con il riepilogo dei dati prima di cliccare su "INVIA".'
+                'scarica %(docs)s prima di cliccare su "INVIA".'
             )
+            % {"docs": "; ".join(str(m) for m in missing)}
         )
     user = draft.user
     case = case_create(
@@ -155,6 +237,7 @@ def draft_submit(*, draft: RequestDraft) -> Case:
         summary_pdf=bytes(draft.pdf) if draft.pdf else None,
     )
     RequestDraft.objects.filter(pk=draft.pk, case__isnull=True).update(case=case)
+    draft.attachments.filter(case__isnull=True).update(case=case)
     return case
 
 
@@ -325,7 +408,10 @@ def case_take(*, case: Case, operator) -> Case:
     case.auto = False
     case.due_at = None
     case.save(update_fields=["state", "assignee", "auto", "due_at"])
-    case.orders.filter(state=OrderState.APPROVED).update(state=OrderState.WORKING)
+    for order in case.orders.filter(state=OrderState.APPROVED):
+        order.state = OrderState.WORKING
+        order.save(update_fields=["state", "updated_at"])
+        order.items.exclude(state=OrderState.CEASED).update(state=OrderState.WORKING)
     return case
 
 

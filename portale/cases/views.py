@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from portale.core.capabilities import capability_required, login_only
 
 from . import operations, services
-from .models import Case, Order, RequestDraft
+from .models import Case, CaseAttachment, Order, RequestDraft
 from .platform import pdf_response, render_pdf
 
 
@@ -53,12 +53,16 @@ def confirm(request, token: str):
             messages.error(request, str(exc))
             return redirect("cases:confirm", token=draft.token)
         return redirect("cases:outcome", number=case.number)
+    attachments = list(draft.attachments.filter(case__isnull=True))
     return render(
         request,
         "cases/confirm.html",
         {
             "draft": draft,
             "op": op,
+            "attachments": attachments,
+            "all_downloaded": draft.pdf_downloaded_at is not None
+            and all(a.downloaded_at for a in attachments),
             "title": op.label,
             "breadcrumbs": [(op.label, draft.back_url), (_("Conferma dei dati"), "")],
         },
@@ -90,6 +94,26 @@ def summary_pdf(request, token: str):
     return pdf_response(pdf, f"riepilogo-richiesta-{draft.pk}.pdf")
 
 
+def attachment_response(attachment: CaseAttachment) -> FileResponse:
+    """A kept document, as an attachment download under the user's file name."""
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_only
+def draft_attachment(request, token: str, pk: int):
+    """A document uploaded with the request: downloading it is the P-09 mark."""
+    draft = _draft(request, token)
+    attachment = get_object_or_404(CaseAttachment, pk=pk, draft=draft)
+    if attachment.downloaded_at is None and draft.case_id is None:
+        services.draft_mark_attachment_downloaded(attachment=attachment)
+    return attachment_response(attachment)
+
+
 @login_only
 def cancel(request, token: str):
     """ANNULLA: the draft is dropped; back to the function's page."""
@@ -98,7 +122,7 @@ def cancel(request, token: str):
         return HttpResponseNotAllowed(["POST"])
     back = draft.back_url or reverse("home:index")
     if draft.case_id is None:
-        draft.delete()
+        services.draft_delete(draft=draft)
     return redirect(back)
 
 

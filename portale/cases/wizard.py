@@ -20,6 +20,11 @@ dati" (PDF + INVIA, ``cases:confirm``) and the outcome page with the pratica num
 ``form.payload()`` returns the JSON payload (plain values and primary keys only). A refusal
 (the operation not fileable yet, an open pratica on the same object, G-10) becomes a
 non-field error of the form, so the page shows it with what the user typed.
+
+Documents (P-09, F-7.3.13): an operation registered with ``uploads=[Upload(...)]`` and a form
+with ``portale.cases.uploads.DocumentsFormMixin`` (built with ``request.FILES``) need nothing
+else: the files are validated (PDF/JPEG/PNG, 5 MB), kept with the draft, listed on "Conferma
+dei dati" as documents to download before INVIA, and kept with the pratica.
 """
 
 from __future__ import annotations
@@ -29,7 +34,16 @@ from django.shortcuts import redirect
 from . import services
 
 
-def start_request(request, form, *, operation: str, back_url: str = "", line=None, payload=None):
+def start_request(
+    request, form, *, operation: str, back_url: str = "", line=None, payload=None, uploads=None
+):
+    """Valid parameters → a draft → "Conferma dei dati" (``None`` + a form error if refused).
+
+    ``uploads`` ({upload code: file}) defaults to ``form.documents()`` for forms with the
+    ``uploads.DocumentsFormMixin``: the operation's declared documents.
+    """
+    if uploads is None and hasattr(form, "documents"):
+        uploads = form.documents()
     try:
         draft = services.draft_create(
             user=request.user,
@@ -38,6 +52,7 @@ def start_request(request, form, *, operation: str, back_url: str = "", line=Non
             payload=payload if payload is not None else form.payload(),
             line=line,
             back_url=back_url,
+            uploads=uploads,
         )
     except services.RequestError as exc:
         form.add_error(None, str(exc))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portale.cases import operations
 from portale.cases import services as case_services
-from portale.cases.models import Case, Order
+from portale.cases.models import Case, CaseAttachment, Order
+from portale.cases.views import attachment_response
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 
@@ -59,6 +60,7 @@ def case_detail(request, pk: int):
             "case": case,
             "op": operations.get(case.operation),
             "orders": case.orders.prefetch_related("items", "shipments__events"),
+            "attachments": case.attachments.all(),
             "close_form": CloseForm(),
             "reject_form": RejectForm(),
             "title": _("Pratica %(number)s") % {"number": case.number},
@@ -68,6 +70,26 @@ def case_detail(request, pk: int):
                 (case.number, ""),
             ],
         },
+    )
+
+
+@capability_required("backoffice.queue")
+def attachment(request, pk: int, attachment_pk: int):
+    """A document the customer uploaded with the request (e.g. the police report)."""
+    return attachment_response(get_object_or_404(CaseAttachment, pk=attachment_pk, case_id=pk))
+
+
+@capability_required("backoffice.queue")
+def summary_pdf(request, pk: int):
+    """The summary PDF the customer downloaded before INVIA, as kept with the pratica."""
+    case = get_object_or_404(Case, pk=pk)
+    if not case.summary_pdf:
+        raise Http404
+    return FileResponse(
+        case.summary_pdf.open("rb"),
+        as_attachment=True,
+        filename=f"riepilogo-{case.number}.pdf",
+        content_type="application/pdf",
     )
 
 

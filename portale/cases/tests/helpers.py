@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from portale.cases import services
-from portale.cases.models import Case, Channel
+import contextlib
+import dataclasses
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from portale.cases import operations, services
+from portale.cases.models import Case, CaseAttachment, Channel
 from portale.records.models import Referent
 from portale.records.tests import factories as f
 
@@ -55,3 +60,48 @@ def phone_case(contract, **kwargs) -> Case:
         notes="Richiesta telefonica",
         **kwargs,
     )
+
+
+PDF_BYTES = b"%PDF-1.4\n% denuncia\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+DOCUMENTS = (
+    operations.Upload("denuncia", "Copia denuncia di furto/smarrimento"),
+    operations.Upload("documento", "Documento di Identità del richiedente"),
+)
+
+
+def pdf_upload(name="denuncia.pdf", content=PDF_BYTES, content_type="application/pdf"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def attach(draft=None, *, case=None, label="Copia denuncia di furto/smarrimento", data=PDF_BYTES):
+    """A kept document of a draft (or of a pratica), straight into the storage."""
+    from django.core.files.base import ContentFile
+
+    attachment = CaseAttachment(
+        draft=draft,
+        case=case,
+        kind="denuncia",
+        label=label,
+        name="denuncia.pdf",
+        content_type="application/pdf",
+        size=len(data),
+    )
+    attachment.file.save("denuncia.pdf", ContentFile(data), save=False)
+    attachment.save()
+    return attachment
+
+
+@contextlib.contextmanager
+def operation_with_documents(code="referent_replace", uploads=DOCUMENTS):
+    """Temporarily declare required documents on an implemented operation (the real owner
+    of "Blocco Imei" registers its own later); the registry is restored afterwards."""
+    op = operations.get(code)
+    saved = dataclasses.replace(op)
+    op.uploads = tuple(uploads)
+    try:
+        yield op
+    finally:
+        op.uploads = saved.uploads

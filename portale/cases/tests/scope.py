@@ -5,7 +5,7 @@ from __future__ import annotations
 from portale.cases import services
 from portale.cases.models import Shipment
 
-from .helpers import draft_for, phone_case
+from .helpers import attach, draft_for, phone_case
 
 
 def _order_case(env, contract):
@@ -68,7 +68,18 @@ def outcome(env):
     return {"user": roa, "own": {"number": mine.number}, "foreign": {"number": theirs.number}}
 
 
+def draft_attachment(env):
+    roa, own, other = _drafts(env)
+    mine, theirs = attach(own), attach(other)
+    return {
+        "user": roa,
+        "own": {"token": own.token, "pk": mine.pk},
+        "foreign": {"token": other.token, "pk": theirs.pk},
+    }
+
+
 SCOPE_CASES = {
+    "cases:draft_attachment": draft_attachment,
     "cases:order_detail": order_detail,
     "cases:shipment": shipment,
     "cases:confirm": confirm,
