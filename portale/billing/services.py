@@ -14,6 +14,13 @@ Charges of a company invoice (bimester = two months):
   charged "Aziendale" on the contract's lines, by line and category;
 * VAT 22% on the total.
 
+Late traffic: an invoice charges the events rated before it was issued; an event rated
+after its bimester's invoice (a late CDR) goes into the next invoice, on its own row
+("…, periodi precedenti"). The cutoff of each issued invoice is kept in
+``billing.models.TrafficCutoff``. Company and personal invoices are issued, numbered and
+rendered by the same code (``_issue``, ``invoice_pdf_bytes``), parameterised by an
+``InvoiceKind``.
+
 A personal invoice charges the employee's share of the STS fees, the active personal
 TIM TUO options and the "Personale" traffic of the line, plus VAT.
 """
@@ -23,12 +30,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, Q, Sum, Value, When
 from django.utils import timezone
 
 from portale.core.pdf import render_pdf
@@ -45,6 +53,7 @@ from portale.records.models import (
 )
 
 from . import bimesters as bim
+from .models import TrafficCutoff
 
 VAT = Decimal("0.22")
 Q2 = Decimal("0.01")
@@ -56,6 +65,7 @@ CATEGORY_LABELS = {
     "EVENTI": "Eventi",
     "GENERICO": "Traffico generico",
 }
+LATE_LABEL = "periodi precedenti"  # late events carried from an earlier bimester
 
 
 def _money(x) -> Decimal:
@@ -119,26 +129,40 @@ def _active_in(qs, start, end):
     )
 
 
-def _traffic_by_line(line_ids, start, end, charging) -> dict[int, list[dict]]:
+@dataclass(frozen=True)
+class RatedWindow:
+    """Which rated traffic an invoice charges (see ``billing.models.TrafficCutoff``):
+    events rated before ``until`` (None: up to now) and, from earlier bimesters, the late
+    ones rated at or after ``since`` (None: none carried)."""
+
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+
+
+def _traffic_by_line(line_ids, start, end, charging, window: RatedWindow) -> dict[int, list[dict]]:
     lo, hi = _bounds(start, end)
+    scope = Q(occurred_at__gte=lo, occurred_at__lt=hi)
+    if window.since is not None:
+        scope |= Q(occurred_at__lt=lo, rated_at__gte=window.since)
+    qs = TrafficEvent.objects.filter(scope, line_id__in=line_ids, charging=charging).filter(
+        rated_at__isnull=False
+    )
+    if window.until is not None:
+        qs = qs.filter(rated_at__lt=window.until)
     out: dict[int, list[dict]] = defaultdict(list)
     rows = (
-        TrafficEvent.objects.filter(
-            line_id__in=line_ids,
-            occurred_at__gte=lo,
-            occurred_at__lt=hi,
-            charging=charging,
-            rated_at__isnull=False,
-        )
-        .values("line_id", "category")
+        qs.annotate(late=Case(When(occurred_at__lt=lo, then=Value(True)), default=Value(False)))
+        .values("line_id", "category", "late")
         .annotate(events=Count("pk"), amount=Sum("net_amount"))
-        .order_by("line_id", "category")
+        .order_by("line_id", "late", "category")
     )
     for r in rows:
+        label = CATEGORY_LABELS.get(r["category"], r["category"])
         out[r["line_id"]].append(
             {
                 "category": r["category"],
-                "label": CATEGORY_LABELS.get(r["category"], r["category"]),
+                "label": f"{label}, {LATE_LABEL}" if r["late"] else label,
+                "late": r["late"],
                 "events": r["events"],
                 "amount": _money(r["amount"]),
             }
@@ -146,7 +170,9 @@ def _traffic_by_line(line_ids, start, end, charging) -> dict[int, list[dict]]:
     return out
 
 
-def company_charges(contract: Contract, b: int, y: int) -> Charges:
+def company_charges(
+    contract: Contract, b: int, y: int, window: RatedWindow = RatedWindow()
+) -> Charges:
     start, end = bim.period(b, y)
     lines = list(
         _active_in(Line.objects.filter(contract=contract), start, end)
@@ -159,7 +185,7 @@ def company_charges(contract: Contract, b: int, y: int) -> Charges:
         "description"
     ):
         services[s.line_id].append(s)
-    traffic = _traffic_by_line(ids, start, end, TrafficEvent.Charging.COMPANY)
+    traffic = _traffic_by_line(ids, start, end, TrafficEvent.Charging.COMPANY, window)
     out = []
     for line in lines:
         lc = LineCharges(line)
@@ -179,7 +205,9 @@ def company_charges(contract: Contract, b: int, y: int) -> Charges:
     return Charges(bim.label(b, y), start, end, out)
 
 
-def personal_charges(billing: DualBilling, b: int, y: int) -> Charges:
+def personal_charges(
+    billing: DualBilling, b: int, y: int, window: RatedWindow = RatedWindow()
+) -> Charges:
     start, end = bim.period(b, y)
     line = billing.line
     lc = LineCharges(line)
@@ -195,9 +223,9 @@ def personal_charges(billing: DualBilling, b: int, y: int) -> Charges:
     for o in options.order_by("family"):
         if o.price:
             lc.fees.append((f"{o.name} (2 mesi)", _money(o.price * 2)))
-    lc.traffic = _traffic_by_line([line.pk], start, end, TrafficEvent.Charging.PERSONAL).get(
-        line.pk, []
-    )
+    lc.traffic = _traffic_by_line(
+        [line.pk], start, end, TrafficEvent.Charging.PERSONAL, window
+    ).get(line.pk, [])
     return Charges(bim.label(b, y), start, end, [lc])
 
 
@@ -215,24 +243,72 @@ def _next_number(model, prefix: str, floor: int) -> str:
     return f"{prefix}{n:08d}"
 
 
-def invoice_pdf(invoice: Invoice) -> bytes:
-    b, y = bim.parse(invoice.bimester)
-    return render_pdf(
-        "billing/pdf/invoice.html",
-        {
-            "invoice": invoice,
-            "contract": invoice.contract,
-            "charges": company_charges(invoice.contract, b, y),
-        },
+@dataclass(frozen=True)
+class InvoiceKind:
+    """What differs between a company and a personal invoice; everything else is shared."""
+
+    model: type
+    owner: str  # the invoice's FK: "contract" / "dual_billing"
+    amount: str  # the total's field: "amount" / "total"
+    prefix: str
+    first_number: int
+    template: str
+    context_name: str  # the owner's name in the PDF template
+    cutoff: str  # TrafficCutoff's FK to the invoice
+    charges: Callable[..., Charges]
+    extra: Callable[[object, int, int], dict]
+
+
+COMPANY = InvoiceKind(
+    model=Invoice,
+    owner="contract",
+    amount="amount",
+    prefix="7X",
+    first_number=311,
+    template="billing/pdf/invoice.html",
+    context_name="contract",
+    cutoff="invoice",
+    charges=company_charges,
+    extra=lambda contract, b, y: {"ebill_id": f"EB{contract.code}{b}{y}"},
+)
+PERSONAL = InvoiceKind(
+    model=PersonalInvoice,
+    owner="dual_billing",
+    amount="total",
+    prefix="8T",
+    first_number=101,
+    template="billing/pdf/personal_invoice.html",
+    context_name="billing",
+    cutoff="personal_invoice",
+    charges=personal_charges,
+    extra=lambda billing, b, y: {},
+)
+
+
+def _kind_of(invoice) -> InvoiceKind:
+    return PERSONAL if isinstance(invoice, PersonalInvoice) else COMPANY
+
+
+def _cutoff(kind: InvoiceKind, owner, bimester: str) -> datetime.datetime | None:
+    return (
+        TrafficCutoff.objects.filter(
+            **{f"{kind.cutoff}__{kind.owner}": owner, f"{kind.cutoff}__bimester": bimester}
+        )
+        .values_list("rated_before", flat=True)
+        .first()
     )
 
 
-def personal_invoice_pdf(invoice: PersonalInvoice) -> bytes:
-    b, y = bim.parse(invoice.bimester)
-    billing = invoice.dual_billing
+def _window(kind: InvoiceKind, owner, b: int, y: int, until) -> RatedWindow:
+    """The rated traffic of bimester (b, y): up to ``until``, with the late events rated
+    since the previous bimester's invoice was issued."""
+    return RatedWindow(since=_cutoff(kind, owner, bim.label(*bim.previous(b, y))), until=until)
+
+
+def _render(kind: InvoiceKind, invoice, charges: Charges) -> bytes:
+    owner = getattr(invoice, kind.owner)
     return render_pdf(
-        "billing/pdf/personal_invoice.html",
-        {"invoice": invoice, "billing": billing, "charges": personal_charges(billing, b, y)},
+        kind.template, {"invoice": invoice, kind.context_name: owner, "charges": charges}
     )
 
 
@@ -246,39 +322,27 @@ def _stored(file) -> bytes | None:
         return None
 
 
-def invoice_pdf_bytes(invoice: Invoice) -> bytes:
-    """The invoice's PDF. An invoice that has none (loaded without its document, e.g. the
-    demo seed) is completed once from the records: its amount becomes the total of the
-    charges the PDF lists, so the list and the document always agree."""
+@transaction.atomic
+def invoice_pdf_bytes(invoice: Invoice | PersonalInvoice) -> bytes:
+    """The invoice's PDF (company or TIM TUO personal, F-7.4.1, F-9.2.1.2). An invoice that
+    has none (loaded without its document, e.g. the demo seed) is completed once from the
+    records: its amount becomes the total of the charges the PDF lists, so the list and the
+    document always agree, and its traffic cutoff is recorded then."""
     data = _stored(invoice.pdf)
     if data is not None:
         return data
+    kind = _kind_of(invoice)
+    owner = getattr(invoice, kind.owner)
     b, y = bim.parse(invoice.bimester)
-    charges = company_charges(invoice.contract, b, y)
-    invoice.amount = charges.total
-    data = render_pdf(
-        "billing/pdf/invoice.html",
-        {"invoice": invoice, "contract": invoice.contract, "charges": charges},
-    )
+    cutoff = _cutoff(kind, owner, invoice.bimester)
+    if cutoff is None:
+        cutoff = timezone.now()
+        TrafficCutoff.objects.create(**{kind.cutoff: invoice, "rated_before": cutoff})
+    charges = kind.charges(owner, b, y, _window(kind, owner, b, y, cutoff))
+    setattr(invoice, kind.amount, charges.total)
+    data = _render(kind, invoice, charges)
     invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(data), save=False)
-    invoice.save(update_fields=["amount", "pdf"])
-    return data
-
-
-def personal_invoice_pdf_bytes(invoice: PersonalInvoice) -> bytes:
-    """Same as ``invoice_pdf_bytes`` for a TIM TUO personal invoice (F-9.2.1.2)."""
-    data = _stored(invoice.pdf)
-    if data is not None:
-        return data
-    b, y = bim.parse(invoice.bimester)
-    charges = personal_charges(invoice.dual_billing, b, y)
-    invoice.total = charges.total
-    data = render_pdf(
-        "billing/pdf/personal_invoice.html",
-        {"invoice": invoice, "billing": invoice.dual_billing, "charges": charges},
-    )
-    invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(data), save=False)
-    invoice.save(update_fields=["total", "pdf"])
+    invoice.save(update_fields=[kind.amount, "pdf"])
     return data
 
 
@@ -293,7 +357,7 @@ def invoices_complete(*, today: datetime.date | None = None) -> int:
     for pinv in PersonalInvoice.objects.filter(pdf="", emission_date__gte=since).select_related(
         "dual_billing__line"
     ):
-        personal_invoice_pdf_bytes(pinv)
+        invoice_pdf_bytes(pinv)
         n += 1
     return n
 
@@ -305,60 +369,44 @@ def _due(emission: datetime.date) -> datetime.date:
     return emission + datetime.timedelta(days=30)
 
 
-def invoice_issue(*, contract: Contract, b: int, y: int) -> Invoice | None:
-    """Issue the company invoice of one bimester (None if it exists already)."""
+def _issue(kind: InvoiceKind, owner, b: int, y: int):
+    """Issue the invoice of ``owner`` for one bimester with its PDF (None if it exists).
+
+    The traffic charged is the one rated before now (the cutoff, recorded with the
+    invoice) plus the late events carried from earlier bimesters."""
     label = bim.label(b, y)
-    if Invoice.objects.filter(contract=contract, bimester=label).exists():
+    if kind.model.objects.filter(**{kind.owner: owner, "bimester": label}).exists():
         return None
-    charges = company_charges(contract, b, y)
     emission, due = bim.dates(b, y)
     try:
         with transaction.atomic():
-            invoice = Invoice.objects.create(
-                contract=contract,
-                number=_next_number(Invoice, "7X", 311),
+            cutoff = timezone.now()
+            charges = kind.charges(owner, b, y, _window(kind, owner, b, y, cutoff))
+            invoice = kind.model.objects.create(
+                **{kind.owner: owner, kind.amount: charges.total},
+                number=_next_number(kind.model, kind.prefix, kind.first_number),
                 bimester=label,
-                amount=charges.total,
                 emission_date=emission,
                 due_date=due,
                 payment_state=PaymentState.UNPAID,
-                ebill_id=f"EB{contract.code}{b}{y}",
+                **kind.extra(owner, b, y),
             )
-            pdf = render_pdf(
-                "billing/pdf/invoice.html",
-                {"invoice": invoice, "contract": contract, "charges": charges},
-            )
+            TrafficCutoff.objects.create(**{kind.cutoff: invoice, "rated_before": cutoff})
+            pdf = _render(kind, invoice, charges)
             invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(pdf), save=True)
     except IntegrityError:  # issued meanwhile by another worker
         return None
     return invoice
 
 
+def invoice_issue(*, contract: Contract, b: int, y: int) -> Invoice | None:
+    """Issue the company invoice of one bimester (None if it exists already)."""
+    return _issue(COMPANY, contract, b, y)
+
+
 def personal_invoice_issue(*, billing: DualBilling, b: int, y: int) -> PersonalInvoice | None:
-    label = bim.label(b, y)
-    if PersonalInvoice.objects.filter(dual_billing=billing, bimester=label).exists():
-        return None
-    charges = personal_charges(billing, b, y)
-    emission, due = bim.dates(b, y)
-    try:
-        with transaction.atomic():
-            invoice = PersonalInvoice.objects.create(
-                dual_billing=billing,
-                number=_next_number(PersonalInvoice, "8T", 101),
-                bimester=label,
-                total=charges.total,
-                emission_date=emission,
-                due_date=due,
-                payment_state=PaymentState.UNPAID,
-            )
-            pdf = render_pdf(
-                "billing/pdf/personal_invoice.html",
-                {"invoice": invoice, "billing": billing, "charges": charges},
-            )
-            invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(pdf), save=True)
-    except IntegrityError:
-        return None
-    return invoice
+    """Issue the TIM TUO personal invoice of one bimester (None if it exists already)."""
+    return _issue(PERSONAL, billing, b, y)
 
 
 @dataclass
