@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portale.core import exports
 from portale.core.lists import DATE, DATETIME, Column, FilterForm, Format, Table, render_list
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -115,6 +116,17 @@ def _has_shipment(order) -> bool:
     return bool(order.shipments.all())
 
 
+# The export's per-line columns (legend: "puoi vedere lo stato del servizio esportando i dati
+# dall'apposita icona"): each order line is one exported row, after its order's columns.
+LINE_EXPORT_COLUMNS = [
+    Column(_("Linea"), lambda item: item.line.msisdn if item.line_id else ""),
+    Column(_("ICCID"), "iccid"),
+    Column(_("Servizio"), "product"),
+    Column(_("Quantità"), "quantity"),
+    Column(_("Stato servizio"), "get_state_display"),
+]
+
+
 class OrderTable(Table):
     number = Column(
         _("ID ordine"),
@@ -140,6 +152,23 @@ class OrderTable(Table):
         export_name = "storico_ordini"
         caption = _("Storico ordini")
         empty_text = _("Nessun ordine creato nei 10 giorni precedenti la data indicata.")
+
+    @property
+    def export_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.export] + LINE_EXPORT_COLUMNS
+
+    def export_rows(self):
+        """One row per order line (an order without lines: one row, line cells empty)."""
+        order_columns = [c for c in self.columns if c.export]
+        queryset = self.queryset.prefetch_related("items__line")
+        blank = ("",) * len(LINE_EXPORT_COLUMNS)
+        for order in queryset.iterator(chunk_size=exports.CHUNK_SIZE):
+            head = tuple(c.value(order) for c in order_columns)
+            items = list(order.items.all())
+            if not items:
+                yield head + blank
+            for item in items:
+                yield head + tuple(c.value(item) for c in LINE_EXPORT_COLUMNS)
 
 
 def render_table(request, table_class, queryset, template_name, context):

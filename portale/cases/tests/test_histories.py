@@ -143,3 +143,40 @@ def test_the_date_survives_sorting_and_export(client, roa, contract):
     assert old.number in client.get(sort_url).content.decode()
     export = client.get(table.url(export="csv"))
     assert old.number in b"".join(export.streaming_content).decode("utf-8-sig")
+
+
+def test_order_lines_follow_the_order_and_the_export_has_one_row_per_line(client, roa, contract):
+    from portale.cases.models import OrderState
+    from portale.fulfilment.services import advance_order
+
+    first, second = LineFactory(contract=contract), LineFactory(contract=contract)
+    case = services.case_create(
+        contract=contract,
+        operation="recharge_waive",
+        channel="TELEFONO",
+        payload={"lines": [{"line_id": first.pk}, {"line_id": second.pk}]},
+    )
+    order = case.orders.get()
+    assert [i.line for i in order.items.all()] == [first, second]
+    assert {i.state for i in order.items.all()} == {OrderState.APPROVED}
+
+    services.case_take(case=case, operator=None)
+    assert {i.state for i in order.items.all()} == {OrderState.WORKING}
+    services.case_close(case=case, outcome="ok", apply_effect=False)
+    advance_order(order_id=order.pk, now=timezone.now() + datetime.timedelta(hours=1))
+    assert {i.state for i in order.items.all()} == {OrderState.ISSUED}
+
+    client.force_login(roa)
+    detail = client.get(reverse("cases:order_detail", args=[order.number])).content.decode()
+    assert first.msisdn in detail and second.msisdn in detail and "Stato servizio" in detail
+
+    export = client.get(reverse("cases:orders"), {"export": "csv"})
+    rows = [
+        r.split(";") for r in b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    ]
+    header = rows[0]
+    assert header[-5:] == ["Linea", "ICCID", "Servizio", "Quantità", "Stato servizio"]
+    lines = {r[header.index("Linea")]: r for r in rows[1:] if r[0] == order.number}
+    assert set(lines) == {first.msisdn, second.msisdn}
+    assert {r[-1] for r in lines.values()} == {"Emesso"}
+    assert {r[header.index("Servizio")] for r in lines.values()} == {"Rinuncia ricarica aziendale"}
