@@ -65,6 +65,9 @@ class SecurityEvent(models.Model):
         RECOVERY = "recovery", _("Recupero credenziali")
         PERSONAL_DATA = "personal_data", _("Dati personali modificati")
         LOGOUT = "logout", _("Uscita")
+        SESSION_EXPIRED = "session_expired", _("Sessione scaduta per inattività")
+        REAUTH_OK = "reauth_ok", _("Identità verificata con codice temporaneo")
+        EMAIL_CHANGE_NOTICE = "email_change_notice", _("Avviso di modifica al vecchio indirizzo")
 
     created_at = models.DateTimeField(_("Data/ora"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -96,6 +99,7 @@ class OtpChallenge(models.Model):
         REGISTRATION = "registration", _("Registrazione")
         LOGIN = "login", _("Accesso")
         RECOVERY = "recovery", _("Recupero credenziali")
+        REAUTH = "reauth", _("Conferma modifica email o password")
 
     msisdn = models.CharField(max_length=15, db_index=True)
     purpose = models.CharField(max_length=15, choices=Purpose.choices)

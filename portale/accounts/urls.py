@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/codice/", views.login_otp, name="login_otp"),
     path("login/codice/invia-di-nuovo/", views.login_otp_resend, name="login_otp_resend"),
     path("logout/", views.logout, name="logout"),
+    path("sessione/resta-collegato/", views.keepalive, name="keepalive"),
     path("dati-personali/", views.personal_data, name="personal_data"),
     path("email/conferma/<str:token>/", views.email_confirm, name="email_confirm"),
     # registration (F-3)

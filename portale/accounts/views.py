@@ -4,9 +4,10 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import logout as auth_logout
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -102,7 +103,12 @@ def login(request):
                 request.session.cycle_key()
                 request.session[LOGIN_KEY] = {"uid": user.pk, "cid": challenge.pk, "next": nxt}
                 return redirect("accounts:login_otp")
-    return render(request, "accounts/login.html", {"form": form, "next": nxt})
+    return render(
+        request,
+        "accounts/login.html",
+        # "?scaduta=1": the idle-timeout script of the private pages ended the session (G-49).
+        {"form": form, "next": nxt, "expired": bool(request.GET.get("scaduta"))},
+    )
 
 
 def _pending_login(request):
@@ -210,10 +216,31 @@ def login_otp_resend(request):
 @public_view
 @require_POST
 def logout(request):
+    """ "Esci"; with ``reason=timeout`` the idle-timeout script ends the session (G-49) and the
+    user lands on the login page with "Sessione scaduta per inattività"."""
+    timeout = request.POST.get("reason") == "timeout"
     if request.user.is_authenticated:
-        security_event_log(kind=Kind.LOGOUT, request=request, user=request.user)
+        security_event_log(
+            kind=Kind.SESSION_EXPIRED if timeout else Kind.LOGOUT,
+            request=request,
+            user=request.user,
+        )
     auth_logout(request)
+    if timeout:
+        query = {"scaduta": 1}
+        nxt = _safe_next(request, request.POST.get("next", ""))
+        if nxt:
+            query["next"] = nxt
+        return redirect(f"{reverse('accounts:login')}?{urlencode(query)}")
     return redirect("public:index")
+
+
+@capability_required("home")
+@require_POST
+def keepalive(request):
+    """ "Resta collegato" in the session warning: the request itself renews the session."""
+    request.session.modified = True
+    return HttpResponse(status=204)
 
 
 # --- personal data (F-6) -----------------------------------------------------------------

@@ -118,8 +118,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "public:index"
 
-# Sessions expire after inactivity (the age is renewed on each request).
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
+# Sessions expire after 15 minutes of inactivity (G-49; the age is renewed on each request).
+# Private pages warn ACCOUNTS_SESSION_WARNING_SECONDS before the end ("Resta collegato").
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=15 * 60)
+ACCOUNTS_SESSION_WARNING_SECONDS = env.int("ACCOUNTS_SESSION_WARNING_SECONDS", default=120)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -179,7 +181,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Lockouts (django-axes) -------------------------------------------------------------
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+# 5 failed logins lock the account for 15 minutes (G-05); the lockout page reads this value.
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -256,3 +256,54 @@ def test_expired_code_and_existing_registration_pages(new_page, shot, employee, 
     shot(page, f"accounts-register-existing-{width}")
     page.get_by_role("button", name="PROSEGUI").click()
     page.wait_for_selector("#id_email")
+
+
+def test_session_warning_keeps_the_session_then_expires(page, shot, login, employee, settings):
+    """G-49: warning before the idle timeout, "Resta collegato" renews, then the timeout."""
+    settings.SESSION_COOKIE_AGE = 10
+    settings.ACCOUNTS_SESSION_WARNING_SECONDS = 7
+    login(page, employee)
+    dialog = page.get_by_role("alertdialog", name="La sessione sta per scadere")
+    dialog.wait_for(state="visible", timeout=8_000)  # 3 s after the page loaded
+    keep = dialog.get_by_role("button", name="Resta collegato")
+    assert keep.evaluate("el => el === document.activeElement")
+    assert dialog.get_by_role("button", name="Esci").is_visible()
+    assert ":0" in dialog.locator("[data-session-countdown]").inner_text()
+    shot(page, "accounts-session-warning-1280", full_page=False)
+    keep.click()
+    dialog.wait_for(state="hidden")
+    # Past the first deadline (10 s after the page loaded): the session is still open.
+    page.wait_for_timeout(8_000)
+    assert "/area-privata/" in page.url
+    page.reload()
+    assert "/area-privata/" in page.url and "I miei widget" in page.content()
+    # Now let it run out (a shorter timeout for the rest of the test).
+    settings.SESSION_COOKIE_AGE = 3
+    settings.ACCOUNTS_SESSION_WARNING_SECONDS = 2
+    page.reload()
+    page.wait_for_url("**/accesso/login/?scaduta=1*", timeout=10_000)
+    assert page.get_by_text("Sessione scaduta per inattività").is_visible()
+    page.goto("/area-privata/")
+    assert "/accesso/login/" in page.url  # the session is over on the server too
+    assert not page.console_errors
+
+
+def test_session_warning_esci_and_small_screen(new_page, shot, live_server, employee, settings):
+    from portale.accounts.testing import browser_login
+
+    settings.SESSION_COOKIE_AGE = 30
+    settings.ACCOUNTS_SESSION_WARNING_SECONDS = 29
+    page = new_page(360)
+    browser_login(page, live_server.url, employee)
+    dialog = page.get_by_role("alertdialog", name="La sessione sta per scadere")
+    dialog.wait_for(state="visible", timeout=5_000)
+    page.wait_for_timeout(400)  # fade-in
+    shot(page, "accounts-session-warning-360", full_page=False)
+    for name in ("Resta collegato", "Esci"):
+        box = dialog.get_by_role("button", name=name).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, name
+    dialog.get_by_role("button", name="Esci").click()
+    page.wait_for_load_state()
+    assert "/area-privata/" not in page.url
+    page.goto("/area-privata/")
+    assert "/accesso/login/" in page.url

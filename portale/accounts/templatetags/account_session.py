@@ -1,0 +1,48 @@
+"""``{% load account_session %}``: the idle-timeout warning of private pages (G-49) and the
+length of a login lockout as configured (G-05)."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+def duration_text(seconds: int) -> str:
+    """ "15 minuti", "1 ora", "2 ore", "90 minuti": whole hours read as hours."""
+    if seconds < 60:
+        return ngettext("%(n)d secondo", "%(n)d secondi", seconds) % {"n": seconds}
+    minutes = max(1, round(seconds / 60))
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)d ora", "%(n)d ore", hours) % {"n": hours}
+    return ngettext("%(n)d minuto", "%(n)d minuti", minutes) % {"n": minutes}
+
+
+@register.simple_tag
+def lockout_duration() -> str:
+    """How long django-axes keeps a login locked (AXES_COOLOFF_TIME)."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off()
+    return duration_text(int(cool_off.total_seconds())) if cool_off else ""
+
+
+@register.inclusion_tag("accounts/_session_warning.html", takes_context=True)
+def session_warning(context):
+    request = context.get("request")
+    timeout = int(settings.SESSION_COOKIE_AGE)
+    warning = min(int(getattr(settings, "ACCOUNTS_SESSION_WARNING_SECONDS", 120)), timeout)
+    path = request.get_full_path() if request is not None else ""
+    return {
+        "csrf_token": context.get("csrf_token"),
+        "timeout": timeout,
+        "warning": warning,
+        "timeout_text": duration_text(timeout),
+        "keepalive_url": reverse("accounts:keepalive"),
+        "logout_url": reverse("accounts:logout"),
+        "next": path,
+    }

@@ -1,0 +1,125 @@
+"""Idle timeout with its warning, and the login lockout length (G-05, G-49)."""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from axes.helpers import get_cool_off
+from django.conf import settings as django_settings
+from django.urls import reverse
+
+from portale.accounts.models import SecurityEvent
+from portale.accounts.testing import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+KEEPALIVE = "/accesso/sessione/resta-collegato/"
+
+
+def test_defaults_are_15_minutes():
+    assert django_settings.SESSION_COOKIE_AGE == 15 * 60
+    assert django_settings.ACCOUNTS_SESSION_WARNING_SECONDS == 120
+    assert get_cool_off() == timedelta(minutes=15)
+    assert django_settings.AXES_FAILURE_LIMIT == 5
+
+
+def _locked_page(client, user):
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": "No.1x"})
+    return client.post(
+        reverse("accounts:login"), {"username": user.username, "password": TEST_PASSWORD}
+    )
+
+
+def test_lockout_page_states_the_configured_length(client, employee):
+    text = unescape(_locked_page(client, employee).text)
+    assert "l'accesso è bloccato per 15 minuti" in text
+    assert "30 minuti" not in text
+
+
+def test_lockout_page_follows_the_setting(client, employee, settings):
+    settings.AXES_COOLOFF_TIME = 2
+    assert "l'accesso è bloccato per 2 ore" in unescape(_locked_page(client, employee).text)
+
+
+def test_private_pages_carry_the_warning_without_inline_script(client, employee):
+    client.force_login(employee)
+    page = client.get(reverse("home:index")).text
+    box = re.search(r'<div[^>]*id="session-warning"[^>]*>', page, re.S).group(0)
+    assert 'data-timeout="900"' in box and 'data-warning="120"' in box
+    assert f'data-keepalive-url="{KEEPALIVE}"' in box
+    assert 'role="alertdialog"' in box and 'aria-labelledby="session-warning-title"' in box
+    assert "La sessione sta per scadere" in page
+    assert "Resta collegato" in page and ">Esci<" in page
+    assert "portale/session.js" in page
+    # CSP: every script comes from a file
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+
+
+def test_warning_reads_the_configured_timeout(client, employee, settings):
+    settings.SESSION_COOKIE_AGE = 60
+    settings.ACCOUNTS_SESSION_WARNING_SECONDS = 300
+    client.force_login(employee)
+    page = client.get(reverse("home:index")).text
+    assert 'data-timeout="60"' in page and 'data-warning="60"' in page  # never past the age
+
+
+def test_public_pages_have_no_warning(client):
+    assert 'id="session-warning"' not in client.get(reverse("accounts:login")).text
+
+
+def test_keepalive_renews_the_session(client, employee):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(employee)
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(seconds=5))
+    response = client.post(KEEPALIVE)
+    assert response.status_code == 204
+    left = Session.objects.get(pk=key).expire_date - timezone.now()
+    assert left > timedelta(seconds=django_settings.SESSION_COOKIE_AGE - 30)
+    assert client.get(KEEPALIVE).status_code == 405
+
+
+def test_keepalive_needs_a_session(client):
+    response = client.post(KEEPALIVE)
+    assert response.status_code == 302 and response["Location"].startswith("/accesso/login/")
+
+
+def test_keepalive_needs_csrf(employee):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(employee)
+    assert csrf_client.post(KEEPALIVE).status_code == 403
+
+
+def test_timeout_logout_lands_on_login_with_message(client, employee):
+    client.force_login(employee)
+    response = client.post(
+        reverse("accounts:logout"), {"reason": "timeout", "next": "/accesso/dati-personali/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/accesso/login/?scaduta=1&next=%2Faccesso%2Fdati-personali%2F"
+    assert SecurityEvent.objects.filter(user=employee, kind="session_expired").exists()
+    assert client.get(reverse("home:index")).status_code == 302  # logged out
+    page = unescape(client.get(response["Location"]).text)
+    assert "Sessione scaduta per inattività" in page
+    assert 'name="next" value="/accesso/dati-personali/"' in page
+
+
+def test_timeout_logout_refuses_foreign_next(client, employee):
+    client.force_login(employee)
+    response = client.post(
+        reverse("accounts:logout"), {"reason": "timeout", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/accesso/login/?scaduta=1"
+
+
+def test_plain_logout_unchanged(client, employee):
+    client.force_login(employee)
+    response = client.post(reverse("accounts:logout"))
+    assert response["Location"] == reverse("public:index")
+    assert "Sessione scaduta" not in client.get(reverse("accounts:login")).text
