@@ -15,16 +15,12 @@ from django.utils.translation import gettext as _
 from portale.cases.models import OPEN_STATES, Case
 from portale.cases.wizard import start_request
 from portale.core.capabilities import capability_required
+from portale.core.lists import render_list
 from portale.records.models import Referent
 
 from . import comuni
 from .forms import AddressForm, ReferentContactsForm, ReferentReplaceForm
-
-# Rows the ROA may change: the single-service referents (Master and Mandatario only e-mail,
-# F-7.1.2 "Nota" and G-03).
-EDITABLE_ROLES = {Referent.Role.EBILL, Referent.Role.TRAFFIC_MANAGER, Referent.Role.MESSAGING}
-ROLE_ORDER = ["MASTER", "MANDATARIO", "EBILL", "TRAFFIC", "MESSAGING"]
-
+from .tables import EDITABLE_ROLES, ReferentTable, with_role_rank
 
 TAB_LABELS = {
     "profile": ("Profilo aziendale", "company:profile"),
@@ -34,6 +30,10 @@ TAB_LABELS = {
 
 
 def render_page(request, template: str, ctx: dict):
+    return render(request, template, _page_context(request, ctx))
+
+
+def _page_context(request, ctx: dict) -> dict:
     label, url_name = TAB_LABELS[ctx["tab"]]
     crumbs = [(_("Dati aziendali"), reverse("company:profile")), (_(label), reverse(url_name))]
     if ctx.get("title"):
@@ -44,7 +44,7 @@ def render_page(request, template: str, ctx: dict):
         {"code": code, "label": _(lbl), "url": reverse(name), "active": code == ctx["tab"]}
         for code, (lbl, name) in TAB_LABELS.items()
     ]
-    return render(request, template, ctx)
+    return ctx
 
 
 def _contract(request):
@@ -81,48 +81,19 @@ def profile(request):
 @capability_required("company.referents")
 def referents(request):
     contract = _contract(request)
-    sort = request.GET.get("ordina", "")
-    fields = {
-        "tipologia": "role",
-        "cf": "fiscal_code",
-        "cognome": "last_name",
-        "nome": "first_name",
-        "mobile": "mobile",
-    }
-    rows = list(Referent.objects.filter(contract=contract))
-    key = sort.lstrip("-")
-    if key in fields:
-        rows.sort(key=lambda r: getattr(r, fields[key]), reverse=sort.startswith("-"))
-    else:
-        rows.sort(key=lambda r: (ROLE_ORDER.index(r.role), r.last_name))
-    pending = {
+    table = ReferentTable.from_request(
+        request, with_role_rank(Referent.objects.filter(contract=contract))
+    )
+    # G-09/G-10: a row with an open "Referenti" pratica shows it and offers no second change.
+    table.pending = {
         c.payload.get("referent_id"): c
         for c in _open_cases(contract, "referent_replace", "referent_contacts")
     }
-    items = [
-        {"ref": r, "editable": r.role in EDITABLE_ROLES, "pending": pending.get(r.pk)} for r in rows
-    ]
-    headers = []
-    for code, label in [
-        ("tipologia", _("Tipologia")),
-        ("cf", _("C.F. personale")),
-        ("cognome", _("Cognome")),
-        ("nome", _("Nome")),
-        ("mobile", _("N° mobile")),
-    ]:
-        direction = "-" if sort == code else ""
-        headers.append(
-            {
-                "label": label,
-                "url": f"?ordina={direction}{code}",
-                "active": key == code,
-                "desc": sort.startswith("-") and key == code,
-            }
-        )
-    return render_page(
+    return render_list(
         request,
+        table,
         "company/referents.html",
-        {"tab": "referents", "contract": contract, "items": items, "headers": headers},
+        _page_context(request, {"tab": "referents", "contract": contract}),
     )
 
 

@@ -196,3 +196,26 @@ def test_a_mobile_outside_the_contract_is_accepted_with_a_warning(client, roa, c
     data = {**NEW_REFERENT, "mobile": line.msisdn}
     response = client.post(reverse("company:referent_replace", args=[ref.pk]), data, follow=True)
     assert "non risulta una linea" not in response.content.decode()
+
+
+def test_g09_a_referent_with_an_open_case_shows_the_badge_and_why_no_second_change(
+    client, roa, contract
+):
+    from portale.cases import services
+    from portale.cases.tests.helpers import draft_for
+
+    ref = ebill_referent(contract)
+    other = ebill_referent(contract)
+    case = services.draft_submit(draft=draft_for(roa, contract, ref))
+    client.force_login(roa)
+    body = client.get(reverse("company:referents")).content.decode()
+    assert body.count(">In lavorazione</span>") == 1
+    assert f'title="Pratica {case.number}"' in body
+    assert reverse("company:referent_replace", args=[ref.pk]) not in body
+    assert reverse("company:referent_contacts", args=[ref.pk]) not in body
+    assert f'id="ref-pending-{ref.pk}"' in body
+    assert f"c'è già una richiesta sul referente (pratica {case.number})" in body
+    assert reverse("company:referent_replace", args=[other.pk]) in body  # others unchanged
+    assert "Tot. record 3" in body  # the list component: counter, pager, sorting
+    sorted_body = client.get(reverse("company:referents"), {"sort": "-last_name"})
+    assert sorted_body.status_code == 200
