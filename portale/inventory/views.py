@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portale.core.capabilities import capability_required
-from portale.core.lists import DATETIME, Column, Table, render_list
+from portale.core.lists import DATETIME, ActionColumn, Column, Table, render_list
 from portale.core.pdf import pdf_response, render_pdf
 
 from . import selectors, services
@@ -240,17 +240,27 @@ class ExportTable(Table):
     kind = Column(gettext_lazy("Tipo richiesta"), "kind", sort=True)
     state = Column(gettext_lazy("Stato richiesta"), "get_state_display", sort="state")
     fmt = Column(gettext_lazy("Formato"), "get_format_display", sort="format")
-    download = Column(
+    download = ActionColumn(
         gettext_lazy("Scarica"),
-        lambda job: _("Scarica") if job.is_done else "—",
+        icon="it-download",
         link=_download_url,
-        export=False,
+        action_label=lambda job: (
+            _("Scarica %(kind)s del %(date)s")
+            % {"kind": job.kind, "date": DATETIME.html(job.requested_at)}
+        ),
+        disabled_label=lambda job: (
+            _("Scarica %(kind)s del %(date)s: non ancora disponibile")
+            % {"kind": job.kind, "date": DATETIME.html(job.requested_at)}
+        ),
     )
-    delete = Column(
+    delete = ActionColumn(
         gettext_lazy("Elimina"),
-        lambda job: _("Elimina"),
+        icon="it-delete",
         link=lambda job: reverse("inventory:export_delete", kwargs={"pk": job.pk}),
-        export=False,
+        action_label=lambda job: (
+            _("Elimina %(kind)s del %(date)s")
+            % {"kind": job.kind, "date": DATETIME.html(job.requested_at)}
+        ),
     )
 
     class Meta:

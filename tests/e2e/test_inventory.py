@@ -377,6 +377,64 @@ def test_mobile_360(roa_page, inventory, shot):
     assert not page.console_errors
 
 
+def _inside_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    width = page.evaluate("document.documentElement.clientWidth")
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def test_my_exports_icons_and_empty_message(roa_page, roa, contract, shot, axe_violations):
+    """F-7.2.4: download icon (inert until COMPLETATO) and trash icon; the empty message is
+    readable on a phone."""
+    from portale.inventory.tests import data
+
+    # no exports yet: at 360 px the message is on screen, not centred off to the right
+    page = roa_page(360)
+    page.goto(reverse("inventory:exports"))
+    empty = page.locator("#lista-exporttable [data-list=empty]")
+    assert empty.inner_text() == "Non ci sono export richiesti."
+    assert empty.is_visible() and _inside_viewport(page, empty)
+    shot(page, "inventory_exports_empty_360")
+
+    done = data.done_job(roa, contract)
+    ExportJob.objects.create(user=roa, contract=contract, kind=ExportJob.Kind.STS, format="xlsx")
+    for width in (1280, 360):
+        page = roa_page(width)
+        page.goto(reverse("inventory:exports"))
+        listing = page.locator("#lista-exporttable")
+        assert listing.locator("[data-list=empty]").count() == 0
+        done_row = listing.locator("tbody tr", has_text="ConsistenzaDettaglioLinee")
+        running_row = listing.locator("tbody tr", has_text="ConsistenzaDettaglioSTS")
+        download = done_row.get_by_role("link", name="Scarica ConsistenzaDettaglioLinee del")
+        trash = done_row.get_by_role("link", name="Elimina ConsistenzaDettaglioLinee del")
+        for icon in (download, trash):
+            svg = icon.locator("svg.icon")
+            assert svg.is_visible() and svg.bounding_box()["width"] > 0
+        # the words are for screen readers only: the cells show icons
+        shown = done_row.evaluate(
+            """row => [...row.querySelectorAll('td')].map(td => {
+                const c = td.cloneNode(true);
+                c.querySelectorAll('.visually-hidden').forEach(e => e.remove());
+                return c.textContent.trim();
+            })"""
+        )
+        assert shown[-2:] == ["", ""], shown  # the two icon cells show no words
+        assert running_row.get_by_role("link", name="Scarica").count() == 0
+        assert running_row.locator("[data-action-disabled='1'] svg").is_visible()
+        assert running_row.get_by_role("link", name="Elimina ConsistenzaDettaglioSTS del").count()
+        page.mouse.move(0, 0)
+        shot(page, f"inventory_exports_icons_{width}")
+        if width == 1280:
+            assert axe_violations(page) == []
+            with page.expect_download() as info:
+                download.click()
+            assert info.value.suggested_filename == done.filename
+            trash.click()
+            page.wait_for_load_state()
+            assert "Vuoi cancellare la richiesta" in page.content()
+    assert not page.console_errors
+
+
 def test_price_list_download(new_page, live_server, employee, db):
     from portale.records.models import PriceItem, PriceList
 

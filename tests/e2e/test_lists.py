@@ -138,6 +138,18 @@ def test_the_list_fits_a_phone(new_page, live_server, staff, lines, shot):
     # the table scrolls inside its box; the page itself does not scroll sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "backoffice-lines-360")
+    # a search that finds nothing: the message is on screen, not centred across the whole
+    # (wider than the phone) table and half cut off
+    page.get_by_label("Linea:").fill("0000000")
+    page.get_by_role("button", name="CERCA").click()
+    page.wait_for_url("**linea=0000000**")
+    empty = page.locator("#lista-linetable [data-list=empty]")
+    expect(empty).to_have_text("Nessun elemento trovato.")
+    table_width = page.locator("#lista-linetable table").evaluate("t => t.scrollWidth")
+    assert table_width > 360  # the case that matters: the table scrolls sideways
+    box = empty.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    shot(page, "backoffice-lines-empty-360")
 
 
 # --- P-08 selection, on a list declared here and served by a test URLconf ------------------

@@ -27,6 +27,8 @@ and in ``app/lines.html``: ``{% include "core/list/list.html" %}``.
 Exports (``?export=xlsx|csv``) reuse the same columns over the whole filtered, sorted list;
 ``Meta.select = "multi"`` adds the P-08 "Sel." column, whose ticks ``table.selection`` /
 ``table.selected_queryset()`` return on any page (kept in the session).
+``ActionColumn(label, icon="it-download", link=…, action_label=…)`` is an icon cell (a sprite
+icon as a link, its accessible name in visually hidden text; inert when ``link`` gives "").
 """
 
 from .filters import FilterForm, LineSearchField, line_search
@@ -42,7 +44,7 @@ from .formats import (
     decimal,
     money,
 )
-from .tables import Column, Table
+from .tables import ActionColumn, Column, Table
 from .views import TableView, is_fragment_request, render_list
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "INTEGER",
     "MONEY",
     "TEXT",
+    "ActionColumn",
     "Column",
     "FilterForm",
     "Format",

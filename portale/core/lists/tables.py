@@ -129,6 +129,68 @@ class Column:
     def html(self, row) -> str:
         return self.format.html(self.value(row))
 
+    # Screen side of a column: a header and a cell the ``_table.html`` partial draws.
+    header_hidden = False  # the header text is for screen readers only (icon columns)
+
+    def cell(self, row) -> dict:
+        return {
+            "text": self.html(row),
+            "url": self.link(row) if self.link else "",
+            "css_class": self.css_class,
+        }
+
+
+class ActionColumn(Column):
+    """An icon cell: a Bootstrap Italia sprite icon (``it-download``, ``it-delete``…) as a link.
+
+    - ``icon``: the sprite's symbol name.
+    - ``link``: callable ``row → url``; a falsy url shows the icon greyed out and inert
+      (e.g. the download of an export still "In elaborazione").
+    - ``action_label``: the link's accessible name, read by screen readers (visually hidden
+      text) and shown as a tooltip: a string or a callable ``row → str``; defaults to the
+      column's label. The header keeps the label for screen readers only.
+    - ``disabled_label``: the same for an inert icon (default "<label> non disponibile").
+
+    Action columns are never exported and never sortable.
+    """
+
+    header_hidden = True
+
+    def __init__(
+        self,
+        label,
+        *,
+        icon: str,
+        link: Callable,
+        action_label: str | Callable | None = None,
+        disabled_label: str | Callable | None = None,
+        css_class: str = "text-center",
+    ):
+        super().__init__(label, self._label, link=link, export=False, css_class=css_class)
+        self.icon = icon
+        self.action_label = action_label
+        self.disabled_label = disabled_label
+
+    def _label(self, row) -> str:
+        label = self.action_label if self.action_label is not None else self.label
+        return str(label(row) if callable(label) else label)
+
+    def _disabled_label(self, row) -> str:
+        if self.disabled_label is None:
+            return _("%(action)s non disponibile") % {"action": self._label(row)}
+        label = self.disabled_label
+        return str(label(row) if callable(label) else label)
+
+    def cell(self, row) -> dict:
+        url = self.link(row)
+        return {
+            "action": True,
+            "icon": self.icon,
+            "url": url or "",
+            "label": self._label(row) if url else self._disabled_label(row),
+            "css_class": self.css_class,
+        }
+
 
 class Options:
     """``class Meta`` of a Table; every option has a default."""
@@ -279,14 +341,7 @@ class Table(metaclass=TableMeta):
         out = []
         selected = self.selection if self._meta.select else set()
         for obj in self.page.object_list:
-            cells = [
-                {
-                    "text": col.html(obj),
-                    "url": col.link(obj) if col.link else "",
-                    "css_class": col.css_class,
-                }
-                for col in self.columns
-            ]
+            cells = [col.cell(obj) for col in self.columns]
             if self._meta.select:
                 pk = str(self.row_pk(obj))
                 cells.insert(
@@ -464,7 +519,12 @@ class Table(metaclass=TableMeta):
                 {"label": self._meta.select_label, "select": True, "css_class": "text-center"}
             )
         for col in self.columns:
-            header = {"label": col.label, "sortable": col.sortable, "css_class": col.css_class}
+            header = {
+                "label": col.label,
+                "sortable": col.sortable,
+                "css_class": col.css_class,
+                "hidden": col.header_hidden,
+            }
             if col.sortable:
                 active = col is current
                 next_desc = active and not desc

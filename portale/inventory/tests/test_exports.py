@@ -198,3 +198,39 @@ def test_cleanup_removes_expired_files(roa, contract, settings):
 def test_export_request_needs_post(roa_client):
     url = reverse("inventory:export_request", args=["linee"])
     assert roa_client.get(url).status_code == 405
+
+
+def test_my_exports_show_download_and_trash_icons(roa_client, roa, contract):
+    """F-7.2.4: a download icon (enabled only when completed) and a trash icon per row."""
+    import re
+
+    done = data.done_job(roa, contract)
+    running = ExportJob.objects.create(
+        user=roa, contract=contract, kind=ExportJob.Kind.STS, format="xlsx"
+    )
+    html = roa_client.get(reverse("inventory:exports")).content.decode()
+    sprite = "/static/vendor/bootstrap-italia/svg/sprites.svg"
+    download = reverse("inventory:export_download", args=[done.pk])
+    link = re.search(rf'<a href="{download}"[^>]*>(.*?)</a>', html, re.S).group(1)
+    assert f"{sprite}#it-download" in link
+    assert '<span class="visually-hidden">Scarica ConsistenzaDettaglioLinee del ' in link
+    for job in (done, running):
+        trash = reverse("inventory:export_delete", args=[job.pk])
+        link = re.search(rf'<a href="{trash}"[^>]*>(.*?)</a>', html, re.S).group(1)
+        assert f"{sprite}#it-delete" in link
+        assert f'<span class="visually-hidden">Elimina {job.kind} del ' in link
+    # the running job's download icon is there but inert
+    assert reverse("inventory:export_download", args=[running.pk]) not in html
+    assert "Scarica ConsistenzaDettaglioSTS del " in html and "non ancora disponibile" in html
+    # icons, not the words "Scarica"/"Elimina", in the cells
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
+    visible = [re.sub(r'<span class="visually-hidden">.*?</span>|<[^>]+>', "", c) for c in cells]
+    assert not any(v.strip() in {"Scarica", "Elimina", "—"} for v in visible)
+    # the trash icon leads to the existing confirmation
+    trash = reverse("inventory:export_delete", args=[done.pk])
+    assert "Vuoi cancellare la richiesta" in roa_client.get(trash).content.decode()
+
+
+def test_no_exports_message(roa_client):
+    html = roa_client.get(reverse("inventory:exports")).content.decode()
+    assert 'data-list="empty"' in html and "Non ci sono export richiesti." in html
