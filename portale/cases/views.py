@@ -86,6 +86,7 @@ def summary_pdf(request, token: str):
                 "requester": _requester(draft.user),
                 "generated_at": timezone.localtime(),
                 "rows": draft.summary,
+                "attachments": draft.attachments.all(),
             },
             request=request,
         )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portale.cases import services, tasks
 from portale.cases.models import Case, CaseAttachment, RequestDraft
+from portale.cases.platform import pdf_text
 from portale.cases.uploads import MAX_SIZE, DocumentsFormMixin
 from portale.cases.wizard import start_request
 
@@ -119,7 +120,10 @@ def test_documents_must_be_downloaded_before_invia_and_stay_with_the_pratica(
         assert "Scarica Copia denuncia di furto/smarrimento" in page
         assert "Scarica Documento di Identità del richiedente" in page
 
-        client.get(reverse("cases:summary_pdf", args=[draft.token]))
+        pdf = client.get(reverse("cases:summary_pdf", args=[draft.token]))
+        text = pdf_text(b"".join(pdf))
+        assert "Documenti allegati" in text and "ci.png" in text and "denuncia.pdf" in text
+        assert "Convenzione Telefonia Mobile 8" in text and "Pagina 1 di" in text  # core frame
         page = client.get(reverse("cases:confirm", args=[draft.token])).content.decode()
         assert 'aria-disabled="true"' in page  # INVIA still off: documents not downloaded
         response = client.post(reverse("cases:confirm", args=[draft.token]), follow=True)
