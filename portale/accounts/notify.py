@@ -17,12 +17,22 @@ SMS_RECOVERY = (
     "Usa il codice temporaneo {code} per recuperare le credenziali di accesso all'Area Clienti "
     "TIM dedicata ai servizi in Convenzione Mobile 8."
 )
+SMS_REAUTH = (
+    "Usa il codice temporaneo {code} per confermare la modifica di email o password dell'Area "
+    "Clienti TIM dedicata ai servizi in Convenzione Mobile 8. Se non sei stato tu, non "
+    "comunicarlo a nessuno."
+)
 SMS_USERNAME = (
     "La username per accedere all'Area Clienti TIM dedicata ai servizi in Convenzione Mobile 8 "
     "e' {username}"
 )
 
-SMS_TEXTS = {"registration": SMS_REGISTRATION, "login": SMS_LOGIN, "recovery": SMS_RECOVERY}
+SMS_TEXTS = {
+    "registration": SMS_REGISTRATION,
+    "login": SMS_LOGIN,
+    "recovery": SMS_RECOVERY,
+    "reauth": SMS_REAUTH,
+}
 
 
 def sms_send(*, to: str, text: str, kind: str = "otp") -> None:

@@ -46,10 +46,17 @@ def user_login_complete(*, request, user) -> None:
 # --- passwords ---------------------------------------------------------------------------
 
 
-def user_password_set(*, user, password: str, request=None, log: bool = True) -> None:
+def user_password_set(
+    *, user, password: str = "", encoded: str = "", request=None, log: bool = True
+) -> None:
+    """Set a new password, given in clear or already hashed (``encoded``: the change of
+    "Dati personali" keeps only the hash in the session while the SMS code is checked)."""
     if user.password and user.has_usable_password():
         PasswordHistory.objects.create(user=user, password=user.password)
-    user.set_password(password)
+    if encoded:
+        user.password = encoded
+    else:
+        user.set_password(password)
     user.save(update_fields=["password"])
     for old in user.password_history.all()[5:]:
         old.delete()

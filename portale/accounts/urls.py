@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_recovery, views_registration
+from . import views, views_personal, views_recovery, views_registration
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,8 +9,18 @@ urlpatterns = [
     path("login/codice/invia-di-nuovo/", views.login_otp_resend, name="login_otp_resend"),
     path("logout/", views.logout, name="logout"),
     path("sessione/resta-collegato/", views.keepalive, name="keepalive"),
-    path("dati-personali/", views.personal_data, name="personal_data"),
-    path("email/conferma/<str:token>/", views.email_confirm, name="email_confirm"),
+    path("dati-personali/", views_personal.personal_data, name="personal_data"),
+    path(
+        "dati-personali/verifica/",
+        views_personal.personal_data_verify,
+        name="personal_data_verify",
+    ),
+    path(
+        "dati-personali/verifica/invia-di-nuovo/",
+        views_personal.personal_data_resend,
+        name="personal_data_resend",
+    ),
+    path("email/conferma/<str:token>/", views_personal.email_confirm, name="email_confirm"),
     # registration (F-3)
     path("registrazione/", views_registration.register, name="register"),
     path("registrazione/codice/", views_registration.register_code, name="register_code"),

@@ -15,16 +15,11 @@ from portale.core.capabilities import capability_required, public_view
 
 from . import otp as otp_service
 from .audit import Kind, security_event_log
-from .forms import EmailChangeForm, LoginForm, OtpForm, PasswordChangeForm, ProfileForm
-from .selectors import mobile_eligibility, user_may_log_in
+from .forms import LoginForm, OtpForm
+from .selectors import user_may_log_in
 from .services import (
-    user_email_change_apply,
-    user_email_change_request,
     user_login_complete,
-    user_password_set,
-    user_personal_data_update,
 )
-from .tokens import TokenState, token_consume
 
 LOGIN_KEY = "accounts_login"
 
@@ -241,93 +236,3 @@ def keepalive(request):
     """ "Resta collegato" in the session warning: the request itself renews the session."""
     request.session.modified = True
     return HttpResponse(status=204)
-
-
-# --- personal data (F-6) -----------------------------------------------------------------
-
-
-@capability_required("personal_data")
-def personal_data(request):
-    user = request.user
-    line = request.portal.line
-    timtuo_active = bool(line and line.dual_billing_enabled)
-    profile_initial = {
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "fiscal_code": user.fiscal_code,
-    }
-    which = request.POST.get("form") if request.method == "POST" else None
-    profile_form = ProfileForm(
-        request.POST if which == "profile" else None,
-        initial=profile_initial,
-        user=user,
-        timtuo_active=timtuo_active,
-        prefix="profile",
-    )
-    email_form = EmailChangeForm(
-        request.POST if which == "email" else None, user=user, prefix="email"
-    )
-    password_form = PasswordChangeForm(
-        request.POST if which == "password" else None, user=user, prefix="password"
-    )
-    if which == "profile" and profile_form.is_valid():
-        d = profile_form.cleaned_data
-        user_personal_data_update(
-            request=request,
-            user=user,
-            first_name=d["first_name"],
-            last_name=d["last_name"],
-            fiscal_code=d["fiscal_code"],
-        )
-        messages.success(request, _("I tuoi dati personali sono stati salvati."))
-        return redirect("accounts:personal_data")
-    if which == "email" and email_form.is_valid():
-        user_email_change_request(
-            request=request, user=user, new_email=email_form.cleaned_data["new_email"]
-        )
-        messages.success(
-            request,
-            _(
-                "Ti abbiamo inviato una email all'indirizzo %(email)s: clicca sul link CONFERMA "
-                "EMAIL entro 48 ore per rendere effettiva la modifica."
-            )
-            % {"email": email_form.cleaned_data["new_email"]},
-        )
-        return redirect("accounts:personal_data")
-    if which == "password" and password_form.is_valid():
-        user_password_set(
-            user=user, password=password_form.cleaned_data["password1"], request=request
-        )
-        # Keep this session open; every other session of the user ends with the new hash.
-        from django.contrib.auth import update_session_auth_hash
-
-        update_session_auth_hash(request, user)
-        messages.success(request, _("La password è stata modificata."))
-        return redirect("accounts:personal_data")
-    admin = mobile_eligibility(msisdn=user.mobile).administration_for(user.entity_fiscal_code)
-    return render(
-        request,
-        "accounts/personal_data.html",
-        {
-            "profile_form": profile_form,
-            "email_form": email_form,
-            "password_form": password_form,
-            "timtuo_active": timtuo_active,
-            "administration": admin,
-            "open_section": which,
-        },
-    )
-
-
-@public_view
-def email_confirm(request, token):
-    """The "CONFERMA EMAIL" link of an e-mail change: valid 48 hours, once (F-6)."""
-    state, tok = token_consume(raw=token, purpose="email_change")
-    if state is TokenState.OK:
-        user_email_change_apply(request=request, token=tok)
-    return render(
-        request,
-        "accounts/email_change_result.html",
-        {"state": state.value},
-        status=200 if state is TokenState.OK else 410 if state is not TokenState.INVALID else 404,
-    )

@@ -169,17 +169,35 @@ def test_recover_password(page, shot, employee):
     assert employee.check_password("Nuova.Password9")
 
 
-def test_change_email(page, shot, login, employee):
-    login(page, employee)
+@pytest.mark.parametrize("width", [1280, 360])
+def test_change_email(new_page, shot, live_server, employee, width):
+    from portale.accounts.testing import browser_login
+
+    new = f"nuova.email.{width}@comune.example.it"
+    page = new_page(width)
+    browser_login(page, live_server.url, employee)
     page.goto("/accesso/dati-personali/")
-    page.fill("#id_email-new_email", "nuova.email@comune.example.it")
+    page.fill("#id_email-new_email", new)
     page.get_by_role("button", name="MODIFICA").click()
+    # G-49: a fresh SMS code before the change
+    page.wait_for_selector("#id_code")
+    assert page.locator("#pending-email").inner_text() == new
+    page.fill("#id_code", "000000" if otp_from_outbox(to=employee.mobile) != "000000" else "1")
+    page.get_by_role("button", name="CONFERMA").click()
+    assert "Tentativi rimasti: 4" in page.content()
+    shot(page, f"accounts-personal-data-otp-{width}")
+    page.get_by_role("link", name="ANNULLA").click()
+    assert page.input_value("#id_email-new_email") == new  # kept
+    page.goto("/accesso/dati-personali/verifica/")
+    page.fill("#id_code", otp_from_outbox(to=employee.mobile))
+    page.get_by_role("button", name="CONFERMA").click()
     page.wait_for_selector("text=entro 48 ore")
-    shot(page, "accounts-personal-data-1280")
-    page.goto(link_from_outbox(to="nuova.email@comune.example.it", kind="email_change"))
+    shot(page, f"accounts-personal-data-{width}")
+    page.goto(link_from_outbox(to=new, kind="email_change"))
     assert page.get_by_role("heading", name="Email Confermata").is_visible()
     page.goto("/accesso/dati-personali/")
-    assert page.locator("#current-email").inner_text() == "nuova.email@comune.example.it"
+    assert page.locator("#current-email").inner_text() == new
+    assert not page.console_errors
 
 
 def test_account_pages_have_no_serious_accessibility_violations(page, axe_violations, employee):
@@ -192,6 +210,11 @@ def test_account_pages_have_no_serious_accessibility_violations(page, axe_violat
     for url in ("/area-privata/", "/accesso/dati-personali/", "/area-privata/widget/"):
         page.goto(url)
         assert axe_violations(page) == [], url
+    page.goto("/accesso/dati-personali/")
+    page.fill("#id_email-new_email", "nuova@comune.example.it")
+    page.get_by_role("button", name="MODIFICA").click()
+    page.wait_for_selector("#id_code")
+    assert axe_violations(page) == [], "code step"
 
 
 def test_home_widgets_modifica(page, shot, login, roa):

@@ -6,12 +6,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portale.accounts.models import EmailToken, SecurityEvent
-from portale.accounts.testing import link_from_outbox
+from portale.accounts.testing import link_from_outbox, otp_from_outbox
 from portale.core.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 URL = "/accesso/dati-personali/"
+VERIFY = "/accesso/dati-personali/verifica/"
 CF = "RSSMRA66A02F839D"
+
+
+def _confirm(client, user):
+    """The SMS code step that every e-mail or password change goes through (G-49)."""
+    return client.post(VERIFY, {"code": otp_from_outbox(to=user.mobile)})
 
 
 @pytest.fixture
@@ -84,7 +90,10 @@ def test_cf_change_needs_confirmation_with_timtuo_active(logged, employee, emplo
 
 def test_email_change_with_48h_link(logged, employee):
     r = logged.post(URL, {"form": "email", "email-new_email": "nuova@comune.example.it"})
-    assert r.status_code == 302
+    assert r.status_code == 302 and r["Location"] == VERIFY
+    assert not OutboxMessage.objects.filter(kind="email_change").exists()  # code first
+    r = _confirm(logged, employee)
+    assert r.status_code == 302 and r["Location"] == URL
     employee.refresh_from_db()
     assert employee.email != "nuova@comune.example.it"  # only after confirmation
     mail = OutboxMessage.objects.get(recipient="nuova@comune.example.it", kind="email_change")
@@ -111,6 +120,7 @@ def test_email_change_with_48h_link(logged, employee):
 
 def test_email_change_link_after_48_hours(logged, employee):
     logged.post(URL, {"form": "email", "email-new_email": "nuova@comune.example.it"})
+    _confirm(logged, employee)
     EmailToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     r = logged.get(link_from_outbox(to="nuova@comune.example.it", kind="email_change"))
     assert r.status_code == 410 and "Link scaduto" in r.text
@@ -156,7 +166,10 @@ def test_password_change(logged, employee):
             "password-password2": "Nuova.Password9",
         },
     )
-    assert r.status_code == 302
+    assert r.status_code == 302 and r["Location"] == VERIFY
+    employee.refresh_from_db()
+    assert employee.check_password("Password.123")  # not before the code
+    assert _confirm(logged, employee).status_code == 302
     employee.refresh_from_db()
     assert employee.check_password("Nuova.Password9")
     assert logged.get(URL).status_code == 200  # session kept
