@@ -255,8 +255,16 @@ def user_email_change_request(*, request, user, new_email: str) -> None:
     )
 
 
+def _email_masked(email: str) -> str:
+    """ "nu•••@comune.example.it": enough to recognise the address, not to harvest it."""
+    local, _, domain = email.partition("@")
+    return f"{local[:2]}•••@{domain}" if domain else email
+
+
 @transaction.atomic
 def user_email_change_apply(*, request, token) -> None:
+    """The "CONFERMA EMAIL" link was clicked: switch the address and tell the old one
+    (G-08, G-51), so a change the user did not make does not go unnoticed."""
     user = token.user
     old = user.email
     user.email = token.email
@@ -264,6 +272,20 @@ def user_email_change_apply(*, request, token) -> None:
     security_event_log(
         kind=Kind.EMAIL_CHANGED, request=request, user=user, detail=f"da {old} a {token.email}"
     )
+    if old and old.lower() != token.email.lower():
+        email_send(
+            to=old,
+            subject="La tua email è stata modificata - Area Clienti Convenzione Mobile 8",
+            template="email_changed_notice",
+            context={"user": user, "new_email_masked": _email_masked(token.email)},
+            kind="email_changed_notice",
+        )
+        security_event_log(
+            kind=Kind.EMAIL_CHANGE_NOTICE,
+            request=request,
+            user=user,
+            detail=f"avviso inviato al vecchio indirizzo {old}",
+        )
 
 
 # --- housekeeping ------------------------------------------------------------------------

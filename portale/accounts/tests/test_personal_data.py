@@ -190,3 +190,24 @@ def test_security_event_admin_is_read_only(client, db):
     assert not model_admin.has_add_permission(None)
     assert not model_admin.has_change_permission(None)
     assert not model_admin.has_delete_permission(None)
+
+
+def test_confirmed_email_change_tells_the_old_address(logged, employee):
+    old = employee.email
+    logged.post(URL, {"form": "email", "email-new_email": "nuova@comune.example.it"})
+    _confirm(logged, employee)
+    assert not OutboxMessage.objects.filter(recipient=old).exists()  # not before the link
+    logged.get(link_from_outbox(to="nuova@comune.example.it", kind="email_change"))
+    notice = OutboxMessage.objects.get(recipient=old, kind="email_changed_notice")
+    assert "la tua email è stata modificata" in notice.text
+    assert "nu•••@comune.example.it" in notice.text  # the new address, masked
+    assert "nuova@comune.example.it" not in notice.text
+    assert "Numero Verde" in notice.text and "800.680.068" in notice.text
+    assert "Questa mail è generata automaticamente, non rispondere a questo indirizzo." in (
+        notice.text
+    )
+    kinds = list(SecurityEvent.objects.filter(user=employee).values_list("kind", flat=True))
+    for kind in ("email_change_requested", "reauth_ok", "email_changed", "email_change_notice"):
+        assert kind in kinds
+    event = SecurityEvent.objects.get(user=employee, kind="email_change_notice")
+    assert old in event.detail
