@@ -92,6 +92,7 @@ def invoices(request):
             "contract": contract,
             "invoices": list(table.page.object_list),
         },
+        fragment_template="billing/_invoices_list.html",
     )
 
 

@@ -161,7 +161,9 @@ def consumption_detail(request):
             else _("Tutti")
         ),
     )
-    return render_list(request, table, "myline/detail.html", ctx)
+    return render_list(
+        request, table, "myline/detail.html", ctx, fragment_template="myline/_detail_list.html"
+    )
 
 
 @capability_required("myline.consumption")
@@ -225,4 +227,5 @@ def service_sms(request):
             "months": months,
             "period_choices": range(1, SMS_DEPTH_MONTHS + 1),
         },
+        fragment_template="myline/_service_sms_list.html",
     )
