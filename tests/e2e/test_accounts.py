@@ -40,8 +40,13 @@ def test_register_end_to_end(new_page, shot, line, width):
     page.get_by_role("button", name="AVANTI").click()
     assert page.locator(".invalid-feedback").first.is_visible()  # slider not moved
     assert page.input_value("#id_msisdn") == line.msisdn
+    assert page.locator("#id_slider_error").is_visible()
     page.focus("#id_slider")
     page.keyboard.press("End")
+    # completed: "Verifica completata" and no stale red message at the same time
+    assert page.get_by_text("Verifica completata").is_visible()
+    assert not page.locator("#id_slider_error").is_visible()
+    assert page.get_attribute("#id_slider", "aria-invalid") is None
     shot(page, f"accounts-register-1-number-{width}")
     page.get_by_role("button", name="AVANTI").click()
     # Step 2: code from the SMS
