@@ -8,12 +8,13 @@ from django import forms
 from django.db.models import IntegerField, Value
 from django.db.models.functions import Cast, StrIndex, Substr
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portale.core import capabilities
 from portale.core.capabilities import capability_required
-from portale.core.lists import DATE, FilterForm, Table, render_list
-from portale.core.lists.tables import Column
+from portale.core.lists import DATE, ActionColumn, Column, FilterForm, Table, render_list
 from portale.core.pdf import pdf_response
 from portale.records.models import Invoice, PaymentState
 
@@ -51,9 +52,25 @@ class InvoiceTable(Table):
     amount = Column(_("Importo"), lambda i: eur(i.amount), sort="amount", css_class="text-end")
     emission_date = Column(_("Emissione"), sort=True, format=DATE)
     due_date = Column(_("Scadenza"), sort=True, format=DATE)
+    pdf = ActionColumn(
+        _("PDF"),
+        icon="it-file-pdf",
+        link=lambda i: reverse("billing:invoice_pdf", args=[i.pk]),
+        action_label=lambda i: _("Scarica la fattura %(n)s in PDF") % {"n": i.number},
+    )
+    # The eye icon opens the invoice on eBill (new window); shown once eBill is available.
+    ebill = ActionColumn(
+        _("eBill"),
+        icon="it-password-visible",
+        link=lambda i: f"{capabilities.get('billing.ebill').url}?fattura={i.ebill_id}",
+        action_label=lambda i: (
+            _("Visualizza il traffico della fattura %(n)s su eBill") % {"n": i.number}
+        ),
+    )
 
     class Meta:
         default_order = "-emission_date"
+        empty_text = _("Nessuna fattura trovata.")
         counter_label = _("Tot. fatture")
         noun = _("fatture")
         export_formats = ()
@@ -82,6 +99,8 @@ def invoices(request):
     )
     table = InvoiceTable.from_request(request, base)
     table.form = InvoiceFilter(data=request.GET, bimesters=bimesters)
+    if not capabilities.get("billing.ebill").url:
+        table.columns = [c for c in table.columns if c.name != "ebill"]
     return render_list(
         request,
         table,
@@ -90,9 +109,7 @@ def invoices(request):
             "title": _("Fatture aziendali"),
             "breadcrumbs": [(_("Fatturazione e traffico"), ""), (_("Fatture aziendali"), "")],
             "contract": contract,
-            "invoices": list(table.page.object_list),
         },
-        fragment_template="billing/_invoices_list.html",
     )
 
 

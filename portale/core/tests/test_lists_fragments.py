@@ -2,6 +2,7 @@
 aziendali) answer an htmx request to the list with their fragment only, not the whole page."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -22,7 +23,7 @@ def assert_fragment(response, list_id):
     assert response.status_code == 200
     assert "<html" not in html and "<header" not in html and "<footer" not in html
     body = html.split("#}", 1)[-1].lstrip() if html.lstrip().startswith("{#") else html.lstrip()
-    assert body.startswith(f'<div id="{list_id}" hx-target="this"'), body[:200]
+    assert re.match(rf'<div id="{list_id}"[^>]*hx-target="this"', body), body[:200]
     assert "hx-select" not in html  # the server sends the fragment, nothing to cut out
     assert "HX-Request" in response["Vary"]
     return html
@@ -30,7 +31,7 @@ def assert_fragment(response, list_id):
 
 def full_page_list(client, url, params, list_id):
     html = client.get(url, params).content.decode()
-    assert "<html" in html and f'<div id="{list_id}" hx-target="this"' in html
+    assert "<html" in html and re.search(rf'<div id="{list_id}"[^>]*hx-target="this"', html)
     return html
 
 
@@ -99,5 +100,7 @@ def test_invoices_fragment(client, ebill, contract):
     assert "per una corretta visualizzazione" not in html
     # the row actions render in the fragment as on the page (PDF icon, eBill eye if allowed)
     first = assert_fragment(htmx_get(client, url, {}, lid), lid)
-    assert first.count("Scarica la fattura 7X") == 10
-    assert first.count("Apri su eBill") == page.count("Apri su eBill")
+    assert first.count('data-action-icon="it-file-pdf"') == 10
+    assert "Scarica la fattura 7X" in first
+    eye = 'data-action-icon="it-password-visible"'
+    assert first.count(eye) == page.count(eye)
