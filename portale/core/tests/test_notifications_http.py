@@ -1,6 +1,5 @@
 """SMS through the HTTP provider backend, against a local http.server on 127.0.0.1."""
 
-import datetime
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,6 +11,7 @@ from django.test import override_settings
 from portale.core.models import OutboxMessage
 from portale.core.notifications import send_sms
 from portale.core.tasks import DEFAULT_RETRIES, HUEY
+from portale.core.tests.queue import run_retries
 
 
 class Provider:
@@ -62,24 +62,7 @@ def provider():
         provider.server.server_close()
 
 
-@pytest.fixture(autouse=True)
-def _flush_queue():
-    HUEY.flush()
-    yield
-    HUEY.flush()
-
-
-def run_retries() -> int:
-    """Act as the consumer's scheduler: run every scheduled retry, however far ahead."""
-    runs = 0
-    while True:
-        later = HUEY._get_timestamp() + datetime.timedelta(days=1)
-        due = HUEY.read_schedule(later)
-        if not due:
-            return runs
-        for task in due:
-            HUEY.execute(task, timestamp=later)
-        runs += len(due)
+pytestmark = pytest.mark.usefixtures("empty_queue")
 
 
 @pytest.mark.django_db

@@ -1,6 +1,5 @@
 """E-mail through the SMTP backend, against a real SMTP server on 127.0.0.1 (aiosmtpd)."""
 
-import datetime
 import email
 import socket
 from email import policy
@@ -11,7 +10,8 @@ from django.test import override_settings
 
 from portale.core.models import OutboxMessage
 from portale.core.notifications import EMAIL_FOOTER, send_email
-from portale.core.tasks import DEFAULT_RETRIES, HUEY
+from portale.core.tasks import DEFAULT_RETRIES
+from portale.core.tests.queue import run_retries
 
 
 def _free_port() -> int:
@@ -49,24 +49,7 @@ def smtp_server():
         controller.stop()
 
 
-@pytest.fixture(autouse=True)
-def _flush_queue():
-    HUEY.flush()
-    yield
-    HUEY.flush()
-
-
-def run_retries() -> int:
-    """Act as the consumer's scheduler: run every scheduled retry, however far ahead."""
-    runs = 0
-    while True:
-        later = HUEY._get_timestamp() + datetime.timedelta(days=1)
-        due = HUEY.read_schedule(later)
-        if not due:
-            return runs
-        for task in due:
-            HUEY.execute(task, timestamp=later)
-        runs += len(due)
+pytestmark = pytest.mark.usefixtures("empty_queue")
 
 
 @pytest.mark.django_db
