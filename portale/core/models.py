@@ -17,6 +17,7 @@ class OutboxMessage(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("In coda")
+        SENDING = "sending", _("In invio")
         SENT = "sent", _("Inviato")
         FAILED = "failed", _("Non inviato")
 
@@ -37,6 +38,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
     last_error = models.TextField(_("ultimo errore"), blank=True)
     sent_at = models.DateTimeField(_("inviato il"), null=True, blank=True)
+    # When a worker took the row for sending: one worker at a time, and a row left
+    # "sending" by a crashed worker is found again by the stale sweep.
+    claimed_at = models.DateTimeField(_("preso in carico il"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import escape
 from huey import crontab
@@ -109,14 +109,21 @@ def deliver(message_id: int, task=None) -> str:
 def deliver_now(message_id: int, *, final: bool = True) -> str:
     """Send one stored message through its backend; returns the resulting status.
 
-    On failure the error is recorded and re-raised (so the task retries); when ``final``
-    the row is marked ``failed``.
+    The row is first claimed with a conditional UPDATE (queued/failed → sending), so two
+    workers holding the same message (a retry and a stale-sweep re-queue) never both send
+    it. On failure the error is recorded and re-raised (so the task retries); when
+    ``final`` the row is marked ``failed``.
     """
-    message = OutboxMessage.objects.filter(pk=message_id).prefetch_related("attachments").first()
-    if message is None or message.status == OutboxMessage.Status.SENT:
-        return message.status if message else "missing"
+    rows = OutboxMessage.objects.filter(pk=message_id)
+    claimable = [OutboxMessage.Status.QUEUED, OutboxMessage.Status.FAILED]
+    claimed = rows.filter(status__in=claimable).update(
+        status=OutboxMessage.Status.SENDING, claimed_at=timezone.now()
+    )
+    if not claimed:
+        current = rows.values_list("status", flat=True).first()
+        return current or "missing"
+    message = rows.prefetch_related("attachments").get()
     backend = get_backend(message.channel)
-    rows = OutboxMessage.objects.filter(pk=message.pk)
     try:
         backend.send(message)
     except Exception as exc:
@@ -146,11 +153,17 @@ STALE_AFTER = timedelta(minutes=15)
 
 @periodic_task(crontab(minute="*/10"))
 def requeue_stale() -> int:
-    """Safety net of the outbox: queue again messages never attempted after STALE_AFTER
-    (e.g. the queue was unreachable at commit time). Delivery skips rows already sent."""
+    """Safety net of the outbox: queue again the messages never attempted after STALE_AFTER
+    (e.g. the queue was unreachable at commit time) and those a crashed worker left
+    "sending" for longer than that. Delivery claims rows, so nothing is sent twice."""
     cutoff = timezone.now() - STALE_AFTER
+    Status = OutboxMessage.Status
+    OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff).update(
+        status=Status.QUEUED
+    )
     stale = OutboxMessage.objects.filter(
-        status=OutboxMessage.Status.QUEUED, attempts=0, created_at__lt=cutoff
+        Q(attempts=0, created_at__lt=cutoff) | Q(claimed_at__lt=cutoff),
+        status=Status.QUEUED,
     ).values_list("pk", flat=True)[:500]
     ids = list(stale)
     for pk in ids:

@@ -190,3 +190,47 @@ def test_stale_queued_messages_are_queued_again(django_capture_on_commit_callbac
     fresh.refresh_from_db()
     assert old.status == "sent"
     assert fresh.status == "queued"
+
+
+@pytest.mark.django_db
+def test_a_message_being_sent_is_not_sent_again_by_a_second_worker(monkeypatch):
+    from portale.core.notifications import backends
+    from portale.core.notifications.services import deliver_now
+
+    message = OutboxMessage.objects.create(channel="sms", recipient="3470000003", text="x")
+    sends = []
+    backend = backends.get_backend("sms")
+
+    def send(msg):
+        sends.append(msg.pk)
+        # a second worker (a retry, or the stale sweep) reaches the same row meanwhile
+        assert deliver_now(msg.pk) == "sending"
+
+    monkeypatch.setattr(type(backend), "send", lambda self, msg: send(msg))
+    assert deliver_now(message.pk) == "sent"
+    assert sends == [message.pk]
+    assert deliver_now(message.pk) == "sent"  # already sent: nothing more
+    assert sends == [message.pk]
+
+
+@pytest.mark.django_db
+def test_a_row_left_sending_by_a_crashed_worker_is_delivered_by_the_sweep(
+    django_capture_on_commit_callbacks,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portale.core.notifications.services import requeue_stale
+
+    long_ago = timezone.now() - timedelta(hours=1)
+    crashed = OutboxMessage.objects.create(channel="sms", recipient="3470000004", text="y")
+    busy = OutboxMessage.objects.create(channel="sms", recipient="3470000005", text="z")
+    OutboxMessage.objects.filter(pk=crashed.pk).update(status="sending", claimed_at=long_ago)
+    OutboxMessage.objects.filter(pk=busy.pk).update(status="sending", claimed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stale.call_local() == 1
+    crashed.refresh_from_db()
+    busy.refresh_from_db()
+    assert crashed.status == "sent" and crashed.attempts == 1
+    assert busy.status == "sending"  # a worker is on it right now: left alone
