@@ -98,6 +98,13 @@ def login(live_server):
     return do_login
 
 
+def htmx_idle(page) -> None:
+    """Wait until htmx has finished swapping and settling (new content is wired up)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def force_login(page, user, base_url: str) -> None:
     from django.conf import settings as dj_settings
     from django.test import Client

@@ -8,8 +8,11 @@ to var/screenshots/accounts-*.png.
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from portale.accounts.testing import link_from_outbox, otp_from_outbox
+
+from .conftest import htmx_idle
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -38,14 +41,14 @@ def test_register_end_to_end(new_page, shot, line, width):
     # Step 1: number + slider, moved with the keyboard
     page.fill("#id_msisdn", line.msisdn)
     page.get_by_role("button", name="AVANTI").click()
-    assert page.locator(".invalid-feedback").first.is_visible()  # slider not moved
+    expect(page.locator(".invalid-feedback").first).to_be_visible()  # slider not moved
     assert page.input_value("#id_msisdn") == line.msisdn
-    assert page.locator("#id_slider_error").is_visible()
+    expect(page.locator("#id_slider_error")).to_be_visible()
     page.focus("#id_slider")
     page.keyboard.press("End")
     # completed: "Verifica completata" and no stale red message at the same time
-    assert page.get_by_text("Verifica completata").is_visible()
-    assert not page.locator("#id_slider_error").is_visible()
+    expect(page.get_by_text("Verifica completata")).to_be_visible()
+    expect(page.locator("#id_slider_error")).to_be_hidden()
     assert page.get_attribute("#id_slider", "aria-invalid") is None
     shot(page, f"accounts-register-1-number-{width}")
     page.get_by_role("button", name="AVANTI").click()
@@ -82,7 +85,7 @@ def test_register_end_to_end(new_page, shot, line, width):
     shot(page, f"accounts-register-4-sent-{width}")
     # The link in the e-mail
     page.goto(link_from_outbox(to=email, kind="registration_confirm"))
-    assert page.get_by_role("heading", name="Email Confermata").is_visible()
+    expect(page.get_by_role("heading", name="Email Confermata")).to_be_visible()
     shot(page, f"accounts-register-4-confirmed-{width}")
     page.get_by_role("link", name="CREA PASSWORD").click()
     # Step 5: password and terms
@@ -149,7 +152,7 @@ def test_login_lockout_message(page, employee):
     page.fill("#id_username", employee.username)
     page.fill("#id_password", "Password.123")
     page.get_by_role("button", name="ACCEDI").click()
-    assert page.get_by_role("heading", name="Accesso temporaneamente bloccato").is_visible()
+    expect(page.get_by_role("heading", name="Accesso temporaneamente bloccato")).to_be_visible()
 
 
 def test_recover_password(page, shot, employee):
@@ -199,7 +202,7 @@ def test_change_email(new_page, shot, live_server, employee, width):
     page.wait_for_selector("text=entro 48 ore")
     shot(page, f"accounts-personal-data-{width}")
     page.goto(link_from_outbox(to=new, kind="email_change"))
-    assert page.get_by_role("heading", name="Email Confermata").is_visible()
+    expect(page.get_by_role("heading", name="Email Confermata")).to_be_visible()
     page.goto("/accesso/dati-personali/")
     assert page.locator("#current-email").inner_text() == new
     assert not page.console_errors
@@ -295,7 +298,7 @@ def test_session_warning_keeps_the_session_then_expires(page, shot, login, emplo
     dialog.wait_for(state="visible", timeout=8_000)  # 3 s after the page loaded
     keep = dialog.get_by_role("button", name="Resta collegato")
     assert keep.evaluate("el => el === document.activeElement")
-    assert dialog.get_by_role("button", name="Esci").is_visible()
+    expect(dialog.get_by_role("button", name="Esci")).to_be_visible()
     assert ":0" in dialog.locator("[data-session-countdown]").inner_text()
     shot(page, "accounts-session-warning-1280", full_page=False)
     keep.click()
@@ -310,7 +313,8 @@ def test_session_warning_keeps_the_session_then_expires(page, shot, login, emplo
     settings.ACCOUNTS_SESSION_WARNING_SECONDS = 2
     page.reload()
     page.wait_for_url("**/accesso/login/?scaduta=1*", timeout=10_000)
-    assert page.get_by_text("Sessione scaduta per inattività").is_visible()
+    htmx_idle(page)
+    expect(page.get_by_text("Sessione scaduta per inattività")).to_be_visible()
     page.goto("/area-privata/")
     assert "/accesso/login/" in page.url  # the session is over on the server too
     assert not page.console_errors

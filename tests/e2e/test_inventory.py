@@ -12,6 +12,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from portale.inventory import selectors
 from portale.inventory.models import ExportJob
@@ -111,7 +112,7 @@ def test_aggregate_lists(roa_page, inventory, shot):
     page = roa_page()
     page.goto(reverse("inventory:aggregate"))
     for label in ("Su linea", "Servizi su Linea (STS)", "Servizi a contratto (SAC)"):
-        assert page.get_by_role("link", name=label).first.is_visible()
+        expect(page.get_by_role("link", name=label).first).to_be_visible()
     shot(page, "inventory_aggregate_landing_1280")
     page.get_by_role("link", name="Su linea").first.click()
     lid = "lista-linesaggregate"
@@ -420,7 +421,7 @@ def test_my_exports_icons_and_empty_message(roa_page, roa, contract, shot, axe_v
         )
         assert shown[-2:] == ["", ""], shown  # the two icon cells show no words
         assert running_row.get_by_role("link", name="Scarica").count() == 0
-        assert running_row.locator("[data-action-disabled='1'] svg").is_visible()
+        expect(running_row.locator("[data-action-disabled='1'] svg")).to_be_visible()
         assert running_row.get_by_role("link", name="Elimina ConsistenzaDettaglioSTS del").count()
         page.mouse.move(0, 0)
         shot(page, f"inventory_exports_icons_{width}")

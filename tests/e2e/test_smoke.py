@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 
 from portale.public.demo import load_public_demo_content
 
+from .conftest import htmx_idle
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"desktop": 1280, "mobile": 360}
@@ -32,11 +34,11 @@ def test_public_home(new_page, shot, axe_violations, size):
         "Numero verde fonia",
         "Privacy Policy & Cookie",
     ]:
-        assert page.get_by_text(label, exact=False).first.is_visible(), label
-    assert page.get_by_role("link", name="REGISTRATI ORA").first.is_visible()
-    assert page.get_by_role("link", name="Accedi").is_visible()
-    assert page.get_by_role("link", name="News", exact=True).first.is_visible()
-    assert page.get_by_role("link", name="Documenti", exact=True).first.is_visible()
+        expect(page.get_by_text(label, exact=False).first, label).to_be_visible()
+    expect(page.get_by_role("link", name="REGISTRATI ORA").first).to_be_visible()
+    expect(page.get_by_role("link", name="Accedi")).to_be_visible()
+    expect(page.get_by_role("link", name="News", exact=True).first).to_be_visible()
+    expect(page.get_by_role("link", name="Documenti", exact=True).first).to_be_visible()
     shot(page, f"public-home-{size}")
     assert_no_serious_axe(axe_violations, page, f"public home {size}")
     assert not page.console_errors, page.console_errors
@@ -72,16 +74,16 @@ def test_private_frame(request, new_page, login, shot, axe_violations, size, who
     assert "/area-privata/" in page.url
 
     user_button = page.locator("#user-menu-button")
-    assert user_button.is_visible()
+    expect(user_button).to_be_visible()
     assert user.short_name in user_button.inner_text()
-    assert page.get_by_role("link", name="Hai bisogno di aiuto? Contattaci!").is_visible()
-    assert page.get_by_text("Contratto:").first.is_visible()
+    expect(page.get_by_role("link", name="Hai bisogno di aiuto? Contattaci!")).to_be_visible()
+    expect(page.get_by_text("Contratto:").first).to_be_visible()
     toggler = page.locator("button.custom-navbar-toggler")
     menu = page.locator("#main-nav")
     first_menu = "Linee e listino"
     if size == "mobile":
-        assert toggler.is_visible()
-        assert not page.get_by_role("button", name=first_menu).is_visible()
+        expect(toggler).to_be_visible()
+        expect(page.get_by_role("button", name=first_menu)).to_be_hidden()
         shot(page, f"private-home-{who}-{size}")
         toggler.click()
         expect(menu).to_be_visible()
@@ -94,14 +96,14 @@ def test_private_frame(request, new_page, login, shot, axe_violations, size, who
         page.locator("#main-nav .close-menu").click()
         page.wait_for_timeout(400)
     else:
-        assert not toggler.is_visible()
+        expect(toggler).to_be_hidden()
         shot(page, f"private-home-{who}-{size}")
 
     # The user menu: Dati personali, (Dati aziendali for a referent) and Esci.
     user_button.click()
     expect(page.get_by_role("link", name="Dati personali")).to_be_visible()
     page.wait_for_timeout(500)
-    assert page.get_by_role("button", name="Esci").is_visible()
+    expect(page.get_by_role("button", name="Esci")).to_be_visible()
     shot(page, f"private-usermenu-{who}-{size}", full_page=False)
     assert_no_serious_axe(axe_violations, page, f"user menu open {who} {size}")
     page.keyboard.press("Escape")
@@ -118,14 +120,15 @@ def test_private_frame(request, new_page, login, shot, axe_violations, size, who
     assert not page.console_errors, page.console_errors
 
     page.goto(reverse("accounts:personal_data"))
-    assert page.locator("h1").first.is_visible()
+    expect(page.locator("h1").first).to_be_visible()
     shot(page, f"private-personal-data-{who}-{size}")
     assert_no_serious_axe(axe_violations, page, f"personal data {who} {size}")
 
     page.locator("#user-menu-button").click()
     page.get_by_role("button", name="Esci").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("link", name="Accedi").is_visible()
+    htmx_idle(page)
+    expect(page.get_by_role("link", name="Accedi")).to_be_visible()
 
 
 def test_contract_selector(new_page, login, shot, axe_violations, roa, contract):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portale.rating.ingest import import_cdr_bytes
 from portale.rating.tests.helpers import cdr_bytes, data, voice
@@ -78,13 +79,13 @@ def test_subscription_consumption_pages(
         page = new_page(width)
         force_login(page, employee, live_server.url)
         page.goto(reverse("myline:consumption"))
-        assert page.get_by_role("heading", name="Riepilogo consumi personali").is_visible()
-        assert page.get_by_text("SUPER INTERNET MOBILE LTE VOLTE").is_visible()
+        expect(page.get_by_role("heading", name="Riepilogo consumi personali")).to_be_visible()
+        expect(page.get_by_text("SUPER INTERNET MOBILE LTE VOLTE")).to_be_visible()
         shot(page, f"traffic_services_{width}")
 
         page.get_by_role("link", name="Riepilogo dei consumi").first.click()
         page.wait_for_load_state()
-        assert page.get_by_role("rowheader", name="Traffico voce").is_visible()
+        expect(page.get_by_role("rowheader", name="Traffico voce")).to_be_visible()
         page.locator("details.summary-cell summary").first.click()
         assert page.locator("details.summary-cell[open]").count() == 1
         shot(page, f"traffic_summary_{width}")
@@ -93,8 +94,10 @@ def test_subscription_consumption_pages(
         page.wait_for_load_state()
         page.get_by_role("button", name="VISUALIZZA").click()
         page.wait_for_load_state()
-        assert page.get_by_role("heading", name="Dettaglio del tuo traffico online netto bundle").is_visible()
-        assert page.get_by_text("Tot. record 5").is_visible()
+        expect(
+            page.get_by_role("heading", name="Dettaglio del tuo traffico online netto bundle")
+        ).to_be_visible()
+        expect(page.get_by_text("Tot. record 5")).to_be_visible()
         body = page.content()
         assert "3399902***" in body and "3399902123" not in body and "0,0400" in body
         with page.expect_download() as dl:
@@ -105,12 +108,12 @@ def test_subscription_consumption_pages(
         shot(page, f"traffic_detail_{width}")
 
         page.goto(reverse("myline:consumption_types"))
-        assert page.get_by_text("TORNA AL DETTAGLIO TRAFFICO").is_visible()
+        expect(page.get_by_text("TORNA AL DETTAGLIO TRAFFICO")).to_be_visible()
         shot(page, f"traffic_types_{width}")
 
         page.goto(reverse("myline:service_sms"))
-        assert page.get_by_text("Tot. SMS 1").is_visible()
-        assert page.get_by_text("SMS Area Clienti H24").is_visible()
+        expect(page.get_by_text("Tot. SMS 1")).to_be_visible()
+        expect(page.get_by_text("SMS Area Clienti H24")).to_be_visible()
         shot(page, f"traffic_service_sms_{width}")
         assert not page.console_errors, page.console_errors
 
@@ -134,20 +137,20 @@ def test_prepaid_credit_and_offers(new_page, live_server, prepaid_employee, shot
         page = new_page(width)
         force_login(page, prepaid_employee, live_server.url)
         page.goto(reverse("myline:consumption"))
-        assert page.get_by_text("Credito residuo personale").is_visible()
+        expect(page.get_by_text("Credito residuo personale")).to_be_visible()
         # the 2-minute call is inside the minutes bundle: no credit used, 2 minutes eroded
         assert page.locator("[data-credit=company]").inner_text() == "22,00 €"
         page.get_by_role("button", name="ESPANDI TUTTI").click()
         assert page.locator("#offerte details[open]").count() == 2
-        assert page.get_by_text("3,20 GB rimasti su 5,00").is_visible()
-        assert page.get_by_text("148,00 minuti rimasti su 200,00").is_visible()
+        expect(page.get_by_text("3,20 GB rimasti su 5,00")).to_be_visible()
+        expect(page.get_by_text("148,00 minuti rimasti su 200,00")).to_be_visible()
         shot(page, f"traffic_prepaid_credit_{width}")
         page.get_by_role("button", name="CHIUDI TUTTI").click()
         assert page.locator("#offerte details[open]").count() == 0
         page.goto(reverse("myline:consumption_detail"))
         page.get_by_role("button", name="VISUALIZZA").click()
         page.wait_for_load_state()
-        assert page.get_by_role("heading", name="Dettaglio del tuo traffico dati").is_visible()
-        assert page.get_by_role("link", name="NUOVA RICERCA").is_visible()
+        expect(page.get_by_role("heading", name="Dettaglio del tuo traffico dati")).to_be_visible()
+        expect(page.get_by_role("link", name="NUOVA RICERCA")).to_be_visible()
         shot(page, f"traffic_prepaid_detail_{width}")
         assert not page.console_errors, page.console_errors

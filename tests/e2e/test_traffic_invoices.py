@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portale.billing.tests.scope import make_invoice
 from portale.core.pdf import pdf_text
@@ -32,13 +33,13 @@ def test_company_invoices_page(new_page, live_server, roa, contract, employee_li
         page = new_page(width)
         force_login(page, roa, live_server.url)
         page.goto(reverse("billing:invoices"))
-        assert page.get_by_role("heading", name="Fatture aziendali").is_visible()
-        assert page.get_by_text("Tot. fatture 3").is_visible()
+        expect(page.get_by_role("heading", name="Fatture aziendali")).to_be_visible()
+        expect(page.get_by_text("Tot. fatture 3")).to_be_visible()
         shot(page, f"traffic_invoices_{width}")
         page.select_option("select[name=pagamento]", "Scoperta")
         page.get_by_role("button", name="CERCA").click()
         page.get_by_text("Tot. fatture 1").wait_for()
-        assert page.get_by_role("cell", name="7X00000311", exact=True).is_visible()
+        expect(page.get_by_role("cell", name="7X00000311", exact=True)).to_be_visible()
         with page.expect_download() as dl:
             page.get_by_title("Scarica la fattura 7X00000311 in PDF").click()
         with open(dl.value.path(), "rb") as fh:

@@ -193,7 +193,7 @@ def test_search_by_iccid_full_and_last_digits(lines37):
     target = lines37[7]
     iccid = target.sims.get().iccid
     assert msisdns(table({"linea": iccid})) == [target.msisdn]
-    assert msisdns(table({"linea": iccid[-6:]})) == [target.msisdn]
+    assert msisdns(table({"linea": iccid[-8:]})) == [target.msisdn]
 
 
 def test_line_with_two_sims_is_listed_once(contract):
