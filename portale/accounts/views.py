@@ -47,6 +47,21 @@ def lockout_response(request, status=403):
     return render(request, "accounts/lockout.html", status=status)
 
 
+def resend_code(request, state: dict, *, msisdn: str, purpose: str, user=None) -> None:
+    """ "Invia di nuovo" (P-15): a new code replaces the previous one in the wizard's ``state``;
+    the SMS throttle's refusal becomes a message. The caller saves ``state`` in its session."""
+    try:
+        challenge = otp_service.otp_issue(
+            msisdn=msisdn, purpose=purpose, request=request, user=user
+        )
+    except otp_service.RateLimited:
+        messages.error(request, MSG_RATE_LIMITED)
+        return
+    state["cid"] = challenge.pk
+    state.pop("typed", None)
+    messages.success(request, MSG_OTP_RESENT)
+
+
 def otp_error_message(result, challenge_id=None, left=None) -> str:
     from .models import OtpChallenge
 
@@ -194,17 +209,8 @@ def login_otp_resend(request):
     if AxesProxyHandler.is_locked(request, credentials={"username": user.username}):
         request.session.pop(LOGIN_KEY, None)
         return lockout_response(request)
-    try:
-        challenge = otp_service.otp_issue(
-            msisdn=user.mobile, purpose="login", request=request, user=user
-        )
-    except otp_service.RateLimited:
-        messages.error(request, MSG_RATE_LIMITED)
-    else:
-        state["cid"] = challenge.pk
-        state.pop("typed", None)
-        request.session[LOGIN_KEY] = state
-        messages.success(request, MSG_OTP_RESENT)
+    resend_code(request, state, msisdn=user.mobile, purpose="login", user=user)
+    request.session[LOGIN_KEY] = state
     return redirect("accounts:login_otp")
 
 

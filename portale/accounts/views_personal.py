@@ -29,11 +29,11 @@ from .services import (
 )
 from .tokens import TokenState, token_consume
 from .views import (
-    MSG_OTP_RESENT,
     MSG_RATE_LIMITED,
     _masked,
     _otp_locked,
     otp_error_message,
+    resend_code,
 )
 
 REAUTH_KEY = "accounts_reauth"
@@ -219,17 +219,8 @@ def personal_data_resend(request):
     state = request.session.get(REAUTH_KEY)
     if not state:
         return redirect("accounts:personal_data")
-    try:
-        challenge = otp_service.otp_issue(
-            msisdn=user.mobile, purpose="reauth", request=request, user=user
-        )
-    except otp_service.RateLimited:
-        messages.error(request, MSG_RATE_LIMITED)
-    else:
-        state["cid"] = challenge.pk
-        state.pop("typed", None)
-        request.session[REAUTH_KEY] = state
-        messages.success(request, MSG_OTP_RESENT)
+    resend_code(request, state, msisdn=user.mobile, purpose="reauth", user=user)
+    request.session[REAUTH_KEY] = state
     return redirect("accounts:personal_data_verify")
 
 

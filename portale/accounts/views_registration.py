@@ -5,7 +5,6 @@ no step can be skipped; from the e-mail step on, the data is in a ``Registration
 reached through the "CONFERMA EMAIL" link.
 """
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,7 @@ from .models import Registration
 from .selectors import active_users_for_mobile, mobile_eligibility
 from .services import registration_complete, registration_start
 from .tokens import TokenState, token_consume
-from .views import MSG_OTP_RESENT, MSG_RATE_LIMITED, otp_error_message
+from .views import MSG_RATE_LIMITED, otp_error_message, resend_code
 
 REG_KEY = "accounts_registration"
 CONFIRMED_KEY = "accounts_registration_confirmed"
@@ -126,17 +125,8 @@ def register_resend(request):
     state = _state(request)
     if not state.get("msisdn"):
         return redirect("accounts:register")
-    try:
-        challenge = otp_service.otp_issue(
-            msisdn=state["msisdn"], purpose="registration", request=request
-        )
-    except otp_service.RateLimited:
-        messages.error(request, MSG_RATE_LIMITED)
-    else:
-        state["cid"] = challenge.pk
-        state.pop("typed", None)
-        _save(request, state)
-        messages.success(request, MSG_OTP_RESENT)
+    resend_code(request, state, msisdn=state["msisdn"], purpose="registration")
+    _save(request, state)
     return redirect("accounts:register_code")
 
 
