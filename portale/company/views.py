@@ -109,43 +109,39 @@ def _file(request, form, *, operation: str, back_url: str):
     return start_request(request, form, operation=operation, back_url=back_url)
 
 
-@capability_required("company.referents")
-def referent_replace(request, pk: int):
+def _referent_request(request, pk: int, *, form_class, operation: str, title, replace: bool):
+    """Both referent requests (F-7.1.2): the form, then the wizard's "Conferma dei dati"."""
     ref = _editable_referent(request, pk)
-    form = ReferentReplaceForm(request.POST or None, referent=ref)
+    form = form_class(request.POST or None, referent=ref)
     if request.method == "POST" and form.is_valid():
-        response = _file(
-            request, form, operation="referent_replace", back_url=reverse("company:referents")
-        )
+        response = _file(request, form, operation=operation, back_url=reverse("company:referents"))
         if response:
             return response
-    return render_page(
+    context = {"tab": "referents", "form": form, "ref": ref, "title": title, "replace": replace}
+    return render_page(request, "company/referent_form.html", context)
+
+
+@capability_required("company.referents")
+def referent_replace(request, pk: int):
+    return _referent_request(
         request,
-        "company/referent_form.html",
-        {
-            "tab": "referents",
-            "form": form,
-            "ref": ref,
-            "title": _("Sostituisci referente"),
-            "replace": True,
-        },
+        pk,
+        form_class=ReferentReplaceForm,
+        operation="referent_replace",
+        title=_("Sostituisci referente"),
+        replace=True,
     )
 
 
 @capability_required("company.referents")
 def referent_contacts(request, pk: int):
-    ref = _editable_referent(request, pk)
-    form = ReferentContactsForm(request.POST or None, referent=ref)
-    if request.method == "POST" and form.is_valid():
-        response = _file(
-            request, form, operation="referent_contacts", back_url=reverse("company:referents")
-        )
-        if response:
-            return response
-    return render_page(
+    return _referent_request(
         request,
-        "company/referent_form.html",
-        {"tab": "referents", "form": form, "ref": ref, "title": _("Modifica contatti")},
+        pk,
+        form_class=ReferentContactsForm,
+        operation="referent_contacts",
+        title=_("Modifica contatti"),
+        replace=False,
     )
 
 
