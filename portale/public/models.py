@@ -55,6 +55,12 @@ class News(models.Model):
         return reverse("public:news_detail", kwargs={"slug": self.slug})
 
     @property
+    def paragraphs(self) -> list[str]:
+        """The body as paragraphs: the editor separates them with a blank line."""
+        body = self.body.replace("\r\n", "\n")
+        return [p.strip() for p in body.split("\n\n") if p.strip()]
+
+    @property
     def is_new(self) -> bool:
         now = timezone.now()
         return self.published_at <= now < self.published_at + timedelta(days=NEW_FOR_DAYS)

@@ -43,13 +43,11 @@ def news_list(request):
 @public_view
 def news_detail(request, slug):
     article = get_object_or_404(News.objects.public().published(), slug=slug)
-    paragraphs = [p.strip() for p in article.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
     return render(
         request,
         "public/news_detail.html",
         {
             "article": article,
-            "paragraphs": paragraphs,
             "breadcrumbs": [(_("News"), reverse("public:news_list")), (article.title, "")],
         },
     )
@@ -124,13 +122,11 @@ def member_news_list(request):
 @login_only
 def member_news_detail(request, slug):
     article = get_object_or_404(News.objects.registered().published(), slug=slug)
-    paragraphs = [p.strip() for p in article.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
     return render(
         request,
         "public/member_news_detail.html",
         {
             "article": article,
-            "paragraphs": paragraphs,
             "title": article.title,
             "breadcrumbs": [(_("News"), reverse("public:member_news")), (article.title, "")],
         },

@@ -183,3 +183,10 @@ def test_member_news_and_documents(client, employee):
     assert "Documento riservato" in html
     resp = client.get(reverse("public:member_document_download", args=[doc.pk]))
     assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
+
+
+def test_an_article_body_is_split_into_paragraphs_on_blank_lines():
+    from portale.public.models import News
+
+    article = News(body="Primo paragrafo.\r\n\r\nSecondo\nparagrafo.\n\n\n")
+    assert article.paragraphs == ["Primo paragrafo.", "Secondo\nparagrafo."]
