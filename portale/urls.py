@@ -7,7 +7,6 @@ urlpatterns = [
     path("accesso/", include("portale.accounts.urls")),
     path("area-privata/", include("portale.home.urls")),
     path("backoffice/", include("portale.backoffice.urls")),
-    path("backoffice/pratiche/", include("portale.fulfilment.urls")),
     path("area-privata/pratiche/", include("portale.cases.urls")),
     path("area-privata/dati-aziendali/", include("portale.company.urls")),
     path("area-privata/linee/", include("portale.inventory.urls")),

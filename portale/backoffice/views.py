@@ -1,14 +1,32 @@
-"""The operator's console (staff only): landing page and the lists of records."""
+"""The operator's console (staff only): queues of pratiche and ordini, lines and contracts.
 
+The engine (``portale.fulfilment``) works pratiche on its own; here an operator works them by
+hand through the same lifecycle transitions (``portale.cases.lifecycle``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.db.models import Count
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portale.cases import lifecycle, operations
+from portale.cases import services as case_services
+from portale.cases.models import Case, CaseAttachment, Order
+from portale.cases.views import attachment_response
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
+from portale.core.pdf import pdf_response
 from portale.records.models import Contract, Line
 
-from .tables import ContractTable, LineTable
+from .forms import CloseForm, FileCaseForm, ReasonForm
+from .tables import ConsoleCaseTable, ConsoleOrderTable, ContractTable, LineTable
+
+CRUMBS = [(gettext_lazy("Back office"), ""), (gettext_lazy("Console pratiche"), "")]
 
 
 @capability_required("backoffice.queue")
@@ -30,3 +48,186 @@ def contracts(request):
     queryset = Contract.objects.select_related("administration").annotate(line_count=Count("lines"))
     table = ContractTable.from_request(request, queryset)
     return render_list(request, table, "backoffice/list_page.html", {"title": _("Contratti")})
+
+
+@capability_required("backoffice.queue")
+def queue(request):
+    table = ConsoleCaseTable.from_request(
+        request, Case.objects.select_related("contract", "line", "assignee"), prefix="p"
+    )
+    return render_list(
+        request,
+        table,
+        "backoffice/queue.html",
+        {"title": _("Console pratiche"), "breadcrumbs": CRUMBS},
+    )
+
+
+@capability_required("backoffice.queue")
+def order_queue(request):
+    table = ConsoleOrderTable.from_request(
+        request, Order.objects.select_related("contract", "case"), prefix="o"
+    )
+    return render_list(
+        request,
+        table,
+        "backoffice/order_queue.html",
+        {"title": _("Console ordini"), "breadcrumbs": [(_("Back office"), ""), (_("Ordini"), "")]},
+    )
+
+
+@capability_required("backoffice.queue")
+def case_detail(request, pk: int):
+    case = get_object_or_404(
+        Case.objects.select_related("contract__administration", "line", "requester", "assignee"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "backoffice/case_detail.html",
+        {
+            "case": case,
+            "op": operations.get(case.operation),
+            "orders": case.orders.prefetch_related("items", "shipments__events"),
+            "attachments": case.attachments.all(),
+            "close_form": CloseForm(),
+            "reason_form": ReasonForm(),
+            "suspended": case.state == lifecycle.CaseState.SUSPENDED,
+            "title": _("Pratica %(number)s") % {"number": case.number},
+            "breadcrumbs": [
+                (_("Back office"), ""),
+                (_("Console pratiche"), reverse("backoffice:queue")),
+                (case.number, ""),
+            ],
+        },
+    )
+
+
+@capability_required("backoffice.queue")
+def attachment(request, pk: int, attachment_pk: int):
+    """A document the customer uploaded with the request (e.g. the police report)."""
+    return attachment_response(get_object_or_404(CaseAttachment, pk=attachment_pk, case_id=pk))
+
+
+@capability_required("backoffice.queue")
+def summary_pdf(request, pk: int):
+    """The summary PDF the customer downloaded before INVIA, as kept with the pratica."""
+    case = get_object_or_404(Case, pk=pk)
+    if not case.summary_pdf:
+        raise Http404
+    with case.summary_pdf.open("rb") as file:
+        return pdf_response(file.read(), f"riepilogo-{case.number}.pdf")
+
+
+def _act(request, pk: int, action):
+    """A console button: POST only; a refused transition becomes a message."""
+    case = get_object_or_404(Case, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        done = action(case)
+    except case_services.RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("backoffice:case_detail", pk=case.pk)
+
+
+def _reason(request) -> str:
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        raise case_services.RequestError(_("Indica il motivo: sarà mostrato al cliente."))
+    return form.cleaned_data["reason"]
+
+
+@capability_required("backoffice.queue")
+def take(request, pk: int):
+    def action(case):
+        lifecycle.case_take(case=case, operator=request.user)
+        return _("Pratica presa in carico.")
+
+    return _act(request, pk, action)
+
+
+@capability_required("backoffice.queue")
+def suspend(request, pk: int):
+    def action(case):
+        lifecycle.case_suspend(case=case, reason=_reason(request), operator=request.user)
+        return _("Pratica sospesa: i suoi ordini sono congelati.")
+
+    return _act(request, pk, action)
+
+
+@capability_required("backoffice.queue")
+def resume(request, pk: int):
+    def action(case):
+        lifecycle.case_resume(case=case, operator=request.user)
+        return _("Pratica ripresa in lavorazione.")
+
+    return _act(request, pk, action)
+
+
+@capability_required("backoffice.queue")
+def close(request, pk: int):
+    def action(case):
+        form = CloseForm(request.POST)
+        if not form.is_valid():
+            raise case_services.RequestError(_("Indica l'esito della pratica."))
+        lifecycle.case_close(case=case, outcome=form.cleaned_data["outcome"], operator=request.user)
+        return _("Pratica chiusa.")
+
+    return _act(request, pk, action)
+
+
+@capability_required("backoffice.queue")
+def reject(request, pk: int):
+    def action(case):
+        lifecycle.case_reject(case=case, reason=_reason(request), operator=request.user)
+        return _("Pratica scartata: il motivo è visibile al cliente.")
+
+    return _act(request, pk, action)
+
+
+@capability_required("backoffice.queue")
+def cancel(request, pk: int):
+    def action(case):
+        lifecycle.case_cancel(case=case, reason=_reason(request), operator=request.user)
+        return _("Pratica annullata su richiesta del cliente.")
+
+    return _act(request, pk, action)
+
+
+@capability_required("backoffice.queue")
+def file_case(request):
+    """A request received by phone, fax or e-mail, opened to be worked by hand."""
+    form = FileCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = case_services.case_file(
+                operation=d["operation"],
+                actor=request.user,
+                contract=d["contract"],
+                payload=None,
+                line=d["line"],
+                channel=d["channel"],
+                notes=d["notes"],
+            )
+        except case_services.RequestError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Aperta la pratica %(n)s.") % {"n": case.number})
+            return redirect("backoffice:case_detail", pk=case.pk)
+    return render(
+        request,
+        "backoffice/file_case.html",
+        {
+            "form": form,
+            "title": _("Apri pratica per conto del cliente"),
+            "breadcrumbs": [
+                (_("Back office"), ""),
+                (_("Console pratiche"), reverse("backoffice:queue")),
+                (_("Apri pratica per conto del cliente"), ""),
+            ],
+        },
+    )

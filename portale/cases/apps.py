@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "portale.cases"
     label = "cases"
+
+    def ready(self):
+        # Each app implements the operations it owns in its own ``operations.py``.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("operations")

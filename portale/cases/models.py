@@ -13,15 +13,18 @@ from portale.records.models import Contract, Line
 
 
 class CaseState(models.TextChoices):
-    """G-16: the states of a pratica. Only "Chiuso" appears in the guide."""
+    """G-16: the states of a pratica (the transitions: ``portale.cases.lifecycle``)."""
 
     OPEN = "APERTO", _("Aperto")
     WORKING = "IN_LAVORAZIONE", _("In lavorazione")
+    SUSPENDED = "SOSPESO", _("Sospeso")
     CLOSED = "CHIUSO", _("Chiuso")
-    REJECTED = "ANNULLATO", _("Annullato")
+    CANCELLED = "ANNULLATO", _("Annullato")
+    REJECTED = "SCARTATO", _("Scartato")
 
 
-OPEN_STATES = [CaseState.OPEN, CaseState.WORKING]
+# Open: the pratica keeps its object busy (G-10). The lifecycle module re-exports both sets.
+OPEN_STATE_VALUES = ("APERTO", "IN_LAVORAZIONE", "SOSPESO")
 
 
 class Channel(models.TextChoices):
@@ -98,11 +101,11 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["conflict_key"],
-                condition=models.Q(state__in=["APERTO", "IN_LAVORAZIONE"]),
+                condition=models.Q(state__in=OPEN_STATE_VALUES),
                 name="one_open_case_per_object",
             ),
             models.CheckConstraint(
-                condition=models.Q(state__in=["APERTO", "IN_LAVORAZIONE", "CHIUSO", "ANNULLATO"]),
+                condition=models.Q(state__in=CaseState.values),
                 name="case_state_valid",
             ),
         ]
@@ -117,7 +120,7 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state in OPEN_STATES
+        return self.state in OPEN_STATE_VALUES
 
 
 class OrderState(models.TextChoices):
@@ -130,9 +133,6 @@ class OrderState(models.TextChoices):
     ISSUED = "EMESSO", _("Emesso")
     ACTIVE = "ATTIVO", _("Attivo")
     CEASED = "CESSATO", _("Cessato")
-
-
-ORDER_OPEN_STATES = [OrderState.APPROVED, OrderState.WORKING, OrderState.FROZEN]
 
 
 class Order(models.Model):

@@ -1,6 +1,10 @@
-"""Writes of the requests engine: drafts, pratiche and ordini (DESIGN §5.3).
+"""Filing requests: drafts, pratiche and ordini (DESIGN §5.3).
 
-Every function is keyword-only and atomic; background work is queued on commit.
+``case_file`` is the one way in: it validates raw parameters with the operation's form and
+files the pratica (and its ordine where Appendix 1 marks one), from any channel. The wizard
+goes through a draft first ("Conferma dei dati", P-09) and files the draft's payload, which
+the same form produced. The filed pratica is announced on commit (``hooks``); what happens
+to it next is ``lifecycle``'s business, never this module's.
 """
 
 from __future__ import annotations
@@ -15,40 +19,37 @@ from django.utils.translation import gettext as _
 
 from portale.records.models import Contract, Line
 
-from . import operations
+from . import hooks, lifecycle, operations
+from .exceptions import (
+    CaseConflict,
+    InvalidRequest,
+    InvalidTransition,
+    OperationNotAvailable,
+    PdfNotDownloaded,
+    RequestError,
+)
 from .models import (
-    OPEN_STATES,
     Case,
     CaseAttachment,
-    CaseState,
     Channel,
     Order,
     OrderLine,
-    OrderState,
     RequestDraft,
     Shipment,
     ShipmentEvent,
 )
 
-
-class RequestError(Exception):
-    """A request the portal refuses, with a message for the user (Italian)."""
-
-
-class OperationNotAvailable(RequestError):
-    pass
-
-
-class CaseConflict(RequestError):
-    pass
-
-
-class PdfNotDownloaded(RequestError):
-    pass
-
-
-class InvalidTransition(RequestError):
-    pass
+__all__ = [
+    "CaseConflict",
+    "InvalidRequest",
+    "InvalidTransition",
+    "OperationNotAvailable",
+    "PdfNotDownloaded",
+    "RequestError",
+    "case_file",
+    "draft_create",
+    "draft_submit",
+]
 
 
 # --- numbers -----------------------------------------------------------------------------
@@ -64,14 +65,6 @@ def _order_number() -> str:
     return f"{7 * 10**10 + secrets.randbelow(10**10)}"
 
 
-def delay(step: str) -> timedelta:
-    from django.conf import settings
-
-    delays = {"take": 5, "work": 10, "order_step": 10}
-    delays.update(getattr(settings, "FULFILMENT_DELAYS", {}))
-    return timedelta(seconds=delays[step])
-
-
 def conflict_key_for(*, op: operations.Operation, contract: Contract, payload: dict) -> str | None:
     """G-10: one open pratica per "Tipo pratica" and object (line, referent, address...)."""
     if op.conflict_key is None:
@@ -83,7 +76,7 @@ def open_conflict(*, op: operations.Operation, contract: Contract, payload: dict
     key = conflict_key_for(op=op, contract=contract, payload=payload)
     if not key:
         return None
-    return Case.objects.filter(conflict_key=key, state__in=OPEN_STATES).first()
+    return Case.objects.filter(conflict_key=key, state__in=lifecycle.OPEN_STATES).first()
 
 
 def conflict_message(case: Case) -> str:
@@ -137,12 +130,15 @@ def draft_create(
     return draft
 
 
-def _attach(*, draft: RequestDraft, upload: operations.Upload, file) -> CaseAttachment:
+def _attach(
+    *, upload: operations.Upload, file, draft: RequestDraft | None = None, case: Case | None = None
+) -> CaseAttachment:
     from .uploads import validate_document
 
     content_type = validate_document(file)  # the service never trusts its caller
     attachment = CaseAttachment(
         draft=draft,
+        case=case,
         kind=upload.code,
         label=upload.label,
         name=(getattr(file, "name", "") or upload.code).rsplit("/", 1)[-1][:200],
@@ -244,6 +240,57 @@ def draft_submit(*, draft: RequestDraft) -> Case:
 # --- cases ------------------------------------------------------------------------------
 
 
+def case_file(
+    *,
+    operation: str,
+    actor,
+    contract: Contract,
+    payload: dict | None,
+    files: dict | None = None,
+    line: Line | None = None,
+    channel: str = Channel.PORTAL,
+    notes: str = "",
+    idempotency_key: str | None = None,
+) -> Case:
+    """File a pratica from raw parameters, the same way from every channel.
+
+    ``payload`` is the input the operation's form validates (what a person would type);
+    ``files`` the documents it declares. An invalid payload raises ``InvalidRequest`` with
+    the form's errors; a conflicting open pratica ``CaseConflict`` (G-10). On the portal
+    channel ``actor`` is the requester; on the others it is the operator filing on the
+    customer's behalf, and ``payload=None`` opens a pratica to be worked by hand.
+    """
+    op = operations.get(operation)
+    on_portal = channel == Channel.PORTAL
+    if payload is None:
+        if on_portal:
+            raise InvalidRequest({"__all__": [_("Mancano i dati della richiesta.")]})
+        validated, documents = {}, {}
+    else:
+        if op.form is None:
+            raise OperationNotAvailable(_("Questa richiesta non è ancora disponibile sul Portale."))
+        form = op.bind(data=payload, files=files, contract=contract, actor=actor, line=line)
+        if not form.is_valid():
+            raise InvalidRequest({k: [str(e) for e in v] for k, v in form.errors.items()})
+        validated, documents, line = form.payload(), form.documents(), form.case_line()
+    with transaction.atomic():
+        case = case_create(
+            contract=contract,
+            operation=operation,
+            payload=validated,
+            line=line,
+            requester=actor if on_portal else None,
+            filed_by=None if on_portal else actor,
+            channel=channel,
+            notes=notes,
+            idempotency_key=idempotency_key,
+        )
+        for upload in op.uploads:
+            if documents.get(upload.code):
+                _attach(case=case, upload=upload, file=documents[upload.code])
+    return case
+
+
 def case_create(
     *,
     contract: Contract,
@@ -258,7 +305,7 @@ def case_create(
     idempotency_key: str | None = None,
     summary_pdf: bytes | None = None,
 ) -> Case:
-    """File a pratica (and its ordine, where Appendix 1 marks one).
+    """Insert a pratica whose payload is already validated (``case_file``, ``draft_submit``).
 
     A replayed call with the same idempotency key returns the pratica already filed; a
     conflicting open pratica on the same object raises ``CaseConflict`` (G-10).
@@ -295,7 +342,9 @@ def case_create(
                 if existing:
                     return existing
             if key:
-                other = Case.objects.filter(conflict_key=key, state__in=OPEN_STATES).first()
+                other = Case.objects.filter(
+                    conflict_key=key, state__in=lifecycle.OPEN_STATES
+                ).first()
                 if other:
                     raise CaseConflict(conflict_message(other)) from None
             continue  # a number collision: draw again
@@ -319,7 +368,8 @@ def _insert_case(
     summary_pdf,
 ) -> Case:
     now = timezone.now()
-    auto = op.implemented and channel == Channel.PORTAL
+    # Worked by the engine when filed with parameters it can apply; otherwise by hand.
+    auto = op.implemented and bool(payload)
     name = ""
     email = ""
     if requester is not None:
@@ -342,17 +392,21 @@ def _insert_case(
         idempotency_key=idempotency_key,
         conflict_key=conflict_key,
         auto=auto,
-        due_at=now + delay("take") if auto else None,
+        due_at=lifecycle.initial_due(auto=auto, now=now),
         opened_at=now,
     )
     if summary_pdf:
         case.summary_pdf.save(f"riepilogo-{case.number}.pdf", ContentFile(summary_pdf), save=True)
     if op.makes_order:
         _create_order(case=case, op=op, line=line, payload=payload, now=now)
-    if auto:
-        from portale.fulfilment.tasks import schedule_case
-
-        schedule_case(case.pk, delay=delay("take").total_seconds())
+    hooks.announce(
+        hooks.CaseFiled(
+            case_id=case.pk,
+            operation=op.code,
+            auto=auto,
+            delay_seconds=lifecycle.delay("take").total_seconds() if auto else 0.0,
+        )
+    )
     return case
 
 
@@ -375,15 +429,16 @@ def _create_order(*, case: Case, op, line, payload: dict, now) -> Order:
             contract=case.contract, pk__in=[i.get("line_id") for i in lines]
         )
     }
-    for item in lines or [{}]:
-        ln = by_id.get(item.get("line_id"))
-        OrderLine.objects.create(
+    OrderLine.objects.bulk_create(
+        OrderLine(
             order=order,
-            line=ln,
+            line=by_id.get(item.get("line_id")),
             iccid=item.get("iccid", ""),
             product=item.get("product") or op.description,
             quantity=item.get("quantity", 1),
         )
+        for item in (lines or [{}])
+    )
     if op.ships:
         address = payload.get("delivery_address") or str(case.contract.docs_address)
         shipment = Shipment.objects.create(order=order, address=address)
@@ -391,106 +446,3 @@ def _create_order(*, case: Case, op, line, payload: dict, now) -> Order:
             shipment=shipment, at=now, description=_("Ordine ricevuto"), place=""
         )
     return order
-
-
-def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().get(pk=case.pk)
-
-
-@transaction.atomic
-def case_take(*, case: Case, operator) -> Case:
-    """ "Prendi in carico": the operator works it by hand from now on."""
-    case = _lock(case)
-    if not case.is_open:
-        raise InvalidTransition(_("La pratica è già chiusa."))
-    case.state = CaseState.WORKING
-    case.assignee = operator
-    case.auto = False
-    case.due_at = None
-    case.save(update_fields=["state", "assignee", "auto", "due_at"])
-    for order in case.orders.filter(state=OrderState.APPROVED):
-        order.state = OrderState.WORKING
-        order.save(update_fields=["state", "updated_at"])
-        order.items.exclude(state=OrderState.CEASED).update(state=OrderState.WORKING)
-    return case
-
-
-@transaction.atomic
-def case_close(*, case: Case, outcome: str, operator=None, apply_effect: bool = True) -> Case:
-    """Close with an outcome; the operation's effect (if any, not yet applied) goes with it."""
-    case = _lock(case)
-    if not case.is_open:
-        raise InvalidTransition(_("La pratica è già chiusa."))
-    op = operations.get(case.operation)
-    now = timezone.now()
-    if apply_effect and op.effect is not None and case.effect_applied_at is None and case.payload:
-        op.effect(case)
-        case.effect_applied_at = now
-    case.state = CaseState.CLOSED
-    case.closed_at = now
-    case.outcome = outcome
-    case.due_at = None
-    case.needs_attention = False
-    if operator is not None and case.assignee_id is None:
-        case.assignee = operator
-    case.save()
-    for order in case.orders.filter(state__in=[OrderState.APPROVED, OrderState.WORKING]):
-        order.state = OrderState.DONE
-        order.due_at = now + delay("order_step")
-        order.save(update_fields=["state", "due_at", "updated_at"])
-        order.items.update(state=OrderState.DONE)
-    _notify(case)
-    return case
-
-
-@transaction.atomic
-def case_reject(*, case: Case, reason: str, operator=None) -> Case:
-    """ "Respingi": the reason is shown to the customer; nothing is applied."""
-    case = _lock(case)
-    if not case.is_open:
-        raise InvalidTransition(_("La pratica è già chiusa."))
-    if not reason.strip():
-        raise RequestError(_("Indica il motivo: sarà mostrato al cliente."))
-    case.state = CaseState.REJECTED
-    case.closed_at = timezone.now()
-    case.outcome = reason
-    case.due_at = None
-    case.needs_attention = False
-    if operator is not None and case.assignee_id is None:
-        case.assignee = operator
-    case.save()
-    for order in case.orders.exclude(state=OrderState.CEASED):
-        order.state = OrderState.CEASED
-        order.due_at = None
-        order.save(update_fields=["state", "due_at", "updated_at"])
-        order.items.update(state=OrderState.CEASED)
-    _notify(case)
-    return case
-
-
-def _notify(case: Case) -> None:
-    if not case.requester_email:
-        return
-    from .platform import send_email
-
-    if case.state == CaseState.CLOSED:
-        subject = _("Pratica %(number)s lavorata") % {"number": case.number}
-        text = _(
-            "Gentile cliente,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
-            "è stata lavorata.\nEsito: %(outcome)s\n\nPuoi consultarla nella funzione "
-            '"Storico Pratiche" del Portale.'
-        )
-    else:
-        subject = _("Pratica %(number)s annullata") % {"number": case.number}
-        text = _(
-            "Gentile cliente,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
-            "non è stata lavorata.\nMotivo: %(outcome)s\n\nPuoi consultarla nella funzione "
-            '"Storico Pratiche" del Portale.'
-        )
-    text = text % {
-        "number": case.number,
-        "type": case.type_label,
-        "contract": case.contract.code,
-        "outcome": case.outcome,
-    }
-    send_email(to=case.requester_email, subject=subject, text=text, kind="case")

@@ -4,55 +4,73 @@ A function's own view shows its selection and parameters steps (its page, its fo
 the form is valid it calls ``start_request`` and the generic steps take over: "Conferma dei
 dati" (PDF + INVIA, ``cases:confirm``) and the outcome page with the pratica number::
 
-    from portale.cases.wizard import start_request
+    from portale.cases.wizard import operation_form, start_request
 
     @capability_required("sim.change")
     def sim_change(request):
-        form = SimChangeForm(request.POST or None, contract=request.portal.contract)
+        form = operation_form(request, "sim_change")   # the operation's declared form
         if request.method == "POST" and form.is_valid():
-            response = start_request(request, form, operation="sim_change",
-                                     line=form.cleaned_data["line"],
-                                     back_url=reverse("sim:change"))
+            response = start_request(request, form, back_url=reverse("sim:change"))
             if response:
                 return response          # → "Conferma dei dati"
         return render(request, "sim/change.html", {"form": form})
 
-``form.payload()`` returns the JSON payload (plain values and primary keys only). A refusal
-(the operation not fileable yet, an open pratica on the same object, G-10) becomes a
-non-field error of the form, so the page shows it with what the user typed.
+``form.payload()`` returns the JSON payload (plain values and primary keys only) and
+``form.case_line()`` the line the pratica is about. A refusal (the operation not fileable
+yet, an open pratica on the same object, G-10) becomes a non-field error of the form, so the
+page shows it with what the user typed.
 
-Documents (P-09, F-7.3.13): an operation registered with ``uploads=[Upload(...)]`` and a form
-with ``portale.cases.uploads.DocumentsFormMixin`` (built with ``request.FILES``) need nothing
-else: the files are validated (PDF/JPEG/PNG, 5 MB), kept with the draft, listed on "Conferma
-dei dati" as documents to download before INVIA, and kept with the pratica.
+Documents (P-09, F-7.3.13): an operation registered with ``uploads=[Upload(...)]`` gets them
+as file fields of its form: they are validated (PDF/JPEG/PNG, 5 MB), kept with the draft,
+listed on "Conferma dei dati" as documents to download before INVIA, and kept with the
+pratica.
 """
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import redirect
 
-from . import services
+from portale.core.capabilities import Profile
+
+from . import operations, services
+from .forms import OperationForm
 
 
-def start_request(
-    request, form, *, operation: str, back_url: str = "", line=None, payload=None, uploads=None
-):
-    """Valid parameters → a draft → "Conferma dei dati" (``None`` + a form error if refused).
+def operation_form(request, operation: str, *, data=None, **kwargs) -> OperationForm:
+    """The operation's form for this request: bound on POST, scoped to the portal context.
 
-    ``uploads`` ({upload code: file}) defaults to ``form.documents()`` for forms with the
-    ``uploads.DocumentsFormMixin``: the operation's declared documents.
+    ``data`` replaces ``request.POST`` (e.g. to add the object the page is about).
     """
-    if uploads is None and hasattr(form, "documents"):
-        uploads = form.documents()
+    op = operations.get(operation)
+    # The employee's own operations (§9) act on their line's contract; the others on the
+    # contract selected in the portal.
+    own_line = op.profiles <= {Profile.DIP}
+    contract = request.portal.line_contract if own_line else request.portal.contract
+    if contract is None:
+        raise Http404
+    bound = request.method == "POST"
+    return op.bind(
+        (data if data is not None else request.POST) if bound else None,
+        request.FILES if bound else None,
+        contract=contract,
+        actor=request.user,
+        line=request.portal.line if own_line else None,
+        **kwargs,
+    )
+
+
+def start_request(request, form: OperationForm, *, back_url: str = ""):
+    """Valid parameters → a draft → "Conferma dei dati" (``None`` + a form error if refused)."""
     try:
         draft = services.draft_create(
             user=request.user,
-            contract=request.portal.contract,
-            operation=operation,
-            payload=payload if payload is not None else form.payload(),
-            line=line,
+            contract=form.contract,
+            operation=form.operation,
+            payload=form.payload(),
+            line=form.case_line(),
             back_url=back_url,
-            uploads=uploads,
+            uploads=form.documents(),
         )
     except services.RequestError as exc:
         form.add_error(None, str(exc))

@@ -1,4 +1,8 @@
-"""Forms of "Dati aziendali" (F-7.1.2, F-7.1.3): referent requests and postal addresses."""
+"""Forms of "Dati aziendali" (F-7.1.2, F-7.1.3): referent requests and postal addresses.
+
+Each is an ``OperationForm``: the parameters of a §7.1 pratica, validated the same way from
+the portal's pages and from any other channel (``portale.cases.services.case_file``).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale
 
+from portale.cases.forms import OperationForm
 from portale.records.models import Referent
 
 from . import comuni
+from .tables import EDITABLE_ROLES
 
 REQUIRED = {"required": _("Campo obbligatorio.")}
 mobile_validator = RegexValidator(
@@ -41,7 +47,32 @@ def clean_mobile(value: str) -> str:
     return value
 
 
-class ReferentReplaceForm(forms.Form):
+class ReferentForm(OperationForm):
+    """A request on one of the contract's editable referents (eBill, traffic, messaging)."""
+
+    referent = forms.ModelChoiceField(
+        queryset=Referent.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Scegli il referente da modificare."),
+            "invalid_choice": _("Il referente non è tra quelli modificabili di questo contratto."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = Referent.objects.filter(
+            contract=self.contract, role__in=EDITABLE_ROLES
+        )
+        # The referent the request is about: the bound choice, else the initial one.
+        self.referent = None
+        value = self.data.get(self.add_prefix("referent")) if self.is_bound else None
+        value = value or self.initial.get("referent")
+        if value and str(value).isdigit():
+            self.referent = self.fields["referent"].queryset.filter(pk=int(value)).first()
+
+
+class ReferentReplaceForm(ReferentForm):
     """Replace a referent with one already known (same contract) or a new one (F-7.1.2)."""
 
     existing = forms.ModelChoiceField(
@@ -60,12 +91,12 @@ class ReferentReplaceForm(forms.Form):
         label=_("Email"), required=False, error_messages={"invalid": _("Email non valida.")}
     )
 
-    def __init__(self, *args, referent: Referent, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.referent = referent
-        self.fields["existing"].queryset = Referent.objects.filter(
-            contract=referent.contract
-        ).exclude(pk=referent.pk)
+        others = Referent.objects.filter(contract=self.contract)
+        if self.referent is not None:
+            others = others.exclude(pk=self.referent.pk)
+        self.fields["existing"].queryset = others
         self.fields["existing"].label_from_instance = lambda r: (
             f"{r.first_name} {r.last_name} ({r.get_role_display()}, {r.mobile})"
         )
@@ -82,6 +113,8 @@ class ReferentReplaceForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.referent is None:
+            return data
         existing = data.get("existing")
         if existing is not None:
             for field in ("first_name", "last_name", "fiscal_code", "mobile", "email"):
@@ -116,7 +149,7 @@ class ReferentReplaceForm(forms.Form):
         }
 
 
-class ReferentContactsForm(forms.Form):
+class ReferentContactsForm(ReferentForm):
     """Edit a referent's contacts: mobile number and/or e-mail (F-7.1.2)."""
 
     mobile = forms.CharField(
@@ -127,17 +160,18 @@ class ReferentContactsForm(forms.Form):
         error_messages={**REQUIRED, "invalid": _("Email non valida.")},
     )
 
-    def __init__(self, *args, referent: Referent, **kwargs):
-        kwargs.setdefault("initial", {"mobile": referent.mobile, "email": referent.email})
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.referent = referent
+        if self.referent is not None and not self.is_bound:
+            self.initial.setdefault("mobile", self.referent.mobile)
+            self.initial.setdefault("email", self.referent.email)
 
     def clean_mobile(self):
         return clean_mobile(self.cleaned_data["mobile"].strip())
 
     def clean(self):
         data = super().clean()
-        if self.errors:
+        if self.errors or self.referent is None:
             return data
         if data["mobile"] == self.referent.mobile and data["email"] == self.referent.email:
             raise forms.ValidationError(_("Non hai modificato né il numero mobile né l'email."))
@@ -191,8 +225,25 @@ def _referent_data(ref: Referent) -> dict:
     }
 
 
-class AddressForm(forms.Form):
-    """ "Modifica dati di spedizione fatture" / documentazione (F-7.1.3, P-27, G-11)."""
+ADDRESS_FIELDS = (
+    "toponym",
+    "street",
+    "number",
+    "hamlet",
+    "province",
+    "city",
+    "cap",
+    "attention_of",
+)
+
+
+class AddressForm(OperationForm):
+    """ "Modifica dati di spedizione fatture" / documentazione (F-7.1.3, P-27, G-11).
+
+    The operation says which address: the invoices' one has "All'attenzione di".
+    """
+
+    FIELDS = {"invoice_address": "invoice_address", "docs_address": "docs_address"}
 
     attention_of = forms.CharField(label=_("All'attenzione di"), max_length=120, required=False)
     toponym = forms.ChoiceField(
@@ -205,8 +256,14 @@ class AddressForm(forms.Form):
     cap = forms.CharField(label=_("Cap"), max_length=5, error_messages=REQUIRED)
     hamlet = forms.CharField(label=_("Frazione"), max_length=80, required=False)
 
-    def __init__(self, *args, with_attention: bool = True, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        with_attention = self.operation == "invoice_address"
+        if not self.is_bound and not self.initial:
+            self.initial = self.current_values()
+            found = comuni.find(self.initial["province"], self.initial["city"])
+            if found:
+                self.initial["city"] = found["nome"]
         if not with_attention:
             del self.fields["attention_of"]
         self.fields["province"].choices = [("", "—")] + [
@@ -227,8 +284,11 @@ class AddressForm(forms.Form):
         self.fields["province"].widget.attrs["class"] = "js-province"
         self.fields["city"].widget.attrs["class"] = "js-comune"
         self.fields["cap"].widget.attrs.update({"inputmode": "numeric", "class": "js-cap"})
-        if with_attention is False:
-            self.title = _("Modifica dati di spedizione documentazione")
+
+    def current_values(self) -> dict:
+        """The address the contract has now: the "old" column of the summary."""
+        current = getattr(self.contract, self.FIELDS[self.operation])
+        return {k: getattr(current, k) for k in ADDRESS_FIELDS}
 
     def clean_number(self):
         return self.cleaned_data["number"].strip().upper()
@@ -271,6 +331,7 @@ class AddressForm(forms.Form):
     def payload(self) -> dict:
         d = self.cleaned_data
         return {
+            "old": self.current_values(),
             "toponym": d["toponym"],
             "street": d["street"],
             "number": d["number"],

@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portale.cases.models import OPEN_STATES, Case
-from portale.cases.wizard import start_request
+from portale.cases.selectors import open_cases
+from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 from portale.records.models import Referent
 
 from . import comuni
-from .forms import AddressForm, ReferentContactsForm, ReferentReplaceForm
 from .tables import EDITABLE_ROLES, ReferentTable, with_role_rank
 
 TAB_LABELS = {
@@ -54,10 +53,6 @@ def _contract(request):
     return contract
 
 
-def _open_cases(contract, *operations_):
-    return Case.objects.filter(contract=contract, operation__in=operations_, state__in=OPEN_STATES)
-
-
 @capability_required("company.profile")
 def profile(request):
     contract = _contract(request)
@@ -87,7 +82,7 @@ def referents(request):
     # G-09/G-10: a row with an open "Referenti" pratica shows it and offers no second change.
     table.pending = {
         c.payload.get("referent_id"): c
-        for c in _open_cases(contract, "referent_replace", "referent_contacts")
+        for c in open_cases(contract=contract, operations=("referent_replace", "referent_contacts"))
     }
     return render_list(
         request,
@@ -104,17 +99,14 @@ def _editable_referent(request, pk: int) -> Referent:
     return ref
 
 
-def _file(request, form, *, operation: str, back_url: str):
-    """Valid parameters → a draft → "Conferma dei dati"; a refusal → a form error."""
-    return start_request(request, form, operation=operation, back_url=back_url)
-
-
-def _referent_request(request, pk: int, *, form_class, operation: str, title, replace: bool):
+def _referent_request(request, pk: int, *, operation: str, title, replace: bool):
     """Both referent requests (F-7.1.2): the form, then the wizard's "Conferma dei dati"."""
     ref = _editable_referent(request, pk)
-    form = form_class(request.POST or None, referent=ref)
+    data = request.POST.copy()
+    data["referent"] = str(ref.pk)  # the referent of the page, whatever the browser sent
+    form = operation_form(request, operation, data=data, initial={"referent": ref.pk})
     if request.method == "POST" and form.is_valid():
-        response = _file(request, form, operation=operation, back_url=reverse("company:referents"))
+        response = start_request(request, form, back_url=reverse("company:referents"))
         if response:
             return response
     context = {"tab": "referents", "form": form, "ref": ref, "title": title, "replace": replace}
@@ -126,7 +118,6 @@ def referent_replace(request, pk: int):
     return _referent_request(
         request,
         pk,
-        form_class=ReferentReplaceForm,
         operation="referent_replace",
         title=_("Sostituisci referente"),
         replace=True,
@@ -138,24 +129,23 @@ def referent_contacts(request, pk: int):
     return _referent_request(
         request,
         pk,
-        form_class=ReferentContactsForm,
         operation="referent_contacts",
         title=_("Modifica contatti"),
         replace=False,
     )
 
 
-ADDRESS_KINDS = {
-    "fatture": ("invoice_address", "invoice_address", True),
-    "documentazione": ("docs_address", "docs_address", False),
-}
+ADDRESS_KINDS = {"fatture": "invoice_address", "documentazione": "docs_address"}
 
 
 @capability_required("company.addresses")
 def addresses(request):
     contract = _contract(request)
     roa = contract.referents.filter(role=Referent.Role.MASTER).first()
-    pending = {c.operation: c for c in _open_cases(contract, "invoice_address", "docs_address")}
+    pending = {
+        c.operation: c
+        for c in open_cases(contract=contract, operations=("invoice_address", "docs_address"))
+    }
     return render_page(
         request,
         "company/addresses.html",
@@ -177,38 +167,14 @@ def addresses(request):
 def address_edit(request, kind: str):
     if kind not in ADDRESS_KINDS:
         raise Http404
-    operation, field, with_attention = ADDRESS_KINDS[kind]
-    contract = _contract(request)
-    current = getattr(contract, field)
-    old = {
-        "toponym": current.toponym,
-        "street": current.street,
-        "number": current.number,
-        "hamlet": current.hamlet,
-        "province": current.province,
-        "city": current.city,
-        "cap": current.cap,
-        "attention_of": current.attention_of,
-    }
-    initial = dict(old)
-    found = comuni.find(current.province, current.city)
-    if found:
-        initial["city"] = found["nome"]
-    form = AddressForm(request.POST or None, initial=initial, with_attention=with_attention)
+    form = operation_form(request, ADDRESS_KINDS[kind])
     if request.method == "POST" and form.is_valid():
-        payload = {**form.payload(), "old": old}
-        response = start_request(
-            request,
-            form,
-            operation=operation,
-            payload=payload,
-            back_url=reverse("company:addresses"),
-        )
+        response = start_request(request, form, back_url=reverse("company:addresses"))
         if response:
             return response
     title = (
         _("Modifica dati di spedizione fatture")
-        if with_attention
+        if kind == "fatture"
         else _("Modifica dati di spedizione documentazione")
     )
     return render_page(

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class FulfilmentConfig(AppConfig):
     name = "portale.fulfilment"
     label = "fulfilment"
+
+    def ready(self):
+        # The engine works every pratica the portal files: it listens, cases never calls it.
+        from portale.cases.hooks import on_case_filed
+
+        from .tasks import case_filed
+
+        on_case_filed(case_filed)

@@ -15,11 +15,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from portale.cases import services
+from portale.cases import lifecycle
 from portale.cases.models import Case, Shipment
 from portale.cases.platform import pdf_text
 from portale.cases.tests.helpers import ebill_referent, phone_case
-from portale.fulfilment import services as engine
+from portale.fulfilment import engine
 from portale.records.models import LegalRepresentative
 
 from .conftest import force_login
@@ -148,7 +148,7 @@ def test_referent_and_invoice_address_through_the_wizard(
     assert page.get_by_text("VERDI").count() == 0
 
     # --- fulfilment runs -----------------------------------------------------------------
-    services.case_close(case=order_case, outcome="SIM sostituita")  # the back office works it
+    lifecycle.case_close(case=order_case, outcome="SIM sostituita")  # the back office works it
     engine.run_until_idle()
     page.goto(reverse("cases:history"))
     assert page.locator("td", has_text="Chiuso").count() >= 2
@@ -172,7 +172,7 @@ def test_referent_and_invoice_address_through_the_wizard(
     # --- the operator's console -------------------------------------------------------
     staff = new_page(1280)
     force_login(staff, staff_user, live_server.url)
-    staff.goto(reverse("fulfilment:queue") + "?p-stato=CHIUSO")
+    staff.goto(reverse("backoffice:queue") + "?p-stato=CHIUSO")
     expect(staff.get_by_text(referent_case)).to_be_visible()
     shot(staff, "cases-console-1280")
     staff.get_by_role("link", name=referent_case).click()

@@ -50,7 +50,7 @@ def test_anonymous_goes_to_login(client, url):
 def test_index_links_to_the_lists(staff_client):
     html = staff_client.get(reverse("backoffice:index")).content.decode()
     assert LINES in html and CONTRACTS in html
-    assert reverse("fulfilment:queue") in html and reverse("fulfilment:orders") in html
+    assert reverse("backoffice:queue") in html and reverse("backoffice:orders") in html
 
 
 def test_lines_page_shape(staff_client, data):

@@ -13,7 +13,8 @@ from django.utils import timezone
 from portale.cases import services, tasks
 from portale.cases.models import Case, CaseAttachment, RequestDraft
 from portale.cases.platform import pdf_text
-from portale.cases.uploads import MAX_SIZE, DocumentsFormMixin
+from portale.cases.forms import OperationForm
+from portale.cases.uploads import MAX_SIZE
 from portale.cases.wizard import start_request
 
 from .helpers import (
@@ -30,12 +31,11 @@ from .helpers import (
 pytestmark = pytest.mark.django_db
 
 
-class BlockForm(DocumentsFormMixin, forms.Form):
-    operation = "referent_replace"
+class BlockForm(OperationForm):
     note = forms.CharField(label="Nota", max_length=40)
 
-    def __init__(self, *args, ref=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, ref, **kwargs):
+        super().__init__(*args, operation="referent_replace", contract=ref.contract, **kwargs)
         self.ref = ref
 
     def payload(self):
@@ -106,7 +106,7 @@ def test_documents_must_be_downloaded_before_invia_and_stay_with_the_pratica(
         request = _post(roa, contract, {"note": "furto"}, files)
         form = BlockForm(request.POST, request.FILES, ref=ref)
         assert form.is_valid(), form.errors
-        response = start_request(request, form, operation="referent_replace")
+        response = start_request(request, form)
         draft = RequestDraft.objects.get()
         assert response["Location"] == reverse("cases:confirm", args=[draft.token])
         docs = {a.kind: a for a in draft.attachments.all()}
@@ -143,13 +143,13 @@ def test_documents_must_be_downloaded_before_invia_and_stay_with_the_pratica(
 
     # the back office downloads them from the case detail
     client.force_login(staff)
-    detail = client.get(reverse("fulfilment:case_detail", args=[case.pk])).content.decode()
+    detail = client.get(reverse("backoffice:case_detail", args=[case.pk])).content.decode()
     assert "Documento di Identità del richiedente" in detail
     doc = case.attachments.get(kind="denuncia")
-    got = client.get(reverse("fulfilment:attachment", args=[case.pk, doc.pk]))
+    got = client.get(reverse("backoffice:attachment", args=[case.pk, doc.pk]))
     assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
-    got = client.get(reverse("fulfilment:summary_pdf", args=[case.pk]))
-    assert b"".join(got.streaming_content).startswith(b"%PDF")
+    got = client.get(reverse("backoffice:summary_pdf", args=[case.pk]))
+    assert b"".join(got).startswith(b"%PDF")
 
 
 def test_jpeg_is_accepted_from_its_content(roa, contract):

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portale.cases import services
+from portale.cases import lifecycle, services
 from portale.cases.models import Case, Shipment
-from portale.fulfilment import services as engine
+from portale.fulfilment import engine
 from portale.records.tests.factories import LineFactory
 
 from .helpers import draft_for, phone_case
@@ -78,17 +78,17 @@ def test_history_newest_first_and_export(client, roa, contract):
 
 def test_rejected_case_shows_its_reason(client, roa, contract):
     case = services.draft_submit(draft=draft_for(roa, contract))
-    services.case_reject(case=case, reason="Referente già cessato")
+    lifecycle.case_reject(case=case, reason="Referente già cessato")
     client.force_login(roa)
     body = client.get(reverse("cases:history")).content.decode()
-    assert "Annullato" in body and "Referente già cessato" in body
+    assert "Scartato" in body and "Referente già cessato" in body
 
 
 def test_orders_list_detail_truck_and_legend(client, roa, contract, other_contract):
     case = phone_case(contract, operation="sim_change")
     order = case.orders.get()
     Shipment.objects.create(order=order, address="VIA ROMA 1, 00184 ROMA (RM)")
-    services.case_close(case=case, outcome="ok")
+    lifecycle.case_close(case=case, outcome="ok")
     engine.run_until_idle()
     plain = phone_case(contract, operation="sim_block").orders.get()
     foreign = phone_case(other_contract, operation="sim_change").orders.get()
@@ -147,7 +147,7 @@ def test_the_date_survives_sorting_and_export(client, roa, contract):
 
 def test_order_lines_follow_the_order_and_the_export_has_one_row_per_line(client, roa, contract):
     from portale.cases.models import OrderState
-    from portale.fulfilment.services import advance_order
+    from portale.fulfilment.engine import advance_order
 
     first, second = LineFactory(contract=contract), LineFactory(contract=contract)
     case = services.case_create(
@@ -160,9 +160,9 @@ def test_order_lines_follow_the_order_and_the_export_has_one_row_per_line(client
     assert [i.line for i in order.items.all()] == [first, second]
     assert {i.state for i in order.items.all()} == {OrderState.APPROVED}
 
-    services.case_take(case=case, operator=None)
+    lifecycle.case_take(case=case, operator=None)
     assert {i.state for i in order.items.all()} == {OrderState.WORKING}
-    services.case_close(case=case, outcome="ok", apply_effect=False)
+    lifecycle.case_close(case=case, outcome="ok", apply_effect=False)
     advance_order(order_id=order.pk, now=timezone.now() + datetime.timedelta(hours=1))
     assert {i.state for i in order.items.all()} == {OrderState.ISSUED}
 

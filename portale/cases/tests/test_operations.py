@@ -1,6 +1,7 @@
 """The operation registry holds every row of Appendix 1, verbatim (F-10)."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -183,11 +184,13 @@ def test_the_registry_is_appendix_1_plus_the_employee_sim_change():
     assert op.profiles == frozenset({capabilities.Profile.DIP})
 
 
-def test_the_table_matches_the_guide_when_it_is_there():
-    guide = Path(__file__).resolve().parents[3].parent / "shared" / "spec" / "guida-utente.md"
-    if not guide.exists():
-        pytest.skip("the guide is not beside the repository")
-    text = guide.read_text(encoding="utf-8").split("## 10. Appendice 1", 1)[1]
+GUIDE = Path(__file__).resolve().parents[3].parent / "shared" / "spec" / "guida-utente.md"
+
+
+def test_the_table_matches_the_guide():
+    # The guide lies beside the repository (shared/), in CI too: its absence is a failure.
+    assert GUIDE.exists(), f"the user guide is missing: {GUIDE}"
+    text = GUIDE.read_text(encoding="utf-8").split("## 10. Appendice 1", 1)[1]
     rows = [line.split("\t") for line in text.splitlines() if line.count("\t") >= 3]
     rows = [r for r in rows if r[0] != "Operazione"]
     assert [(r[0], r[1], r[3]) for r in rows] == [(a, b, c) for a, b, c, _ in APPENDIX_1]
@@ -198,15 +201,35 @@ def test_every_operation_names_an_existing_capability():
         assert op.capability in capabilities.REGISTRY, op.code
 
 
-def test_only_operations_with_an_effect_are_fileable():
-    implemented = {op.code for op in operations.implemented()}
-    assert {
-        "referent_replace",
-        "referent_contacts",
-        "invoice_address",
-        "docs_address",
-    } <= implemented
-    assert all(operations.get(code).effect for code in implemented)
+def test_an_implemented_operation_has_an_operation_form_and_an_effect():
+    from portale.cases.forms import OperationForm
+
+    for op in operations.implemented():
+        assert issubclass(op.form, OperationForm), op.code
+        assert callable(op.effect), op.code
+
+
+def test_an_operation_without_form_is_not_fileable():
+    op = operations.get("referent_replace")
+    saved = op.form
+    op.form = None
+    try:
+        assert not op.implemented
+        assert op not in operations.implemented()
+    finally:
+        op.form = saved
+
+
+def test_allows_applies_the_capability_condition():
+    """A prepaid-only operation is refused on a subscription line (the condition counts)."""
+    from portale.core.context import PortalContext
+
+    op = operations.get("personal_recharge")  # "myline.recharge": employee, prepaid lines only
+    prepaid = SimpleNamespace(is_prepaid=True, contract=None)
+    subscription = SimpleNamespace(is_prepaid=False, contract=None)
+    dip = frozenset({capabilities.Profile.DIP, capabilities.Profile.USER})
+    assert op.allows(PortalContext(user=None, line=prepaid, profiles=dip))
+    assert not op.allows(PortalContext(user=None, line=subscription, profiles=dip))
 
 
 def test_type_label_is_upper_case():

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portale.cases import services
+from portale.cases import lifecycle, services
 from portale.cases.models import Case, CaseState, RequestDraft
 from portale.cases.platform import pdf_text
 
@@ -108,7 +108,7 @@ def test_a_request_conflicting_with_an_open_one_is_refused(client, roa, contract
         )
     assert "È già presente una richiesta in lavorazione" in str(exc.value)
     # once closed, a new request on the same referent is accepted
-    services.case_close(case=Case.objects.get(), outcome="ok", apply_effect=False)
+    lifecycle.case_close(case=Case.objects.get(), outcome="ok", apply_effect=False)
     services.draft_create(
         user=roa, contract=contract, operation="referent_contacts", payload=referent_payload(ref)
     )

@@ -6,7 +6,7 @@ from django.urls import reverse
 from portale.cases.models import Case, RequestDraft
 from portale.cases.tests.helpers import ebill_referent
 from portale.company import comuni
-from portale.fulfilment import services as engine
+from portale.fulfilment import engine
 from portale.records.models import LegalRepresentative, Referent
 from portale.records.tests import factories as f
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portale.cases import operations, services
+from portale.cases import lifecycle, operations, services
 from portale.cases.models import Case, CaseState, OrderState, Shipment
 from portale.cases.tests.helpers import draft_for, ebill_referent, phone_case
-from portale.fulfilment import services as engine
+from portale.fulfilment import engine
 from portale.records.models import Referent
 
 pytestmark = pytest.mark.django_db
@@ -111,10 +111,10 @@ def test_orders_follow_and_shipments_get_tracking_events(contract):
     order = case.orders.get()
     Shipment.objects.create(order=order, address="VIA ROMA 1, 00184 ROMA (RM)")
     assert order.state == OrderState.APPROVED
-    services.case_take(case=case, operator=None)
+    lifecycle.case_take(case=case, operator=None)
     order.refresh_from_db()
     assert order.state == OrderState.WORKING
-    services.case_close(case=case, outcome="SIM sostituita")
+    lifecycle.case_close(case=case, outcome="SIM sostituita")
     order.refresh_from_db()
     assert order.state == OrderState.DONE
     engine.run_until_idle()
@@ -134,7 +134,7 @@ def test_back_office_cases_are_not_worked_automatically(contract):
 
 def test_reject_keeps_the_records_and_tells_the_customer(filed):
     case, ref = filed
-    services.case_reject(case=case, reason="Codice fiscale non corrispondente al referente")
+    lifecycle.case_reject(case=case, reason="Codice fiscale non corrispondente al referente")
     engine.run_until_idle()
     case.refresh_from_db()
     ref.refresh_from_db()

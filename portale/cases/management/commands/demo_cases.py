@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from portale.cases import services
+from portale.cases import lifecycle, services
 from portale.cases.models import Case, Channel, Shipment
-from portale.fulfilment import services as engine
+from portale.fulfilment import engine
 from portale.records.models import Contract
 
 
@@ -55,9 +55,11 @@ class Command(BaseCommand):
             ("contact_request", Channel.EMAIL, 1, "", "", False),
         ]
         for operation, channel, days_ago, action, outcome, ships in plan:
-            case = services.case_create(
-                contract=contract,
+            case = services.case_file(
                 operation=operation,
+                actor=None,
+                contract=contract,
+                payload=None,  # received by the Servizio Clienti, worked by hand
                 line=line,
                 channel=channel,
                 notes="Richiesta pervenuta al Servizio Clienti (demo)",
@@ -69,11 +71,11 @@ class Command(BaseCommand):
                 for order in case.orders.all():
                     Shipment.objects.create(order=order, address=str(contract.docs_address))
             if action == "take":
-                services.case_take(case=case, operator=None)
+                lifecycle.case_take(case=case, operator=None)
             elif action == "close":
-                services.case_close(case=case, outcome=outcome)
+                lifecycle.case_close(case=case, outcome=outcome)
                 Case.objects.filter(pk=case.pk).update(closed_at=when + timedelta(days=1))
             elif action == "reject":
-                services.case_reject(case=case, reason=outcome)
+                lifecycle.case_reject(case=case, reason=outcome)
                 Case.objects.filter(pk=case.pk).update(closed_at=when + timedelta(days=1))
         return len(plan)

@@ -31,10 +31,13 @@ def attachment(env):
 
 
 SCOPE_CASES = {
-    "fulfilment:summary_pdf": summary_pdf,
-    "fulfilment:attachment": attachment,
-    "fulfilment:case_detail": case,
-    "fulfilment:take": case,
-    "fulfilment:close": case,
-    "fulfilment:reject": case,
+    "backoffice:summary_pdf": summary_pdf,
+    "backoffice:attachment": attachment,
+    "backoffice:case_detail": case,
+    "backoffice:take": case,
+    "backoffice:close": case,
+    "backoffice:reject": case,
+    "backoffice:suspend": case,
+    "backoffice:resume": case,
+    "backoffice:cancel": case,
 }

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portale.cases import operations
+from portale.cases.lifecycle import OPEN_STATES
 from portale.cases.models import CaseState, Channel, OrderState
 from portale.core.lists import FilterForm
 from portale.records.models import Contract
@@ -29,7 +30,7 @@ class CaseFilter(FilterForm):
         state = getattr(self, "cleaned_data", {}).get("stato")
         if state:
             return queryset.filter(state=state)
-        return queryset.filter(state__in=[CaseState.OPEN, CaseState.WORKING])
+        return queryset.filter(state__in=OPEN_STATES)
 
 
 class OrderFilter(FilterForm):
@@ -49,7 +50,9 @@ class CloseForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class ReasonForm(forms.Form):
+    """The reason of a refusal, a withdrawal or a suspension (shown to the customer)."""
+
     reason = forms.CharField(
         label=_("Motivo (mostrato al cliente)"),
         max_length=300,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portale.cases import services
+from portale.cases import lifecycle, services
 from portale.cases.models import Case, CaseState
 from portale.cases.tests.helpers import draft_for, ebill_referent, phone_case
 from portale.records.models import Referent
@@ -13,22 +13,22 @@ pytestmark = pytest.mark.django_db
 
 def test_staff_only(client, roa):
     client.force_login(roa)
-    assert client.get(reverse("fulfilment:queue")).status_code == 403
+    assert client.get(reverse("backoffice:queue")).status_code == 403
 
 
 def test_queue_lists_open_cases_with_filters(client, staff, contract, other_contract):
     a = phone_case(contract)
     b = phone_case(other_contract, operation="rif_profile")
     closed = phone_case(contract, operation="imei_block")
-    services.case_close(case=closed, outcome="ok")
+    lifecycle.case_close(case=closed, outcome="ok")
     client.force_login(staff)
-    body = client.get(reverse("fulfilment:queue")).content.decode()
+    body = client.get(reverse("backoffice:queue")).content.decode()
     assert a.number in body and b.number in body and closed.number not in body
-    body = client.get(reverse("fulfilment:queue"), {"p-contratto": contract.code}).content.decode()
+    body = client.get(reverse("backoffice:queue"), {"p-contratto": contract.code}).content.decode()
     assert a.number in body and b.number not in body
-    body = client.get(reverse("fulfilment:queue"), {"p-operazione": "rif_profile"}).content.decode()
+    body = client.get(reverse("backoffice:queue"), {"p-operazione": "rif_profile"}).content.decode()
     assert b.number in body and a.number not in body
-    body = client.get(reverse("fulfilment:queue"), {"p-stato": "CHIUSO"}).content.decode()
+    body = client.get(reverse("backoffice:queue"), {"p-stato": "CHIUSO"}).content.decode()
     assert closed.number in body and a.number not in body
 
 
@@ -36,10 +36,10 @@ def test_take_and_close_applies_the_effect(client, staff, roa, contract):
     ref = ebill_referent(contract)
     case = services.draft_submit(draft=draft_for(roa, contract, ref))
     client.force_login(staff)
-    client.post(reverse("fulfilment:take", args=[case.pk]))
+    client.post(reverse("backoffice:take", args=[case.pk]))
     case.refresh_from_db()
     assert case.state == CaseState.WORKING and case.assignee == staff and not case.auto
-    client.post(reverse("fulfilment:close", args=[case.pk]), {"outcome": "Referente sostituito"})
+    client.post(reverse("backoffice:close", args=[case.pk]), {"outcome": "Referente sostituito"})
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED and case.outcome == "Referente sostituito"
     assert Referent.objects.get(pk=ref.pk).last_name == "VERDI"
@@ -49,10 +49,10 @@ def test_reject_needs_a_reason(client, staff, roa, contract):
     case = services.draft_submit(draft=draft_for(roa, contract))
     client.force_login(staff)
     response = client.post(
-        reverse("fulfilment:reject", args=[case.pk]), {"reason": ""}, follow=True
+        reverse("backoffice:reject", args=[case.pk]), {"reason": ""}, follow=True
     )
     assert "Indica il motivo" in response.content.decode()
-    client.post(reverse("fulfilment:reject", args=[case.pk]), {"reason": "Dati incompleti"})
+    client.post(reverse("backoffice:reject", args=[case.pk]), {"reason": "Dati incompleti"})
     case.refresh_from_db()
     assert case.state == CaseState.REJECTED and case.outcome == "Dati incompleti"
 
@@ -60,7 +60,7 @@ def test_reject_needs_a_reason(client, staff, roa, contract):
 def test_file_a_case_on_behalf_of_a_customer(client, staff, roa, contract):
     client.force_login(staff)
     response = client.post(
-        reverse("fulfilment:file_case"),
+        reverse("backoffice:file_case"),
         {
             "contract": contract.code,
             "operation": "network_services",
@@ -70,7 +70,7 @@ def test_file_a_case_on_behalf_of_a_customer(client, staff, roa, contract):
         },
     )
     case = Case.objects.get()
-    assert response["Location"] == reverse("fulfilment:case_detail", args=[case.pk])
+    assert response["Location"] == reverse("backoffice:case_detail", args=[case.pk])
     assert (
         case.channel == "FAX" and case.filed_by == staff and case.description == "Servizi di rete"
     )
@@ -82,7 +82,7 @@ def test_file_a_case_on_behalf_of_a_customer(client, staff, roa, contract):
 def test_file_a_case_validates(client, staff):
     client.force_login(staff)
     response = client.post(
-        reverse("fulfilment:file_case"),
+        reverse("backoffice:file_case"),
         {"contract": "999999999999", "operation": "", "channel": "FAX", "notes": ""},
     )
     body = response.content.decode()
