@@ -99,7 +99,12 @@ def test_filing_is_announced_once_it_commits(roa, contract, django_capture_on_co
 
 def test_the_same_idempotency_key_files_once(roa, contract):
     ref = ebill_referent(contract)
-    kwargs = dict(operation="referent_contacts", actor=roa, contract=contract, idempotency_key="k1")
+    kwargs = {
+        "operation": "referent_contacts",
+        "actor": roa,
+        "contract": contract,
+        "idempotency_key": "k1",
+    }
     first = services.case_file(payload=_contacts(ref), **kwargs)
     again = services.case_file(payload=_contacts(ref), **kwargs)
     assert first == again and Case.objects.count() == 1

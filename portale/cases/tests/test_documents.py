@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portale.cases import services, tasks
+from portale.cases.forms import OperationForm
 from portale.cases.models import Case, CaseAttachment, RequestDraft
 from portale.cases.platform import pdf_text
-from portale.cases.forms import OperationForm
 from portale.cases.uploads import MAX_SIZE
 from portale.cases.wizard import start_request
 

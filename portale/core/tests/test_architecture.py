@@ -39,9 +39,10 @@ def app_import_graph() -> dict[str, set[str]]:
                 continue
             for name in names:
                 bits = name.split(".")
-                if len(bits) > 1 and bits[0] == "portale" and bits[1] != app:
-                    if (PORTALE / bits[1] / "__init__.py").exists() and bits[1] not in NOT_APPS:
-                        edges.add(bits[1])
+                if len(bits) < 2 or bits[0] != "portale" or bits[1] in (app, *NOT_APPS):
+                    continue
+                if (PORTALE / bits[1] / "__init__.py").exists():
+                    edges.add(bits[1])
     return graph
 
 
