@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("linee/", views.lines, name="lines"),
     path("contratti/", views.contracts, name="contracts"),
+    path("richiamate/", views.callbacks, name="callbacks"),
     # pratiche and ordini: the queues the operator works (DESIGN §5.4)
     path("pratiche/", views.queue, name="queue"),
     path("pratiche/ordini/", views.order_queue, name="orders"),

@@ -22,6 +22,9 @@ from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 from portale.core.pdf import pdf_response
 from portale.records.models import Contract, Line
+from portale.support import selectors as support_selectors
+from portale.support import services as support_services
+from portale.support.models import CallbackState
 
 from .forms import CloseForm, FileCaseForm, ReasonForm
 from .tables import ConsoleCaseTable, ConsoleOrderTable, ContractTable, LineTable
@@ -229,5 +232,39 @@ def file_case(request):
                 (_("Console pratiche"), reverse("backoffice:queue")),
                 (_("Apri pratica per conto del cliente"), ""),
             ],
+        },
+    )
+
+
+@capability_required("backoffice.queue")
+def callbacks(request):
+    """ "Prenota una chiamata" requests to work: call, then mark the outcome."""
+    if request.method == "POST":
+        try:
+            support_services.callback_request_update(
+                request_id=int(request.POST.get("request", "0") or 0),
+                state=request.POST.get("state", ""),
+                operator=request.user,
+                notes=request.POST.get("notes", ""),
+            )
+        except (support_services.SupportError, ValueError) as exc:
+            messages.error(request, str(exc) or _("Richiesta non trovata."))
+        except support_services.CallbackRequest.DoesNotExist:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Richiesta aggiornata."))
+        return redirect("backoffice:callbacks")
+    return render(
+        request,
+        "backoffice/callbacks.html",
+        {
+            "items": support_selectors.callback_queue(),
+            "states": [
+                (CallbackState.CALLED, _("Chiamato")),
+                (CallbackState.UNREACHABLE, _("Non raggiungibile")),
+                (CallbackState.DONE, _("Chiuso")),
+            ],
+            "title": _("Richieste di richiamata"),
+            "breadcrumbs": [(_("Back office"), ""), (_("Richieste di richiamata"), "")],
         },
     )

@@ -369,7 +369,7 @@ def _insert_case(
 ) -> Case:
     now = timezone.now()
     # Worked by the engine when filed with parameters it can apply; otherwise by hand.
-    auto = op.implemented and bool(payload)
+    auto = op.automatic and bool(payload)
     name = ""
     email = ""
     if requester is not None:

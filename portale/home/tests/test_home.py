@@ -39,7 +39,7 @@ def test_home_shows_greeting_last_access_and_help_boxes(client, employee):
     for title in ("NEWS", "ASSISTENZA", "CONTATTI", "DOCUMENTI"):
         assert title in response.text
     assert "VAI ALLA SEZIONE" in response.text
-    for name in ("public:member_news", "public:member_documents", "public:contacts"):
+    for name in ("public:member_news", "public:member_documents", "support:contacts"):
         assert f'href="{reverse(name)}"' in response.text
     assert "I miei widget" in response.text
 

@@ -1,0 +1,201 @@
+"""Assistenza (F-7.7): contacts, the requests that open a pratica, call-back, manuals."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portale.cases import services as case_services
+from portale.cases.wizard import operation_form
+from portale.core.capabilities import capability_required
+from portale.public.contacts import contacts
+
+from . import hours, selectors, services
+from .forms import CallbackForm
+
+TOKEN_FIELD = "request_token"
+
+
+TABS = [
+    ("support.contacts", gettext_lazy("Contatti")),
+    ("support.callback", gettext_lazy("Prenota una chiamata")),
+    ("support.write", gettext_lazy("Scrivici")),
+    ("support.terminals", gettext_lazy("Configurazione sui terminali")),
+    ("support.web_services", gettext_lazy("Assistenza sui servizi web")),
+    ("support.manuals", gettext_lazy("Manuali")),
+]
+
+
+def _crumbs(*items):
+    return [(_("Assistenza"), reverse("support:contacts")), *items]
+
+
+def _render(request, template: str, context: dict):
+    return render(request, template, {**context, "support_tabs": TABS})
+
+
+@capability_required("support.contacts")
+def contacts_page(request):
+    return _render(
+        request,
+        "support/contacts.html",
+        {
+            "contacts": contacts(),
+            "open_now": hours.is_open(),
+            "hours_message": services.HOURS_MESSAGE,
+            "title": _("Contatti"),
+            "breadcrumbs": _crumbs((_("Contatti"), "")),
+        },
+    )
+
+
+def _request_page(request, *, operation: str, template: str, title: str, intro: str):
+    """A form that opens a pratica at "INVIA" (no summary step): the pratica number follows.
+
+    The page's token is the idempotency key: a double click files one pratica.
+    """
+    form = operation_form(request, operation)
+    token = request.POST.get(TOKEN_FIELD) or secrets.token_urlsafe(16)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_services.case_file(
+                operation=operation,
+                actor=request.user,
+                contract=form.contract,
+                payload=request.POST,
+                idempotency_key=f"{request.user.pk}:{operation}:{token}"[:64],
+            )
+        except case_services.InvalidRequest as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(None if field == "__all__" else field, error)
+        except case_services.RequestError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("cases:outcome", number=case.number)
+    return _render(
+        request,
+        template,
+        {
+            "form": form,
+            "token": token,
+            "title": title,
+            "intro": intro,
+            "breadcrumbs": _crumbs((title, "")),
+        },
+    )
+
+
+@capability_required("support.write")
+def write(request):
+    return _request_page(
+        request,
+        operation="contact_request",
+        template="support/request_form.html",
+        title=_("Scrivici"),
+        intro=_(
+            "Chiedi di essere ricontattato per argomenti commerciali o tecnici non trattati "
+            "nelle altre sezioni del Portale."
+        ),
+    )
+
+
+@capability_required("support.terminals")
+def terminals(request):
+    return _request_page(
+        request,
+        operation="terminal_config",
+        template="support/request_form.html",
+        title=_("Configurazione sui terminali"),
+        intro=_(
+            "Chiedi assistenza su applicazioni, configurazione e uso del telefono o l'invio "
+            "dei manuali. Più informazioni ci dai, più velocemente potremo aiutarti."
+        ),
+    )
+
+
+@capability_required("support.web_services")
+def web_services(request):
+    return _request_page(
+        request,
+        operation="service_support",
+        template="support/request_form.html",
+        title=_("Segnalaci il servizio e l'anomalia"),
+        intro=_(
+            "Chiedi aiuto o segnala un malfunzionamento del Portale o dei servizi web TIM "
+            "della Convenzione."
+        ),
+    )
+
+
+@capability_required("support.callback")
+def callback(request):
+    """ "Prenota una chiamata" (F-7.7.3): within service hours only (G-38)."""
+    open_now = hours.is_open()
+    waiting = selectors.waiting_callback(user=request.user)
+    form = CallbackForm(request.POST or None, initial={"phone": request.user.mobile})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.callback_request_create(
+                user=request.user,
+                contract=request.portal.contract,
+                phone=form.cleaned_data["phone"],
+            )
+        except services.SupportError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Richiesta registrata: un operatore ti chiamerà al numero %(phone)s dal "
+                    "numero 02.20228788."
+                )
+                % {"phone": form.cleaned_data["phone"]},
+            )
+            return redirect("support:callback")
+    return _render(
+        request,
+        "support/callback.html",
+        {
+            "form": form,
+            "open_now": open_now,
+            "waiting": waiting,
+            "hours_message": services.HOURS_MESSAGE,
+            "title": _("Prenota una chiamata"),
+            "breadcrumbs": _crumbs((_("Prenota una chiamata"), "")),
+        },
+    )
+
+
+@capability_required("support.manuals")
+def manuals(request):
+    return _render(
+        request,
+        "support/manuals.html",
+        {
+            "manuals": selectors.manuals_for(ctx=request.portal),
+            "title": _("Manuali"),
+            "breadcrumbs": _crumbs((_("Manuali"), "")),
+        },
+    )
+
+
+@capability_required("support.manuals")
+def manual_pdf(request, pk: int):
+    manual = get_object_or_404(selectors.manuals_for(ctx=request.portal), pk=pk)
+    if not manual.file:
+        raise Http404
+    response = FileResponse(
+        manual.file.open("rb"),
+        as_attachment=True,
+        filename=f"{manual.title}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
