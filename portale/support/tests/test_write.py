@@ -27,7 +27,11 @@ def test_it_works(client, roa, contract):
     response = client.post(URL, _data())
     case = Case.objects.get()
     assert response["Location"] == reverse("cases:outcome", args=[case.number])
-    assert (case.description, case.contract, case.requester) == ("Richiesta contatto", contract, roa)
+    assert (case.description, case.contract, case.requester) == (
+        "Richiesta contatto",
+        contract,
+        roa,
+    )
     assert case.payload["phone"] == "0755771234"
     assert not case.auto and case.state == CaseState.OPEN  # waits for an operator
     assert not case.orders.exists()
