@@ -24,7 +24,8 @@ from portale.core.pdf import pdf_response
 from portale.records.models import Contract, Line
 from portale.support import selectors as support_selectors
 from portale.support import services as support_services
-from portale.support.models import CallbackState
+from portale.support.models import CallbackState, ChatSession
+from portale.support.views import chat_fragment
 
 from .forms import CloseForm, FileCaseForm, ReasonForm
 from .tables import ConsoleCaseTable, ConsoleOrderTable, ContractTable, LineTable
@@ -268,3 +269,76 @@ def callbacks(request):
             "breadcrumbs": [(_("Back office"), ""), (_("Richieste di richiamata"), "")],
         },
     )
+
+
+@capability_required("backoffice.queue")
+def chats(request):
+    """Chats waiting for an operator, and those in progress, with who and which contract."""
+    return render(
+        request,
+        "backoffice/chats.html",
+        {
+            "sessions": support_selectors.chat_queue(),
+            "title": _("Chat"),
+            "breadcrumbs": [(_("Back office"), ""), (_("Chat"), "")],
+        },
+    )
+
+
+@capability_required("backoffice.queue")
+def chat(request, pk: int):
+    session = get_object_or_404(ChatSession.objects.select_related("user", "contract"), pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("azione")
+        try:
+            if action == "prendi":
+                support_services.chat_take(session=session, operator=request.user)
+            elif action == "chiudi":
+                support_services.chat_end(session=session, by_operator=True)
+        except support_services.SupportError as exc:
+            messages.error(request, str(exc))
+        return redirect("backoffice:chat", pk=pk)
+    items = list(support_selectors.chat_messages(session=session))
+    return render(
+        request,
+        "backoffice/chat.html",
+        {
+            "session": session,
+            "chat_messages": items,
+            "last_id": items[-1].pk if items else 0,
+            "operator_view": True,
+            "title": _("Chat con %(name)s")
+            % {"name": session.user.get_full_name() or session.user},
+            "breadcrumbs": [
+                (_("Back office"), ""),
+                (_("Chat"), reverse("backoffice:chats")),
+                (str(session.pk), ""),
+            ],
+        },
+    )
+
+
+@capability_required("backoffice.queue")
+def chat_messages(request, pk: int):
+    return chat_fragment(request, get_object_or_404(ChatSession, pk=pk), operator_view=True)
+
+
+@capability_required("backoffice.queue")
+def chat_send(request, pk: int):
+    session = get_object_or_404(ChatSession, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    error = ""
+    try:
+        if session.operator_id is None and session.is_open:
+            support_services.chat_take(session=session, operator=request.user)
+        support_services.chat_post(
+            session=session, author="OPERATORE", text=request.POST.get("testo", "")
+        )
+    except support_services.SupportError as exc:
+        error = str(exc)
+    if request.htmx:
+        return render(request, "support/_chat_error.html", {"error": error})
+    if error:
+        messages.error(request, error)
+    return redirect("backoffice:chat", pk=pk)

@@ -82,3 +82,72 @@ class Manual(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ChatState(models.TextChoices):
+    WAITING = "IN_ATTESA", _("In attesa di un operatore")
+    ACTIVE = "IN_CORSO", _("In corso")
+    ENDED = "CHIUSA", _("Chiusa")
+
+
+class ChatSession(models.Model):
+    """A conversation between a user and a Customer Service operator (F-7.7.2).
+
+    Messages live in the database: every web process serves them, a reload loses nothing and
+    the transcript is kept.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Operatore"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("Stato"), max_length=10, choices=ChatState.choices, default=ChatState.WAITING
+    )
+    started_at = models.DateTimeField(_("Iniziata il"), default=timezone.now, db_index=True)
+    ended_at = models.DateTimeField(_("Chiusa il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chat")
+        verbose_name_plural = _("chat")
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state__in=["IN_ATTESA", "IN_CORSO"]),
+                name="one_open_chat_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"chat {self.pk} ({self.get_state_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != ChatState.ENDED
+
+
+class ChatMessage(models.Model):
+    class Author(models.TextChoices):
+        CUSTOMER = "CLIENTE", _("Cliente")
+        OPERATOR = "OPERATORE", _("Operatore")
+        SYSTEM = "SISTEMA", _("Sistema")
+
+    session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="messages")
+    author = models.CharField(max_length=10, choices=Author.choices)
+    text = models.TextField(_("Messaggio"), max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_author_display()}: {self.text[:40]}"

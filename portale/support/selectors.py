@@ -7,7 +7,16 @@ from django.db.models import QuerySet
 from portale.core.capabilities import Profile
 from portale.core.context import PortalContext
 
-from .models import CallbackRequest, CallbackState, Manual
+from .models import (
+    CallbackRequest,
+    CallbackState,
+    ChatMessage,
+    ChatSession,
+    ChatState,
+    Manual,
+)
+
+OPEN_CHAT_STATES = (ChatState.WAITING, ChatState.ACTIVE)
 
 
 def manuals_for(*, ctx: PortalContext) -> QuerySet[Manual]:
@@ -27,3 +36,25 @@ def callback_queue(*, open_only: bool = True) -> QuerySet[CallbackRequest]:
     if open_only:
         qs = qs.filter(state__in=[CallbackState.WAITING, CallbackState.UNREACHABLE])
     return qs
+
+
+def open_chat(*, user) -> ChatSession | None:
+    return ChatSession.objects.filter(user=user, state__in=OPEN_CHAT_STATES).first()
+
+
+def chat_of_user(*, user, pk: int) -> ChatSession | None:
+    """A chat of this user only: anyone else's is not found (404)."""
+    return ChatSession.objects.filter(user=user, pk=pk).first()
+
+
+def chat_messages(*, session: ChatSession, after: int = 0) -> QuerySet[ChatMessage]:
+    return session.messages.filter(pk__gt=after)
+
+
+def chat_queue() -> QuerySet[ChatSession]:
+    """The operator's view: waiting chats first, then those in progress."""
+    return (
+        ChatSession.objects.filter(state__in=OPEN_CHAT_STATES)
+        .select_related("user", "contract", "operator")
+        .order_by("state", "started_at")  # IN_ATTESA before IN_CORSO
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from portale.records.models import Contract
 
 from . import hours
-from .models import CallbackRequest, CallbackState
+from .models import CallbackRequest, CallbackState, ChatMessage, ChatSession, ChatState
 
 __all__ = ["CallbackRequest", "SupportError", "callback_request_create", "callback_request_update"]
 
@@ -18,6 +18,8 @@ __all__ = ["CallbackRequest", "SupportError", "callback_request_create", "callba
 class SupportError(Exception):
     """A refused request, with a message for the user (Italian)."""
 
+
+OPEN_CHAT = (ChatState.WAITING, ChatState.ACTIVE)
 
 HOURS_MESSAGE = gettext_lazy(
     "Il servizio è disponibile dal lunedì al venerdì dalle 9:00 alle 18:00 e il sabato dalle "
@@ -69,3 +71,85 @@ def callback_request_update(
         item.notes = f"{item.notes}\n[{stamp}] {notes.strip()}".strip()
     item.save()
     return item
+
+
+# --- chat (F-7.7.2) ----------------------------------------------------------------------
+
+CHAT_MAX = 1000
+
+
+@transaction.atomic
+def chat_start(*, user, contract: Contract | None, now=None) -> ChatSession:
+    """ "Inizia Chat": within service hours; an open chat of the user is resumed, not doubled."""
+    now = now or timezone.now()
+    current = ChatSession.objects.filter(user=user, state__in=OPEN_CHAT).first()
+    if current is not None:
+        return current
+    if not hours.is_open(now):
+        raise SupportError(str(HOURS_MESSAGE))
+    try:
+        with transaction.atomic():
+            session = ChatSession.objects.create(user=user, contract=contract, started_at=now)
+    except IntegrityError:  # a double click: the other request opened it
+        return ChatSession.objects.get(user=user, state__in=OPEN_CHAT)
+    ChatMessage.objects.create(
+        session=session,
+        author=ChatMessage.Author.SYSTEM,
+        text=_("Attendi: il primo operatore disponibile ti risponderà a breve."),
+        created_at=now,
+    )
+    return session
+
+
+def _locked(session: ChatSession) -> ChatSession:
+    return ChatSession.objects.select_for_update().get(pk=session.pk)
+
+
+@transaction.atomic
+def chat_post(*, session: ChatSession, author: str, text: str) -> ChatMessage:
+    """ "Invia": a message of the customer or of the operator."""
+    text = text.strip()
+    if not text:
+        raise SupportError(_("Scrivi il messaggio prima di inviarlo."))
+    if len(text) > CHAT_MAX:
+        raise SupportError(_("Il messaggio è troppo lungo: al massimo 1000 caratteri."))
+    session = _locked(session)
+    if not session.is_open:
+        raise SupportError(_("La chat è chiusa: avviane una nuova se ti serve ancora aiuto."))
+    return ChatMessage.objects.create(session=session, author=author, text=text)
+
+
+@transaction.atomic
+def chat_take(*, session: ChatSession, operator) -> ChatSession:
+    """The operator answers a waiting chat."""
+    session = _locked(session)
+    if session.state != ChatState.WAITING:
+        raise SupportError(_("La chat è già seguita da un operatore o è chiusa."))
+    session.state = ChatState.ACTIVE
+    session.operator = operator
+    session.save(update_fields=["state", "operator"])
+    name = operator.first_name or _("un operatore")
+    ChatMessage.objects.create(
+        session=session,
+        author=ChatMessage.Author.SYSTEM,
+        text=_("Ti risponde %(name)s del Servizio Clienti.") % {"name": name},
+    )
+    return session
+
+
+@transaction.atomic
+def chat_end(*, session: ChatSession, by_operator: bool) -> ChatSession:
+    """ "Interrompi Chat" (customer) or the operator's close: the transcript stays."""
+    session = _locked(session)
+    if not session.is_open:
+        return session
+    session.state = ChatState.ENDED
+    session.ended_at = timezone.now()
+    session.save(update_fields=["state", "ended_at"])
+    who = _("L'operatore") if by_operator else _("Il cliente")
+    ChatMessage.objects.create(
+        session=session,
+        author=ChatMessage.Author.SYSTEM,
+        text=_("%(who)s ha chiuso la chat.") % {"who": who},
+    )
+    return session

@@ -9,6 +9,11 @@ urlpatterns = [
     path("prenota-una-chiamata/", views.callback, name="callback"),
     path("configurazione-terminali/", views.terminals, name="terminals"),
     path("servizi-web/", views.web_services, name="web_services"),
+    path("chat/", views.chat, name="chat"),
+    path("chat/finestra/", views.chat_window, name="chat_window"),
+    path("chat/<int:pk>/messaggi/", views.chat_messages, name="chat_messages"),
+    path("chat/<int:pk>/invia/", views.chat_send, name="chat_send"),
+    path("chat/<int:pk>/interrompi/", views.chat_end, name="chat_end"),
     path("manuali/", views.manuals, name="manuals"),
     path("manuali/<int:pk>/", views.manual_pdf, name="manual_pdf"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ TOKEN_FIELD = "request_token"
 
 TABS = [
     ("support.contacts", gettext_lazy("Contatti")),
+    ("support.chat", gettext_lazy("Chat")),
     ("support.callback", gettext_lazy("Prenota una chiamata")),
     ("support.write", gettext_lazy("Scrivici")),
     ("support.terminals", gettext_lazy("Configurazione sui terminali")),
@@ -199,3 +200,108 @@ def manual_pdf(request, pk: int):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- chat (F-7.7.2) ----------------------------------------------------------------------
+
+
+@capability_required("support.chat")
+def chat(request):
+    """The "Chat" page: "Inizia a chattare" opens the chat window (a new browser page)."""
+    return _render(
+        request,
+        "support/chat.html",
+        {
+            "open_now": hours.is_open(),
+            "current": selectors.open_chat(user=request.user),
+            "hours_message": services.HOURS_MESSAGE,
+            "title": _("Chat"),
+            "breadcrumbs": _crumbs((_("Chat"), "")),
+        },
+    )
+
+
+@capability_required("support.chat")
+def chat_window(request):
+    """The chat window: "Inizia Chat", then the conversation (survives a reload)."""
+    session = selectors.open_chat(user=request.user)
+    error = ""
+    if request.method == "POST":
+        try:
+            session = services.chat_start(user=request.user, contract=request.portal.contract)
+        except services.SupportError as exc:
+            error = str(exc)
+        else:
+            return redirect("support:chat_window")
+    items = list(selectors.chat_messages(session=session)) if session else []
+    return render(
+        request,
+        "support/chat_window.html",
+        {
+            "session": session,
+            "chat_messages": items,
+            "last_id": items[-1].pk if items else 0,
+            "open_now": hours.is_open(),
+            "error": error,
+            "hours_message": services.HOURS_MESSAGE,
+            "title": _("Chat con il Servizio Clienti"),
+        },
+    )
+
+
+def _own_chat(request, pk: int):
+    session = selectors.chat_of_user(user=request.user, pk=pk)
+    if session is None:
+        raise Http404
+    return session
+
+
+def chat_fragment(request, session, *, operator_view: bool):
+    """The messages after ``?dopo=<id>``, and the next poller (htmx, every second)."""
+    try:
+        after = int(request.GET.get("dopo", "0"))
+    except ValueError:
+        after = 0
+    items = list(selectors.chat_messages(session=session, after=after))
+    return render(
+        request,
+        "support/_chat_messages.html",
+        {
+            "session": session,
+            "chat_messages": items,
+            "operator_view": operator_view,
+            "last_id": items[-1].pk if items else after,
+        },
+    )
+
+
+@capability_required("support.chat")
+def chat_messages(request, pk: int):
+    return chat_fragment(request, _own_chat(request, pk), operator_view=False)
+
+
+@capability_required("support.chat")
+def chat_send(request, pk: int):
+    session = _own_chat(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    error = ""
+    try:
+        services.chat_post(session=session, author="CLIENTE", text=request.POST.get("testo", ""))
+    except services.SupportError as exc:
+        error = str(exc)
+    if request.htmx:  # the message shows at the next poll; only an error comes back
+        return render(request, "support/_chat_error.html", {"error": error})
+    if error:
+        messages.error(request, error)
+    return redirect("support:chat_window")
+
+
+@capability_required("support.chat")
+def chat_end(request, pk: int):
+    session = _own_chat(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.chat_end(session=session, by_operator=False)
+    messages.info(request, _("Chat interrotta. La conversazione resta registrata."))
+    return redirect("support:chat")
