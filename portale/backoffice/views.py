@@ -24,7 +24,7 @@ from portale.core.pdf import pdf_response
 from portale.records.models import Contract, Line
 from portale.support import selectors as support_selectors
 from portale.support import services as support_services
-from portale.support.models import CallbackState, ChatSession
+from portale.support.models import CallbackState, ChatSession, Ticket
 from portale.support.views import chat_fragment
 
 from .forms import CloseForm, FileCaseForm, ReasonForm
@@ -342,3 +342,42 @@ def chat_send(request, pk: int):
     if error:
         messages.error(request, error)
     return redirect("backoffice:chat", pk=pk)
+
+
+@capability_required("backoffice.queue")
+def tickets(request):
+    """All-risk tickets to work: repair or ship a replacement, deliver, close."""
+    return render(
+        request,
+        "backoffice/tickets.html",
+        {
+            "tickets": support_selectors.ticket_queue(),
+            "steps": [
+                ("lavora", _("In lavorazione")),
+                ("spedisci", _("Spedisci sostitutivo")),
+                ("consegna", _("Consegnato")),
+                ("chiudi", _("Chiudi")),
+            ],
+            "title": _("Ticket all risk"),
+            "breadcrumbs": [(_("Back office"), ""), (_("Ticket all risk"), "")],
+        },
+    )
+
+
+@capability_required("backoffice.queue")
+def ticket_step(request, pk: int):
+    ticket = get_object_or_404(Ticket, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        support_services.ticket_advance(
+            ticket=ticket,
+            step=request.POST.get("step", ""),
+            operator=request.user,
+            note=request.POST.get("note", ""),
+        )
+    except support_services.SupportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Ticket aggiornato."))
+    return redirect("backoffice:tickets")

@@ -73,6 +73,10 @@ class Operation:
     summary: Callable[[dict], list[tuple[str, str, str]]] | None = field(default=None, repr=False)
     ships: bool = False
     uploads: tuple[Upload, ...] = ()
+    # The owning app's own record made with the pratica, in the filing transaction (e.g. the
+    # all-risk ticket), and the page that follows it (linked from "Storico pratiche").
+    on_file: Callable[[Any], None] | None = field(default=None, repr=False)
+    detail_url: Callable[[Any], str] | None = field(default=None, repr=False)
 
     @property
     def profiles(self) -> frozenset[Profile]:
@@ -116,6 +120,8 @@ class Operation:
         )
 
     def summary_rows(self, payload: dict) -> list[tuple[str, str, str]]:
+        if not payload:  # opened by hand, without parameters
+            return []
         if self.summary is None:
             return [(str(k), "", str(v)) for k, v in payload.items()]
         return self.summary(payload)
@@ -210,9 +216,13 @@ def implement(
     summary: Callable[[dict], list[tuple[str, str, str]]] | None = None,
     ships: bool = False,
     uploads: tuple[Upload, ...] | list[Upload] = (),
+    on_file: Callable[[Any], None] | None = None,
+    detail_url: Callable[[Any], str] | None = None,
 ) -> Operation:
     """Attach the owning app's hooks to a declared operation (re-registering replaces them)."""
     op = get(code)
+    op.on_file = on_file
+    op.detail_url = detail_url
     op.form = form
     op.effect = effect
     op.conflict_key = conflict_key

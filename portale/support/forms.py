@@ -12,8 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portale.cases.forms import OperationForm
+from portale.company import comuni as comuni_data
+from portale.records import selectors as records
+from portale.records.models import Device, ServicePoint
 
-from . import catalogue
+from . import catalogue, geo
+from .models import Ticket
 
 REQUIRED = {"required": _("Campo obbligatorio.")}
 NOTE_MAX = 300
@@ -208,3 +212,135 @@ class CallbackForm(forms.Form):
         label=_("Ho letto l'informativa sulla privacy"),
         error_messages={"required": _("Per essere richiamato devi leggere l'informativa.")},
     )
+
+
+class DeviceSupportForm(OperationForm):
+    """ "Assistenza su Apparati" (F-7.7.6): pratica "Apertura tk servizio all risk"."""
+
+    device = forms.ModelChoiceField(
+        label=_("Apparato"),
+        queryset=Device.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Scegli l'apparato dall'elenco (lente di ingrandimento)."),
+            "invalid_choice": _("L'apparato scelto non è coperto da noleggio o manutenzione."),
+        },
+    )
+    problem = forms.ChoiceField(
+        label=_("Tipo di problema"),
+        choices=[("", "—"), *Ticket.Problem.choices],
+        error_messages=REQUIRED,
+    )
+    description = note_field(_("Descrizione del problema (max. 300 caratteri)"))
+    delivery = forms.ChoiceField(
+        label=_("Modalità di consegna"),
+        choices=Ticket.Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages=REQUIRED,
+    )
+    site = forms.ChoiceField(label=_("Indirizzo della sede"), required=False)
+    new_address = forms.CharField(
+        label=_("Oppure un nuovo indirizzo di consegna o ritiro"),
+        max_length=200,
+        required=False,
+        help_text=_("Via, civico, CAP, comune e provincia."),
+    )
+    service_point = forms.ModelChoiceField(
+        label=_("Punto di assistenza"),
+        queryset=ServicePoint.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Scegli un punto di assistenza dell'elenco.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["device"].queryset = records.assistance_devices(contract=self.contract)
+        self.fields["device"].label_from_instance = lambda d: f"{d.imei} – {d.description}"
+        self.fields["service_point"].queryset = records.active_service_points()
+        self.fields["service_point"].label_from_instance = lambda p: (
+            f"{p.city} ({p.province}) – {p.name}, {p.street}"
+        )
+        self.fields["service_point"].empty_label = "—"
+        addresses = []
+        for label, address in (
+            (_("Sede dell'Ente"), self.contract.administration.seat),
+            (_("Indirizzo di spedizione fatture"), self.contract.invoice_address),
+            (_("Indirizzo di spedizione documentazione"), self.contract.docs_address),
+        ):
+            if address is not None and str(address) not in {a for a, _l in addresses}:
+                addresses.append((str(address), f"{label}: {address}"))
+        self.fields["site"].choices = [("", "—"), *addresses]
+
+    def clean(self):
+        data = super().clean()
+        delivery = data.get("delivery")
+        if delivery == Ticket.Delivery.SITE:
+            address = (data.get("new_address") or "").strip() or data.get("site")
+            if not address:
+                self.add_error("site", _("Scegli un indirizzo della sede o scrivine uno nuovo."))
+            data["address"] = address or ""
+        elif delivery == Ticket.Delivery.SERVICE_POINT and not data.get("service_point"):
+            self.add_error("service_point", _("Scegli il punto di assistenza."))
+        return data
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        at_point = d["delivery"] == Ticket.Delivery.SERVICE_POINT
+        return {
+            "device_id": d["device"].pk,
+            "imei": d["device"].imei,
+            "device_description": d["device"].description,
+            "problem": d["problem"],
+            "description": d["description"].strip(),
+            "delivery": d["delivery"],
+            "address": "" if at_point else d["address"].upper(),
+            "service_point_id": d["service_point"].pk if at_point else None,
+            "service_point": str(d["service_point"]) if at_point else "",
+        }
+
+    def case_line(self):
+        return self.cleaned_data["device"].line
+
+
+class ServicePointSearchForm(forms.Form):
+    """ "Trova i Punti di Assistenza più vicini a te" (F-7.7.8)."""
+
+    provincia = forms.ChoiceField(label=_("Provincia"), choices=(), required=False)
+    comune = forms.CharField(label=_("Comune"), max_length=80, required=False)
+    indirizzo = forms.CharField(label=_("Indirizzo"), max_length=120, required=False)
+    cap = forms.CharField(label=_("CAP"), max_length=5, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provincia"].choices = [("", "—")] + [
+            (sigla, f"{name} ({sigla})") for sigla, name in comuni_data.provinces()
+        ]
+        self.fields["cap"].widget.attrs["inputmode"] = "numeric"
+
+    def clean_cap(self):
+        cap = self.cleaned_data["cap"].strip()
+        if cap and not (len(cap) == 5 and cap.isdigit()):
+            raise forms.ValidationError(_("Il CAP è di 5 cifre."))
+        return cap
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        province, city, cap = data.get("provincia"), data.get("comune", "").strip(), data.get("cap")
+        if not city and not cap:
+            raise forms.ValidationError(_("Indica almeno il comune (con la provincia) o il CAP."))
+        place = geo.locate(province=province, city=city, cap=cap)
+        if place is None:
+            if city and province:
+                self.add_error(
+                    "comune",
+                    _("Il comune %(city)s non è in provincia di %(prov)s: controlla il nome.")
+                    % {"city": city, "prov": comuni_data.province_name(province)},
+                )
+            elif city:
+                self.add_error("comune", _("Comune non trovato: scegli anche la provincia."))
+            else:
+                self.add_error("cap", _("Nessun comune ha questo CAP."))
+        data["place"] = place
+        return data

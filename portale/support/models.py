@@ -151,3 +151,91 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_author_display()}: {self.text[:40]}"
+
+
+class TicketState(models.TextChoices):
+    OPEN = "APERTO", _("Aperto")
+    WORKING = "IN_LAVORAZIONE", _("In lavorazione")
+    SHIPPED = "SPEDITO", _("Apparato sostitutivo spedito")
+    READY = "DISPONIBILE", _("Apparato disponibile al punto di assistenza")
+    DELIVERED = "CONSEGNATO", _("Consegnato")
+    CLOSED = "CHIUSO", _("Chiuso")
+    CANCELLED = "ANNULLATO", _("Annullato")
+
+
+class Ticket(models.Model):
+    """The all-risk ticket of "Assistenza su Apparati" (F-7.7.6): its "ID Richiesta" is the
+    number of the pratica "Apertura tk servizio all risk" that opened it (F-7.7.7)."""
+
+    class Problem(models.TextChoices):
+        THEFT = "FURTO", _("Furto")
+        LOSS = "SMARRIMENTO", _("Smarrimento")
+        FAULT = "GUASTO", _("Guasto")
+
+    class Delivery(models.TextChoices):
+        SITE = "SEDE", _("Consegna presso sede cliente")
+        SERVICE_POINT = "PDA", _("Consegna presso punto di assistenza")
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="ticket")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
+    device = models.ForeignKey(
+        "records.Device", on_delete=models.PROTECT, related_name="+", verbose_name=_("Apparato")
+    )
+    problem = models.CharField(_("Tipo richiesta"), max_length=12, choices=Problem.choices)
+    description = models.TextField(_("Descrizione"), max_length=300)
+    delivery = models.CharField(_("Consegna"), max_length=4, choices=Delivery.choices)
+    delivery_address = models.CharField(_("Indirizzo di consegna"), max_length=250, blank=True)
+    service_point = models.ForeignKey(
+        "records.ServicePoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Punto di assistenza"),
+    )
+    state = models.CharField(
+        _("Stato"), max_length=16, choices=TicketState.choices, default=TicketState.OPEN
+    )
+    tracking_code = models.CharField(_("Codice di tracciatura"), max_length=40, blank=True)
+    opened_at = models.DateTimeField(_("Data apertura"), default=timezone.now, db_index=True)
+    closed_at = models.DateTimeField(_("Data chiusura"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket all risk")
+        verbose_name_plural = _("ticket all risk")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=TicketState.values), name="ticket_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(delivery="PDA") | models.Q(service_point__isnull=False),
+                name="ticket_pda_has_point",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return self.case.number
+
+    @property
+    def destination(self) -> str:
+        if self.service_point_id:
+            p = self.service_point
+            return f"{p.name}, {p.street}, {p.cap} {p.city} ({p.province})"
+        return self.delivery_address
+
+
+class TicketEvent(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("Data e ora"), default=timezone.now)
+    description = models.CharField(_("Descrizione"), max_length=200)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -7,11 +7,12 @@ pratiche".
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portale.cases.operations import implement
 
-from . import catalogue, forms
+from . import catalogue, forms, services
 
 
 def _label(choices, value: str) -> str:
@@ -53,7 +54,23 @@ def _service_summary(p: dict) -> list[tuple[str, str, str]]:
     return [(label, "", value) for label, value in rows if value]
 
 
+def _device_summary(p: dict) -> list[tuple[str, str, str]]:
+    destination = p["service_point"] or p["address"]
+    return [
+        (_("Apparato"), "", f"{p['imei']} – {p['device_description']}"),
+        (_("Tipo di problema"), "", p["problem"].capitalize()),
+        (_("Descrizione"), "", p["description"]),
+        (_("Consegna"), "", _("Punto di assistenza") if p["service_point"] else _("Sede cliente")),
+        (_("Indirizzo"), "", destination),
+    ]
+
+
+def _ticket_url(case) -> str:
+    return reverse("support:ticket", args=[case.number])
+
+
 # fmt: off
+implement("device_support", form=forms.DeviceSupportForm, effect=None, conflict_key=lambda p: f"device:{p['device_id']}", summary=_device_summary, on_file=services.ticket_open, detail_url=_ticket_url)
 implement("contact_request", form=forms.ContactRequestForm, effect=None, summary=_contact_summary)
 implement("terminal_config", form=forms.TerminalConfigForm, effect=None, summary=_terminal_summary)
 implement("service_support", form=forms.ServiceSupportForm, effect=None, summary=_service_summary)

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from portale.core.capabilities import Profile
 from portale.core.context import PortalContext
+from portale.records.models import Contract
 
 from .models import (
     CallbackRequest,
@@ -14,6 +15,7 @@ from .models import (
     ChatSession,
     ChatState,
     Manual,
+    Ticket,
 )
 
 OPEN_CHAT_STATES = (ChatState.WAITING, ChatState.ACTIVE)
@@ -57,4 +59,32 @@ def chat_queue() -> QuerySet[ChatSession]:
         ChatSession.objects.filter(state__in=OPEN_CHAT_STATES)
         .select_related("user", "contract", "operator")
         .order_by("state", "started_at")  # IN_ATTESA before IN_CORSO
+    )
+
+
+LATEST_TICKETS = 30
+
+
+def latest_tickets(*, contract: Contract) -> QuerySet[Ticket]:
+    """F-7.7.7: the contract's last 30 tickets (the list filters and sorts within them)."""
+    ids = list(
+        Ticket.objects.filter(contract=contract)
+        .order_by("-opened_at", "-pk")
+        .values_list("pk", flat=True)[:LATEST_TICKETS]
+    )
+    return Ticket.objects.filter(pk__in=ids).select_related("case", "device")
+
+
+def ticket_of_contract(*, contract: Contract, number: str) -> Ticket | None:
+    return (
+        Ticket.objects.filter(contract=contract, case__number=number)
+        .select_related("case", "device", "service_point")
+        .prefetch_related("events")
+        .first()
+    )
+
+
+def ticket_queue() -> QuerySet[Ticket]:
+    return Ticket.objects.exclude(state__in=["CHIUSO", "ANNULLATO"]).select_related(
+        "case", "contract", "device", "service_point"
     )

@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy
 from portale.records.models import Contract
 
 from . import hours
-from .models import CallbackRequest, CallbackState, ChatMessage, ChatSession, ChatState
+from .models import (
+    CallbackRequest,
+    CallbackState,
+    ChatMessage,
+    ChatSession,
+    ChatState,
+    Ticket,
+    TicketEvent,
+    TicketState,
+)
 
 __all__ = ["CallbackRequest", "SupportError", "callback_request_create", "callback_request_update"]
 
@@ -153,3 +162,78 @@ def chat_end(*, session: ChatSession, by_operator: bool) -> ChatSession:
         text=_("%(who)s ha chiuso la chat.") % {"who": who},
     )
     return session
+
+
+# --- all-risk tickets (F-7.7.6, F-7.7.7) -------------------------------------------------
+
+
+def ticket_open(case) -> Ticket:
+    """The ticket of a pratica "Apertura tk servizio all risk", made in its filing transaction
+    (the operation's ``on_file``): its "ID Richiesta" is the pratica number."""
+    p = case.payload
+    ticket = Ticket.objects.create(
+        case=case,
+        contract=case.contract,
+        device_id=p["device_id"],
+        problem=p["problem"],
+        description=p["description"],
+        delivery=p["delivery"],
+        delivery_address=p.get("address", ""),
+        service_point_id=p.get("service_point_id"),
+        opened_at=case.opened_at,
+    )
+    TicketEvent.objects.create(ticket=ticket, at=case.opened_at, description=_("Ticket aperto"))
+    return ticket
+
+
+# The operator's steps: from → to, and the event the customer reads.
+TICKET_STEPS = {
+    "lavora": ((TicketState.OPEN,), TicketState.WORKING, gettext_lazy("Ticket in lavorazione")),
+    "spedisci": (
+        (TicketState.OPEN, TicketState.WORKING),
+        TicketState.SHIPPED,
+        gettext_lazy("Apparato sostitutivo spedito"),
+    ),
+    "consegna": (
+        (TicketState.SHIPPED,),
+        TicketState.DELIVERED,
+        gettext_lazy("Apparato consegnato"),
+    ),
+    "chiudi": (
+        (TicketState.OPEN, TicketState.WORKING, TicketState.SHIPPED, TicketState.DELIVERED),
+        TicketState.CLOSED,
+        gettext_lazy("Ticket chiuso"),
+    ),
+}
+
+
+@transaction.atomic
+def ticket_advance(*, ticket: Ticket, step: str, operator, note: str = "") -> Ticket:
+    """Work a ticket; closing it closes its pratica with the outcome (``cases.lifecycle``)."""
+    from portale.cases import lifecycle
+
+    ticket = Ticket.objects.select_for_update().select_related("case").get(pk=ticket.pk)
+    if step not in TICKET_STEPS:
+        raise SupportError(_("Operazione non prevista sul ticket."))
+    sources, target, event = TICKET_STEPS[step]
+    if ticket.state not in sources:
+        raise SupportError(
+            _("Il ticket è %(state)s: questa operazione non è possibile.")
+            % {"state": ticket.get_state_display().lower()}
+        )
+    if ticket.case.state == "APERTO":
+        lifecycle.case_take(case=ticket.case, operator=operator)
+    if step == "spedisci":
+        ticket.tracking_code = ticket.tracking_code or f"BRT{ticket.case.number.replace('-', '')}"
+        if ticket.delivery == Ticket.Delivery.SERVICE_POINT:
+            event = gettext_lazy("Apparato sostitutivo spedito al punto di assistenza")
+    ticket.state = target
+    text = str(event) + (f": {note.strip()}" if note.strip() else "")
+    if target == TicketState.CLOSED:
+        ticket.closed_at = timezone.now()
+        lifecycle.case_close(
+            case=ticket.case, outcome=note.strip() or _("Ticket chiuso."), operator=operator
+        )
+    ticket.save()
+    TicketEvent.objects.create(ticket=ticket, description=text[:200])
+    return ticket

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,12 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portale.cases import services as case_services
-from portale.cases.wizard import operation_form
+from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
+from portale.core.lists import render_list
 from portale.public.contacts import contacts
+from portale.records import selectors as records
 
 from . import hours, selectors, services
-from .forms import CallbackForm
+from .forms import CallbackForm, ServicePointSearchForm
+from .tables import TicketTable
 
 TOKEN_FIELD = "request_token"
 
@@ -29,6 +34,9 @@ TABS = [
     ("support.write", gettext_lazy("Scrivici")),
     ("support.terminals", gettext_lazy("Configurazione sui terminali")),
     ("support.web_services", gettext_lazy("Assistenza sui servizi web")),
+    ("support.devices", gettext_lazy("Assistenza su Apparati")),
+    ("support.tickets", gettext_lazy("Monitoraggio Ticket")),
+    ("support.service_points", gettext_lazy("Punti di Assistenza")),
     ("support.manuals", gettext_lazy("Manuali")),
 ]
 
@@ -305,3 +313,102 @@ def chat_end(request, pk: int):
     services.chat_end(session=session, by_operator=False)
     messages.info(request, _("Chat interrotta. La conversazione resta registrata."))
     return redirect("support:chat")
+
+
+# --- Assistenza su Apparati and Monitoraggio Ticket (F-7.7.6, F-7.7.7) --------------------
+
+
+@capability_required("support.devices")
+def devices(request):
+    """Device, problem and delivery → "Conferma dei dati" with the summary PDF → the ticket."""
+    form = operation_form(request, "device_support")
+    if request.method == "POST" and form.is_valid():
+        response = start_request(request, form, back_url=reverse("support:devices"))
+        if response:
+            return response
+    return _render(
+        request,
+        "support/devices.html",
+        {
+            "form": form,
+            "title": _("Assistenza su Apparati"),
+            "breadcrumbs": _crumbs((_("Assistenza su Apparati"), "")),
+        },
+    )
+
+
+@capability_required("support.tickets")
+def tickets(request):
+    contract = request.portal.contract
+    if contract is None:
+        raise Http404
+    table = TicketTable.from_request(request, selectors.latest_tickets(contract=contract))
+    return render_list(
+        request,
+        table,
+        "support/tickets.html",
+        {
+            "support_tabs": TABS,
+            "title": _("Monitoraggio Ticket"),
+            "breadcrumbs": _crumbs((_("Monitoraggio Ticket"), "")),
+        },
+    )
+
+
+@capability_required("support.tickets")
+def ticket(request, number: str):
+    contract = request.portal.contract
+    found = selectors.ticket_of_contract(contract=contract, number=number) if contract else None
+    if found is None:
+        raise Http404
+    return _render(
+        request,
+        "support/ticket.html",
+        {
+            "ticket": found,
+            "title": _("Ticket %(number)s") % {"number": found.number},
+            "breadcrumbs": _crumbs(
+                (_("Monitoraggio Ticket"), reverse("support:tickets")), (found.number, "")
+            ),
+        },
+    )
+
+
+# --- Geolocalizzazione Punti di Assistenza (F-7.7.8) -------------------------------------
+
+
+@capability_required("support.service_points")
+def service_points(request):
+    """The first 15 service points within 10 km of the comune searched, nearest first."""
+    form = ServicePointSearchForm(request.GET or None)
+    place, found = None, []
+    if form.is_bound and form.is_valid():
+        place = form.cleaned_data["place"]
+        found = records.service_points_near(
+            latitude=place.latitude, longitude=place.longitude, radius_km=10, limit=15
+        )
+    points = [
+        {
+            "name": p.name,
+            "address": f"{p.street}, {p.cap} {p.city} ({p.province})",
+            "lat": float(p.latitude),
+            "lon": float(p.longitude),
+            "km": round(km, 1),
+        }
+        for p, km in found
+    ]
+    return _render(
+        request,
+        "support/service_points.html",
+        {
+            "form": form,
+            "place": place,
+            "results": found,
+            "points_json": json.dumps(points),
+            "center_json": json.dumps([place.latitude, place.longitude] if place else None),
+            "tile_url": settings.PDA_TILE_URL,
+            "tile_attribution": settings.PDA_TILE_ATTRIBUTION,
+            "title": _("Geolocalizzazione Punti di Assistenza (PDA)"),
+            "breadcrumbs": _crumbs((_("Punti di Assistenza"), "")),
+        },
+    )

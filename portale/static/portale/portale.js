@@ -51,8 +51,23 @@
     });
   }
 
+  // A search box that hides the rows not containing its text: data-filter-rows="<selector>".
+  function initRowFilters(root) {
+    root.querySelectorAll("input[data-filter-rows]").forEach(function (input) {
+      if (input.dataset.filterReady) return;
+      input.dataset.filterReady = "1";
+      input.addEventListener("input", function () {
+        var needle = input.value.trim().toLowerCase();
+        document.querySelectorAll(input.getAttribute("data-filter-rows")).forEach(function (row) {
+          row.hidden = needle !== "" && row.textContent.toLowerCase().indexOf(needle) === -1;
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initTooltips(document);
+    initRowFilters(document);
     initCounters(document);
     initDependentSelects(document);
   });

@@ -34,7 +34,44 @@ def staff_chat(env):
     return {"user": env.users["STAFF"], "own": {"pk": own.pk}, "foreign": {"pk": own.pk + 1000}}
 
 
+def ticket(env):
+    from portale.cases import services
+    from portale.records.tests import factories as f
+
+    def open_ticket(contract):
+        user = env.users["ROA"] if contract == env.contract else None
+        device = f.DeviceFactory(contract=contract)
+        point = f.ServicePointFactory()
+        payload = {
+            "device": str(device.pk),
+            "problem": "FURTO",
+            "description": "Rubato",
+            "delivery": "PDA",
+            "service_point": str(point.pk),
+        }
+        return services.case_file(
+            operation="device_support", actor=user, contract=contract, payload=payload
+        )
+
+    own, foreign = open_ticket(env.contract), open_ticket(env.other_contract)
+    return {
+        "user": env.users["ROA"],
+        "own": {"number": own.number},
+        "foreign": {"number": foreign.number},
+    }
+
+
+def staff_ticket(env):
+    from portale.support.models import Ticket
+
+    ticket(env)
+    pk = Ticket.objects.latest("pk").pk
+    return {"user": env.users["STAFF"], "own": {"pk": pk}, "foreign": {"pk": pk + 10_000}}
+
+
 SCOPE_CASES = {
+    "support:ticket": ticket,
+    "backoffice:ticket_step": staff_ticket,
     "support:manual_pdf": manual_pdf,
     "support:chat_messages": chat,
     "support:chat_send": chat,
