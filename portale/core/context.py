@@ -8,6 +8,7 @@ nothing is stored as a flag (FEATURES, Profiles).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from portale.records import selectors as records
 from portale.records.models import Contract, Line, Referent
@@ -45,6 +46,13 @@ class PortalContext:
     @property
     def line_contract(self) -> Contract | None:
         return self.line.contract if self.line else None
+
+    @cached_property
+    def service_codes(self) -> frozenset[str]:
+        """The active advanced services (SAC codes) of the selected contract, read once."""
+        if self.contract is None:
+            return frozenset()
+        return frozenset(records.active_service_codes(contract=self.contract))
 
 
 def build_context(*, user, session) -> PortalContext:

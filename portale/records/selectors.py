@@ -459,3 +459,12 @@ def assistance_devices(*, contract: Contract) -> QuerySet[Device]:
 
 def active_service_points() -> QuerySet[ServicePoint]:
     return ServicePoint.objects.filter(is_active=True).order_by("province", "city", "name")
+
+
+def active_service_codes(*, contract: Contract) -> list[str]:
+    """G-37: the codes of the advanced services (SAC) active on the contract."""
+    return list(
+        ContractService.objects.filter(contract=contract, state=ServiceState.ACTIVE)
+        .exclude(code="")
+        .values_list("code", flat=True)
+    )

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "portale.billing",
     "portale.myline",
     "portale.support",
+    "portale.services",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,8 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portale.cases import services as case_services
-from portale.cases.wizard import operation_form, start_request
+from portale.cases.wizard import file_now, operation_form, request_token, start_request
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 from portale.public.contacts import contacts
@@ -23,9 +21,6 @@ from portale.records import selectors as records
 from . import hours, selectors, services
 from .forms import CallbackForm, ServicePointSearchForm
 from .tables import TicketTable
-
-TOKEN_FIELD = "request_token"
-
 
 TABS = [
     ("support.contacts", gettext_lazy("Contatti")),
@@ -65,28 +60,12 @@ def contacts_page(request):
 
 
 def _request_page(request, *, operation: str, template: str, title: str, intro: str):
-    """A form that opens a pratica at "INVIA" (no summary step): the pratica number follows.
-
-    The page's token is the idempotency key: a double click files one pratica.
-    """
+    """A form that opens a pratica at "INVIA" (no summary step): the pratica number follows."""
     form = operation_form(request, operation)
-    token = request.POST.get(TOKEN_FIELD) or secrets.token_urlsafe(16)
+    token = request_token(request)
     if request.method == "POST" and form.is_valid():
-        try:
-            case = case_services.case_file(
-                operation=operation,
-                actor=request.user,
-                contract=form.contract,
-                payload=request.POST,
-                idempotency_key=f"{request.user.pk}:{operation}:{token}"[:64],
-            )
-        except case_services.InvalidRequest as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(None if field == "__all__" else field, error)
-        except case_services.RequestError as exc:
-            form.add_error(None, str(exc))
-        else:
+        case = file_now(request, form, token=token)
+        if case is not None:
             return redirect("cases:outcome", number=case.number)
     return _render(
         request,

@@ -91,3 +91,12 @@ def test_widgets_are_stored_per_user_in_order(client, roa, employee):
 def test_home_requires_login(client, db):
     response = client.get(reverse("home:index"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_a_user_with_no_profile_is_told_what_to_check(client, no_profile_user, roa):
+    client.force_login(no_profile_user)
+    body = client.get(reverse("home:index")).content.decode()
+    assert 'id="nessun-profilo"' in body and "Gestione referenti" in body
+    assert no_profile_user.mobile in body
+    client.force_login(roa)
+    assert 'id="nessun-profilo"' not in client.get(reverse("home:index")).content.decode()

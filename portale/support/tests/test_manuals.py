@@ -28,3 +28,13 @@ def test_referent_manuals_are_not_for_employees(client, employee):
     client.force_login(employee)
     assert "Gestione referenti" not in client.get(reverse("support:manuals")).content.decode()
     assert client.get(reverse("support:manual_pdf", args=[hidden.pk])).status_code == 404
+
+
+def test_the_demo_manuals_are_real_pdfs_and_idempotent():
+    from portale.core.pdf import pdf_text
+    from portale.support.demo import load_support_demo_content
+
+    assert load_support_demo_content() == 2
+    assert load_support_demo_content() == 0
+    manual = Manual.objects.get(title="Sistema SMAS/Netprofiler")
+    assert "Rete Intelligente Flessibile" in pdf_text(manual.file.read())
