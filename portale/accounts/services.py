@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .audit import Kind, security_event_log
+from .backends import SECOND_FACTOR_BACKEND
 from .models import PasswordHistory, Registration, WidgetPreference
 from .notify import SMS_USERNAME, email_send, sms_send
 from .tokens import token_create
@@ -34,13 +35,16 @@ def _absolute(request, path: str) -> str:
 def user_login_complete(*, request, user) -> None:
     """Open the session once every login step passed (password, then the SMS code).
 
-    ``login`` rotates the session key, so a session fixed before login is worthless. The
+    ``login`` rotates the session key, so a session fixed before login is worthless; the
+    session records ``SecondFactorBackend``, the only mark a session is accepted with. The
     previous successful login is kept for the home's "ultimo accesso" (G-57).
     """
     user.previous_login = user.last_login
     user.save(update_fields=["previous_login"])
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    security_event_log(kind=Kind.LOGIN_OK, request=request, user=user)
+    login(request, user, backend=SECOND_FACTOR_BACKEND)
+    security_event_log(
+        kind=Kind.LOGIN_OK, request=request, user=user, detail="staff" if user.is_staff else ""
+    )
 
 
 # --- passwords ---------------------------------------------------------------------------

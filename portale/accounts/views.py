@@ -242,3 +242,11 @@ def keepalive(request):
     """ "Resta collegato" in the session warning: the request itself renews the session."""
     request.session.modified = True
     return HttpResponse(status=204)
+
+
+@public_view
+def admin_login(request):
+    """``/admin/login/``: the admin has no login of its own; staff log in like everyone else,
+    with the password and the code, then come back to the admin (issue 15)."""
+    nxt = _safe_next(request, request.GET.get("next") or "") or "/admin/"
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': nxt})}")
