@@ -17,8 +17,8 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portale.core import capabilities
 from portale.accounts.backends import SECOND_FACTOR_BACKEND
+from portale.core import capabilities
 from portale.core.context import build_context
 
 SKIP_NAMESPACES = {"admin", "djdt"}
