@@ -80,6 +80,7 @@ def registration_confirmation_send(*, request, registration: Registration) -> No
         template="registration_confirm",
         context={"registration": registration, "link": link},
         kind="registration_confirm",
+        secret=True,
     )
 
 
@@ -196,6 +197,7 @@ def recovery_username_send(*, request, user) -> None:
         template="recovery_username",
         context={"user": user, "login_url": _absolute(request, reverse("accounts:login"))},
         kind="recovery",
+        secret=True,
     )
     security_event_log(kind=Kind.RECOVERY, request=request, user=user, detail="username")
 
@@ -210,6 +212,7 @@ def recovery_reset_link_send(*, request, user, with_username: bool) -> None:
         template="recovery_password",
         context={"user": user, "link": link, "with_username": with_username},
         kind="recovery",
+        secret=True,
     )
     security_event_log(kind=Kind.RECOVERY, request=request, user=user, detail="link password")
 
@@ -253,6 +256,7 @@ def user_email_change_request(*, request, user, new_email: str) -> None:
             "link": _absolute(request, reverse("accounts:email_confirm", args=[raw])),
         },
         kind="email_change",
+        secret=True,
     )
     security_event_log(
         kind=Kind.EMAIL_CHANGE_REQUESTED, request=request, user=user, detail=new_email
