@@ -2,16 +2,48 @@
 
 from __future__ import annotations
 
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
+
 from .models import SecurityEvent
 
 Kind = SecurityEvent.Kind
 
 
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
+def _trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
 def client_ip(request) -> str | None:
+    """The client's address: ``REMOTE_ADDR``, or, when that is one of ``TRUSTED_PROXIES``
+    (addresses or networks), the right-most address of ``X-Forwarded-For`` that is not a
+    trusted proxy. Only trusted proxies' headers count, so a client cannot forge its address.
+    django-axes reads the address from here too (``AXES_CLIENT_IP_CALLABLE``)."""
     if request is None:
         return None
-    # Same source as django-axes (AXES_IPWARE_META_PRECEDENCE_ORDER = REMOTE_ADDR).
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    if not remote or not networks or not _trusted(remote, networks):
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not _trusted(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote
+    return remote
 
 
 def security_event_log(

@@ -187,11 +187,21 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 # 5 failed logins lock the account for 15 minutes (G-05); the lockout page reads this value.
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+# Lock the account (any address, so the pair account + address too), never an address alone:
+# behind a PA's NAT or the TLS proxy many users share one (SECURITY.md).
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client address, also for the audit log and the SMS limits: REMOTE_ADDR, or the
+# X-Forwarded-For hop before the proxies listed in TRUSTED_PROXIES (addresses or networks).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "portale.accounts.audit.client_ip"
+# Anonymous floods only: failed passwords and SMS codes of registration and recovery from
+# one address, with limits a shared NAT of a whole administration does not reach.
+ACCOUNTS_LOGIN_FAILURES_PER_IP = env.int("ACCOUNTS_LOGIN_FAILURES_PER_IP", default=100)
+ACCOUNTS_LOGIN_FAILURES_IP_WINDOW_MINUTES = 15
+ACCOUNTS_OTP_PER_IP = env.int("ACCOUNTS_OTP_PER_IP", default=200)
 
 # --- Background tasks (Huey) -----------------------------------------------------------
 # SQLite storage needs no server; set REDIS_URL to share one queue across machines.
