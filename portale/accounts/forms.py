@@ -100,17 +100,11 @@ class NumberForm(forms.Form):
         return 100
 
     def clean_msisdn(self):
+        # Eligible or not, the number goes on to the code step the same way (issue 15.4): the
+        # answer must not tell which numbers are PA lines. Only eligible numbers get the SMS
+        # (``otp.otp_issue``), and both spend the same budgets.
         msisdn = v.validate_msisdn(self.cleaned_data["msisdn"])
         self.eligibility = mobile_eligibility(msisdn=msisdn)
-        if not self.eligibility.eligible:
-            raise ValidationError(
-                _(
-                    "Il numero inserito non risulta una linea TIM attiva in Convenzione Telefonia "
-                    "Mobile 8. Verifica il numero oppure contatta il referente della tua "
-                    "Amministrazione."
-                ),
-                code="not_in_convention",
-            )
         return msisdn
 
 

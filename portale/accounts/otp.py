@@ -107,6 +107,15 @@ def _otp_create(*, msisdn, purpose, request, user, ip) -> OtpChallenge:
     challenge.code_hash = f"{nonce}${_hash(msisdn=msisdn, code=code, nonce=nonce)}"
     challenge.save()
     text = SMS_TEXTS[purpose].format(code=code)
+    if purpose == OtpChallenge.Purpose.REGISTRATION and not _may_register(msisdn):
+        # Same answer and same budgets as an eligible number, but no SMS: the code stays
+        # unknown, so the registration cannot go on (issue 15.4, no enumeration).
+        security_event_log(
+            kind=Kind.OTP_SENT,
+            request=request,
+            detail=f"{purpose} numero {msisdn} non in convenzione: SMS non inviato",
+        )
+        return challenge
     if msisdn.startswith("u") and user is not None:
         # Staff accounts of the back office have no line: their code goes by e-mail.
         from .notify import email_send_text
@@ -118,6 +127,12 @@ def _otp_create(*, msisdn, purpose, request, user, ip) -> OtpChallenge:
         kind=Kind.OTP_SENT, request=request, user=user, detail=f"{purpose} numero {msisdn}"
     )
     return challenge
+
+
+def _may_register(msisdn: str) -> bool:
+    from .selectors import mobile_eligibility
+
+    return mobile_eligibility(msisdn=msisdn).eligible
 
 
 @transaction.atomic
