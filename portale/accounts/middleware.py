@@ -1,4 +1,4 @@
-"""Session checks on every request (issue 15): the two factors and the admin audit.
+"""Session checks on every request (issue 15): two factors, lifetime, no-store, admin audit.
 
 Placed right after ``AuthenticationMiddleware``:
 
@@ -6,18 +6,24 @@ Placed right after ``AuthenticationMiddleware``:
   ``backends.py``) is ended and audited, whatever opened it: every way in passes the same
   two factors;
 - the first request of a staff session to the Django admin is audited ("Accesso
-  all'amministrazione").
+  all'amministrazione");
+- every response to a logged-in user, and every page of the login flows and of the demo
+  outbox, is sent with ``Cache-Control: no-store`` (invoice PDFs included): nothing private
+  stays in a shared PC's cache after logout.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.utils.cache import add_never_cache_headers
 
 from .audit import Kind, security_event_log
 from .backends import session_has_second_factor
 
 ADMIN_AUDITED_KEY = "accounts_admin_audited"
 ADMIN_PREFIX = "/admin/"
+# Anonymous pages that still carry something private (codes, typed usernames, the outbox).
+NO_STORE_PREFIXES = ("/accesso/", "/demo/", ADMIN_PREFIX)
 
 
 class SessionSecurityMiddleware:
@@ -26,9 +32,13 @@ class SessionSecurityMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        private = user is not None and user.is_authenticated
+        if private:
             self._check(request, user)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if private or request.path_info.startswith(NO_STORE_PREFIXES):
+            add_never_cache_headers(response)
+        return response
 
     def _check(self, request, user) -> None:
         session = request.session
