@@ -5,6 +5,8 @@ Placed right after ``AuthenticationMiddleware``:
 - a session not opened by the portal's two-step login (``SecondFactorBackend``, see
   ``backends.py``) is ended and audited, whatever opened it: every way in passes the same
   two factors;
+- a session older than ``SESSION_ABSOLUTE_AGE`` (12 hours) since its login ends, however
+  active: the user logs in again with both factors;
 - the first request of a staff session to the Django admin is audited ("Accesso
   all'amministrazione");
 - every response to a logged-in user, and every page of the login flows and of the demo
@@ -14,11 +16,15 @@ Placed right after ``AuthenticationMiddleware``:
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.utils.cache import add_never_cache_headers
 
 from .audit import Kind, security_event_log
 from .backends import session_has_second_factor
+from .signals import AUTH_AT_KEY
 
 ADMIN_AUDITED_KEY = "accounts_admin_audited"
 ADMIN_PREFIX = "/admin/"
@@ -48,6 +54,13 @@ class SessionSecurityMiddleware:
                 request=request,
                 user=user,
                 detail=f"sessione aperta senza codice temporaneo ({session.get(BACKEND_SESSION_KEY, '')})",
+            )
+            logout(request)
+            return
+        opened = session.get(AUTH_AT_KEY) or 0
+        if time.time() - opened > getattr(settings, "SESSION_ABSOLUTE_AGE", 12 * 3600):
+            security_event_log(
+                kind=Kind.SESSION_LIFETIME, request=request, user=user, detail="durata massima"
             )
             logout(request)
             return

@@ -126,6 +126,8 @@ LOGOUT_REDIRECT_URL = "public:index"
 # Private pages warn ACCOUNTS_SESSION_WARNING_SECONDS before the end ("Resta collegato").
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=15 * 60)
 ACCOUNTS_SESSION_WARNING_SECONDS = env.int("ACCOUNTS_SESSION_WARNING_SECONDS", default=120)
+# Absolute lifetime: however active, a session ends this many seconds after its login.
+SESSION_ABSOLUTE_AGE = env.int("SESSION_ABSOLUTE_AGE", default=12 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
