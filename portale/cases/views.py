@@ -96,11 +96,16 @@ def summary_pdf(request, token: str):
 
 
 def attachment_response(attachment: CaseAttachment) -> FileResponse:
-    """A kept document, as an attachment download under the user's file name."""
+    """A kept document, always as a download (``nosniff`` comes from SecurityMiddleware),
+    named after the document and its checked type, never after the user's file name."""
+    from .uploads import download_name
+
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.name,
+        filename=download_name(
+            kind=attachment.kind, pk=attachment.pk, content_type=attachment.content_type
+        ),
         content_type=attachment.content_type,
     )
 
