@@ -9,6 +9,8 @@ Placed right after ``AuthenticationMiddleware``:
   active: the user logs in again with both factors;
 - the first request of a staff session to the Django admin is audited ("Accesso
   all'amministrazione");
+- every download (``Content-Disposition: attachment``) by a logged-in user is audited
+  (invoices, documents, summaries, exports);
 - every response to a logged-in user, and every page of the login flows and of the demo
   outbox, is sent with ``Cache-Control: no-store`` (invoice PDFs included): nothing private
   stays in a shared PC's cache after logout.
@@ -22,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.utils.cache import add_never_cache_headers
 
-from .audit import Kind, security_event_log
+from .audit import Kind, audit_document_download, security_event_log
 from .backends import session_has_second_factor
 from .signals import AUTH_AT_KEY
 
@@ -30,6 +32,11 @@ ADMIN_AUDITED_KEY = "accounts_admin_audited"
 ADMIN_PREFIX = "/admin/"
 # Anonymous pages that still carry something private (codes, typed usernames, the outbox).
 NO_STORE_PREFIXES = ("/accesso/", "/demo/", ADMIN_PREFIX)
+
+
+def _filename(disposition: str) -> str:
+    _, _, rest = disposition.partition("filename=")
+    return rest.split(";", 1)[0].strip().strip('"')
 
 
 class SessionSecurityMiddleware:
@@ -44,6 +51,10 @@ class SessionSecurityMiddleware:
         response = self.get_response(request)
         if private or request.path_info.startswith(NO_STORE_PREFIXES):
             add_never_cache_headers(response)
+        if private and response.status_code == 200 and request.user.is_authenticated:
+            disposition = response.get("Content-Disposition", "")
+            if disposition.startswith("attachment"):
+                audit_document_download(request=request, filename=_filename(disposition))
         return response
 
     def _check(self, request, user) -> None:

@@ -52,6 +52,9 @@ def confirm(request, token: str):
         except services.RequestError as exc:
             messages.error(request, str(exc))
             return redirect("cases:confirm", token=draft.token)
+        from portale.accounts.audit import audit_request_filed
+
+        audit_request_filed(request=request, case=case)  # G-49
         return redirect("cases:outcome", number=case.number)
     attachments = list(draft.attachments.filter(case__isnull=True))
     return render(
