@@ -189,9 +189,11 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 # 5 failed logins lock the account for 15 minutes (G-05); the lockout page reads this value.
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-# Lock the account (any address, so the pair account + address too), never an address alone:
-# behind a PA's NAT or the TLS proxy many users share one (SECURITY.md).
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock the account (from any address) and the pair account + address, never an address
+# alone: behind a PA's NAT or the TLS proxy many users share one (SECURITY.md). axes takes
+# the highest count of the sets against one limit, so the account set decides; the pair is
+# listed for the record (and for axes' own check W006).
+AXES_LOCKOUT_PARAMETERS = [["username"], ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"

@@ -42,7 +42,7 @@ def test_a_flood_from_one_address_is_throttled_with_a_nat_sized_limit(settings, 
 def test_the_default_flood_limit_fits_a_shared_nat(settings):
     assert settings.ACCOUNTS_LOGIN_FAILURES_PER_IP >= 50
     assert settings.ACCOUNTS_OTP_PER_IP >= 100
-    assert settings.AXES_LOCKOUT_PARAMETERS == ["username"]
+    assert all("username" in params for params in settings.AXES_LOCKOUT_PARAMETERS)
 
 
 def test_registration_codes_do_not_spend_the_login_budget(client, employee):
