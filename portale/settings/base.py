@@ -167,6 +167,8 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# BEHIND_TLS_PROXY=1: TLS ends at a reverse proxy that sets X-Forwarded-Proto (the proxy
+# must overwrite that header); list the proxy's addresses in TRUSTED_PROXIES too.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
@@ -245,6 +247,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="TIM - Convenzione Mobile 8 <convenzionemobile8@telecomitalia.it>"
 )
+# Retention of the outbox (SECURITY.md): a message carrying a code or a link is blanked once
+# delivered (in the demo, at the latest after NOTIFY_SECRET_MAX_HOURS); every message is
+# deleted NOTIFY_RETENTION_DAYS after it was written.
+NOTIFY_SECRET_MAX_HOURS = env.int("NOTIFY_SECRET_MAX_HOURS", default=48)
+NOTIFY_RETENTION_DAYS = env.int("NOTIFY_RETENTION_DAYS", default=90)
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
 SMS_HTTP_TIMEOUT = env.int("SMS_HTTP_TIMEOUT", default=10)
