@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portale.accounts.audit import audit_backoffice_action
 from portale.cases import lifecycle, operations
 from portale.cases import services as case_services
 from portale.cases.models import Case, CaseAttachment, Order
@@ -128,11 +129,18 @@ def _act(request, pk: int, action):
     case = get_object_or_404(Case, pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    assignee_id = case.assignee_id
     try:
         done = action(case)
     except case_services.RequestError as exc:
         messages.error(request, str(exc))
     else:
+        audit_backoffice_action(
+            request=request,
+            case=case,
+            action=request.resolver_match.url_name,
+            assignee_id=assignee_id,
+        )
         messages.success(request, done)
     return redirect("backoffice:case_detail", pk=case.pk)
 
@@ -220,6 +228,9 @@ def file_case(request):
         except case_services.RequestError as exc:
             form.add_error(None, str(exc))
         else:
+            audit_backoffice_action(
+                request=request, case=case, action="file_case", assignee_id=None
+            )
             messages.success(request, _("Aperta la pratica %(n)s.") % {"n": case.number})
             return redirect("backoffice:case_detail", pk=case.pk)
     return render(

@@ -16,6 +16,8 @@ from portale.core import exports
 from portale.core.lists import DATE, DATETIME, Column, FilterForm, Format, Table, render_list
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+# Earlier dates are a form error: the 10-day window of 01/01/0001 overflows (issue 15.5).
+MIN_DATE = datetime.date(1900, 1, 1)
 
 
 def window(anchor: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -48,6 +50,8 @@ class DateWindowFilter(FilterForm):
                 continue
             if value > timezone.localdate():
                 raise forms.ValidationError(_("La data non può essere nel futuro."))
+            if value < MIN_DATE:
+                raise forms.ValidationError(_("Data non valida: usa il formato gg/mm/aaaa."))
             return value
         raise forms.ValidationError(_("Data non valida: usa il formato gg/mm/aaaa."))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from portale.accounts.backends import session_has_second_factor
 from portale.records import selectors as records
 from portale.records.models import Contract, Line, Referent
 
@@ -75,7 +76,8 @@ def build_context(*, user, session) -> PortalContext:
     profiles: set[Profile] = set(roles_by_contract.get(selected.pk, set())) if selected else set()
     if line is not None:
         profiles.add(Profile.DIP)
-    if user.is_staff:
+    if user.is_staff and session_has_second_factor(session):
+        # The back office needs a session opened with both factors, not is_staff alone.
         profiles.add(Profile.STAFF)
     profiles.add(Profile.USER)
     return PortalContext(
