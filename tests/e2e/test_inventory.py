@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from portale.core.models import ExportJob
 from portale.inventory import selectors
-from portale.inventory.models import ExportJob
 from portale.records.models import Sim
 from portale.records.models.dual_billing import DualBilling
 from portale.records.tests import factories as f
