@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portale.core.capabilities import capability_required, login_only
+from portale.core.files import file_response
 
 from . import operations, services
 from .models import Case, CaseAttachment, Order, RequestDraft
@@ -97,11 +98,8 @@ def summary_pdf(request, token: str):
 
 def attachment_response(attachment: CaseAttachment) -> FileResponse:
     """A kept document, as an attachment download under the user's file name."""
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return file_response(
+        attachment.file, filename=attachment.name, content_type=attachment.content_type
     )
 
 
