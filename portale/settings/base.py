@@ -89,6 +89,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portale.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Connections sized to threads (README "Connections"): each web or worker thread keeps
+    # one connection open for DB_CONN_MAX_AGE seconds instead of opening one per request,
+    # checked before it is reused (so a PostgreSQL restart costs no failed request).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker use one SQLite file at the same time.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
