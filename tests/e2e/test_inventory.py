@@ -398,7 +398,9 @@ def test_my_exports_icons_and_empty_message(roa_page, roa, contract, shot, axe_v
     shot(page, "inventory_exports_empty_360")
 
     done = data.done_job(roa, contract)
-    ExportJob.objects.create(user=roa, contract=contract, kind="ConsistenzaDettaglioSTS", format="xlsx")
+    ExportJob.objects.create(
+        user=roa, contract=contract, kind="ConsistenzaDettaglioSTS", format="xlsx"
+    )
     for width in (1280, 360):
         page = roa_page(width)
         page.goto(reverse("inventory:exports"))
