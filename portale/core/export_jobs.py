@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 START_GRACE = datetime.timedelta(minutes=2)
 # A job claimed this long ago and still running: its worker died; it is built again. Longer
 # than the slowest export (500 000 rows of .xlsx take about a minute).
-STUCK_AFTER = datetime.timedelta(minutes=15)
+STUCK_AFTER = datetime.timedelta(seconds=getattr(settings, "EXPORT_STUCK_AFTER_SECONDS", 900))
 # How many times a job is tried (first run, retries, sweeps) before it shows "ERRORE".
 MAX_ATTEMPTS = 3
 

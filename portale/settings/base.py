@@ -245,6 +245,8 @@ FULFILMENT_MAX_ATTEMPTS = env.int("FULFILMENT_MAX_ATTEMPTS", default=3)
 # Lists above this many rows are exported in the background ("I miei Export").
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=20_000)
 INVENTORY_EXPORT_RETENTION_DAYS = env.int("INVENTORY_EXPORT_RETENTION_DAYS", default=30)
+# A background export claimed this long ago and not finished: its worker died; run it again.
+EXPORT_STUCK_AFTER_SECONDS = env.int("EXPORT_STUCK_AFTER_SECONDS", default=900)
 ACCOUNTS_AUDIT_RETENTION_DAYS = env.int("ACCOUNTS_AUDIT_RETENTION_DAYS", default=365)
 
 LOGGING = {
