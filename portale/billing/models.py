@@ -5,7 +5,9 @@ An invoice of bimester *B* charges the traffic rated before it was issued
 after the previous invoice was issued (rated between the two cutoffs). An event rated after
 its bimester's invoice is therefore carried into the next invoice, never lost nor charged
 twice. The records' invoices (``records.Invoice``, ``records.PersonalInvoice``) do not hold
-that instant, so the billing engine keeps it here: one row per issued invoice.
+that instant, so the billing engine keeps it here: one row per issued invoice, with the
+charges it billed (``billing.charges.Charges`` as JSON), from which its documents are
+rendered. An invoice issued before the charges were kept has none (``charges`` null).
 """
 
 from django.db import models
@@ -28,6 +30,7 @@ class TrafficCutoff(models.Model):
         related_name="traffic_cutoff",
     )
     rated_before = models.DateTimeField(_("Traffico valorizzato prima del"))
+    charges = models.JSONField(_("Addebiti fatturati"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("taglio traffico fattura")

@@ -7,7 +7,7 @@ from huey import crontab
 
 from portale.core.tasks import periodic_task
 
-from .services import invoices_complete, invoices_generate, payments_settle
+from .invoicing import invoices_complete, invoices_generate, payments_settle
 
 
 @periodic_task(crontab(minute="30", hour="2"))

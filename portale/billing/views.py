@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.db.models import IntegerField, Value
 from django.db.models.functions import Cast, StrIndex, Substr
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portale.core import capabilities
 from portale.core.capabilities import capability_required
 from portale.core.lists import DATE, ActionColumn, Column, FilterForm, Table, render_list
 from portale.core.pdf import pdf_response
-from portale.records.models import Invoice, PaymentState
+from portale.records.models import PaymentState
 
-from .services import invoice_pdf_bytes
+from . import selectors
 from .templatetags.traffic_format import eur
-
-DEPTH_DAYS = 365  # "le fatture emesse negli ultimi 12 mesi"
-
-
-def invoices_in_scope(contract):
-    since = timezone.localdate() - datetime.timedelta(days=DEPTH_DAYS)
-    return Invoice.objects.filter(contract=contract, emission_date__gte=since)
 
 
 class InvoiceFilter(FilterForm):
@@ -91,7 +81,7 @@ def invoices(request):
     contract = request.portal.contract
     if contract is None:
         raise Http404
-    base = _bimester_sort(invoices_in_scope(contract))
+    base = _bimester_sort(selectors.company_invoices(contract=contract))
     bimesters = sorted(
         set(base.values_list("bimester", flat=True)),
         key=lambda s: (int(s.split("/")[1]), int(s.split("/")[0])),
@@ -115,8 +105,9 @@ def invoices(request):
 
 @capability_required("billing.invoices")
 def invoice_pdf(request, pk: int):
-    contract = request.portal.contract
-    invoice = invoices_in_scope(contract).filter(pk=pk).first() if contract else None
+    invoice = selectors.company_invoice(contract=request.portal.contract, pk=pk)
     if invoice is None:
         raise Http404
-    return pdf_response(invoice_pdf_bytes(invoice), f"fattura_{invoice.number}.pdf")
+    return pdf_response(
+        selectors.invoice_pdf_bytes(invoice=invoice), f"fattura_{invoice.number}.pdf"
+    )

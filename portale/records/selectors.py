@@ -442,3 +442,21 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dlmb = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+# --- Company invoices of the billing pages -------------------------------------------------
+
+
+def company_invoices_since(*, contract: Contract, since: datetime.date) -> QuerySet[Invoice]:
+    """The contract's company invoices issued on or after ``since`` (F-7.4.1)."""
+    return Invoice.objects.filter(contract=contract, emission_date__gte=since)
+
+
+def company_invoice_of_contract(
+    *, contract: Contract, pk: int, since: datetime.date | None = None
+) -> Invoice | None:
+    """One company invoice of the contract (None if it is another contract's)."""
+    qs = Invoice.objects.filter(contract=contract, pk=pk).select_related("contract__administration")
+    if since is not None:
+        qs = qs.filter(emission_date__gte=since)
+    return qs.first()

@@ -291,3 +291,72 @@ def dual_billing_cease(*, billing: DualBilling, on: datetime.date | None = None)
         state="CESSATO", cessation_date=day, locked_until=None
     )
     return billing
+
+
+# --- Invoices: written by the billing engine only (billing.invoicing) ---------------------
+
+from django.core.files.base import ContentFile  # noqa: E402
+
+from .models import Invoice, PaymentState, PersonalInvoice  # noqa: E402
+
+
+@transaction.atomic
+def invoice_create(
+    *,
+    contract,
+    number: str,
+    bimester: str,
+    amount: Decimal,
+    emission_date: datetime.date,
+    due_date: datetime.date,
+    ebill_id: str = "",
+) -> Invoice:
+    """Record an issued company invoice ("Scoperta"). Its amount never changes after."""
+    return Invoice.objects.create(
+        contract=contract,
+        number=number,
+        bimester=bimester,
+        amount=amount,
+        emission_date=emission_date,
+        due_date=due_date,
+        payment_state=PaymentState.UNPAID,
+        ebill_id=ebill_id,
+    )
+
+
+@transaction.atomic
+def personal_invoice_create(
+    *,
+    billing: DualBilling,
+    number: str,
+    bimester: str,
+    total: Decimal,
+    emission_date: datetime.date,
+    due_date: datetime.date,
+) -> PersonalInvoice:
+    """Record an issued TIM TUO personal invoice ("Scoperta")."""
+    return PersonalInvoice.objects.create(
+        dual_billing=billing,
+        number=number,
+        bimester=bimester,
+        total=total,
+        emission_date=emission_date,
+        due_date=due_date,
+        payment_state=PaymentState.UNPAID,
+    )
+
+
+@transaction.atomic
+def invoice_pdf_attach(*, invoice: Invoice | PersonalInvoice, data: bytes) -> None:
+    """Store the PDF of an issued invoice (company or personal); nothing else changes."""
+    invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(data), save=False)
+    type(invoice).objects.filter(pk=invoice.pk).update(pdf=invoice.pdf.name)
+
+
+@transaction.atomic
+def invoice_payment_state_set(*, invoice: Invoice | PersonalInvoice, state: str) -> None:
+    """The payments feed: set the payment state of an invoice (company or personal)."""
+    if state not in PaymentState.values:
+        raise RecordError(f"Stato pagamento non valido: {state}")
+    type(invoice).objects.filter(pk=invoice.pk).update(payment_state=state)
+    invoice.payment_state = state

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from portale.billing.services import invoices_complete, invoices_generate
+from portale.billing.invoicing import invoices_complete, invoices_generate
 
 
 class Command(BaseCommand):
@@ -18,5 +18,5 @@ class Command(BaseCommand):
         completed = invoices_complete(today=today)
         self.stdout.write(
             f"{len(r.company)} fatture aziendali e {len(r.personal)} fatture personali emesse; "
-            f"{completed} fatture completate con il PDF"
+            f"{completed} PDF di fatture già emesse archiviati"
         )

@@ -1,4 +1,6 @@
-"""Invoices from rated traffic and fees: company (per contract) and personal (TIM TUO).
+"""The invoicing engine: issues invoices from rated traffic and fees, company (per
+contract) and personal (TIM TUO). Only the nightly job (``billing.tasks``) and the
+``generate_invoices`` command run it; the pages read through ``billing.selectors``.
 
 ``invoices_generate(today=...)`` is the periodic job's body: for every contract and every
 closed bimester of the last 12 months whose emission date has come and that has no invoice
@@ -18,8 +20,11 @@ Late traffic: an invoice charges the events rated before it was issued; an event
 after its bimester's invoice (a late CDR) goes into the next invoice, on its own row
 ("…, periodi precedenti"). The cutoff of each issued invoice is kept in
 ``billing.models.TrafficCutoff``. Company and personal invoices are issued, numbered and
-rendered by the same code (``_issue``, ``invoice_pdf_bytes``), parameterised by an
-``InvoiceKind``.
+rendered by the same code (``_issue``), parameterised by an ``InvoiceKind``.
+
+An issued invoice never changes: its charges are stored with it (``TrafficCutoff.charges``)
+and its PDF is rendered from them when it is issued (``billing.documents``); a lost file is
+rendered again from the same stored charges.
 
 A personal invoice charges the employee's share of the STS fees, the active personal
 TIM TUO options and the "Personale" traffic of the line, plus VAT.
@@ -32,14 +37,12 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Q, Sum, Value, When
 from django.utils import timezone
 
-from portale.core.pdf import render_pdf
+from portale.records import services as records
 from portale.records.models import (
     Contract,
     DualBilling,
@@ -53,10 +56,11 @@ from portale.records.models import (
 )
 
 from . import bimesters as bim
+from .charges import Charges, LineCharges, money
+from .documents import invoice_pdf_render, stored_bytes
 from .models import TrafficCutoff
+from .selectors import invoice_document_charges
 
-VAT = Decimal("0.22")
-Q2 = Decimal("0.01")
 CATEGORY_LABELS = {
     "VOCE": "Traffico voce",
     "SMS_MMS": "Traffico SMS/MMS",
@@ -66,53 +70,6 @@ CATEGORY_LABELS = {
     "GENERICO": "Traffico generico",
 }
 LATE_LABEL = "periodi precedenti"  # late events carried from an earlier bimester
-
-
-def _money(x) -> Decimal:
-    return Decimal(x or 0).quantize(Q2, ROUND_HALF_UP)
-
-
-@dataclass
-class LineCharges:
-    line: Line
-    fees: list[tuple[str, Decimal]] = field(default_factory=list)
-    traffic: list[dict] = field(default_factory=list)  # category, label, events, amount
-
-    @property
-    def fees_total(self) -> Decimal:
-        return sum((a for _d, a in self.fees), Decimal(0))
-
-    @property
-    def traffic_total(self) -> Decimal:
-        return sum((t["amount"] for t in self.traffic), Decimal(0))
-
-    @property
-    def total(self) -> Decimal:
-        return _money(self.fees_total + self.traffic_total)
-
-
-@dataclass
-class Charges:
-    bimester: str
-    start: datetime.date
-    end: datetime.date  # exclusive
-    lines: list[LineCharges]
-
-    @property
-    def taxable(self) -> Decimal:
-        return _money(sum((lc.total for lc in self.lines), Decimal(0)))
-
-    @property
-    def vat(self) -> Decimal:
-        return _money(self.taxable * VAT)
-
-    @property
-    def total(self) -> Decimal:
-        return self.taxable + self.vat
-
-    @property
-    def last_day(self) -> datetime.date:
-        return self.end - datetime.timedelta(days=1)
 
 
 def _bounds(start: datetime.date, end: datetime.date):
@@ -164,7 +121,7 @@ def _traffic_by_line(line_ids, start, end, charging, window: RatedWindow) -> dic
                 "label": f"{label}, {LATE_LABEL}" if r["late"] else label,
                 "late": r["late"],
                 "events": r["events"],
-                "amount": _money(r["amount"]),
+                "amount": money(r["amount"]),
             }
         )
     return out
@@ -188,16 +145,16 @@ def company_charges(
     traffic = _traffic_by_line(ids, start, end, TrafficEvent.Charging.COMPANY, window)
     out = []
     for line in lines:
-        lc = LineCharges(line)
+        lc = LineCharges(line.msisdn)
         if line.tariff_plan.monthly_fee:
             lc.fees.append(
                 (
                     f"Canone {line.tariff_plan.name} (2 mesi)",
-                    _money(line.tariff_plan.monthly_fee * 2),
+                    money(line.tariff_plan.monthly_fee * 2),
                 )
             )
         for s in services[line.pk]:
-            share = _money(s.monthly_fee * 2 * s.pct_charged_to_entity / 100)
+            share = money(s.monthly_fee * 2 * s.pct_charged_to_entity / 100)
             if share:
                 lc.fees.append((f"{s.display_description} (2 mesi)", share))
         lc.traffic = traffic.get(line.pk, [])
@@ -210,9 +167,9 @@ def personal_charges(
 ) -> Charges:
     start, end = bim.period(b, y)
     line = billing.line
-    lc = LineCharges(line)
+    lc = LineCharges(line.msisdn)
     for s in _active_in(LineService.objects.filter(line=line), start, end).order_by("description"):
-        share = _money(s.monthly_fee * 2 * s.pct_employee / 100)
+        share = money(s.monthly_fee * 2 * s.pct_employee / 100)
         if share:
             lc.fees.append((f"{s.display_description} (quota dipendente, 2 mesi)", share))
     options = _active_in(
@@ -222,7 +179,7 @@ def personal_charges(
     ).exclude(state=DualBillingOption.State.PENDING)
     for o in options.order_by("family"):
         if o.price:
-            lc.fees.append((f"{o.name} (2 mesi)", _money(o.price * 2)))
+            lc.fees.append((f"{o.name} (2 mesi)", money(o.price * 2)))
     lc.traffic = _traffic_by_line(
         [line.pk], start, end, TrafficEvent.Charging.PERSONAL, window
     ).get(line.pk, [])
@@ -249,44 +206,41 @@ class InvoiceKind:
 
     model: type
     owner: str  # the invoice's FK: "contract" / "dual_billing"
-    amount: str  # the total's field: "amount" / "total"
     prefix: str
     first_number: int
-    template: str
-    context_name: str  # the owner's name in the PDF template
     cutoff: str  # TrafficCutoff's FK to the invoice
     charges: Callable[..., Charges]
-    extra: Callable[[object, int, int], dict]
+    create: Callable[..., Invoice | PersonalInvoice]  # the records' write
+
+
+def _create_company(owner, charges: Charges, b: int, y: int, **fields) -> Invoice:
+    return records.invoice_create(
+        contract=owner, amount=charges.total, ebill_id=f"EB{owner.code}{b}{y}", **fields
+    )
+
+
+def _create_personal(owner, charges: Charges, b: int, y: int, **fields) -> PersonalInvoice:
+    return records.personal_invoice_create(billing=owner, total=charges.total, **fields)
 
 
 COMPANY = InvoiceKind(
     model=Invoice,
     owner="contract",
-    amount="amount",
     prefix="7X",
     first_number=311,
-    template="billing/pdf/invoice.html",
-    context_name="contract",
     cutoff="invoice",
     charges=company_charges,
-    extra=lambda contract, b, y: {"ebill_id": f"EB{contract.code}{b}{y}"},
+    create=_create_company,
 )
 PERSONAL = InvoiceKind(
     model=PersonalInvoice,
     owner="dual_billing",
-    amount="total",
     prefix="8T",
     first_number=101,
-    template="billing/pdf/personal_invoice.html",
-    context_name="billing",
     cutoff="personal_invoice",
     charges=personal_charges,
-    extra=lambda billing, b, y: {},
+    create=_create_personal,
 )
-
-
-def _kind_of(invoice) -> InvoiceKind:
-    return PERSONAL if isinstance(invoice, PersonalInvoice) else COMPANY
 
 
 def _cutoff(kind: InvoiceKind, owner, bimester: str) -> datetime.datetime | None:
@@ -305,75 +259,32 @@ def _window(kind: InvoiceKind, owner, b: int, y: int, until) -> RatedWindow:
     return RatedWindow(since=_cutoff(kind, owner, bim.label(*bim.previous(b, y))), until=until)
 
 
-def _render(kind: InvoiceKind, invoice, charges: Charges) -> bytes:
-    owner = getattr(invoice, kind.owner)
-    return render_pdf(
-        kind.template, {"invoice": invoice, kind.context_name: owner, "charges": charges}
-    )
-
-
-def _stored(file) -> bytes | None:
-    if not file:
-        return None
-    try:
-        with file.open("rb") as fh:
-            return fh.read()
-    except (FileNotFoundError, OSError):
-        return None
-
-
-@transaction.atomic
-def invoice_pdf_bytes(invoice: Invoice | PersonalInvoice) -> bytes:
-    """The invoice's PDF (company or TIM TUO personal, F-7.4.1, F-9.2.1.2). An invoice that
-    has none (loaded without its document, e.g. the demo seed) is completed once from the
-    records: its amount becomes the total of the charges the PDF lists, so the list and the
-    document always agree, and its traffic cutoff is recorded then."""
-    data = _stored(invoice.pdf)
-    if data is not None:
-        return data
-    kind = _kind_of(invoice)
-    owner = getattr(invoice, kind.owner)
-    b, y = bim.parse(invoice.bimester)
-    cutoff = _cutoff(kind, owner, invoice.bimester)
-    if cutoff is None:
-        cutoff = timezone.now()
-        TrafficCutoff.objects.create(**{kind.cutoff: invoice, "rated_before": cutoff})
-    charges = kind.charges(owner, b, y, _window(kind, owner, b, y, cutoff))
-    setattr(invoice, kind.amount, charges.total)
-    data = _render(kind, invoice, charges)
-    invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(data), save=False)
-    invoice.save(update_fields=[kind.amount, "pdf"])
-    return data
-
-
 def invoices_complete(*, today: datetime.date | None = None) -> int:
-    """Give every invoice of the last 12 months lacking its PDF the document (and the amount)
-    computed from the records. Part of the nightly job."""
+    """Store the PDF of every invoice of the last 12 months that has none (loaded without
+    its document, e.g. the demo seed, or its file lost), rendered from the stored invoice:
+    nothing of the invoice changes. Part of the nightly job."""
     since = (today or timezone.localdate()) - datetime.timedelta(days=365)
     n = 0
-    for inv in Invoice.objects.filter(pdf="", emission_date__gte=since).select_related("contract"):
-        invoice_pdf_bytes(inv)
-        n += 1
-    for pinv in PersonalInvoice.objects.filter(pdf="", emission_date__gte=since).select_related(
-        "dual_billing__line"
-    ):
-        invoice_pdf_bytes(pinv)
-        n += 1
+    for model, related in ((Invoice, "contract"), (PersonalInvoice, "dual_billing__line")):
+        for inv in model.objects.filter(emission_date__gte=since).select_related(related):
+            if stored_bytes(inv.pdf) is None:
+                charges = invoice_document_charges(invoice=inv)
+                records.invoice_pdf_attach(
+                    invoice=inv, data=invoice_pdf_render(invoice=inv, charges=charges)
+                )
+                n += 1
     return n
 
 
 # --- issuing ------------------------------------------------------------------------------
 
 
-def _due(emission: datetime.date) -> datetime.date:
-    return emission + datetime.timedelta(days=30)
-
-
 def _issue(kind: InvoiceKind, owner, b: int, y: int):
     """Issue the invoice of ``owner`` for one bimester with its PDF (None if it exists).
 
     The traffic charged is the one rated before now (the cutoff, recorded with the
-    invoice) plus the late events carried from earlier bimesters."""
+    invoice) plus the late events carried from earlier bimesters; the charges are stored
+    with the invoice, the PDF is rendered from them."""
     label = bim.label(b, y)
     if kind.model.objects.filter(**{kind.owner: owner, "bimester": label}).exists():
         return None
@@ -382,18 +293,22 @@ def _issue(kind: InvoiceKind, owner, b: int, y: int):
         with transaction.atomic():
             cutoff = timezone.now()
             charges = kind.charges(owner, b, y, _window(kind, owner, b, y, cutoff))
-            invoice = kind.model.objects.create(
-                **{kind.owner: owner, kind.amount: charges.total},
+            invoice = kind.create(
+                owner,
+                charges,
+                b,
+                y,
                 number=_next_number(kind.model, kind.prefix, kind.first_number),
                 bimester=label,
                 emission_date=emission,
                 due_date=due,
-                payment_state=PaymentState.UNPAID,
-                **kind.extra(owner, b, y),
             )
-            TrafficCutoff.objects.create(**{kind.cutoff: invoice, "rated_before": cutoff})
-            pdf = _render(kind, invoice, charges)
-            invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(pdf), save=True)
+            TrafficCutoff.objects.create(
+                **{kind.cutoff: invoice}, rated_before=cutoff, charges=charges.to_json()
+            )
+            records.invoice_pdf_attach(
+                invoice=invoice, data=invoice_pdf_render(invoice=invoice, charges=charges)
+            )
     except IntegrityError:  # issued meanwhile by another worker
         return None
     return invoice
@@ -458,7 +373,6 @@ def payments_settle(*, today: datetime.date | None = None) -> int:
     for model in (Invoice, PersonalInvoice):
         for inv in model.objects.filter(payment_state=PaymentState.UNPAID, due_date__lt=today):
             if hashlib.sha256(inv.number.encode()).digest()[0] % 5:
-                inv.payment_state = PaymentState.PAID
-                inv.save(update_fields=["payment_state"])
+                records.invoice_payment_state_set(invoice=inv, state=PaymentState.PAID)
                 n += 1
     return n
