@@ -21,7 +21,18 @@ def invoice_pdf_render(*, invoice: Invoice | PersonalInvoice, charges: Charges) 
     if isinstance(invoice, PersonalInvoice):
         context = {"invoice": invoice, "billing": invoice.dual_billing, "charges": charges}
         return render_pdf(PERSONAL_PDF, context)
-    context = {"invoice": invoice, "contract": invoice.contract, "charges": charges}
+    from .models import EInvoice
+
+    contract = invoice.contract
+    einvoice = EInvoice.objects.filter(invoice=invoice).first()
+    codes = einvoice if einvoice and einvoice.state != EInvoice.State.BLOCKED else contract
+    context = {
+        "invoice": invoice,
+        "contract": contract,
+        "charges": charges,
+        "codes": codes,  # the codes the FatturaPA file carries (or will carry)
+        "amount_due": charges.taxable,  # split payment: the taxable amount
+    }
     return render_pdf(COMPANY_PDF, context)
 
 

@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Q, Sum, Value, When
 from django.utils import timezone
@@ -56,9 +57,10 @@ from portale.records.models import (
 )
 
 from . import bimesters as bim
+from . import fatturapa, sdi
 from .charges import Charges, LineCharges, money
 from .documents import invoice_pdf_render, stored_bytes
-from .models import TrafficCutoff
+from .models import CreditNote, EInvoice, TrafficCutoff
 from .selectors import invoice_document_charges
 
 CATEGORY_LABELS = {
@@ -211,6 +213,7 @@ class InvoiceKind:
     cutoff: str  # TrafficCutoff's FK to the invoice
     charges: Callable[..., Charges]
     create: Callable[..., Invoice | PersonalInvoice]  # the records' write
+    electronic: bool  # a FatturaPA file sent to the SdI (company invoices only)
 
 
 def _create_company(owner, charges: Charges, b: int, y: int, **fields) -> Invoice:
@@ -231,6 +234,7 @@ COMPANY = InvoiceKind(
     cutoff="invoice",
     charges=company_charges,
     create=_create_company,
+    electronic=True,
 )
 PERSONAL = InvoiceKind(
     model=PersonalInvoice,
@@ -240,6 +244,7 @@ PERSONAL = InvoiceKind(
     cutoff="personal_invoice",
     charges=personal_charges,
     create=_create_personal,
+    electronic=False,
 )
 
 
@@ -286,7 +291,10 @@ def _issue(kind: InvoiceKind, owner, b: int, y: int):
     invoice) plus the late events carried from earlier bimesters; the charges are stored
     with the invoice, the PDF is rendered from them."""
     label = bim.label(b, y)
-    if kind.model.objects.filter(**{kind.owner: owner, "bimester": label}).exists():
+    issued = kind.model.objects.filter(**{kind.owner: owner, "bimester": label})
+    if kind.model is Invoice:
+        issued = issued.filter(cancelled_on__isnull=True)
+    if issued.exists():
         return None
     emission, due = bim.dates(b, y)
     try:
@@ -306,11 +314,15 @@ def _issue(kind: InvoiceKind, owner, b: int, y: int):
             TrafficCutoff.objects.create(
                 **{kind.cutoff: invoice}, rated_before=cutoff, charges=charges.to_json()
             )
+            if kind.electronic:
+                _einvoice_make(document=_invoice_document(invoice, charges), invoice=invoice)
             records.invoice_pdf_attach(
                 invoice=invoice, data=invoice_pdf_render(invoice=invoice, charges=charges)
             )
     except IntegrityError:  # issued meanwhile by another worker
         return None
+    if kind.electronic:
+        einvoices_send_pending()
     return invoice
 
 
@@ -322,6 +334,174 @@ def invoice_issue(*, contract: Contract, b: int, y: int) -> Invoice | None:
 def personal_invoice_issue(*, billing: DualBilling, b: int, y: int) -> PersonalInvoice | None:
     """Issue the TIM TUO personal invoice of one bimester (None if it exists already)."""
     return _issue(PERSONAL, billing, b, y)
+
+
+# --- FatturaPA and the SdI (company invoices) ---------------------------------------------
+
+
+def _invoice_document(invoice: Invoice, charges: Charges) -> fatturapa.Document:
+    return fatturapa.Document(
+        kind=fatturapa.DocumentType.INVOICE,
+        number=invoice.number,
+        date=invoice.emission_date,
+        due_date=invoice.due_date,
+        contract=invoice.contract,
+        charges=charges,
+    )
+
+
+def _progressive(pk: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    while pk:
+        pk, r = divmod(pk, 36)
+        out = digits[r] + out
+    return out.rjust(5, "0")[-5:]
+
+
+def _einvoice_fill(einvoice: EInvoice, document: fatturapa.Document) -> EInvoice:
+    """Make (or make again, for a blocked one) the file of a document with the records'
+    codes of now; a file that does not validate is not kept: the row is "Bloccata"."""
+    contract = document.contract
+    recipient = fatturapa.Recipient.of(contract)
+    einvoice.office_code, einvoice.cig = recipient.office_code, recipient.cig
+    einvoice.cup, einvoice.order_reference = recipient.cup, recipient.order_reference
+    einvoice.amount_due = document.amount_due
+    problems = fatturapa.problems(contract)
+    einvoice.state = EInvoice.State.BLOCKED if problems else EInvoice.State.READY
+    einvoice.problem = "; ".join(problems)
+    einvoice.save()
+    if problems:
+        return einvoice
+    progressive = _progressive(einvoice.pk)
+    xml = fatturapa.build(document, recipient, progressive=progressive)
+    errors = fatturapa.validation_errors(xml)
+    if errors:
+        einvoice.state = EInvoice.State.BLOCKED
+        einvoice.problem = f"File non conforme allo schema FatturaPA: {errors[0]}"[:300]
+        einvoice.save(update_fields=["state", "problem"])
+        return einvoice
+    einvoice.file_name = f"IT{fatturapa.SUPPLIER['vat']}_{progressive}.xml"
+    einvoice.xml.save(einvoice.file_name, ContentFile(xml), save=False)
+    einvoice.save(update_fields=["file_name", "xml"])
+    return einvoice
+
+
+def _einvoice_make(
+    *, document: fatturapa.Document, invoice: Invoice | None = None, credit_note=None
+) -> EInvoice:
+    return _einvoice_fill(EInvoice(invoice=invoice, credit_note=credit_note), document)
+
+
+def einvoice_send(*, einvoice: EInvoice) -> EInvoice:
+    """Send a ready file to the SdI (the stand-in) and record its receipt; once only."""
+    with transaction.atomic():
+        einvoice = EInvoice.objects.select_for_update().get(pk=einvoice.pk)
+        if einvoice.state != EInvoice.State.READY:
+            return einvoice
+        receipt = sdi.receive(file_name=einvoice.file_name, xml=stored_bytes(einvoice.xml) or b"")
+        einvoice.state = {
+            "RC": EInvoice.State.DELIVERED,
+            "NS": EInvoice.State.REJECTED,
+            "MC": EInvoice.State.NOT_DELIVERED,
+        }[receipt.kind]
+        einvoice.receipt_kind, einvoice.sdi_id = receipt.kind, receipt.sdi_id
+        einvoice.error_code = receipt.error_code
+        einvoice.error_description = receipt.error_description
+        einvoice.receipt_at = timezone.now()
+        einvoice.save()
+    return einvoice
+
+
+def einvoices_send_pending() -> int:
+    """Send every file not yet sent (a send that failed is retried by the nightly job)."""
+    pending = EInvoice.objects.filter(state=EInvoice.State.READY).order_by("pk")
+    for einvoice in pending:
+        einvoice_send(einvoice=einvoice)
+    return len(pending)
+
+
+def einvoices_complete(*, today: datetime.date | None = None) -> int:
+    """Make the file of every company invoice of the last 12 months that has none (loaded
+    without it, e.g. the demo seed) from the stored invoice, then send what is ready."""
+    since = (today or timezone.localdate()) - datetime.timedelta(days=365)
+    missing = Invoice.objects.filter(
+        emission_date__gte=since, cancelled_on__isnull=True, einvoice__isnull=True
+    ).select_related("contract__administration__seat")
+    n = 0
+    for invoice in missing:
+        with transaction.atomic():
+            charges = invoice_document_charges(invoice=invoice)
+            _einvoice_make(document=_invoice_document(invoice, charges), invoice=invoice)
+        n += 1
+    einvoices_send_pending()
+    return n
+
+
+def einvoice_retry(*, einvoice: EInvoice) -> EInvoice:
+    """The back office completed the records (office code, CIG): make the blocked file
+    again from the stored invoice, unchanged, and send it."""
+    if einvoice.state != EInvoice.State.BLOCKED or einvoice.invoice is None:
+        raise records.RecordError("Solo una fattura elettronica bloccata si rigenera.")
+    invoice = einvoice.invoice
+    with transaction.atomic():
+        charges = invoice_document_charges(invoice=invoice)
+        _einvoice_fill(einvoice, _invoice_document(invoice, charges))
+    return einvoice_send(einvoice=einvoice)
+
+
+def invoice_reissue(*, invoice: Invoice, reason: str = "") -> Invoice:
+    """Correct an invoice the SdI rejected: it is cancelled by a credit note (TD04) and
+    issued again under a new number, with the same charges and the records' codes of now
+    (the back office corrected them). The rejected invoice itself is never edited."""
+    invoice = Invoice.objects.select_related("contract__administration__seat").get(pk=invoice.pk)
+    einvoice = EInvoice.objects.filter(invoice=invoice).first()
+    if einvoice is None or einvoice.state != EInvoice.State.REJECTED or invoice.cancelled_on:
+        raise records.RecordError("Si riemette solo una fattura scartata dallo SdI.")
+    today = timezone.localdate()
+    with transaction.atomic():
+        charges = invoice_document_charges(invoice=invoice)
+        note = CreditNote.objects.create(
+            number=_next_number(CreditNote, "7N", 1),
+            invoice=invoice,
+            amount=invoice.amount,
+            emission_date=today,
+            reason=reason or f"Storno della fattura {invoice.number} scartata dallo SdI",
+        )
+        records.invoice_cancel(invoice=invoice, on=today)
+        new = records.invoice_create(
+            contract=invoice.contract,
+            number=_next_number(Invoice, COMPANY.prefix, COMPANY.first_number),
+            bimester=invoice.bimester,
+            amount=invoice.amount,
+            emission_date=today,
+            due_date=today + (invoice.due_date - invoice.emission_date),
+            ebill_id=invoice.ebill_id,
+            replaces=invoice,
+        )
+        cutoff = TrafficCutoff.objects.filter(invoice=invoice).first()
+        if cutoff:
+            TrafficCutoff.objects.create(
+                invoice=new, rated_before=cutoff.rated_before, charges=cutoff.charges
+            )
+        _einvoice_make(
+            document=fatturapa.Document(
+                kind=fatturapa.DocumentType.CREDIT_NOTE,
+                number=note.number,
+                date=today,
+                due_date=today,
+                contract=invoice.contract,
+                charges=charges,
+                cancels=invoice,
+            ),
+            credit_note=note,
+        )
+        _einvoice_make(document=_invoice_document(new, charges), invoice=new)
+        records.invoice_pdf_attach(
+            invoice=new, data=invoice_pdf_render(invoice=new, charges=charges)
+        )
+    einvoices_send_pending()
+    return new
 
 
 @dataclass

@@ -17,7 +17,7 @@ from portale.records.models import Contract, Invoice, PersonalInvoice
 from . import bimesters as bim
 from .charges import Charges
 from .documents import invoice_pdf_render, stored_bytes
-from .models import TrafficCutoff
+from .models import EInvoice, TrafficCutoff
 
 DEPTH_DAYS = 365  # "le fatture emesse negli ultimi 12 mesi"
 
@@ -59,3 +59,45 @@ def invoice_pdf_bytes(*, invoice: Invoice | PersonalInvoice) -> bytes:
     if data is not None:
         return data
     return invoice_pdf_render(invoice=invoice, charges=invoice_document_charges(invoice=invoice))
+
+
+def einvoice_of(*, invoice: Invoice) -> EInvoice | None:
+    """The FatturaPA file of a company invoice and its SdI state (None: not made yet)."""
+    return EInvoice.objects.filter(invoice=invoice).first()
+
+
+def invoice_xml(*, invoice: Invoice) -> tuple[str, bytes] | None:
+    """The invoice's FatturaPA file (name, bytes) if it was made and validates; None when
+    there is none to offer (blocked, not made yet, or lost and not valid again)."""
+    einvoice = einvoice_of(invoice=invoice)
+    if einvoice is None or not einvoice.file_name:
+        return None
+    data = stored_bytes(einvoice.xml)
+    if data is None:  # lost: the same file again from the stored invoice and codes
+        from . import fatturapa
+
+        document = fatturapa.Document(
+            kind=fatturapa.DocumentType.INVOICE,
+            number=invoice.number,
+            date=invoice.emission_date,
+            due_date=invoice.due_date,
+            contract=invoice.contract,
+            charges=invoice_document_charges(invoice=invoice),
+        )
+        recipient = fatturapa.Recipient(
+            einvoice.office_code,
+            einvoice.cig,
+            einvoice.cup,
+            einvoice.order_reference,
+            invoice.contract.order_date,
+        )
+        data = fatturapa.build(document, recipient, progressive=einvoice.file_name[-9:-4])
+    if fatturapa_errors(data):
+        return None
+    return einvoice.file_name, data
+
+
+def fatturapa_errors(data: bytes) -> list[str]:
+    from . import fatturapa
+
+    return fatturapa.validation_errors(data)

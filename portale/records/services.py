@@ -310,9 +310,12 @@ def invoice_create(
     emission_date: datetime.date,
     due_date: datetime.date,
     ebill_id: str = "",
+    replaces: Invoice | None = None,
 ) -> Invoice:
-    """Record an issued company invoice ("Scoperta"). Its amount never changes after."""
+    """Record an issued company invoice ("Scoperta"). Its amount never changes after;
+    ``replaces``: the cancelled invoice it corrects."""
     return Invoice.objects.create(
+        replaces=replaces,
         contract=contract,
         number=number,
         bimester=bimester,
@@ -360,3 +363,13 @@ def invoice_payment_state_set(*, invoice: Invoice | PersonalInvoice, state: str)
         raise RecordError(f"Stato pagamento non valido: {state}")
     type(invoice).objects.filter(pk=invoice.pk).update(payment_state=state)
     invoice.payment_state = state
+
+
+@transaction.atomic
+def invoice_cancel(*, invoice: Invoice, on: datetime.date | None = None) -> None:
+    """Mark a company invoice cancelled (by the credit note the billing engine issued);
+    its other data stay as issued."""
+    if invoice.cancelled_on:
+        raise RecordError("La fattura è già annullata.")
+    invoice.cancelled_on = _today(on)
+    Invoice.objects.filter(pk=invoice.pk).update(cancelled_on=invoice.cancelled_on)
