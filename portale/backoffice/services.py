@@ -20,6 +20,7 @@ OPERATOR_RIGHTS: dict[str, dict[str, tuple[str, ...]] | tuple[str, ...]] = {
     "accounts": {"user": ("view",), "securityevent": ("view",)},  # audit log (read-only)
     "core": {"outboxmessage": ("view",)},
     "rating": ("view",),
+    "billing": ("view", "change"),  # e-invoices: codes, retry blocked, re-issue rejected
 }
 
 

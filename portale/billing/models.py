@@ -13,6 +13,8 @@ rendered. An invoice issued before the charges were kept has none (``charges`` n
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portale.records.models import Contract
+
 
 class TrafficCutoff(models.Model):
     invoice = models.OneToOneField(
@@ -134,3 +136,13 @@ class EInvoice(models.Model):
     @property
     def number(self) -> str:
         return (self.invoice or self.credit_note).number
+
+
+class ContractInvoicing(Contract):
+    """The electronic-invoicing codes of a contract as the back office edits them: a proxy
+    of ``records.Contract`` (no table) whose admin form writes through ``records.services``."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("dati di fatturazione elettronica")
+        verbose_name_plural = _("dati di fatturazione elettronica")

@@ -373,3 +373,33 @@ def invoice_cancel(*, invoice: Invoice, on: datetime.date | None = None) -> None
         raise RecordError("La fattura è già annullata.")
     invoice.cancelled_on = _today(on)
     Invoice.objects.filter(pk=invoice.pk).update(cancelled_on=invoice.cancelled_on)
+
+
+@transaction.atomic
+def contract_invoicing_set(
+    *,
+    contract,
+    office_code: str,
+    cig: str,
+    cup: str = "",
+    order_reference: str = "",
+    order_date: datetime.date | None = None,
+    ipa_code: str | None = None,
+):
+    """The back office sets the electronic-invoicing codes of a contract (and the IPA code
+    of its administration); formats are validated. Issued invoices keep theirs."""
+    from django.core.exceptions import ValidationError
+
+    contract.office_code, contract.cig, contract.cup = office_code, cig, cup
+    contract.order_reference, contract.order_date = order_reference, order_date
+    admin = contract.administration
+    if ipa_code is not None:
+        admin.ipa_code = ipa_code
+    try:
+        contract.full_clean(exclude=["invoice_address", "docs_address", "administration"])
+        admin.full_clean(exclude=["seat"])
+    except ValidationError as exc:
+        raise RecordError("; ".join(exc.messages)) from exc
+    contract.save(update_fields=["office_code", "cig", "cup", "order_reference", "order_date"])
+    admin.save(update_fields=["ipa_code"])
+    return contract

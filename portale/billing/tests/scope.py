@@ -29,8 +29,8 @@ def _invoice_pdf(env):
 def _invoice_xml(env):
     from portale.billing.invoicing import einvoices_complete
 
-    own = make_invoice(env.contract, "7X90000003")
-    foreign = make_invoice(env.other_contract, "7X90000004")
+    own = make_invoice(env.contract, "7X90000003", "2/2021")
+    foreign = make_invoice(env.other_contract, "7X90000004", "2/2021")
     einvoices_complete()  # both have their FatturaPA file: only the scope hides the other
     return {"user": env.users["ROA"], "own": {"pk": own.pk}, "foreign": {"pk": foreign.pk}}
 

@@ -260,3 +260,66 @@ def test_invalid_codes_are_refused_by_the_records(contract):
         contract.administration.full_clean()
     contract.administration.fiscal_code = "80000030547"  # wrong check digit
     assert fatturapa.problems(contract) == ["Codice fiscale dell'ente non valido: 80000030547"]
+
+
+def test_every_demo_invoice_has_a_valid_file_with_the_pdf_and_database_amounts():
+    from django.core.management import call_command
+
+    today = datetime.date(2026, 11, 20)
+    call_command("demo_data", "--today", today.isoformat(), "--lines-per-contract", "20")
+    call_command("send_einvoices", "--today", today.isoformat())
+    invoices = list(Invoice.objects.select_related("contract__administration"))
+    assert len(invoices) > 20
+    for inv in invoices:
+        einv = EInvoice.objects.get(invoice=inv)
+        assert einv.state == EInvoice.State.DELIVERED, (inv.number, einv.problem)
+        xml = einv.xml.read()
+        assert fatturapa.validation_errors(xml) == []
+        totals = fatturapa.totals(xml)
+        assert totals["total"] == inv.amount
+        assert totals["taxable"] + totals["vat"] == inv.amount == totals["lines"] + totals["vat"]
+        assert totals["due"] == totals["taxable"]
+        assert f"<CodiceCIG>{inv.contract.cig}<" in xml.decode()
+    for inv in invoices[:: max(1, len(invoices) // 4)]:  # the PDFs of a sample
+        text = pdf_text(invoice_pdf_bytes(invoice=inv))
+        totals = fatturapa.totals(EInvoice.objects.get(invoice=inv).xml.read())
+        assert _pdf_amount(text, "Totale fattura") == _eur(totals["total"]) == _eur(inv.amount)
+        assert _pdf_amount(text, "Netto a pagare") == _eur(totals["due"])
+
+
+def test_profile_shows_the_invoicing_codes(client, roa, contract):
+    contract.cup = "J51B21000010001"
+    contract.save()
+    client.force_login(roa)
+    html = client.get(reverse("company:profile")).content.decode()
+    assert "Fatturazione elettronica" in html and contract.administration.ipa_code in html
+    assert contract.office_code in html and contract.cig in html and "J51B21000010001" in html
+
+
+def test_back_office_corrects_codes_and_reissues_in_the_admin(client, contract, employee_line):
+    from django.contrib.auth import get_user_model
+
+    from portale.backoffice.services import operator_grant
+
+    with override_settings(SDI_STANDIN_CLOSED_OFFICES=[contract.office_code]):
+        old = invoices_generate(today=TODAY, depth=1).company[0]
+    staff = get_user_model().objects.create_user("op@example.it", "op@example.it", "x")
+    operator_grant(user=staff)
+    client.force_login(staff)
+    url = reverse("admin:billing_contractinvoicing_change", args=[contract.pk])
+    form = {"office_code": "bad", "cig": contract.cig, "ipa_code": "c_x001"}
+    assert client.post(url, form).status_code == 200  # refused: the form shows the error
+    contract.refresh_from_db()
+    assert contract.office_code != "bad"
+    form["office_code"] = "UFNEW1"
+    assert client.post(url, form).status_code == 302
+    contract.refresh_from_db()
+    assert contract.office_code == "UFNEW1" and contract.administration.ipa_code == "c_x001"
+    einv = EInvoice.objects.get(invoice=old)
+    client.post(
+        reverse("admin:billing_einvoice_changelist"),
+        {"action": "reissue_rejected", "_selected_action": [einv.pk]},
+    )
+    old.refresh_from_db()
+    assert old.cancelled_on and old.replaced_by.einvoice.state == EInvoice.State.DELIVERED
+    assert old.replaced_by.einvoice.office_code == "UFNEW1"
