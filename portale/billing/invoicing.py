@@ -551,7 +551,10 @@ def payments_settle(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     n = 0
     for model in (Invoice, PersonalInvoice):
-        for inv in model.objects.filter(payment_state=PaymentState.UNPAID, due_date__lt=today):
+        unpaid = model.objects.filter(payment_state=PaymentState.UNPAID, due_date__lt=today)
+        if model is Invoice:
+            unpaid = unpaid.filter(cancelled_on__isnull=True)  # cancelled: nothing to pay
+        for inv in unpaid:
             if hashlib.sha256(inv.number.encode()).digest()[0] % 5:
                 records.invoice_payment_state_set(invoice=inv, state=PaymentState.PAID)
                 n += 1
