@@ -57,10 +57,11 @@ def test_ebill_referent_downloads_the_xml_and_the_pdf_with_the_same_amount_due(
     import re
     import xml.etree.ElementTree as ET
 
-    from portale.billing.invoicing import einvoices_complete
+    from portale.billing.invoicing import einvoices_complete, invoices_complete
 
     inv = make_invoice(contract, "7X00000411", "4/2021", amount="178.62")
-    einvoices_complete()
+    einvoices_complete()  # what the nightly job does: the XML file, then the stored PDF
+    invoices_complete()
     page = new_page(1280)
     force_login(page, ebill, live_server.url)
     page.goto(reverse("billing:invoices"))
