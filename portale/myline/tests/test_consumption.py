@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portale.billing.services import invoices_generate
+from portale.billing.invoicing import invoices_generate
 from portale.core.pdf import pdf_text
 from portale.rating.ingest import import_cdr_bytes
 from portale.rating.tests.helpers import cdr_bytes, data, voice
