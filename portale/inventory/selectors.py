@@ -3,7 +3,8 @@
 Rows are ``values()`` dictionaries with Italian-neutral keys, so a list page, a synchronous
 download and a 100,000-row background export read the same columns without building model
 instances. Every function takes the contract explicitly: the caller passes
-``request.portal.contract`` (or the job's contract), and nothing here can widen it.
+``request.portal.referent_contract`` (or the job's contract), and nothing here can widen it. The
+rows come from ``portale.records.selectors``; this module adds the columns.
 """
 
 from __future__ import annotations
