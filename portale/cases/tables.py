@@ -92,8 +92,16 @@ class TruckFormat(Format):
 TRUCK = TruckFormat("text")
 
 
+def _case_detail_url(case) -> str:
+    """F-7.3.1: a pratica whose operation has its own page (the all-risk ticket) links to it."""
+    from . import operations
+
+    op = operations.REGISTRY.get(case.operation)
+    return op.detail_url(case) if op is not None and op.detail_url else ""
+
+
 class CaseTable(Table):
-    number = Column(_("N pratica"), sort=True)
+    number = Column(_("N pratica"), sort=True, link=_case_detail_url)
     type_label = Column(_("Tipo pratica"), sort="description")
     contract = Column(_("Contratto"), "contract.code")
     line = Column(_("Linea"), lambda c: c.line.msisdn if c.line_id else "")

@@ -8,6 +8,7 @@ nothing is stored as a flag (FEATURES, Profiles).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.http import Http404
 
@@ -54,6 +55,13 @@ class PortalContext:
         read with ``for_portal(ctx)``; this is for a page about the contract itself or work
         keyed by it (an export job)."""
         return self.contract if self.referent_profiles else None
+
+    @cached_property
+    def service_codes(self) -> frozenset[str]:
+        """The active advanced services (SAC codes) of the selected contract, read once."""
+        if self.contract is None:
+            return frozenset()
+        return frozenset(records.active_service_codes(contract=self.contract))
 
 
 def build_context(*, user, session) -> PortalContext:

@@ -10,6 +10,7 @@ are unordered unless the order is part of the read: lists sort them.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable
 
 from django.db.models import Count, OuterRef, QuerySet
@@ -27,6 +28,7 @@ from .models import (
     LineState,
     PriceList,
     Referent,
+    ServicePoint,
     ServiceSms,
     ServiceState,
     Sim,
@@ -240,3 +242,62 @@ def service_sms_of_line(*, line: Line, since: datetime.datetime) -> QuerySet[Ser
 def current_price_list() -> PriceList | None:
     """The Convenzione's current listino with its items."""
     return PriceList.objects.filter(is_current=True).prefetch_related("items").first()
+
+
+# --- Assistenza: devices, service points ------------------------------------------------------
+
+
+def assistance_devices(*, contract: Contract) -> QuerySet[Device]:
+    """G-54: the devices an all-risk ticket may be opened for (rental or maintenance)."""
+    return (
+        Device.objects.for_contract(contract)
+        .filter(
+            state=Device.State.ACTIVE,
+            service_type__in=[Device.ServiceType.RENTAL, Device.ServiceType.MAINTENANCE],
+        )
+        .select_related("line")
+        .order_by("description", "imei")
+    )
+
+
+def active_service_codes(*, contract: Contract) -> list[str]:
+    """G-37: the codes of the advanced services (SAC) active on the contract."""
+    return list(
+        ContractService.objects.for_contract(contract)
+        .filter(state=ServiceState.ACTIVE)
+        .exclude(code="")
+        .values_list("code", flat=True)
+    )
+
+
+def active_service_points() -> QuerySet[ServicePoint]:
+    return ServicePoint.objects.filter(is_active=True).order_by("province", "city", "name")
+
+
+def service_points_near(
+    *, latitude: float, longitude: float, radius_km: float = 10, limit: int = 15
+) -> list[tuple[ServicePoint, float]]:
+    """PDA within radius_km, nearest first, as (point, distance_km) (F-7.7.8)."""
+    # A bounding box in SQL, then exact great-circle distances in Python.
+    dlat = radius_km / 111.0
+    dlon = radius_km / max(1e-6, 111.0 * math.cos(math.radians(latitude)))
+    candidates = ServicePoint.objects.filter(
+        is_active=True,
+        latitude__range=(latitude - dlat, latitude + dlat),
+        longitude__range=(longitude - dlon, longitude + dlon),
+    )
+    found = []
+    for point in candidates:
+        dist = _haversine_km(latitude, longitude, float(point.latitude), float(point.longitude))
+        if dist <= radius_km:
+            found.append((point, dist))
+    found.sort(key=lambda pair: pair[1])
+    return found[:limit]
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlmb = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "portale.rating",
     "portale.billing",
     "portale.myline",
+    "portale.support",
+    "portale.services",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +142,7 @@ Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "portale" / "static",
     ("vendor/bootstrap-italia", BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
@@ -167,10 +170,21 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Map tiles of the service points map (F-7.7.8): a tile server URL template, e.g.
+# "https://tile.openstreetmap.org/{z}/{x}/{y}.png"; empty = no tiles (the list and the pins
+# still work, offline too).
+PDA_TILE_URL = env("PDA_TILE_URL", default="")
+PDA_TILE_ATTRIBUTION = env("PDA_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+PDA_TILE_HOSTS = (
+    ["https://" + PDA_TILE_URL.split("/")[2].replace("{s}", "*")]
+    if PDA_TILE_URL.startswith("https://")
+    else []
+)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *PDA_TILE_HOSTS],
         "style-src": ["'self'", "'unsafe-inline'"],
         "script-src": ["'self'"],
         "font-src": ["'self'", "data:"],
