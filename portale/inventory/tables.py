@@ -33,7 +33,7 @@ from portale.core.lists import (
     decimal,
     money,
 )
-from portale.records.models import Sim
+from portale.records import selectors as records
 from portale.records.models.dual_billing import DualBilling
 
 from . import selectors
@@ -60,7 +60,7 @@ def line_or_iccid(msisdn: str, line_id: str) -> Callable:
     """P-05 on a row hanging off a line: its number or the ICCID of one of its SIMs."""
 
     def lookup(value: str, model) -> Q:
-        by_iccid = Sim.objects.filter(iccid__endswith=value).values("line_id")
+        by_iccid = records.sims_with_iccid_ending(digits=value).values("line_id")
         return Q(**{f"{msisdn}__endswith": value}) | Q(**{f"{line_id}__in": by_iccid})
 
     return lookup

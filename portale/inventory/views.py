@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from portale.core import export_jobs
 from portale.core.capabilities import capability_required
+from portale.core.context import referent_contract_or_404
 from portale.core.files import file_response
 from portale.core.lists import render_list
 from portale.core.models import ExportJob
 from portale.core.pdf import pdf_response, render_pdf
+from portale.records import selectors as records
 
 from . import selectors
 from .tables import AGGREGATES, DETAILS, ExportTable, ListKind
@@ -30,10 +32,8 @@ EXPORTS = gettext_lazy("I miei Export")
 
 
 def _contract(request):
-    contract = request.portal.contract
-    if contract is None:
-        raise Http404
-    return contract
+    """The rows of a list and its export job are keyed by the referent's contract."""
+    return referent_contract_or_404(request.portal)
 
 
 def _kind(registry: dict[str, ListKind], slug: str) -> ListKind:
@@ -158,7 +158,9 @@ def export_request(request, kind: str):
 @capability_required("inventory.detail")
 def imei(request, pk: int):
     """G-12 "Richiedi": the IMEI of the device holding the SIM, shown in place (htmx)."""
-    sim = get_object_or_404(selectors.listed_sims(_contract(request)).select_related("line"), pk=pk)
+    sim = selectors.listed_sim(request.portal, pk)
+    if sim is None:
+        raise Http404
     value = selectors.current_imei(sim)
     template = "inventory/_imei.html" if request.htmx else "inventory/imei_page.html"
     return render(
@@ -181,9 +183,7 @@ def imei(request, pk: int):
 # --- Visualizza Listino (F-7.2.3) ----------------------------------------------------------------
 @capability_required("inventory.price_list")
 def price_list(request):
-    from portale.records.models import PriceList
-
-    listino = PriceList.objects.filter(is_current=True).prefetch_related("items").first()
+    listino = records.current_price_list()
     if listino is None:
         return render(
             request,
