@@ -1,0 +1,30 @@
+"""HTML compression, and the pages that stay uncompressed (BREACH).
+
+``CompressionMiddleware`` gzips text responses with Django's ``GZipMiddleware``: small bodies
+are skipped, and every compressed body is padded with random bytes ("Heal The Breach").
+Compressing the portal's pages is safe because the one secret they all carry, the CSRF token,
+is masked with a fresh random value each time a page renders it (Django does it), so BREACH,
+which recovers a secret that repeats in every response, has nothing to guess.
+
+A page that shows another secret next to text an attacker can reflect into it is left
+uncompressed: its URL name goes in ``settings.UNCOMPRESSED_URL_NAMES`` (the demo outbox shows
+the one-time codes and echoes its search box). Static files never reach this middleware:
+WhiteNoise serves their pre-compressed gzip and Brotli copies.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
+
+
+def is_uncompressed(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match) and match.view_name in settings.UNCOMPRESSED_URL_NAMES
+
+
+class CompressionMiddleware(GZipMiddleware):
+    def process_response(self, request, response):
+        if is_uncompressed(request):
+            return response
+        return super().process_response(request, response)
