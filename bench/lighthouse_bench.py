@@ -182,6 +182,7 @@ def main() -> None:
     parser.add_argument("--chrome", default=shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--presets", default="mobile,desktop")
+    parser.add_argument("--pages", help="only the pages whose name contains this text")
     parser.add_argument("--json", help="also write every summary to this file")
     args = parser.parse_args()
     base = args.base_url.rstrip("/")
@@ -196,6 +197,8 @@ def main() -> None:
         print(f"\n=== {preset} ===")
         print(f"{'page':30} Perf A11y  BP SEO   LCP s    CLS   weight KB  repeat KB  top failing")
         for name, path, private in PAGES:
+            if args.pages and args.pages.lower() not in name.lower():
+                continue
             runs = []
             for _ in range(args.runs):
                 res = summarize(

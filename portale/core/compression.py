@@ -4,7 +4,10 @@
 are skipped, and every compressed body is padded with random bytes ("Heal The Breach").
 Compressing the portal's pages is safe because the one secret they all carry, the CSRF token,
 is masked with a fresh random value each time a page renders it (Django does it), so BREACH,
-which recovers a secret that repeats in every response, has nothing to guess.
+which recovers a secret that repeats in every response, has nothing to guess. The other data
+of a private page (numbers, addresses) could only be guessed through thousands of requests
+sent with the victim's session from another site, and the session cookie is SameSite=Lax
+(Django's default, kept here): cross-site sub-requests do not carry it.
 
 A page that shows another secret next to text an attacker can reflect into it is left
 uncompressed: its URL name goes in ``settings.UNCOMPRESSED_URL_NAMES`` (the demo outbox shows

@@ -5,8 +5,8 @@
   Brotli copies, and WhiteNoise serves them compressed with a long immutable cache. The test
   settings use the plain storage; here the production one is switched on for one stylesheet.
 - Pages: gzipped when the browser accepts it, except the ones listed as holding a secret.
-- Headers and meta: the CSP forbids plugins and <base>; private pages say noindex, public
-  ones carry a description.
+- Headers and meta: the CSP forbids plugins and <base>; private pages say noindex; every page
+  carries a description (the public ones are the ones indexed).
 """
 
 from __future__ import annotations
@@ -131,7 +131,6 @@ def test_private_pages_say_noindex(client, roa, name):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<meta name="robots" content="noindex, nofollow">' in html
-    assert 'name="description"' not in html
 
 
 @pytest.mark.django_db
@@ -153,3 +152,10 @@ def test_scripts_are_deferred_in_order(client, roa):
     assert order[0].endswith("bootstrap-italia.min.js")
     assert any("htmx" in src for src in order[1:])
     assert order.index(next(s for s in order if s.endswith("portale/portale.js"))) > 0
+
+
+def test_compressed_pages_rely_on_a_same_site_session_cookie(settings):
+    # Compression is safe on private pages partly because other sites cannot make the
+    # victim's browser send many requests with its session (compression.py).
+    assert settings.SESSION_COOKIE_SAMESITE in ("Lax", "Strict")
+    assert "portale.core.compression.CompressionMiddleware" in settings.MIDDLEWARE
