@@ -20,6 +20,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 
+# Only text is worth compressing: PDFs and xlsx files are compressed inside already.
+COMPRESSIBLE_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
 
 def is_uncompressed(request) -> bool:
     match = getattr(request, "resolver_match", None)
@@ -28,6 +31,7 @@ def is_uncompressed(request) -> bool:
 
 class CompressionMiddleware(GZipMiddleware):
     def process_response(self, request, response):
-        if is_uncompressed(request):
+        content_type = response.get("Content-Type", "")
+        if not content_type.startswith(COMPRESSIBLE_TYPES) or is_uncompressed(request):
             return response
         return super().process_response(request, response)

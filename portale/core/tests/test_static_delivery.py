@@ -89,6 +89,16 @@ def test_pages_are_gzipped_when_accepted(client):
 
 
 @pytest.mark.django_db
+def test_pdf_downloads_are_not_compressed_again(client):
+    url = reverse("accounts:legal_document", args=["termini"])
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert not response.has_header("Content-Encoding")
+    assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
 def test_the_outbox_holding_codes_is_never_compressed(client):
     # It shows one-time codes next to its echoed search box (BREACH): left uncompressed.
     response = client.get(reverse("demo:outbox"), {"q": "333"}, HTTP_ACCEPT_ENCODING="gzip")
