@@ -1,4 +1,5 @@
 // Portal-wide behaviour (CSP: no inline scripts; this file is served from 'self').
+// Deferred, after Bootstrap Italia (base.html); the fonts are declared in its CSS.
 (function () {
   "use strict";
 
@@ -7,11 +8,6 @@
     root.querySelectorAll('[data-bs-toggle="tooltip"]').forEach(function (el) {
       window.bootstrap.Tooltip.getOrCreateInstance(el);
     });
-  }
-
-  // Bootstrap Italia's Titillium Web, served by the portal (boot.js set the path).
-  if (window.bootstrap && window.bootstrap.loadFonts && window.__PUBLIC_PATH__) {
-    window.bootstrap.loadFonts(window.__PUBLIC_PATH__);
   }
 
   // Live character counters: a textarea with data-counter="300" updates its "N / 300".
