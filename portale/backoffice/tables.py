@@ -47,6 +47,7 @@ class LineTable(Table):
     activation_date = Column(_("Data Attivazione"), sort=True, format=DATE)
 
     class Meta:
+        key_columns = ("msisdn", "contract", "state")
         filter_form = LineFilter
         default_order = "msisdn"  # G-47: line lists by number
         counter_label = _("Tot. linee")
@@ -84,6 +85,7 @@ class ContractTable(Table):
     line_count = Column(_("Linee"), sort=True, format=INTEGER, link=_contract_lines_url)
 
     class Meta:
+        key_columns = ("code", "administration", "line_count")
         filter_form = ContractFilter
         default_order = "code"
         counter_label = _("Tot. contratti")

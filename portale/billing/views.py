@@ -69,6 +69,7 @@ class InvoiceTable(Table):
     )
 
     class Meta:
+        key_columns = ("number", "amount", "due_date", "pdf")
         default_order = "-emission_date"
         empty_text = _("Nessuna fattura trovata.")
         counter_label = _("Tot. fatture")

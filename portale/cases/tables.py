@@ -99,11 +99,11 @@ class CaseTable(Table):
     line = Column(_("Linea"), lambda c: c.line.msisdn if c.line_id else "")
     channel = Column(_("Provenienza"), "get_channel_display", sort="channel")
     state = Column(_("Stato"), "get_state_display", sort="state")
-    outcome = Column(_("Esito"), "outcome")
     opened_at = Column(_("Apertura"), sort=True, format=DATE)
     closed_at = Column(_("Chiusura"), sort=True, format=DATE)
 
     class Meta:
+        key_columns = ("number", "type_label", "state", "opened_at")
         filter_form = DateWindowFilter
         default_order = "-opened_at"
         noun = _("pratiche")
@@ -136,7 +136,6 @@ class OrderTable(Table):
     created_at = Column(_("Data creazione"), sort=True, format=DATETIME)
     channel = Column(_("Canale di acquisizione"), sort=True)
     state = Column(_("Stato lavorazione"), "get_state_display", sort="state")
-    description = Column(_("Tipo pratica"), lambda o: o.case.type_label)
     shipment = Column(
         _("Spedizione"),
         _has_shipment,
@@ -147,6 +146,7 @@ class OrderTable(Table):
     )
 
     class Meta:
+        key_columns = ("number", "created_at", "state")
         filter_form = OrderDateFilter
         default_order = "-created_at"
         export_name = "storico_ordini"

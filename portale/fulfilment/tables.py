@@ -24,6 +24,7 @@ class ConsoleCaseTable(Table):
     opened_at = Column(_("Apertura"), sort=True, format=DATETIME)
 
     class Meta:
+        key_columns = ("number", "type_label", "state", "opened_at")
         filter_form = CaseFilter
         default_order = "opened_at"
         noun = _("pratiche")
@@ -44,6 +45,7 @@ class ConsoleOrderTable(Table):
     state = Column(_("Stato lavorazione"), "get_state_display", sort="state")
 
     class Meta:
+        key_columns = ("number", "created_at", "state")
         filter_form = OrderFilter
         default_order = "-created_at"
         export_name = "console_ordini"

@@ -158,6 +158,7 @@ class LinesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("totale", "profilo", "stato")
         export_name = "consistenza_aggregata_linee"
         caption = _("Linee per profilo tariffario e stato")
 
@@ -169,6 +170,7 @@ class LineServicesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("totale", "descrizione", "stato")
         export_name = "consistenza_aggregata_sts"
         caption = _("Servizi su linea per servizio e stato")
 
@@ -179,6 +181,7 @@ class DualBillingAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("totale", "stato")
         export_name = "consistenza_aggregata_timtuo"
         caption = _("Servizi TIM TUO per stato")
 
@@ -191,6 +194,7 @@ class DevicesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("totale", "codice_nmu", "tipo_servizio", "stato")
         export_name = "consistenza_aggregata_apparati"
         caption = _("Apparati per modello, tipo servizio e stato")
 
@@ -202,6 +206,7 @@ class ContractServicesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("totale", "descrizione", "stato")
         export_name = "consistenza_aggregata_sac"
         caption = _("Servizi sul contratto per servizio e stato")
 
@@ -222,6 +227,7 @@ class LinesDetail(Table):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("numero", "profilo", "stato")
         filter_form = SimSearch
         default_order = "numero"
         export_name = "ConsistenzaDettaglioLinee"
@@ -238,6 +244,7 @@ class LineServicesDetail(Table):
     canone = Column(_("Canone €"), key("canone"), sort="canone", format=money())
 
     class Meta:
+        key_columns = ("numero", "descrizione", "stato")
         filter_form = LineServiceSearch
         default_order = "numero"
         export_name = "ConsistenzaDettaglioSTS"
@@ -257,6 +264,7 @@ class DualBillingSubscriptionDetail(Table):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("numero", "dipendente", "stato")
         filter_form = DualBillingSearch
         default_order = "numero"
         export_name = "ConsistenzaDettaglioTimTuoAbb"
@@ -275,6 +283,7 @@ class DualBillingPrepaidDetail(Table):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("numero", "dipendente", "stato")
         default_order = "numero"
         export_name = "ConsistenzaDettaglioTimTuoRic"
 
@@ -290,6 +299,7 @@ class DevicesDetail(Table):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("imei", "linea", "stato")
         filter_form = DeviceSearch
         default_order = "imei"
         export_name = "ConsistenzaDettaglioApparati"
@@ -303,6 +313,7 @@ class ContractServicesDetail(Table):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("descrizione", "attivazione", "stato")
         filter_form = ContractServiceSearch
         default_order = "descrizione"
         export_name = "ConsistenzaDettaglioSAC"
@@ -483,3 +494,11 @@ DETAILS: dict[str, ListKind] = {
 }
 
 DETAIL_BY_EXPORT_KIND: dict[str, ListKind] = {k.export_kind: k for k in DETAILS.values()}
+
+
+def export_kind_label(kind: str) -> str:
+    """What a user reads for an export's code: "Consistenze di dettaglio - Su linea"."""
+    spec = DETAIL_BY_EXPORT_KIND.get(kind)
+    if spec is None:
+        return kind
+    return _("Consistenze di dettaglio - %(list)s") % {"list": spec.title}

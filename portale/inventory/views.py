@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from portale.core.capabilities import capability_required
 from portale.core.lists import DATETIME, ActionColumn, Column, Table, render_list
-from portale.core.pdf import pdf_response, render_pdf
+from portale.core.pdf import pdf_response
 
 from . import selectors, services
 from .models import ExportJob
-from .tables import AGGREGATES, DETAILS, ListKind
+from .tables import AGGREGATES, DETAILS, ListKind, export_kind_label
 
 MENU = gettext_lazy("Linee e listino")
 AGGREGATE = gettext_lazy("Consistenze aggregate")
@@ -51,7 +51,7 @@ def _export_requested_message(request, job: ExportJob) -> None:
                 "La richiesta di export %(kind)s è stata presa in carico: quando avrà lo stato "
                 "COMPLETATO potrai scaricare il file dalla sezione"
             )
-            % {"kind": job.kind},
+            % {"kind": export_kind_label(job.kind)},
             reverse("inventory:exports"),
             _("I miei Export"),
         ),
@@ -98,7 +98,7 @@ def aggregate_list(request, kind: str):
             "hint": _(
                 "Ognuna delle liste è esportabile (download) in formato .xlsx o .csv "
                 "(utilizzabile con Microsoft Excel o altri programmi che possono gestire lo "
-                "stesso formato) cliccando sull'icona di export."
+                'stesso formato) cliccando su .xlsx o .csv accanto a "Esporta:".'
             ),
         },
     )
@@ -133,10 +133,11 @@ def detail_list(request, kind: str):
         "breadcrumbs": [(MENU, ""), (DETAIL, reverse("inventory:detail")), (spec.title, "")],
         "siblings": DETAILS.values(),
         "url_name": "inventory:detail_list",
+        "export_queued": True,  # its export links file a job: "Richiedi export"
         "hint": _(
-            "Ognuna delle liste è esportabile in formato .xlsx o .csv cliccando sull'icona di "
-            'export: il file viene preparato in background e si scarica dalla sezione "I miei '
-            'Export".'
+            "Ognuna delle liste è esportabile in formato .xlsx o .csv cliccando su .xlsx o .csv "
+            'accanto a "Richiedi export:": il file viene preparato in background e si scarica '
+            'dalla sezione "I miei Export".'
         ),
     }
     if not spec.on_screen:
@@ -222,9 +223,7 @@ def price_list(request):
             filename=f"Listino_Convenzione_{listino.version}.pdf",
             content_type="application/pdf",
         )
-    pdf = render_pdf(
-        "inventory/pdf/price_list.html", selectors.price_list_context(listino), request=request
-    )
+    pdf = selectors.price_list_pdf(listino)
     return pdf_response(pdf, f"Listino_Convenzione_{listino.version}.pdf")
 
 
@@ -237,20 +236,25 @@ class ExportTable(Table):
     requested_at = Column(
         gettext_lazy("Data richiesta"), "requested_at", sort=True, format=DATETIME
     )
-    kind = Column(gettext_lazy("Tipo richiesta"), "kind", sort=True)
+    kind = Column(
+        gettext_lazy("Tipo richiesta"), lambda job: export_kind_label(job.kind), sort="kind"
+    )
     state = Column(gettext_lazy("Stato richiesta"), "get_state_display", sort="state")
-    fmt = Column(gettext_lazy("Formato"), "get_format_display", sort="format")
     download = ActionColumn(
         gettext_lazy("Scarica"),
         icon="it-download",
         link=_download_url,
         action_label=lambda job: (
-            _("Scarica %(kind)s del %(date)s")
-            % {"kind": job.kind, "date": DATETIME.html(job.requested_at)}
+            _("Scarica %(kind)s del %(date)s (%(format)s)")
+            % {
+                "kind": export_kind_label(job.kind),
+                "date": DATETIME.html(job.requested_at),
+                "format": job.get_format_display(),
+            }
         ),
         disabled_label=lambda job: (
             _("Scarica %(kind)s del %(date)s: non ancora disponibile")
-            % {"kind": job.kind, "date": DATETIME.html(job.requested_at)}
+            % {"kind": export_kind_label(job.kind), "date": DATETIME.html(job.requested_at)}
         ),
     )
     delete = ActionColumn(
@@ -259,11 +263,12 @@ class ExportTable(Table):
         link=lambda job: reverse("inventory:export_delete", kwargs={"pk": job.pk}),
         action_label=lambda job: (
             _("Elimina %(kind)s del %(date)s")
-            % {"kind": job.kind, "date": DATETIME.html(job.requested_at)}
+            % {"kind": export_kind_label(job.kind), "date": DATETIME.html(job.requested_at)}
         ),
     )
 
     class Meta:
+        key_columns = ("requested_at", "kind", "state", "download")
         default_order = "-requested_at"
         export_formats = ()
         empty_text = gettext_lazy("Non ci sono export richiesti.")

@@ -9,7 +9,7 @@ the query string.
 
 Query parameters (all optional, prefixed with ``<prefix>-`` when a page has two lists):
 ``sort`` (a column name, ``-name`` for descending; unknown names are ignored),
-``per_page`` (10/25/50, anything else → 10), ``page`` (out of range → last page),
+``per_page`` (10/25/50/100, anything else → 10), ``page`` (out of range → last page),
 ``export`` (``xlsx``/``csv``: the whole filtered, sorted list) and the search fields.
 """
 
@@ -76,6 +76,8 @@ class Column:
             classes.append("text-end")
         if not wrap:
             classes.append("text-nowrap")
+        if format.numeric or format.kind.startswith("date"):
+            classes.append("portale-keep")  # never wrapped, even where text cells may wrap
         self.css_class = " ".join(classes)
         self.choices = getattr(choices, "choices", choices)
         self._labels: dict[str, dict] = {}
@@ -197,7 +199,7 @@ class Options:
 
     filter_form: type[FilterForm] | None = None
     default_order: str = ""  # a column name, "-name" for descending (G-47); "" = first sortable
-    page_sizes: tuple[int, ...] = (10, 25, 50)
+    page_sizes: tuple[int, ...] = (10, 25, 50, 100)  # G-46
     counter_label = gettext_lazy("Tot. record")  # "Tot. linee", "Tot. fatture"…
     noun = gettext_lazy("record")  # in the pager: "… di 37 linee"
     empty_text = gettext_lazy("Nessun elemento trovato.")
@@ -209,6 +211,9 @@ class Options:
     # The selection lives in the session, so it survives paging, sorting and searching.
     select: str | None = None
     select_label = gettext_lazy("Sel.")
+    # The columns a reader needs on every screen (column names, in the order declared). On a
+    # phone the rows stack as labelled cards with these first; every table declares them.
+    key_columns: tuple[str, ...] = ()
 
     def __init__(self, meta=None, parent: Options | None = None):
         # A subclass's Meta refines its base table's: unset options are inherited.
@@ -340,8 +345,13 @@ class Table(metaclass=TableMeta):
     def rows(self) -> list[list[dict]]:
         out = []
         selected = self.selection if self._meta.select else set()
+        keys = set(self._meta.key_columns)
         for obj in self.page.object_list:
-            cells = [col.cell(obj) for col in self.columns]
+            # "heading" labels the cell when a phone stacks the row as a card (data-label).
+            cells = [
+                {**col.cell(obj), "heading": col.label, "key": col.name in keys}
+                for col in self.columns
+            ]
             if self._meta.select:
                 pk = str(self.row_pk(obj))
                 cells.insert(
@@ -353,6 +363,7 @@ class Table(metaclass=TableMeta):
                         "disabled": not self.is_selectable(obj),
                         "label": self.columns[0].html(obj) if self.columns else pk,
                         "css_class": "text-center",
+                        "heading": self._meta.select_label,
                     },
                 )
             out.append(cells)
@@ -524,6 +535,7 @@ class Table(metaclass=TableMeta):
                 "sortable": col.sortable,
                 "css_class": col.css_class,
                 "hidden": col.header_hidden,
+                "key": col.name in self._meta.key_columns,
             }
             if col.sortable:
                 active = col is current

@@ -14,11 +14,45 @@
     window.bootstrap.loadFonts(window.__PUBLIC_PATH__);
   }
 
+  // A list table wider than its box says so ("Scorri la tabella…", portale.css).
+  function markScrollableTables(root) {
+    root.querySelectorAll(".portale-list-scroll").forEach(function (box) {
+      var table = box.querySelector("table");
+      box.classList.toggle("is-scrollable", !!table && table.scrollWidth > box.clientWidth + 1);
+    });
+  }
+
+  // A link or button marked data-preparing (a PDF made on request) shows that work is under
+  // way until the download starts; the text comes from the attribute.
+  function showPreparing(evt) {
+    var el = evt.target.closest && evt.target.closest("[data-preparing]");
+    if (!el || el.classList.contains("is-preparing")) return;
+    el.classList.add("is-preparing");
+    el.setAttribute("aria-busy", "true");
+    var note = document.createElement("span");
+    note.className = "portale-preparing small ms-2";
+    note.setAttribute("role", "status");
+    note.innerHTML = '<span class="spinner-border spinner-border-sm" aria-hidden="true"></span> ';
+    note.appendChild(document.createTextNode(el.getAttribute("data-preparing")));
+    el.insertAdjacentElement("afterend", note);
+    window.setTimeout(function () {
+      el.classList.remove("is-preparing");
+      el.removeAttribute("aria-busy");
+      note.remove();
+    }, 6000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initTooltips(document);
+    markScrollableTables(document);
+  });
+  document.addEventListener("click", showPreparing);
+  window.addEventListener("resize", function () {
+    markScrollableTables(document);
   });
   // Content swapped in by htmx gets the same behaviour.
   document.addEventListener("htmx:afterSettle", function (evt) {
     initTooltips(evt.target);
+    markScrollableTables(document);
   });
 })();
