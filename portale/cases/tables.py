@@ -92,13 +92,29 @@ class TruckFormat(Format):
 TRUCK = TruckFormat("text")
 
 
+class StateColumn(Column):
+    """ "Stato" with the pratica's outcome beneath it, when it has one.
+
+    The guide's Storico pratiche has no "Esito" column: the outcome (a rejection's reason,
+    a closing note) belongs to the pratica, shown with its state rather than as a column.
+    """
+
+    def html(self, row) -> str:
+        state = super().html(row)
+        if not row.outcome:
+            return state
+        return format_html(
+            '{}<br><small class="text-secondary" data-outcome>{}</small>', state, row.outcome
+        )
+
+
 class CaseTable(Table):
     number = Column(_("N pratica"), sort=True)
     type_label = Column(_("Tipo pratica"), sort="description")
     contract = Column(_("Contratto"), "contract.code")
     line = Column(_("Linea"), lambda c: c.line.msisdn if c.line_id else "")
     channel = Column(_("Provenienza"), "get_channel_display", sort="channel")
-    state = Column(_("Stato"), "get_state_display", sort="state")
+    state = StateColumn(_("Stato"), "get_state_display", sort="state", wrap=True)
     opened_at = Column(_("Apertura"), sort=True, format=DATE)
     closed_at = Column(_("Chiusura"), sort=True, format=DATE)
 
