@@ -59,9 +59,9 @@ def _pages_for(user) -> list[str]:
             candidates += [(cap.url, False), *((u, True) for u in _lists_behind(cap))]
     for url, must_list in candidates:
         response = client.get(url)
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            if not must_list or b"portale-list-table" in response.content:
-                urls.append(url)
+        is_page = response.status_code == 200 and response["Content-Type"].startswith("text/html")
+        if is_page and (not must_list or b"portale-list-table" in response.content):
+            urls.append(url)
     return urls
 
 
