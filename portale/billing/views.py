@@ -57,6 +57,7 @@ class InvoiceTable(Table):
         icon="it-file-pdf",
         link=lambda i: reverse("billing:invoice_pdf", args=[i.pk]),
         action_label=lambda i: _("Scarica la fattura %(n)s in PDF") % {"n": i.number},
+        prepares_file=True,
     )
     # The eye icon opens the invoice on eBill (new window); shown once eBill is available.
     ebill = ActionColumn(

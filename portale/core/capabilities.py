@@ -78,6 +78,8 @@ class Capability:
     url_name: str | None = None
     group: str = ""  # sub-menu heading, e.g. "Gestione SIM"
     widget: bool = False  # may be placed on the home page (F-5)
+    # The page is a file made on request (a PDF): its links say "Preparazione in corso…".
+    prepares_file: bool = False
     condition: Callable[[PortalContext], bool] | None = field(default=None, compare=False)
 
     def allows(self, ctx: PortalContext) -> bool:
@@ -119,7 +121,7 @@ REGISTRY: dict[str, Capability] = {
         # §7.2 lines and price list
         C("inventory.aggregate", "7.2.1", _("Consistenze aggregate"), "lines", INVENTORY, "inventory:aggregate", widget=True),
         C("inventory.detail", "7.2.2", _("Consistenze di dettaglio"), "lines", INVENTORY, "inventory:detail", widget=True),
-        C("inventory.price_list", "7.2.3", _("Visualizza Listino"), "lines", EVERYONE, "inventory:price_list", widget=True),
+        C("inventory.price_list", "7.2.3", _("Visualizza Listino"), "lines", EVERYONE, "inventory:price_list", widget=True, prepares_file=True),
         C("inventory.exports", "7.2.4", _("I miei Export"), "lines", INVENTORY, "inventory:exports", widget=True),
         C("myline.sim", "9.1.1", _("La mia SIM"), "lines", EMPLOYEE, "myline:sim", _MY_LINE, widget=True),
         C("myline.recharge", "9.1.2", _("Ricarica personale"), "lines", EMPLOYEE, "myline:recharge", _MY_LINE, True, _prepaid_line),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from portale.core.capabilities import capability_required
 from portale.core.lists import DATETIME, ActionColumn, Column, Table, render_list
-from portale.core.pdf import pdf_response
+from portale.core.pdf import file_ready, pdf_response
 
 from . import selectors, services
 from .models import ExportJob
@@ -217,11 +217,13 @@ def price_list(request):
         )
     if listino.pdf:
         # A managed document uploaded by the operator wins over the generated one.
-        return FileResponse(
-            listino.pdf.open("rb"),
-            as_attachment=True,
-            filename=f"Listino_Convenzione_{listino.version}.pdf",
-            content_type="application/pdf",
+        return file_ready(
+            FileResponse(
+                listino.pdf.open("rb"),
+                as_attachment=True,
+                filename=f"Listino_Convenzione_{listino.version}.pdf",
+                content_type="application/pdf",
+            )
         )
     pdf = selectors.price_list_pdf(listino)
     return pdf_response(pdf, f"Listino_Convenzione_{listino.version}.pdf")

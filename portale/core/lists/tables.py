@@ -152,6 +152,8 @@ class ActionColumn(Column):
       text) and shown as a tooltip: a string or a callable ``row → str``; defaults to the
       column's label. The header keeps the label for screen readers only.
     - ``disabled_label``: the same for an inert icon (default "<label> non disponibile").
+    - ``prepares_file``: the link makes a file on request (a PDF): a click shows
+      "Preparazione in corso…" next to the icon (``data-preparing``, portale.js).
 
     Action columns are never exported and never sortable.
     """
@@ -167,11 +169,13 @@ class ActionColumn(Column):
         action_label: str | Callable | None = None,
         disabled_label: str | Callable | None = None,
         css_class: str = "text-center",
+        prepares_file: bool = False,
     ):
         super().__init__(label, self._label, link=link, export=False, css_class=css_class)
         self.icon = icon
         self.action_label = action_label
         self.disabled_label = disabled_label
+        self.prepares_file = prepares_file
 
     def _label(self, row) -> str:
         label = self.action_label if self.action_label is not None else self.label
@@ -191,6 +195,7 @@ class ActionColumn(Column):
             "url": url or "",
             "label": self._label(row) if url else self._disabled_label(row),
             "css_class": self.css_class,
+            "preparing": _("Preparazione in corso…") if self.prepares_file else "",
         }
 
 

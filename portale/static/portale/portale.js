@@ -22,11 +22,14 @@
     });
   }
 
-  // A link or button marked data-preparing (a PDF made on request) shows that work is under
-  // way until the download starts; the text comes from the attribute.
+  // A link marked data-preparing (a PDF made on request) shows that work is under way until
+  // the file starts downloading: the file response clears the cookie set here
+  // (core/pdf.py file_ready). The text comes from the attribute.
+  var PREPARING = "portale_preparing";
   function showPreparing(evt) {
     var el = evt.target.closest && evt.target.closest("[data-preparing]");
     if (!el || el.classList.contains("is-preparing")) return;
+    document.cookie = PREPARING + "=1; path=/; SameSite=Lax";
     el.classList.add("is-preparing");
     el.setAttribute("aria-busy", "true");
     var note = document.createElement("span");
@@ -35,11 +38,15 @@
     note.innerHTML = '<span class="spinner-border spinner-border-sm" aria-hidden="true"></span> ';
     note.appendChild(document.createTextNode(el.getAttribute("data-preparing")));
     el.insertAdjacentElement("afterend", note);
-    window.setTimeout(function () {
+    var started = Date.now();
+    var timer = window.setInterval(function () {
+      var waiting = document.cookie.split("; ").indexOf(PREPARING + "=1") >= 0;
+      if (waiting && Date.now() - started < 60000) return;
+      window.clearInterval(timer);
       el.classList.remove("is-preparing");
       el.removeAttribute("aria-busy");
       note.remove();
-    }, 6000);
+    }, 250);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
