@@ -104,7 +104,9 @@ class StateColumn(Column):
         if not row.outcome:
             return state
         return format_html(
-            '{}<br><small class="text-secondary" data-outcome>{}</small>', state, row.outcome
+            '<span>{}<br><small class="text-secondary" data-outcome>{}</small></span>',
+            state,
+            row.outcome,
         )
 
 

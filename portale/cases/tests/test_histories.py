@@ -85,7 +85,8 @@ def test_rejected_case_shows_its_reason(client, roa, contract):
     assert "Annullato" in body and "Referente già cessato" in body
     # the reason stands with the state, not in an "Esito" column the guide does not have
     assert ">Esito<" not in body
-    assert re.search(r"Annullato<br><small[^>]*data-outcome>Referente già cessato</small>", body)
+    outcome = r"<span>Annullato<br><small[^>]*data-outcome>Referente già cessato</small></span>"
+    assert re.search(outcome, body)
 
 
 def test_orders_list_detail_truck_and_legend(client, roa, contract, other_contract):
