@@ -111,7 +111,7 @@ class StateColumn(Column):
 
 
 class CaseTable(Table):
-    number = Column(_("N pratica"), sort=True)
+    number = Column(_("N pratica"), sort=True, css_class="portale-keep")  # "7-6391…" whole
     type_label = Column(_("Tipo pratica"), sort="description")
     contract = Column(_("Contratto"), "contract.code")
     line = Column(_("Linea"), lambda c: c.line.msisdn if c.line_id else "")
@@ -149,6 +149,7 @@ class OrderTable(Table):
     number = Column(
         _("ID ordine"),
         sort=True,
+        css_class="portale-keep",
         link=lambda o: reverse("cases:order_detail", kwargs={"number": o.number}),
     )
     created_at = Column(_("Data creazione"), sort=True, format=DATETIME)
