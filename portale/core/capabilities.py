@@ -78,9 +78,9 @@ class Capability:
     url_name: str | None = None
     group: str = ""  # sub-menu heading, e.g. "Gestione SIM"
     widget: bool = False  # may be placed on the home page (F-5)
+    condition: Callable[[PortalContext], bool] | None = field(default=None, compare=False)
     # The page is a file made on request (a PDF): its links say "Preparazione in corso…".
     prepares_file: bool = False
-    condition: Callable[[PortalContext], bool] | None = field(default=None, compare=False)
 
     def allows(self, ctx: PortalContext) -> bool:
         if not (self.profiles & ctx.profiles):

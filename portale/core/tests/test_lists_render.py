@@ -81,7 +81,9 @@ def test_action_columns_have_hidden_headers_and_are_not_exported_nor_sortable(tw
     assert headers["Scarica"]["hidden"] and not headers["Numero"]["hidden"]
     html = render(t)
     assert re.search(
-        r'<th scope="col" class="[^"]*"><span class="visually-hidden">Scarica</span>', html
+        r'<th role="columnheader" scope="col" class="[^"]*"><span class="visually-hidden">'
+        r"Scarica</span>",
+        html,
     )
 
 
