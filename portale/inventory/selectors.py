@@ -276,3 +276,31 @@ def price_list_context(price_list) -> dict:
         "sections": [s for s in sections if s["items"]],
         "count": len(items),
     }
+
+
+def price_list_pdf(price_list) -> bytes:
+    """The generated price-list PDF, rendered once per content and kept in the cache.
+
+    The key carries a digest of every item, so a changed price makes a new document while
+    an unchanged listino is served at once instead of re-rendered (about 2 s) on each click.
+    """
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from portale.core.pdf import render_pdf
+
+    context = price_list_context(price_list)
+    content = [price_list.version, str(price_list.date)] + [
+        (i.kind, i.code, i.description, i.unit, str(i.price))
+        for section in context["sections"]
+        for i in section["items"]
+    ]
+    digest = hashlib.sha256(repr(content).encode()).hexdigest()[:20]
+    key = f"inventory:price_list_pdf:{price_list.pk}:{get_language()}:{digest}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf("inventory/pdf/price_list.html", context)
+        cache.set(key, pdf, timeout=None)
+    return pdf

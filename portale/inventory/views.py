@@ -19,7 +19,7 @@ from portale.core.context import referent_contract_or_404
 from portale.core.files import file_response
 from portale.core.lists import render_list
 from portale.core.models import ExportJob
-from portale.core.pdf import pdf_response, render_pdf
+from portale.core.pdf import file_ready, pdf_response
 from portale.records import selectors as records
 
 from . import selectors
@@ -83,7 +83,7 @@ def aggregate_list(request, kind: str):
             "hint": _(
                 "Ognuna delle liste è esportabile (download) in formato .xlsx o .csv "
                 "(utilizzabile con Microsoft Excel o altri programmi che possono gestire lo "
-                "stesso formato) cliccando sull'icona di export."
+                'stesso formato) cliccando su .xlsx o .csv accanto a "Esporta:".'
             ),
         },
     )
@@ -118,10 +118,11 @@ def detail_list(request, kind: str):
         "breadcrumbs": [(MENU, ""), (DETAIL, reverse("inventory:detail")), (spec.title, "")],
         "siblings": DETAILS.values(),
         "url_name": "inventory:detail_list",
+        "export_queued": True,  # its export links file a job: "Richiedi export"
         "hint": _(
-            "Ognuna delle liste è esportabile in formato .xlsx o .csv cliccando sull'icona di "
-            'export: il file viene preparato in background e si scarica dalla sezione "I miei '
-            'Export".'
+            "Ognuna delle liste è esportabile in formato .xlsx o .csv cliccando su .xlsx o .csv "
+            'accanto a "Richiedi export:": il file viene preparato in background e si scarica '
+            'dalla sezione "I miei Export".'
         ),
     }
     if not spec.on_screen:
@@ -192,14 +193,14 @@ def price_list(request):
         )
     if listino.pdf:
         # A managed document uploaded by the operator wins over the generated one.
-        return file_response(
-            listino.pdf,
-            filename=f"Listino_Convenzione_{listino.version}.pdf",
-            content_type="application/pdf",
+        return file_ready(
+            file_response(
+                listino.pdf,
+                filename=f"Listino_Convenzione_{listino.version}.pdf",
+                content_type="application/pdf",
+            )
         )
-    pdf = render_pdf(
-        "inventory/pdf/price_list.html", selectors.price_list_context(listino), request=request
-    )
+    pdf = selectors.price_list_pdf(listino)
     return pdf_response(pdf, f"Listino_Convenzione_{listino.version}.pdf")
 
 

@@ -26,14 +26,21 @@ PREPAID_CATEGORIES = {
     "generico": ("Generico", ["GENERICO", "EVENTI"]),
     "dati": ("Dati/Servizi a contenuto", ["DATI", "SERVIZI_INTERATTIVI"]),
 }
-# "Tipologia traffico" rows: label, guide category keys
+# "Tipologia traffico" rows: label, guide category keys, shown even at zero (the guide's rows).
+# The rows after them ("EVENTI", "ALTRO") appear only when the line has such traffic, so the
+# costs still add up to what the line spent.
 SUBSCRIPTION_TYPES = [
-    ("GENERICO", "generico"),
-    ("DATI", "dati"),
-    ("SERVIZI INTERATTIVI", "interattivi"),
-    ("EVENTI", "eventi"),
+    ("GENERICO", "generico", True),
+    ("DATI", "dati", True),
+    ("SERVIZI INTERATTIVI", "interattivi", True),
+    ("EVENTI", "eventi", False),
 ]
-PREPAID_TYPES = [("FONIA", "voce"), ("SMS-MMS", "sms"), ("DATI", "dati"), ("ALTRO", "generico")]
+PREPAID_TYPES = [
+    ("FONIA", "voce", True),
+    ("SMS-MMS", "sms", True),
+    ("DATI", "dati", True),
+    ("ALTRO", "generico", False),
+]
 
 
 def local_bounds(start: datetime.date, end_inclusive: datetime.date):
@@ -114,13 +121,9 @@ def cost_by_type(line, start: datetime.date, end: datetime.date, types, categori
         .values_list("category", "s")
     )
     out = []
-    for label, key in types:
+    for label, key, always in types:
         cats = categories[key][1]
-        out.append(
-            {
-                "label": label,
-                "key": key,
-                "cost": sum((sums.get(c) or Decimal(0) for c in cats), Decimal(0)),
-            }
-        )
+        cost = sum((sums.get(c) or Decimal(0) for c in cats), Decimal(0))
+        if always or cost:
+            out.append({"label": label, "key": key, "cost": cost})
     return out
