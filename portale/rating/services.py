@@ -28,6 +28,10 @@ Rules, per event, in time order within each line:
    zero credit, further paid events are charged 0 and marked the same way (the network
    would have cut them off; the mediation still records them).
 
+6. **Refusals**: the network does not carry the traffic of a blocked line (SOSPESO, F-7.3.7):
+   such an event is recorded at zero (``option`` "RIFIUTATO: LINEA SOSPESA"), erodes nothing
+   and costs nothing.
+
 After each batch commits, the rating service calls the hooks registered with
 ``hooks.after_rating`` (thresholds plug in there); no Django signals.
 """
@@ -48,6 +52,7 @@ from portale.records.models import (
     DualBillingOption,
     DualBillingState,
     Line,
+    LineState,
     ServiceSms,
     TrafficEvent,
 )
@@ -67,6 +72,7 @@ from .models import BundleCounter, OptionCounter
 from .pricing import Q4, RATING_UNIT, RateCard, service_of
 
 CREDIT_EXHAUSTED = "CREDITO ESAURITO"
+REFUSED_SUSPENDED = "RIFIUTATO: LINEA SOSPESA"
 LIVE_DUAL_BILLING = [DualBillingState.ACTIVE, DualBillingState.SUSPENDED]
 UNIT_OF_SERVICE = {"VOCE": "MIN", "SMS": "SMS", "MMS": "SMS", "DATI": "GB"}
 Q2 = Decimal("0.01")
@@ -231,9 +237,23 @@ def _load_lines(line_ids: list[int]) -> dict[int, _LineState]:
     }
 
 
+def refusal(line: Line, ev: TrafficEvent) -> str:
+    """Why the network refuses this event ("" if it carries it)."""
+    if line.state == LineState.SUSPENDED:
+        return REFUSED_SUSPENDED
+    return ""
+
+
 def _rate_one(card: RateCard, st: _LineState, ev: TrafficEvent, now) -> list[ServiceSms]:
     line = st.line
     service = service_of(ev.category, ev.type)
+    refused = refusal(line, ev)
+    if refused:
+        ev.gross_amount = ev.net_amount = Decimal(0)
+        ev.option = refused
+        ev.rating_unit = RATING_UNIT[service]
+        ev.rated_at = now
+        return []
     if ev.charging == TrafficEvent.Charging.PERSONAL and not st.personal_ok:
         ev.charging = TrafficEvent.Charging.COMPANY
     if service in ("SERVIZI_INTERATTIVI", "EVENTO"):

@@ -12,11 +12,14 @@ Functions are added with the effects that need them; nothing here is written ahe
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Address, Contract, Referent
+from .models import Address, Contract, Line, LineState, Referent, Sim
 
 
 class RecordError(Exception):
@@ -92,3 +95,102 @@ def contract_address_set(
     setattr(contract, kind, address)
     contract.save(update_fields=[kind, "data_updated_at"])
     return address
+
+
+# --- Lines and SIMs (Gestione SIM, F-7.3.7, F-7.3.8, F-9.1.4) --------------------------------
+
+
+def _locked_line(*, contract: Contract, line_id: int) -> Line:
+    line = (
+        Line.objects.select_for_update(of=("self",))
+        .select_related("tariff_plan")
+        .filter(pk=line_id, contract=contract)
+        .first()
+    )
+    if line is None:
+        raise RecordError(_("La linea non è presente sul contratto."))
+    return line
+
+
+@transaction.atomic
+def line_block(*, contract: Contract, line_id: int) -> Line:
+    """Blocco carta SIM (furto/smarrimento): an ATTIVO line becomes SOSPESO, its live SIMs
+    BLOCCATA. Rating refuses the traffic of a suspended line."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if line.state != LineState.ACTIVE:
+        raise RecordError(
+            _("Solo una linea attiva può essere bloccata (la linea %(msisdn)s è %(state)s).")
+            % {"msisdn": line.msisdn, "state": line.state}
+        )
+    Sim.objects.filter(line=line, state=Sim.State.ACTIVE).update(state=Sim.State.BLOCKED)
+    line.state = LineState.SUSPENDED
+    line.save(update_fields=["state"])
+    return line
+
+
+@transaction.atomic
+def line_unblock(*, contract: Contract, line_id: int) -> Line:
+    """Sblocco carta SIM (ritrovamento): a SOSPESO line is ATTIVO again, its SIMs with it."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if line.state != LineState.SUSPENDED:
+        raise RecordError(
+            _("Solo una linea sospesa può essere sbloccata (la linea %(msisdn)s è %(state)s).")
+            % {"msisdn": line.msisdn, "state": line.state}
+        )
+    Sim.objects.filter(line=line, state=Sim.State.BLOCKED).update(state=Sim.State.ACTIVE)
+    line.state = LineState.ACTIVE
+    line.save(update_fields=["state"])
+    return line
+
+
+SIM_CHANGE_STATES = frozenset({LineState.ACTIVE, LineState.SUSPENDED})
+
+
+@transaction.atomic
+def sim_replace(
+    *,
+    contract: Contract,
+    line_id: int,
+    old_iccid: str,
+    new_iccid: str,
+    on: datetime.date | None = None,
+) -> Sim:
+    """Cambio carta SIM: the SIM ``old_iccid`` of the line is ceased and the hot-stock SIM
+    ``new_iccid`` of the same contract takes its place, with its role (One Number keeps
+    principal and secondary SIMs apart) and its kind. On a suspended line the new SIM is
+    blocked like the old one."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if line.state not in SIM_CHANGE_STATES:
+        raise RecordError(
+            _("La SIM di una linea %(state)s non può essere sostituita.") % {"state": line.state}
+        )
+    old = (
+        Sim.objects.select_for_update()
+        .filter(line=line, iccid=old_iccid)
+        .exclude(state=Sim.State.CEASED)
+        .first()
+    )
+    if old is None:
+        raise RecordError(_("La SIM da sostituire non è attiva sulla linea."))
+    new = Sim.objects.select_for_update().filter(iccid=new_iccid).first()
+    if (
+        new is None
+        or new.contract_id != contract.pk
+        or new.line_id is not None
+        or new.state != Sim.State.STOCK
+    ):
+        raise RecordError(
+            _("La nuova SIM %(iccid)s non è una SIM in scorta di questo contratto.")
+            % {"iccid": new_iccid}
+        )
+    state = old.state if old.state in (Sim.State.ACTIVE, Sim.State.BLOCKED) else Sim.State.ACTIVE
+    old.state = Sim.State.CEASED
+    old.save(update_fields=["state"])
+    new.line = line
+    new.role = old.role
+    new.kind = old.kind
+    new.state = state
+    new.activation_date = on or timezone.localdate()
+    new.imei = old.imei
+    new.save(update_fields=["line", "role", "kind", "state", "activation_date", "imei"])
+    return new

@@ -13,7 +13,9 @@ from portale.cases import operations, services
 from portale.cases.models import CaseState
 from portale.cases.tests.helpers import ebill_referent
 from portale.fulfilment import engine
+from portale.records.models import LineState, Sim
 from portale.records.testing import records_write_guard
+from portale.records.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +83,56 @@ def _address(field: str, attention: str):
     return build
 
 
+def _sim_block(contract):
+    sim = f.SimFactory(line__contract=contract)
+
+    def check():
+        sim.line.refresh_from_db()
+        sim.refresh_from_db()
+        assert (sim.line.state, sim.state) == (LineState.SUSPENDED, Sim.State.BLOCKED)
+
+    return {"line": str(sim.line.pk)}, check
+
+
+def _sim_unblock(contract):
+    sim = f.SimFactory(
+        line__contract=contract, line__state=LineState.SUSPENDED, state=Sim.State.BLOCKED
+    )
+
+    def check():
+        sim.line.refresh_from_db()
+        sim.refresh_from_db()
+        assert (sim.line.state, sim.state) == (LineState.ACTIVE, Sim.State.ACTIVE)
+
+    return {"line": str(sim.line.pk)}, check
+
+
+def _sim_change(contract):
+    old = f.SimFactory(line__contract=contract, line__one_number=True)
+    secondary = f.SimFactory(line=old.line, role=Sim.Role.SECONDARY)
+    stock = f.SimFactory(line=None, contract=contract, state=Sim.State.STOCK)
+    payload = {"sim": str(secondary.pk), "new_iccid": stock.iccid[-10:], "causale": "GUASTO"}
+
+    def check():
+        secondary.refresh_from_db()
+        stock.refresh_from_db()
+        old.refresh_from_db()
+        assert secondary.state == Sim.State.CEASED
+        assert (stock.line_id, stock.role, stock.state) == (
+            old.line_id,
+            Sim.Role.SECONDARY,  # One Number: the new SIM takes the secondary's place
+            Sim.State.ACTIVE,
+        )
+        assert (old.role, old.state) == (Sim.Role.MAIN, Sim.State.ACTIVE)
+
+    return payload, check
+
+
 CASES = {
+    "sim_block": _sim_block,
+    "sim_unblock": _sim_unblock,
+    "sim_change": _sim_change,
+    "employee_sim_change": _sim_change,
     "referent_replace": _referent_replace,
     "referent_contacts": _referent_contacts,
     "invoice_address": _address("invoice_address", "Ufficio economato"),

@@ -1,0 +1,186 @@
+"""Parameters of the "Gestione SIM" requests (F-7.3.7, F-7.3.8, F-9.1.4).
+
+Each is an ``OperationForm``: the same validation for the portal's pages and every other
+channel (``portale.cases.services.case_file``). Querysets are limited to ``self.contract``
+(and to ``self.line`` for the employee), so another contract's line or SIM is an invalid
+choice.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portale.cases.forms import OperationForm
+from portale.records.models import Line, LineState, Sim
+
+from . import selectors
+
+
+class LineChoiceForm(OperationForm):
+    """A request about one line of the contract, in the state the operation needs."""
+
+    allowed_states: tuple[str, ...] = ()
+    state_error = ""
+
+    line = forms.ModelChoiceField(
+        queryset=Line.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Scegli la linea."),
+            "invalid_choice": _("La linea non è tra quelle di questo contratto."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = Line.objects.filter(contract=self.contract)
+
+    def clean_line(self):
+        line = self.cleaned_data["line"]
+        if line.state not in self.allowed_states:
+            raise forms.ValidationError(
+                self.state_error % {"msisdn": line.msisdn, "state": line.get_state_display()}
+            )
+        return line
+
+    def payload(self) -> dict:
+        line = self.cleaned_data["line"]
+        main = (
+            line.sims.filter(role=Sim.Role.MAIN).exclude(state=Sim.State.CEASED).first()
+            if line
+            else None
+        )
+        return {
+            "line_id": line.pk,
+            "msisdn": line.msisdn,
+            "iccid": main.iccid if main else "",
+            "state": line.state,
+        }
+
+    def case_line(self):
+        return self.cleaned_data["line"]
+
+
+class SimBlockForm(LineChoiceForm):
+    """Blocco carta SIM (furto/smarrimento): only an ATTIVO line (F-7.3.7)."""
+
+    allowed_states = (LineState.ACTIVE,)
+    state_error = _(
+        "La linea %(msisdn)s è %(state)s: il blocco è possibile solo su una linea attiva."
+    )
+
+
+class SimUnblockForm(LineChoiceForm):
+    """Sblocco carta SIM (ritrovamento): only a SOSPESO line (F-7.3.7)."""
+
+    allowed_states = (LineState.SUSPENDED,)
+    state_error = _(
+        "La linea %(msisdn)s è %(state)s: lo sblocco è possibile solo su una linea sospesa."
+    )
+
+
+# G-26: the "Causale" values are not listed by the guide; these are its words.
+CAUSALI = [
+    ("CAMBIO FORMATO", _("Cambio formato")),
+    ("GUASTO", _("Guasto")),
+    ("FURTO", _("Furto")),
+    ("SMARRIMENTO", _("Smarrimento")),
+]
+
+
+class SimChangeForm(OperationForm):
+    """Cambio carta SIM (F-7.3.8, F-9.1.4): the SIM row to replace (One Number: the
+    principal or a secondary SIM), the last 10 digits of the new ICCID and the reason.
+
+    The new SIM must be one of the contract's hot stock (not on a line, not active), and no
+    other open request may have promised it already.
+    """
+
+    sim = forms.ModelChoiceField(
+        queryset=Sim.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Scegli la SIM da sostituire."),
+            "invalid_choice": _("La SIM non è tra quelle sostituibili di questo contratto."),
+        },
+    )
+    new_iccid = forms.RegexField(
+        label=_("Nuovo ICCID"),
+        regex=r"^\d{10}$",
+        max_length=10,
+        help_text=_(
+            "inserisci le ultime 10 cifre del nuovo ICCID stampate sulla SIM escludendo i 4 "
+            "caratteri alfanumerici finali (es. L45C)."
+        ),
+        error_messages={
+            "required": _("Inserisci le 10 cifre finali del nuovo ICCID."),
+            "invalid": _("Il nuovo ICCID è di 10 cifre (dopo il prefisso 893901000-)."),
+        },
+    )
+    causale = forms.ChoiceField(
+        label=_("Causale"),
+        choices=[("", "—")] + CAUSALI,
+        error_messages={"required": _("Scegli la causale del cambio carta.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sim"].queryset = selectors.changeable_sims(
+            contract=self.contract, line=self.line
+        )
+        self.fields["new_iccid"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off", "maxlength": "10"}
+        )
+
+    def clean_new_iccid(self):
+        return selectors.NEW_ICCID_PREFIX + self.cleaned_data["new_iccid"].strip()
+
+    def clean(self):
+        data = super().clean()
+        sim, iccid = data.get("sim"), data.get("new_iccid")
+        if sim is not None and sim.line.state not in selectors.SIM_CHANGE_LINE_STATES:
+            self.add_error(
+                "sim",
+                _("La linea %(msisdn)s è %(state)s: la SIM non può essere sostituita.")
+                % {"msisdn": sim.line.msisdn, "state": sim.line.get_state_display()},
+            )
+        if sim is None or iccid is None or self.has_error("sim"):
+            return data
+        if iccid == sim.iccid:
+            self.add_error("new_iccid", _("Il nuovo ICCID è quello della SIM da sostituire."))
+            return data
+        new = Sim.objects.filter(iccid=iccid).first()
+        if new is None or new.contract_id != self.contract.pk:
+            self.add_error(
+                "new_iccid",
+                _("L'ICCID %(iccid)s non è una SIM di questo contratto.") % {"iccid": iccid},
+            )
+        elif new.line_id is not None or new.state != Sim.State.STOCK:
+            self.add_error(
+                "new_iccid",
+                _("La SIM %(iccid)s è già attiva o usata: inserisci una SIM nuova della scorta.")
+                % {"iccid": iccid},
+            )
+        elif selectors.new_iccid_in_open_request(contract=self.contract, iccid=iccid):
+            self.add_error(
+                "new_iccid",
+                _("La SIM %(iccid)s è già indicata in un'altra richiesta di cambio in corso.")
+                % {"iccid": iccid},
+            )
+        return data
+
+    def payload(self) -> dict:
+        sim, iccid = self.cleaned_data["sim"], self.cleaned_data["new_iccid"]
+        return {
+            "line_id": sim.line_id,
+            "msisdn": sim.line.msisdn,
+            "role": sim.role,
+            "old_iccid": sim.iccid,
+            "new_iccid": iccid,
+            "causale": self.cleaned_data["causale"],
+            "lines": [{"line_id": sim.line_id, "iccid": iccid}],
+        }
+
+    def case_line(self):
+        return self.cleaned_data["sim"].line

@@ -1,0 +1,59 @@
+"""Reads of "Gestione SIM" (F-7.3.7, F-7.3.8, F-9.1.4): the lines and SIMs its pages list."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
+from portale.cases.selectors import open_cases
+from portale.records.models import Contract, Line, LineState, Sim
+
+# G-25: a CONGELATO line shows in the lists but takes no block/unblock nor SIM change.
+SIM_CHANGE_LINE_STATES = (LineState.ACTIVE, LineState.SUSPENDED)
+NEW_ICCID_PREFIX = "893901000"
+
+
+BLOCK_OPERATIONS = ("sim_block", "sim_unblock")
+
+
+def block_lines(*, contract: Contract) -> QuerySet[Line]:
+    """Blocco/sblocco: the contract's lines with the ICCID of their principal SIM and
+    whether a block/unblock pratica is open on them (no second request, F-7.3.7)."""
+    main = (
+        Sim.objects.filter(line=OuterRef("pk"), role=Sim.Role.MAIN)
+        .exclude(state=Sim.State.CEASED)
+        .order_by("state")
+    )
+    pending = open_cases(contract=contract, operations=BLOCK_OPERATIONS).filter(line=OuterRef("pk"))
+    return (
+        Line.objects.filter(contract=contract)
+        .select_related("tariff_plan")
+        .annotate(main_iccid=Subquery(main.values("iccid")[:1]), pending=Exists(pending))
+    )
+
+
+def block_line(*, contract: Contract, pk: int) -> Line | None:
+    return block_lines(contract=contract).filter(pk=pk).first()
+
+
+def changeable_sims(*, contract: Contract, line: Line | None = None) -> QuerySet[Sim]:
+    """Cambio carta SIM: one row per live SIM on a line (One Number: principal and
+    secondary rows of the same number), optionally of one line only (the employee's)."""
+    qs = (
+        Sim.objects.filter(contract=contract, line__isnull=False)
+        .exclude(state=Sim.State.CEASED)
+        .exclude(line__state=LineState.CEASED)
+        .select_related("line__tariff_plan")
+    )
+    if line is not None:
+        qs = qs.filter(line=line)
+    return qs
+
+
+def sim_for_change(*, contract: Contract, pk: int, line: Line | None = None) -> Sim | None:
+    return changeable_sims(contract=contract, line=line).filter(pk=pk).first()
+
+
+def new_iccid_in_open_request(*, contract: Contract, iccid: str) -> bool:
+    """A hot-stock SIM already promised to another open "Cambio SIM" pratica."""
+    cases = open_cases(contract=contract, operations=("sim_change", "employee_sim_change"))
+    return cases.filter(payload__new_iccid=iccid).exists()

@@ -1,0 +1,103 @@
+"""The lists of "Gestione SIM" on the shared list component (P-03…P-08)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portale.core.lists import DATE, Column, FilterForm, Format, LineSearchField, Table, line_search
+from portale.records.models import LineState, Sim
+
+
+class IccidFormat(Format):
+    """E-08: on screen the ICCID is shown short (its last 10 digits); files keep all 19."""
+
+    def html(self, value) -> str:
+        return str(value or "")[-10:]
+
+
+ICCID = IccidFormat("text")
+
+
+class LineSearch(FilterForm):
+    linea = LineSearchField(label=_("Linea"))
+    lookups = {"linea": line_search()}
+
+
+def _sim_line_or_iccid(value: str, model) -> Q:
+    return Q(line__msisdn__endswith=value) | Q(iccid__endswith=value)
+
+
+class SimSearch(FilterForm):
+    linea = LineSearchField(label=_("Linea"))
+    lookups = {"linea": _sim_line_or_iccid}
+
+
+BLOCK = _("Blocca SIM")
+UNBLOCK = _("Sblocca SIM")
+PENDING = _("Richiesta in lavorazione")
+
+
+def block_action(line) -> str:
+    """F-7.3.7: "Blocca SIM" on an active line, "Sblocca SIM" on a suspended one; nothing on
+    a ceased or frozen line (G-25), nor while a request on it is open."""
+    if getattr(line, "pending", False):
+        return str(PENDING)
+    return {LineState.ACTIVE: str(BLOCK), LineState.SUSPENDED: str(UNBLOCK)}.get(line.state, "")
+
+
+def _block_link(line) -> str:
+    if getattr(line, "pending", False) or line.state not in (
+        LineState.ACTIVE,
+        LineState.SUSPENDED,
+    ):
+        return ""
+    return reverse("sim:block_confirm", kwargs={"pk": line.pk})
+
+
+class BlockTable(Table):
+    msisdn = Column(_("Numero"), sort=True)
+    iccid = Column(_("ICCID"), "main_iccid", sort="main_iccid", format=ICCID)
+    plan = Column(_("Profilo tariffario"), "tariff_plan.name", sort="tariff_plan__name")
+    activation_date = Column(_("Attivazione"), sort=True, format=DATE)
+    state = Column(_("Stato"), sort=True, choices=LineState)
+    action = Column(_("Azione"), block_action, link=_block_link, export=False)
+
+    class Meta:
+        filter_form = LineSearch
+        default_order = "msisdn"
+        counter_label = _("Tot. record")
+        noun = _("linee")
+        export_formats = ()
+        caption = _("Linee del contratto: blocco e sblocco della SIM")
+
+
+ONE_NUMBER = "ONE NUMBER"
+
+
+def _sim_profile(sim: Sim) -> str:
+    """F-9.1.4: the principal SIM shows the line's profile, a secondary one "ONE NUMBER"."""
+    return ONE_NUMBER if sim.role == Sim.Role.SECONDARY else sim.line.tariff_plan.name
+
+
+class SimChangeTable(Table):
+    """Cambio carta SIM: one row per SIM (One Number: several rows per number), radio."""
+
+    msisdn = Column(_("Numero"), "line.msisdn", sort="line__msisdn")
+    iccid = Column(_("ICCID"), sort=True, format=ICCID)
+    plan = Column(_("Profilo tariffario"), _sim_profile, sort=("role", "line__tariff_plan__name"))
+    activation_date = Column(_("Attivazione"), sort=True, format=DATE)
+    state = Column(_("Stato"), "line.state", sort="line__state", choices=LineState)
+
+    class Meta:
+        select = "single"
+        filter_form = SimSearch
+        default_order = "msisdn"
+        counter_label = _("Tot. linee")
+        noun = _("linee")
+        export_formats = ()
+        caption = _("SIM delle linee: scegli quella da sostituire")
+
+    def is_selectable(self, row) -> bool:
+        return row.line.state in (LineState.ACTIVE, LineState.SUSPENDED)

@@ -1,0 +1,44 @@
+"""Scope cases of the Gestione SIM URLs (see portale/core/tests/test_access.py)."""
+
+from __future__ import annotations
+
+from portale.records.models import Line
+from portale.records.tests import factories as f
+
+
+def _lines(env):
+    return f.SimFactory(line__contract=env.contract), f.SimFactory(
+        line__contract=env.other_contract
+    )
+
+
+def block_confirm(env):
+    own, foreign = _lines(env)
+    return {
+        "user": env.users["ROA"],
+        "own": {"pk": own.line_id},
+        "foreign": {"pk": foreign.line_id},
+    }
+
+
+def change_sim(env):
+    own, foreign = _lines(env)
+    return {"user": env.users["ROA"], "own": {"pk": own.pk}, "foreign": {"pk": foreign.pk}}
+
+
+def employee_change_sim(env):
+    user = env.users["DIP"]
+    line = Line.objects.get(msisdn=user.mobile)
+    colleague = f.SimFactory(line__contract=env.contract)  # same contract, not the user's line
+    return {
+        "user": user,
+        "own": {"pk": line.sims.first().pk},
+        "foreign": {"pk": colleague.pk},
+    }
+
+
+SCOPE_CASES = {
+    "sim:block_confirm": block_confirm,
+    "sim:change_sim": change_sim,
+    "myline:sim_change_sim": employee_change_sim,
+}

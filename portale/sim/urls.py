@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sim"
+urlpatterns = [
+    path("blocco-sblocco/", views.block, name="block"),
+    path("blocco-sblocco/<int:pk>/", views.block_confirm, name="block_confirm"),
+    path("cambio-sim/", views.change, name="change"),
+    path("cambio-sim/<int:pk>/", views.change_sim, name="change_sim"),
+]

@@ -1,0 +1,252 @@
+"""Gestione SIM (F-7.3.7, F-7.3.8) and the employee's Cambio carta SIM (F-9.1.4).
+
+The pages read the records; every change is a pratica filed through ``case_file`` and
+applied by fulfilment. Per the guide these requests have no summary PDF: the block and
+unblock are confirmed in a pop-up (P-12), the SIM change in a dialog after "SALVA" (G-53).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portale.cases import services as cases
+from portale.cases.wizard import operation_form
+from portale.core.capabilities import capability_required
+from portale.core.lists import render_list
+from portale.records.models import LineState
+
+from . import selectors
+from .tables import BlockTable, SimChangeTable
+
+REQUESTS_MENU = gettext_lazy("Pratiche e richieste")
+GESTIONE_SIM = gettext_lazy("Gestione SIM")
+BLOCK_TITLE = gettext_lazy("Blocco/sblocco carta SIM")
+CHANGE_TITLE = gettext_lazy("Cambio carta SIM")
+
+
+def _contract(request):
+    contract = request.portal.contract
+    if contract is None:
+        raise Http404
+    return contract
+
+
+def _crumbs(title, url_name: str, *extra) -> list:
+    return [(REQUESTS_MENU, ""), (GESTIONE_SIM, ""), (title, reverse(url_name)), *extra]
+
+
+def file_request(request, form, *, line=None):
+    """File the valid form's request (no summary PDF for these); ``None`` + a form error if
+    the request is refused (an open pratica on the same object, G-10; changed records)."""
+    try:
+        return cases.case_file(
+            operation=form.operation,
+            actor=request.user,
+            contract=form.contract,
+            payload={name: form.data.get(name, "") for name in form.fields},
+            line=line,
+        )
+    except cases.InvalidRequest as exc:
+        for field, errors in exc.errors.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    except cases.RequestError as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+# --- Blocco/sblocco carta SIM (F-7.3.7) ------------------------------------------------------
+
+
+ACTIONS = {"blocca": "sim_block", "sblocca": "sim_unblock"}
+
+
+def _block_page(request, *, confirm=None, form=None):
+    contract = _contract(request)
+    table = BlockTable.from_request(request, selectors.block_lines(contract=contract))
+    if confirm is not None:
+        table.path = reverse("sim:block")  # paging and search go back to the plain list
+    return render_list(
+        request,
+        table,
+        "sim/block.html",
+        {
+            "title": BLOCK_TITLE,
+            "breadcrumbs": _crumbs(BLOCK_TITLE, "sim:block"),
+            "contract": contract,
+            "confirm": confirm,
+            "form": form,
+        },
+    )
+
+
+@capability_required("sim.block")
+def block(request):
+    return _block_page(request)
+
+
+@capability_required("sim.block")
+def block_confirm(request, pk: int):
+    """The P-12 pop-up over the list: "Conferma" files the request, "Annulla" closes it."""
+    contract = _contract(request)
+    line = selectors.block_line(contract=contract, pk=pk)
+    if line is None:
+        raise Http404
+    action = {LineState.ACTIVE: "blocca", LineState.SUSPENDED: "sblocca"}.get(line.state)
+    if request.method == "POST":
+        action = request.POST.get("azione", "")
+        if action not in ACTIONS:
+            raise Http404
+        form = operation_form(request, ACTIONS[action], data={"line": str(line.pk)})
+        if form.is_valid():
+            case = file_request(request, form)
+            if case is not None:
+                return redirect("cases:outcome", number=case.number)
+        for error in form.errors.values():
+            for message in error:
+                messages.error(request, message)
+        return redirect("sim:block")
+    if action is None or line.pending:
+        messages.error(
+            request,
+            _("Nessuna azione disponibile sulla linea %(msisdn)s (stato %(state)s).")
+            % {"msisdn": line.msisdn, "state": line.get_state_display()},
+        )
+        return redirect("sim:block")
+    return _block_page(request, confirm={"line": line, "action": action})
+
+
+# --- Cambio carta SIM (F-7.3.8, F-9.1.4) -----------------------------------------------------
+
+
+def _change_list(request, *, contract, line, template: str, ctx: dict, next_url_name: str):
+    table = SimChangeTable.from_request(
+        request, selectors.changeable_sims(contract=contract, line=line)
+    )
+    if request.method == "POST" and "prosegui" in request.POST:
+        if table.page_pks_param in request.POST:
+            table.update_selection(request.POST)
+        chosen = table.selected_queryset().first()
+        if chosen is not None and table.is_selectable(chosen):
+            return redirect(next_url_name, pk=chosen.pk)
+        messages.error(request, _("Seleziona la SIM da sostituire, poi clicca su PROSEGUI."))
+        return redirect(table.url())
+    return render_list(request, table, template, ctx)
+
+
+def _change_form(request, *, sim, operation: str, back_url: str, template: str, ctx: dict):
+    data = request.POST.copy()
+    data["sim"] = str(sim.pk)  # the SIM of the page, whatever the browser sent
+    form = operation_form(request, operation, data=data)
+    confirm = False
+    if request.method == "POST" and form.is_valid():
+        if "conferma" in request.POST:
+            case = file_request(request, form, line=form.line)
+            if case is not None:
+                return redirect("cases:outcome", number=case.number)
+        else:
+            confirm = True  # G-53: old and new ICCID in a dialog before the request goes
+    return render(
+        request,
+        template,
+        {
+            **ctx,
+            "form": form,
+            "sim": sim,
+            "prefix": selectors.NEW_ICCID_PREFIX,
+            "confirm": confirm,
+            "back_url": back_url,
+        },
+    )
+
+
+@capability_required("sim.change")
+def change(request):
+    contract = _contract(request)
+    return _change_list(
+        request,
+        contract=contract,
+        line=None,
+        template="sim/change.html",
+        ctx={
+            "title": CHANGE_TITLE,
+            "breadcrumbs": _crumbs(CHANGE_TITLE, "sim:change"),
+            "contract": contract,
+        },
+        next_url_name="sim:change_sim",
+    )
+
+
+@capability_required("sim.change")
+def change_sim(request, pk: int):
+    contract = _contract(request)
+    sim = selectors.sim_for_change(contract=contract, pk=pk)
+    if sim is None:
+        raise Http404
+    return _change_form(
+        request,
+        sim=sim,
+        operation="sim_change",
+        back_url=reverse("sim:change"),
+        template="sim/change_form.html",
+        ctx={
+            "title": CHANGE_TITLE,
+            "breadcrumbs": _crumbs(CHANGE_TITLE, "sim:change", (_("Riepilogo dati"), "")),
+        },
+    )
+
+
+MY_LINE = gettext_lazy("La mia linea")
+
+
+def _own_line(request):
+    line = request.portal.line
+    if line is None or request.portal.line_contract is None:
+        raise Http404
+    return line
+
+
+@capability_required("myline.sim_change")
+def employee_change(request):
+    line = _own_line(request)
+    return _change_list(
+        request,
+        contract=request.portal.line_contract,
+        line=line,
+        template="sim/employee_change.html",
+        ctx={
+            "title": CHANGE_TITLE,
+            "breadcrumbs": [(MY_LINE, ""), (CHANGE_TITLE, "")],
+            "line": line,
+        },
+        next_url_name="myline:sim_change_sim",
+    )
+
+
+@capability_required("myline.sim_change")
+def employee_change_sim(request, pk: int):
+    line = _own_line(request)
+    sim = selectors.sim_for_change(contract=request.portal.line_contract, pk=pk, line=line)
+    if sim is None:
+        raise Http404
+    return _change_form(
+        request,
+        sim=sim,
+        operation="employee_sim_change",
+        back_url=reverse("myline:sim_change"),
+        template="sim/change_form.html",
+        ctx={
+            "title": CHANGE_TITLE,
+            "breadcrumbs": [
+                (MY_LINE, ""),
+                (CHANGE_TITLE, reverse("myline:sim_change")),
+                (_("Riepilogo dati"), ""),
+            ],
+            "employee": True,
+        },
+    )
