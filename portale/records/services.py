@@ -194,3 +194,50 @@ def sim_replace(
     new.imei = old.imei
     new.save(update_fields=["line", "role", "kind", "state", "activation_date", "imei"])
     return new
+
+
+# --- Over/extra bundle (F-7.3.5, G-23) -------------------------------------------------------
+
+BUNDLE_FLAGS = ("extra_bundle", "over_bundle_national", "over_bundle_extra_eu")
+# G-23: the flags a line may change, by the category of its tariff plan (M2M: none).
+BUNDLE_FLAGS_BY_CATEGORY: dict[str, tuple[str, ...]] = {
+    "CONSUMO": ("over_bundle_extra_eu",),
+    "PACCHETTO": BUNDLE_FLAGS,
+    "RICARICABILE": BUNDLE_FLAGS,
+    "M2M": (),
+}
+
+
+@transaction.atomic
+def lines_set_bundle_flags(*, contract: Contract, changes: list[dict]) -> int:
+    """Abilitazione over/extra bundle on many lines at once: each change is ``{"line_id",
+    <flag>: bool, ...}`` (a flag left out stays as it is). Every line must be a live line of
+    the contract whose tariff type allows those flags (G-23), or nothing changes."""
+    by_id = {c["line_id"]: c for c in changes}
+    if len(by_id) != len(changes):
+        raise RecordError(_("La stessa linea compare due volte nella richiesta."))
+    lines = []
+    ids = list(by_id)
+    for start in range(0, len(ids), 5000):
+        lines += list(
+            Line.objects.select_for_update(of=("self",))
+            .select_related("tariff_plan")
+            .filter(contract=contract, pk__in=ids[start : start + 5000])
+        )
+    if len(lines) != len(ids):
+        raise RecordError(_("Alcune linee non sono più presenti sul contratto."))
+    for line in lines:
+        if line.state == LineState.CEASED:
+            raise RecordError(_("La linea %(msisdn)s è cessata.") % {"msisdn": line.msisdn})
+        allowed = BUNDLE_FLAGS_BY_CATEGORY.get(line.tariff_plan.category, ())
+        for flag, value in by_id[line.pk].items():
+            if flag == "line_id":
+                continue
+            if flag not in allowed:
+                raise RecordError(
+                    _("La linea %(msisdn)s non consente di modificare %(flag)s.")
+                    % {"msisdn": line.msisdn, "flag": flag}
+                )
+            setattr(line, flag, bool(value))
+    Line.objects.bulk_update(lines, list(BUNDLE_FLAGS), batch_size=1000)
+    return len(lines)

@@ -8,13 +8,20 @@ choice.
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
+from portale.cases import operations
 from portale.cases.forms import OperationForm
+from portale.cases.platform import render_pdf
+from portale.cases.uploads import FIELD_PREFIX
 from portale.records.models import Line, LineState, Sim
+from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
 
-from . import selectors
+from . import bulk, selectors
 
 
 class LineChoiceForm(OperationForm):
@@ -184,3 +191,149 @@ class SimChangeForm(OperationForm):
 
     def case_line(self):
         return self.cleaned_data["sim"].line
+
+
+# --- Abilitazione over/extra bundle (F-7.3.5) ------------------------------------------------
+
+BUNDLE_HEADER = ("NUMERO", "EXTRA_BUNDLE", "OVER_BUNDLE_NAZIONALE_UE", "OVER_BUNDLE_EXTRA_UE")
+BUNDLE_COLUMNS = dict(zip(BUNDLE_HEADER[1:], BUNDLE_FLAGS, strict=True))
+FLAG_LABELS = {
+    "extra_bundle": _("Extra bundle"),
+    "over_bundle_national": _("Over bundle Nazionale + UE"),
+    "over_bundle_extra_eu": _("Over bundle Extra UE"),
+}
+YES, NO = "S", "N"
+MSISDN = re.compile(r"^3\d{8,9}$")
+
+
+class DocumentsOnRequest:
+    """P-09: a multi-line request keeps the "list of lines" (a PDF made from the request,
+    not uploaded) as a second document to download before INVIA."""
+
+    generated = "elenco_linee"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop(FIELD_PREFIX + self.generated, None)
+
+    def line_list(self) -> tuple[list[str], list[list[str]]]:
+        raise NotImplementedError
+
+    def documents(self) -> dict:
+        header, rows = self.line_list()
+        pdf = render_pdf(
+            "sim/pdf/lines.html",
+            {
+                "title": operations.get(self.operation).label,
+                "contract": self.contract,
+                "header": header,
+                "rows": rows,
+            },
+        )
+        return {self.generated: ContentFile(pdf, name="elenco-linee.pdf")}
+
+
+class BundleFlagsForm(DocumentsOnRequest, OperationForm):
+    """The lines and their new flags, as ``righe`` (``bulk`` CSV): every row checked."""
+
+    righe = forms.CharField(
+        label=_("Linee"),
+        widget=forms.Textarea,
+        strip=False,
+        error_messages={"required": _("Seleziona almeno una linea.")},
+    )
+
+    def clean_righe(self):
+        try:
+            rows = bulk.parse(self.cleaned_data["righe"], BUNDLE_HEADER)
+        except bulk.BulkError as exc:
+            raise forms.ValidationError(exc.errors) from exc
+        lines = bulk.resolve_lines(
+            contract=self.contract, msisdns=[r.values["NUMERO"] for r in rows]
+        )
+        busy = selectors.lines_with_open_request(
+            contract=self.contract,
+            operations=("bundle_flags",),
+            line_ids=[line.pk for line in lines.values()],
+        )
+        errors, seen, changes = [], {}, []
+        for row in rows:
+            problem, change = self._check(row, lines, seen, busy)
+            if problem:
+                errors.append(_("Riga %(n)s: %(reason)s") % {"n": row.number, "reason": problem})
+            else:
+                changes.append(change)
+        if errors:
+            raise forms.ValidationError(errors)
+        return changes
+
+    def _check(self, row, lines, seen, busy) -> tuple[str, dict | None]:
+        msisdn = row.values["NUMERO"].replace(" ", "")
+        if not MSISDN.match(msisdn):
+            return _("numero di linea non valido (%(v)s).") % {"v": msisdn or "vuoto"}, None
+        if msisdn in seen:
+            return (
+                _("la linea %(m)s è ripetuta (già alla riga %(r)s).")
+                % {"m": msisdn, "r": seen[msisdn]},
+                None,
+            )
+        seen[msisdn] = row.number
+        line = lines.get(msisdn)
+        if line is None:
+            return _("la linea %(m)s non appartiene a questo contratto.") % {"m": msisdn}, None
+        if line.state == LineState.CEASED:
+            return _("la linea %(m)s è cessata.") % {"m": msisdn}, None
+        if line.pk in busy:
+            return (
+                _("sulla linea %(m)s è già in lavorazione una richiesta di modifica.")
+                % {"m": msisdn},
+                None,
+            )
+        allowed = BUNDLE_FLAGS_BY_CATEGORY.get(line.tariff_plan.category, ())
+        if not allowed:
+            return (
+                _("il profilo %(p)s della linea %(m)s non prevede abilitazioni over/extra bundle.")
+                % {"p": line.tariff_plan.name, "m": msisdn},
+                None,
+            )
+        change = {}
+        for column, flag in BUNDLE_COLUMNS.items():
+            value = row.values[column].upper()
+            if value == "":
+                continue
+            if value not in (YES, NO):
+                return (
+                    _("%(c)s vale S, N o vuoto (trovato %(v)s).") % {"c": column, "v": value},
+                    None,
+                )
+            wanted = value == YES
+            if wanted == getattr(line, flag):
+                continue
+            if flag not in allowed:
+                return (
+                    _("%(f)s non è modificabile per il profilo %(p)s.")
+                    % {"f": FLAG_LABELS[flag], "p": line.tariff_plan.name},
+                    None,
+                )
+            change[flag] = wanted
+        if not change:
+            return _("nessuna modifica rispetto alle abilitazioni attuali."), None
+        old = {flag: getattr(line, flag) for flag in BUNDLE_FLAGS}
+        return "", {"line_id": line.pk, "msisdn": msisdn, "changes": change, "old": old}
+
+    def payload(self) -> dict:
+        return {"lines": self.cleaned_data["righe"]}
+
+    def line_list(self):
+        def flag(item, name):
+            old = item["old"][name]
+            new = item["changes"].get(name, old)
+            mark = {True: "Sì", False: "No"}
+            return f"{mark[old]} → {mark[new]}" if new != old else mark[old]
+
+        header = [str(_("Linea"))] + [str(FLAG_LABELS[f]) for f in BUNDLE_FLAGS]
+        rows = [
+            [item["msisdn"]] + [flag(item, f) for f in BUNDLE_FLAGS]
+            for item in self.cleaned_data["righe"]
+        ]
+        return header, rows

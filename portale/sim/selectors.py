@@ -57,3 +57,36 @@ def new_iccid_in_open_request(*, contract: Contract, iccid: str) -> bool:
     """A hot-stock SIM already promised to another open "Cambio SIM" pratica."""
     cases = open_cases(contract=contract, operations=("sim_change", "employee_sim_change"))
     return cases.filter(payload__new_iccid=iccid).exists()
+
+
+def lines_with_open_request(
+    *, contract: Contract, operations: tuple[str, ...], line_ids: list[int]
+) -> set[int]:
+    """Of ``line_ids``, those in an order of an open pratica of these operations (G-10 for
+    multi-line requests: one open request per line)."""
+    from portale.cases.lifecycle import OPEN_STATES
+    from portale.cases.models import OrderLine
+
+    busy: set[int] = set()
+    for start in range(0, len(line_ids), 5000):
+        busy |= set(
+            OrderLine.objects.filter(
+                order__contract=contract,
+                order__case__operation__in=operations,
+                order__case__state__in=OPEN_STATES,
+                line_id__in=line_ids[start : start + 5000],
+            ).values_list("line_id", flat=True)
+        )
+    return busy
+
+
+def bundle_lines(*, contract: Contract) -> QuerySet[Line]:
+    """F-7.3.5: the live lines whose tariff type has over/extra bundle flags (G-23)."""
+    from portale.records.services import BUNDLE_FLAGS_BY_CATEGORY
+
+    categories = [c for c, flags in BUNDLE_FLAGS_BY_CATEGORY.items() if flags]
+    return (
+        Line.objects.filter(contract=contract, tariff_plan__category__in=categories)
+        .exclude(state=LineState.CEASED)
+        .select_related("tariff_plan")
+    )

@@ -101,3 +101,33 @@ class SimChangeTable(Table):
 
     def is_selectable(self, row) -> bool:
         return row.line.state in (LineState.ACTIVE, LineState.SUSPENDED)
+
+
+def _yes_no(flag: str):
+    return lambda line: _("Sì") if getattr(line, flag) else _("No")
+
+
+class BundleFlagsTable(Table):
+    """Abilitazione over/extra bundle: the contract's lines and their current flags (P-08)."""
+
+    msisdn = Column(_("Linea"), sort=True)
+    plan = Column(_("Profilo"), "tariff_plan.name", sort="tariff_plan__name")
+    extra_bundle = Column(_("Extra bundle"), _yes_no("extra_bundle"), sort="extra_bundle")
+    over_bundle_national = Column(
+        _("Over bundle Nazionale + UE"),
+        _yes_no("over_bundle_national"),
+        sort="over_bundle_national",
+    )
+    over_bundle_extra_eu = Column(
+        _("Over bundle Extra UE"), _yes_no("over_bundle_extra_eu"), sort="over_bundle_extra_eu"
+    )
+
+    class Meta:
+        select = "multi"
+        select_label = _("Conferma modifica")
+        filter_form = LineSearch
+        default_order = "msisdn"
+        counter_label = _("Tot. linee")
+        noun = _("linee")
+        export_formats = ()
+        caption = _("Linee del contratto e abilitazioni over/extra bundle")

@@ -8,4 +8,9 @@ urlpatterns = [
     path("blocco-sblocco/<int:pk>/", views.block_confirm, name="block_confirm"),
     path("cambio-sim/", views.change, name="change"),
     path("cambio-sim/<int:pk>/", views.change_sim, name="change_sim"),
+    path("abilitazione-bundle/", views.bundle_flags, name="bundle_flags"),
+    path("abilitazione-bundle/file/", views.bundle_flags_bulk, name="bundle_flags_bulk"),
+    path(
+        "abilitazione-bundle/modello.csv", views.bundle_flags_template, name="bundle_flags_template"
+    ),
 ]

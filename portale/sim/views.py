@@ -7,21 +7,24 @@ unblock are confirmed in a pop-up (P-12), the SIM change in a dialog after "SALV
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portale.cases import services as cases
-from portale.cases.wizard import operation_form
+from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 from portale.records.models import LineState
+from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
 
-from . import selectors
-from .tables import BlockTable, SimChangeTable
+from . import bulk, selectors
+from .forms import BUNDLE_HEADER, FLAG_LABELS, NO, YES
+from .tables import BlockTable, BundleFlagsTable, SimChangeTable
 
 REQUESTS_MENU = gettext_lazy("Pratiche e richieste")
 GESTIONE_SIM = gettext_lazy("Gestione SIM")
@@ -250,3 +253,159 @@ def employee_change_sim(request, pk: int):
             "employee": True,
         },
     )
+
+
+# --- Abilitazione over/extra bundle (F-7.3.5) ------------------------------------------------
+
+BUNDLE_TITLE = gettext_lazy("Abilitazione over/extra bundle")
+FLAG_CHOICES = [
+    ("", gettext_lazy("Non modificare")),
+    (YES, gettext_lazy("Abilita")),
+    (NO, gettext_lazy("Disabilita")),
+]
+
+
+class FlagChoiceForm(forms.Form):
+    """The flags to set on the selected lines (a flag a line's type does not allow is left)."""
+
+    extra_bundle = forms.ChoiceField(
+        label=FLAG_LABELS["extra_bundle"], choices=FLAG_CHOICES, required=False
+    )
+    over_bundle_national = forms.ChoiceField(
+        label=FLAG_LABELS["over_bundle_national"], choices=FLAG_CHOICES, required=False
+    )
+    over_bundle_extra_eu = forms.ChoiceField(
+        label=FLAG_LABELS["over_bundle_extra_eu"], choices=FLAG_CHOICES, required=False
+    )
+
+
+def bundle_rows(lines, wanted: dict[str, str]) -> tuple[list[list[str]], int]:
+    """CSV rows for the selected lines (only the flags their type allows and that change);
+    returns the rows and how many lines had nothing to change."""
+    rows, unchanged = [], 0
+    for line in lines:
+        allowed = BUNDLE_FLAGS_BY_CATEGORY.get(line.tariff_plan.category, ())
+        cells = []
+        for flag in BUNDLE_FLAGS:
+            value = wanted.get(flag, "")
+            effective = value and flag in allowed and (value == YES) != getattr(line, flag)
+            cells.append(value if effective else "")
+        if any(cells):
+            rows.append([line.msisdn, *cells])
+        else:
+            unchanged += 1
+    return rows, unchanged
+
+
+def _bundle_crumbs(*extra):
+    return _crumbs(BUNDLE_TITLE, "sim:bundle_flags", *extra)
+
+
+@capability_required("sim.bundle_flags")
+def bundle_flags(request):
+    contract = _contract(request)
+    table = BundleFlagsTable.from_request(request, selectors.bundle_lines(contract=contract))
+    flags = FlagChoiceForm(request.POST if "avanti" in request.POST else None)
+    errors: list[str] = []
+    if request.method == "POST" and "avanti" in request.POST:
+        if table.page_pks_param in request.POST:
+            table.update_selection(request.POST)
+        flags.is_valid()
+        selected = list(table.selected_queryset().select_related("tariff_plan").order_by("msisdn"))
+        wanted = {k: v for k, v in flags.cleaned_data.items() if v}
+        rows, unchanged = bundle_rows(selected, wanted)
+        if not selected:
+            errors.append(_('Seleziona almeno una linea in "Conferma modifica".'))
+        elif not wanted:
+            errors.append(_("Scegli almeno un'abilitazione da modificare."))
+        elif not rows:
+            errors.append(
+                _("Le linee selezionate hanno già le abilitazioni scelte: nessuna modifica.")
+            )
+        else:
+            if unchanged:
+                messages.warning(
+                    request,
+                    _("%(n)s linee selezionate non cambiano e non sono nella richiesta.")
+                    % {"n": unchanged},
+                )
+            form = operation_form(
+                request, "bundle_flags", data={"righe": bulk.render(BUNDLE_HEADER, rows)}
+            )
+            if form.is_valid():
+                response = start_request(request, form, back_url=reverse("sim:bundle_flags"))
+                if response:
+                    table.clear_selection()
+                    return response
+            errors += [str(e) for e in form.errors.get("righe", [])]
+            errors += [str(e) for e in form.non_field_errors()]
+    ctx = {
+        "title": BUNDLE_TITLE,
+        "breadcrumbs": _bundle_crumbs(),
+        "contract": contract,
+        "flags": flags,
+        "errors": errors,
+    }
+    if errors:  # AVANTI refused: the page again, with the selection and the reasons
+        return render(request, "sim/bundle_flags.html", {"table": table, **ctx})
+    return render_list(request, table, "sim/bundle_flags.html", ctx)
+
+
+@capability_required("sim.bundle_flags")
+def bundle_flags_bulk(request):
+    """The same request from a CSV file of up to 10,000 lines; every bad row is reported."""
+    contract = _contract(request)
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors.append(_("Scegli il file CSV da caricare."))
+        elif upload.size > BULK_MAX_BYTES:
+            errors.append(_("Il file è troppo grande: al massimo 1 MB (10.000 linee)."))
+        else:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                errors.append(_("Il file non è in UTF-8: salvalo come CSV UTF-8 e riprova."))
+            else:
+                form = operation_form(request, "bundle_flags", data={"righe": text})
+                if form.is_valid():
+                    response = start_request(
+                        request, form, back_url=reverse("sim:bundle_flags_bulk")
+                    )
+                    if response:
+                        return response
+                errors += [str(e) for e in form.errors.get("righe", [])]
+                errors += [str(e) for e in form.non_field_errors()]
+    return render(
+        request,
+        "sim/bundle_flags_bulk.html",
+        {
+            "title": BUNDLE_TITLE,
+            "breadcrumbs": _bundle_crumbs((_("Caricamento da file CSV"), "")),
+            "contract": contract,
+            "errors": errors,
+            "header": ";".join(BUNDLE_HEADER),
+            "max_rows": bulk.MAX_ROWS,
+        },
+    )
+
+
+BULK_MAX_BYTES = 1024 * 1024
+
+
+@capability_required("sim.bundle_flags")
+def bundle_flags_template(request):
+    """The CSV template: the header and the contract's lines with their current flags."""
+    contract = _contract(request)
+    mark = {True: YES, False: NO}
+    lines = selectors.bundle_lines(contract=contract).order_by("msisdn")
+    rows = (
+        [line.msisdn, *(mark[getattr(line, f)] for f in BUNDLE_FLAGS)]
+        for line in lines.iterator(chunk_size=2000)
+    )
+    response = HttpResponse(
+        bulk.render(BUNDLE_HEADER, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="abilitazione-bundle.csv"'
+    return response

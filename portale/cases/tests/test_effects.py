@@ -128,7 +128,27 @@ def _sim_change(contract):
     return payload, check
 
 
+def _bundle_flags(contract):
+    plan = f.TariffPlanFactory(name="PA 8 PACCHETTO", category="PACCHETTO")
+    package = f.LineFactory(contract=contract, tariff_plan=plan)
+    consumption = f.LineFactory(contract=contract, over_bundle_extra_eu=True)
+    righe = (
+        "NUMERO;EXTRA_BUNDLE;OVER_BUNDLE_NAZIONALE_UE;OVER_BUNDLE_EXTRA_UE\n"
+        f"{package.msisdn};S;S;\n{consumption.msisdn};;;N\n"
+    )
+
+    def check():
+        package.refresh_from_db()
+        consumption.refresh_from_db()
+        assert (package.extra_bundle, package.over_bundle_national) == (True, True)
+        assert not package.over_bundle_extra_eu
+        assert not consumption.over_bundle_extra_eu
+
+    return {"righe": righe}, check
+
+
 CASES = {
+    "bundle_flags": _bundle_flags,
     "sim_block": _sim_block,
     "sim_unblock": _sim_unblock,
     "sim_change": _sim_change,
