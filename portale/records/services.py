@@ -13,13 +13,24 @@ Functions are added with the effects that need them; nothing here is written ahe
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Address, Contract, Line, LineState, Referent, Sim
+from .models import (
+    Address,
+    Contract,
+    Line,
+    LineService,
+    LineState,
+    Referent,
+    ServiceSms,
+    ServiceState,
+    Sim,
+)
 
 
 class RecordError(Exception):
@@ -241,3 +252,115 @@ def lines_set_bundle_flags(*, contract: Contract, changes: list[dict]) -> int:
             setattr(line, flag, bool(value))
     Line.objects.bulk_update(lines, list(BUNDLE_FLAGS), batch_size=1000)
     return len(lines)
+
+
+# --- Company recharges (F-7.3.4, G-20…G-22) --------------------------------------------------
+
+AUTOMATIC_RECHARGES = {
+    LineService.Kind.TIMED_RECHARGE: "RICARICA A TEMPO",
+    LineService.Kind.PARAMETRIC_RECHARGE: "RICARICA SOTTO SOGLIA PARAMETRICA",
+}
+PARAMETRIC_MAX_PER_MONTH = 3
+
+
+def _prepaid_line(*, contract: Contract, line_id: int) -> Line:
+    line = _locked_line(contract=contract, line_id=line_id)
+    if not line.tariff_plan.is_prepaid:
+        raise RecordError(_("La linea %(msisdn)s non è ricaricabile.") % {"msisdn": line.msisdn})
+    if line.state == LineState.CEASED:
+        raise RecordError(_("La linea %(msisdn)s è cessata.") % {"msisdn": line.msisdn})
+    return line
+
+
+@transaction.atomic
+def line_company_recharge(
+    *, contract: Contract, line_id: int, amount: Decimal, label: str, now=None
+) -> Line:
+    """A company recharge charged to the invoice: the company credit grows by ``amount`` and
+    the line gets the service SMS of the guide (F-7.3.4)."""
+    if amount <= 0:
+        raise RecordError(_("L'importo della ricarica deve essere positivo."))
+    line = _prepaid_line(contract=contract, line_id=line_id)
+    line.company_credit += Decimal(amount)
+    line.save(update_fields=["company_credit"])
+    now = now or timezone.now()
+    ServiceSms.objects.create(
+        line=line,
+        text=(
+            f"Gentile cliente, l'opzione {label} ric e' stata attivata sulla tua linea. "
+            "Grazie da TIM Business"
+        ),
+        sent_at=now,
+        delivered_at=now,
+        state=ServiceSms.State.DELIVERED,
+    )
+    return line
+
+
+@transaction.atomic
+def line_recharge_service_activate(
+    *, contract: Contract, line_id: int, kind: str, parameters: dict, on=None
+) -> LineService:
+    """Ricarica a tempo / sotto soglia parametrica: an STS on the line the periodic job runs
+    (G-22: one active service of each kind per line)."""
+    if kind not in AUTOMATIC_RECHARGES:
+        raise ValueError(f"not an automatic recharge: {kind}")
+    line = _prepaid_line(contract=contract, line_id=line_id)
+    if LineService.objects.filter(
+        line=line, kind=kind, state__in=[ServiceState.ACTIVE, ServiceState.PENDING]
+    ).exists():
+        raise RecordError(
+            _("Sulla linea %(msisdn)s è già attiva una %(kind)s.")
+            % {"msisdn": line.msisdn, "kind": AUTOMATIC_RECHARGES[kind].lower()}
+        )
+    amount = Decimal(str(parameters["amount"]))
+    description = f"{AUTOMATIC_RECHARGES[kind]} {amount:.0f} EURO"
+    return LineService.objects.create(
+        line=line,
+        kind=kind,
+        description=description,
+        parameters={**parameters, "runs": []},
+        activation_date=on or timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def recharge_service_run(*, service_id: int, now=None) -> bool:
+    """One run of an automatic recharge, if due: a timed one every ``frequency_days`` from
+    its activation (whatever the credit); a parametric one when the company credit is under
+    ``threshold``, at most 3 times a calendar month. Returns whether it recharged."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    service = (
+        LineService.objects.select_for_update()
+        .select_related("line__tariff_plan", "line__contract")
+        .filter(pk=service_id, state=ServiceState.ACTIVE, kind__in=list(AUTOMATIC_RECHARGES))
+        .first()
+    )
+    if service is None:
+        return False
+    line = service.line
+    if line.state != LineState.ACTIVE:
+        return False
+    p = service.parameters
+    runs = [datetime.date.fromisoformat(d) for d in p.get("runs", [])]
+    if service.kind == LineService.Kind.TIMED_RECHARGE:
+        last = runs[-1] if runs else service.activation_date
+        due = (today - last).days >= int(p["frequency_days"])
+    else:
+        this_month = [d for d in runs if (d.year, d.month) == (today.year, today.month)]
+        due = line.company_credit < Decimal(str(p["threshold"])) and (
+            len(this_month) < PARAMETRIC_MAX_PER_MONTH
+        )
+    if not due:
+        return False
+    line_company_recharge(
+        contract=line.contract,
+        line_id=line.pk,
+        amount=Decimal(str(p["amount"])),
+        label=service.description,
+        now=now,
+    )
+    service.parameters = {**p, "runs": [*p.get("runs", []), today.isoformat()][-40:]}
+    service.save(update_fields=["parameters"])
+    return True

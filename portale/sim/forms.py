@@ -337,3 +337,121 @@ class BundleFlagsForm(DocumentsOnRequest, OperationForm):
             for item in self.cleaned_data["righe"]
         ]
         return header, rows
+
+
+# --- Ricarica aziendale con addebito in fattura (F-7.3.4) -----------------------------------
+
+ONE_SHOT, TIMED, PARAMETRIC = "one_shot", "a_tempo", "parametrica"
+RECHARGE_KINDS = [
+    (ONE_SHOT, _("Ricarica one shot")),
+    (TIMED, _("Ricarica a tempo")),
+    (PARAMETRIC, _("Ricarica sotto soglia parametrica")),
+]
+ONE_SHOT_AMOUNTS = (7, 22, 44, 88)  # G-20
+FREQUENCIES = (7, 15, 30)
+SERVICE_KIND = {TIMED: "RIC_TEMPO", PARAMETRIC: "RIC_PARAM"}
+
+
+class CompanyRechargeForm(DocumentsOnRequest, OperationForm):
+    """One line, one kind of recharge and its parameters (G-20, G-21, G-22)."""
+
+    tipo = forms.ChoiceField(label=_("Tipo di ricarica"), choices=RECHARGE_KINDS)
+    line = forms.ModelChoiceField(
+        queryset=Line.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Scegli la linea da ricaricare."),
+            "invalid_choice": _("La linea non è una linea ricaricabile di questo contratto."),
+        },
+    )
+    importo = forms.DecimalField(
+        label=_("Importo della ricarica"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Minimo 5€ - Max 50€"),
+        error_messages={"required": _("Indica l'importo della ricarica.")},
+    )
+    frequenza = forms.TypedChoiceField(
+        label=_("Frequenza di ricarica"),
+        choices=[("", _("Numero giorni"))] + [(n, str(n)) for n in FREQUENCIES],
+        coerce=int,
+        required=False,
+    )
+    soglia = forms.DecimalField(
+        label=_("Valore soglia"), max_digits=4, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = (
+            Line.objects.filter(contract=self.contract, tariff_plan__category="RICARICABILE")
+            .exclude(state=LineState.CEASED)
+            .select_related("tariff_plan")
+        )
+
+    def clean(self):
+        data = super().clean()
+        kind, amount, line = data.get("tipo"), data.get("importo"), data.get("line")
+        if kind is None or amount is None:
+            return data
+        if kind == ONE_SHOT:
+            if amount not in ONE_SHOT_AMOUNTS:
+                self.add_error("importo", _("Scegli uno dei tagli proposti: 7, 22, 44 o 88 €."))
+        elif amount != amount.to_integral_value() or not 5 <= amount <= 50:
+            self.add_error("importo", _("L'importo è in euro interi, da 5 a 50 €."))
+        if kind == TIMED and data.get("frequenza") not in FREQUENCIES:
+            self.add_error("frequenza", _("La frequenza di ricarica è di 7, 15 o 30 giorni."))
+        if kind == PARAMETRIC:
+            threshold = data.get("soglia")
+            if threshold is None or not 0 <= threshold <= 5 or (threshold * 2) % 1:
+                self.add_error("soglia", _("Il valore soglia va da 0 a 5 €, a passi di 0,50 €."))
+        if line is not None and kind in SERVICE_KIND:
+            active = line.services.filter(
+                kind=SERVICE_KIND[kind], state__in=["ATTIVO", "IN ATTIVAZIONE"]
+            ).exists()
+            pending = selectors.open_recharge_kind(contract=self.contract, line=line, kind=kind)
+            if active or pending:
+                self.add_error(
+                    None,
+                    _(
+                        "Sulla linea %(msisdn)s è già attiva una %(kind)s: non è possibile "
+                        "modificarla o cessarla dal Portale. Contatta il Servizio Clienti da "
+                        '"Contattaci!".'
+                    )
+                    % {"msisdn": line.msisdn, "kind": dict(RECHARGE_KINDS)[kind].lower()},
+                )
+        return data
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        line = d["line"]
+        payload = {
+            "tipo": d["tipo"],
+            "line_id": line.pk,
+            "msisdn": line.msisdn,
+            "amount": str(int(d["importo"])),
+            "lines": [{"line_id": line.pk}],
+        }
+        if d["tipo"] == TIMED:
+            payload["frequency_days"] = d["frequenza"]
+        if d["tipo"] == PARAMETRIC:
+            payload["threshold"] = str(d["soglia"])
+        return payload
+
+    def case_line(self):
+        return self.cleaned_data["line"]
+
+    def line_list(self):
+        d = self.cleaned_data
+        line = d["line"]
+        return (
+            [str(_("Linea")), str(_("Profilo")), str(_("Tipo di ricarica")), str(_("Importo €"))],
+            [
+                [
+                    line.msisdn,
+                    line.tariff_plan.name,
+                    str(dict(RECHARGE_KINDS)[d["tipo"]]),
+                    str(d["importo"]),
+                ]
+            ],
+        )

@@ -6,6 +6,8 @@ Each row: the parameters form, the effect fulfilment applies when the pratica cl
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from portale.cases.operations import Upload, implement
@@ -40,6 +42,32 @@ def bundle_flags(case) -> None:
     records.lines_set_bundle_flags(
         contract=case.contract,
         changes=[{"line_id": item["line_id"], **item["changes"]} for item in case.payload["lines"]],
+    )
+
+
+def company_recharge(case) -> None:
+    """Richiesta ricarica aziendale: a one-shot credit now (with its service SMS), or the
+    timed / parametric recharge service the periodic job runs."""
+    p = case.payload
+    amount = Decimal(p["amount"])
+    if p["tipo"] == forms.ONE_SHOT:
+        records.line_company_recharge(
+            contract=case.contract,
+            line_id=p["line_id"],
+            amount=amount,
+            label=f"RICARICA ONE SHOT {amount:.0f} EBU",
+        )
+        return
+    parameters = {"amount": p["amount"]}
+    if p["tipo"] == forms.TIMED:
+        parameters["frequency_days"] = p["frequency_days"]
+    else:
+        parameters["threshold"] = p["threshold"]
+    records.line_recharge_service_activate(
+        contract=case.contract,
+        line_id=p["line_id"],
+        kind=forms.SERVICE_KIND[p["tipo"]],
+        parameters=parameters,
     )
 
 
@@ -92,10 +120,32 @@ def _bundle_summary(payload: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _recharge_summary(payload: dict) -> list[tuple[str, str, str]]:
+    if not payload:
+        return []
+    rows = [
+        (_("Linea"), "", payload["msisdn"]),
+        (_("Tipo di ricarica"), "", str(dict(forms.RECHARGE_KINDS)[payload["tipo"]])),
+        (_("Importo della ricarica"), "", f"{payload['amount']} €"),
+    ]
+    if "frequency_days" in payload:
+        rows.append(
+            (
+                _("Frequenza di ricarica"),
+                "",
+                _("ogni %(n)s giorni") % {"n": payload["frequency_days"]},
+            )
+        )
+    if "threshold" in payload:
+        rows.append((_("Valore soglia"), "", f"{payload['threshold']} €"))
+    return rows
+
+
 # fmt: off
 implement("sim_block", form=forms.SimBlockForm, effect=sim_block, conflict_key=_line_key, summary=_block_summary)
 implement("sim_unblock", form=forms.SimUnblockForm, effect=sim_unblock, conflict_key=_line_key, summary=_block_summary)
 implement("sim_change", form=forms.SimChangeForm, effect=sim_change, conflict_key=_sim_key, summary=_change_summary)
 implement("employee_sim_change", form=forms.SimChangeForm, effect=sim_change, conflict_key=_sim_key, summary=_change_summary)
 implement("bundle_flags", form=forms.BundleFlagsForm, effect=bundle_flags, summary=_bundle_summary, uploads=[LINE_LIST])
+implement("company_recharge", form=forms.CompanyRechargeForm, effect=company_recharge, summary=_recharge_summary, uploads=[LINE_LIST])
 # fmt: on

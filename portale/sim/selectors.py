@@ -90,3 +90,29 @@ def bundle_lines(*, contract: Contract) -> QuerySet[Line]:
         .exclude(state=LineState.CEASED)
         .select_related("tariff_plan")
     )
+
+
+def open_recharge_kind(*, contract: Contract, line: Line, kind: str) -> bool:
+    """G-22: an open "Richiesta ricarica aziendale" of this kind on the line."""
+    cases = open_cases(contract=contract, operations=("company_recharge",))
+    return cases.filter(line=line, payload__tipo=kind).exists()
+
+
+def recharge_lines(*, contract: Contract, service_kind: str = "") -> QuerySet[Line]:
+    """F-7.3.4: the contract's live rechargeable lines; ``busy`` marks those that already
+    have an active recharge service of ``service_kind`` (G-22)."""
+    from portale.records.models import LineService, ServiceState
+
+    qs = (
+        Line.objects.filter(contract=contract, tariff_plan__category="RICARICABILE")
+        .exclude(state=LineState.CEASED)
+        .select_related("tariff_plan")
+    )
+    if service_kind:
+        active = LineService.objects.filter(
+            line=OuterRef("pk"),
+            kind=service_kind,
+            state__in=[ServiceState.ACTIVE, ServiceState.PENDING],
+        )
+        qs = qs.annotate(busy=Exists(active))
+    return qs

@@ -131,3 +131,24 @@ class BundleFlagsTable(Table):
         noun = _("linee")
         export_formats = ()
         caption = _("Linee del contratto e abilitazioni over/extra bundle")
+
+
+class RechargeLineTable(Table):
+    """Ricarica aziendale, "Scegli la linea": the contract's rechargeable lines (radio)."""
+
+    msisdn = Column(_("Linea"), sort=True)
+    plan = Column(_("Profilo"), "tariff_plan.name", sort="tariff_plan__name")
+    state = Column(_("Stato"), sort=True, choices=LineState)
+
+    class Meta:
+        select = "single"
+        filter_form = LineSearch
+        default_order = "msisdn"
+        counter_label = _("Tot. linee")
+        noun = _("linee")
+        export_formats = ()
+        caption = _("Linee ricaricabili del contratto")
+
+    def is_selectable(self, row) -> bool:
+        """G-22: a line with this kind of recharge already active cannot be chosen."""
+        return not getattr(row, "busy", False)

@@ -13,4 +13,13 @@ urlpatterns = [
     path(
         "abilitazione-bundle/modello.csv", views.bundle_flags_template, name="bundle_flags_template"
     ),
+    path("ricarica-aziendale/", views.company_recharge, name="company_recharge"),
+    path(
+        "ricarica-aziendale/<slug:kind>/", views.company_recharge_line, name="company_recharge_line"
+    ),
+    path(
+        "ricarica-aziendale/<slug:kind>/<int:pk>/",
+        views.company_recharge_params,
+        name="company_recharge_params",
+    ),
 ]

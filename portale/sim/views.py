@@ -23,8 +23,18 @@ from portale.records.models import LineState
 from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
 
 from . import bulk, selectors
-from .forms import BUNDLE_HEADER, FLAG_LABELS, NO, YES
-from .tables import BlockTable, BundleFlagsTable, SimChangeTable
+from .forms import (
+    BUNDLE_HEADER,
+    FLAG_LABELS,
+    FREQUENCIES,
+    NO,
+    ONE_SHOT,
+    ONE_SHOT_AMOUNTS,
+    RECHARGE_KINDS,
+    SERVICE_KIND,
+    YES,
+)
+from .tables import BlockTable, BundleFlagsTable, RechargeLineTable, SimChangeTable
 
 REQUESTS_MENU = gettext_lazy("Pratiche e richieste")
 GESTIONE_SIM = gettext_lazy("Gestione SIM")
@@ -409,3 +419,102 @@ def bundle_flags_template(request):
     )
     response["Content-Disposition"] = 'attachment; filename="abilitazione-bundle.csv"'
     return response
+
+
+# --- Ricarica aziendale con addebito in fattura (F-7.3.4) -----------------------------------
+
+RECHARGE_TITLE = gettext_lazy("Ricarica aziendale con addebito in fattura")
+RICARICHE = gettext_lazy("Gestione ricariche")
+KINDS = dict(RECHARGE_KINDS)
+
+
+def _recharge_crumbs(*extra):
+    return [
+        (REQUESTS_MENU, ""),
+        (RICARICHE, ""),
+        (RECHARGE_TITLE, reverse("sim:company_recharge")),
+        *extra,
+    ]
+
+
+@capability_required("sim.company_recharge")
+def company_recharge(request):
+    """Step 1: the three kinds of recharge, each with SCEGLI."""
+    contract = _contract(request)
+    return render(
+        request,
+        "sim/recharge_kinds.html",
+        {
+            "title": RECHARGE_TITLE,
+            "breadcrumbs": _recharge_crumbs(),
+            "contract": contract,
+            "kinds": RECHARGE_KINDS,
+        },
+    )
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise Http404
+    return kind
+
+
+@capability_required("sim.company_recharge")
+def company_recharge_line(request, kind: str):
+    """Step 2: the line (single selection; G-22 leaves out lines with that service active)."""
+    contract = _contract(request)
+    kind = _kind(kind)
+    qs = selectors.recharge_lines(contract=contract, service_kind=SERVICE_KIND.get(kind, ""))
+    table = RechargeLineTable.from_request(request, qs)
+    if request.method == "POST" and "avanti" in request.POST:
+        if table.page_pks_param in request.POST:
+            table.update_selection(request.POST)
+        chosen = table.selected_queryset().first()
+        if chosen is not None:
+            return redirect("sim:company_recharge_params", kind=kind, pk=chosen.pk)
+        messages.error(request, _("Seleziona la linea da ricaricare, poi clicca su AVANTI."))
+        return redirect(table.url())
+    return render_list(
+        request,
+        table,
+        "sim/recharge_line.html",
+        {
+            "title": RECHARGE_TITLE,
+            "breadcrumbs": _recharge_crumbs((KINDS[kind], "")),
+            "contract": contract,
+            "kind": kind,
+            "kind_label": KINDS[kind],
+        },
+    )
+
+
+@capability_required("sim.company_recharge")
+def company_recharge_params(request, kind: str, pk: int):
+    """Step 3: amount (and frequency or threshold), then "Conferma dei dati" (P-09)."""
+    contract = _contract(request)
+    kind = _kind(kind)
+    line = selectors.recharge_lines(contract=contract).filter(pk=pk).first()
+    if line is None:
+        raise Http404
+    data = request.POST.copy()
+    data["line"], data["tipo"] = str(line.pk), kind
+    form = operation_form(request, "company_recharge", data=data)
+    if request.method == "POST" and form.is_valid():
+        response = start_request(request, form, back_url=reverse("sim:company_recharge"))
+        if response:
+            return response
+    return render(
+        request,
+        "sim/recharge_params.html",
+        {
+            "title": RECHARGE_TITLE,
+            "breadcrumbs": _recharge_crumbs((KINDS[kind], ""), (line.msisdn, "")),
+            "form": form,
+            "line": line,
+            "kind": kind,
+            "kind_label": KINDS[kind],
+            "amounts": ONE_SHOT_AMOUNTS,
+            "frequencies": FREQUENCIES,
+            "one_shot": kind == ONE_SHOT,
+        },
+    )

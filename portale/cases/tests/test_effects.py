@@ -7,6 +7,8 @@ until it does.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from portale.cases import operations, services
@@ -147,7 +149,25 @@ def _bundle_flags(contract):
     return {"righe": righe}, check
 
 
+def _prepaid(contract, credit="0"):
+    plan = f.TariffPlanFactory(name="RICARICABILE Business VOLTE", category="RICARICABILE")
+    return f.LineFactory(contract=contract, tariff_plan=plan, company_credit=credit)
+
+
+def _company_recharge(contract):
+    line = _prepaid(contract, credit="1.50")
+
+    def check():
+        line.refresh_from_db()
+        assert line.company_credit == Decimal("23.50")
+        sms = line.service_sms.get()
+        assert "RICARICA ONE SHOT 22 EBU ric e' stata attivata" in sms.text
+
+    return {"tipo": "one_shot", "line": str(line.pk), "importo": "22"}, check
+
+
 CASES = {
+    "company_recharge": _company_recharge,
     "bundle_flags": _bundle_flags,
     "sim_block": _sim_block,
     "sim_unblock": _sim_unblock,

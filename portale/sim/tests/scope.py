@@ -37,7 +37,24 @@ def employee_change_sim(env):
     }
 
 
+def recharge_params(env):
+    plan = f.TariffPlanFactory(name="RICARICABILE Business VOLTE", category="RICARICABILE")
+    own = f.LineFactory(contract=env.contract, tariff_plan=plan)
+    foreign = f.LineFactory(contract=env.other_contract, tariff_plan=plan)
+    return {
+        "user": env.users["ROA"],
+        "own": {"kind": "a_tempo", "pk": own.pk},
+        "foreign": {"kind": "a_tempo", "pk": foreign.pk},
+    }
+
+
+def recharge_line(env):
+    return {"user": env.users["ROA"], "own": {"kind": "one_shot"}, "foreign": {"kind": "altro"}}
+
+
 SCOPE_CASES = {
+    "sim:company_recharge_line": recharge_line,
+    "sim:company_recharge_params": recharge_params,
     "sim:block_confirm": block_confirm,
     "sim:change_sim": change_sim,
     "myline:sim_change_sim": employee_change_sim,
