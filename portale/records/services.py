@@ -364,3 +364,102 @@ def recharge_service_run(*, service_id: int, now=None) -> bool:
     service.parameters = {**p, "runs": [*p.get("runs", []), today.isoformat()][-40:]}
     service.save(update_fields=["parameters"])
     return True
+
+
+# --- Conferma / Rinuncia ricariche (F-7.3.3, G-18, G-19) -------------------------------------
+
+RECHARGE_OVERRIDES = {
+    Line.AutoRecharge.CONFIRM: "CONFERMA RICARICA AUTOMATICA",
+    Line.AutoRecharge.WAIVE: "RINUNCIA RICARICA AUTOMATICA",
+}
+
+
+def _month_bounds(month: str) -> tuple[datetime.date, datetime.date]:
+    first = datetime.date.fromisoformat(f"{month}-01")
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, following - datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def lines_recharge_override(
+    *, contract: Contract, line_ids: list[int], mode: str, month: str
+) -> int:
+    """For ``month`` only ("YYYY-MM"), lines in ``mode`` do the opposite of their mode: a
+    CONFERMA line gets the automatic recharge, a RINUNCIA line does not (G-18). Kept as a
+    one-month service on the line; the month after, the line is back to its mode."""
+    if mode not in RECHARGE_OVERRIDES:
+        raise ValueError(f"unknown recharge mode: {mode}")
+    first, last = _month_bounds(month)
+    lines = list(
+        Line.objects.select_for_update(of=("self",))
+        .select_related("tariff_plan")
+        .filter(contract=contract, pk__in=line_ids)
+    )
+    if len(lines) != len(set(line_ids)):
+        raise RecordError(_("Alcune linee non sono più presenti sul contratto."))
+    already = set(
+        LineService.objects.filter(
+            line__in=lines, description__in=list(RECHARGE_OVERRIDES.values()), activation_date=first
+        ).values_list("line_id", flat=True)
+    )
+    services = []
+    for line in lines:
+        if not line.tariff_plan.is_prepaid or line.state == LineState.CEASED:
+            raise RecordError(_("La linea %(m)s non è ricaricabile.") % {"m": line.msisdn})
+        if line.auto_recharge != mode:
+            raise RecordError(
+                _("La linea %(m)s non è in modalità %(mode)s.") % {"m": line.msisdn, "mode": mode}
+            )
+        if line.pk in already:
+            continue
+        services.append(
+            LineService(
+                line=line,
+                description=RECHARGE_OVERRIDES[mode],
+                parameters={"month": month, "mode": mode},
+                activation_date=first,
+                cessation_date=last,
+            )
+        )
+    LineService.objects.bulk_create(services, batch_size=1000)
+    return len(services)
+
+
+def monthly_recharge_due(line: Line, month: str) -> bool:
+    """The line's automatic monthly recharge this month: its mode, unless overridden."""
+    first, _last = _month_bounds(month)
+    overridden = LineService.objects.filter(
+        line=line,
+        description=RECHARGE_OVERRIDES.get(line.auto_recharge, ""),
+        activation_date=first,
+    ).exists()
+    if line.auto_recharge == Line.AutoRecharge.WAIVE:
+        return not overridden
+    if line.auto_recharge == Line.AutoRecharge.CONFIRM:
+        return overridden
+    return False
+
+
+MONTHLY_RECHARGE = "RICARICA AUTOMATICA MENSILE"
+
+
+@transaction.atomic
+def line_monthly_recharge(*, contract: Contract, line_id: int, month: str, now=None) -> bool:
+    """The start-of-month company recharge (the tariff plan's monthly amount), once a month,
+    if the line's mode and this month's override say so. Returns whether it recharged."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if not line.tariff_plan.is_prepaid or line.state != LineState.ACTIVE:
+        return False
+    label = f"{MONTHLY_RECHARGE} {month}"
+    if ServiceSms.objects.filter(line=line, text__contains=label).exists():
+        return False  # already done this month
+    if not monthly_recharge_due(line, month) or line.tariff_plan.monthly_fee <= 0:
+        return False
+    line_company_recharge(
+        contract=contract,
+        line_id=line.pk,
+        amount=line.tariff_plan.monthly_fee,
+        label=label,
+        now=now,
+    )
+    return True

@@ -8,6 +8,7 @@ choice.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django import forms
@@ -453,5 +454,95 @@ class CompanyRechargeForm(DocumentsOnRequest, OperationForm):
                     str(dict(RECHARGE_KINDS)[d["tipo"]]),
                     str(d["importo"]),
                 ]
+            ],
+        )
+
+
+# --- Conferma / Rinuncia ricariche (F-7.3.3) -------------------------------------------------
+
+MODE_HEADER = ("NUMERO",)
+MODE_OF_OPERATION = {"recharge_confirm": "CONFERMA", "recharge_waive": "RINUNCIA"}
+
+
+def next_month(today=None) -> str:
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return (today.replace(day=1) + datetime.timedelta(days=32)).strftime("%Y-%m")
+
+
+class RechargeModeForm(DocumentsOnRequest, OperationForm):
+    """The lines whose automatic recharge is confirmed (CONFERMA lines) or waived (RINUNCIA
+    lines) for next month only; the operation says which (G-18, G-19)."""
+
+    righe = forms.CharField(
+        label=_("Linee"),
+        widget=forms.Textarea,
+        strip=False,
+        error_messages={"required": _("Seleziona almeno una linea.")},
+    )
+
+    def clean_righe(self):
+        mode = MODE_OF_OPERATION[self.operation]
+        try:
+            rows = bulk.parse(self.cleaned_data["righe"], MODE_HEADER)
+        except bulk.BulkError as exc:
+            raise forms.ValidationError(exc.errors) from exc
+        lines = bulk.resolve_lines(
+            contract=self.contract, msisdns=[r.values["NUMERO"] for r in rows]
+        )
+        busy = selectors.lines_with_open_request(
+            contract=self.contract,
+            operations=tuple(MODE_OF_OPERATION),
+            line_ids=[line.pk for line in lines.values()],
+        )
+        errors, seen, items = [], {}, []
+        for row in rows:
+            msisdn = row.values["NUMERO"].replace(" ", "")
+            line = lines.get(msisdn)
+            if msisdn in seen:
+                problem = _("la linea %(m)s è ripetuta (già alla riga %(r)s).") % {
+                    "m": msisdn,
+                    "r": seen[msisdn],
+                }
+            elif line is None:
+                problem = _("la linea %(m)s non appartiene a questo contratto.") % {"m": msisdn}
+            elif not line.tariff_plan.is_prepaid or line.state == LineState.CEASED:
+                problem = _("la linea %(m)s non è una linea ricaricabile attiva.") % {"m": msisdn}
+            elif line.auto_recharge != mode:
+                problem = _("la linea %(m)s non è in modalità %(mode)s.") % {
+                    "m": msisdn,
+                    "mode": mode,
+                }
+            elif line.pk in busy:
+                problem = _("sulla linea %(m)s è già in lavorazione una richiesta.") % {"m": msisdn}
+            else:
+                problem = ""
+                items.append({"line_id": line.pk, "msisdn": msisdn, "plan": line.tariff_plan.name})
+            seen.setdefault(msisdn, row.number)
+            if problem:
+                errors.append(_("Riga %(n)s: %(reason)s") % {"n": row.number, "reason": problem})
+        if errors:
+            raise forms.ValidationError(errors)
+        return items
+
+    def payload(self) -> dict:
+        return {
+            "mode": MODE_OF_OPERATION[self.operation],
+            "month": next_month(),
+            "lines": self.cleaned_data["righe"],
+        }
+
+    def line_list(self):
+        label = (
+            _("Conferma la ricarica automatica")
+            if self.operation == "recharge_confirm"
+            else _("Rinuncia alla ricarica automatica")
+        )
+        return (
+            [str(_("Linea")), str(_("Profilo")), str(_("Richiesta")), str(_("Mese"))],
+            [
+                [i["msisdn"], i["plan"], str(label), next_month()]
+                for i in self.cleaned_data["righe"]
             ],
         )

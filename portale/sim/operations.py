@@ -71,6 +71,18 @@ def company_recharge(case) -> None:
     )
 
 
+def recharge_mode(case) -> None:
+    """Conferma / Rinuncia ricarica aziendale: next month only, the lines do the opposite of
+    their automatic-recharge mode (the monthly job reads it)."""
+    p = case.payload
+    records.lines_recharge_override(
+        contract=case.contract,
+        line_ids=[i["line_id"] for i in p["lines"]],
+        mode=p["mode"],
+        month=p["month"],
+    )
+
+
 LINE_LIST = Upload(forms.DocumentsOnRequest.generated, _("Elenco delle linee"))
 
 
@@ -141,6 +153,20 @@ def _recharge_summary(payload: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _mode_summary(payload: dict) -> list[tuple[str, str, str]]:
+    if not payload:
+        return []
+    return [
+        (_("Numero di linee"), "", str(len(payload["lines"]))),
+        (_("Mese"), "", payload["month"]),
+        (
+            _("Modalità di ricarica automatica"),
+            payload["mode"],
+            payload["mode"] + " " + _("(solo per il mese indicato)"),
+        ),
+    ]
+
+
 # fmt: off
 implement("sim_block", form=forms.SimBlockForm, effect=sim_block, conflict_key=_line_key, summary=_block_summary)
 implement("sim_unblock", form=forms.SimUnblockForm, effect=sim_unblock, conflict_key=_line_key, summary=_block_summary)
@@ -148,4 +174,6 @@ implement("sim_change", form=forms.SimChangeForm, effect=sim_change, conflict_ke
 implement("employee_sim_change", form=forms.SimChangeForm, effect=sim_change, conflict_key=_sim_key, summary=_change_summary)
 implement("bundle_flags", form=forms.BundleFlagsForm, effect=bundle_flags, summary=_bundle_summary, uploads=[LINE_LIST])
 implement("company_recharge", form=forms.CompanyRechargeForm, effect=company_recharge, summary=_recharge_summary, uploads=[LINE_LIST])
+implement("recharge_confirm", form=forms.RechargeModeForm, effect=recharge_mode, summary=_mode_summary, uploads=[LINE_LIST])
+implement("recharge_waive", form=forms.RechargeModeForm, effect=recharge_mode, summary=_mode_summary, uploads=[LINE_LIST])
 # fmt: on

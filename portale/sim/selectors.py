@@ -116,3 +116,16 @@ def recharge_lines(*, contract: Contract, service_kind: str = "") -> QuerySet[Li
         )
         qs = qs.annotate(busy=Exists(active))
     return qs
+
+
+def recharge_mode_lines(*, contract: Contract) -> QuerySet[Line]:
+    """F-7.3.3: the contract's live rechargeable lines with an automatic-recharge mode."""
+    return (
+        Line.objects.filter(
+            contract=contract,
+            tariff_plan__category="RICARICABILE",
+            auto_recharge__in=["CONFERMA", "RINUNCIA"],
+        )
+        .exclude(state=LineState.CEASED)
+        .select_related("tariff_plan")
+    )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portale.core.lists import DATE, Column, FilterForm, Format, LineSearchField, Table, line_search
-from portale.records.models import LineState, Sim
+from portale.records.models import Line, LineState, Sim
 
 
 class IccidFormat(Format):
@@ -152,3 +152,36 @@ class RechargeLineTable(Table):
     def is_selectable(self, row) -> bool:
         """G-22: a line with this kind of recharge already active cannot be chosen."""
         return not getattr(row, "busy", False)
+
+
+MODE_REQUEST = {
+    "CONFERMA": _("Conferma la ricarica automatica"),
+    "RINUNCIA": _("Rinuncia alla ricarica automatica"),
+}
+
+
+class ModeSearch(FilterForm):
+    linea = LineSearchField(label=_("Linea"))
+    lookups = {"linea": line_search()}
+
+
+class RechargeModeTable(Table):
+    """Conferma / Rinuncia ricariche: rechargeable lines; ticking a line asks for the
+    opposite of its mode for next month (the guide's enabled checkbox column)."""
+
+    msisdn = Column(_("Linea"), sort=True)
+    auto_recharge = Column(
+        _("Modalità di ricarica automatica"), sort=True, choices=Line.AutoRecharge
+    )
+    request = Column(
+        _("Richiesta per il mese prossimo"), lambda line: MODE_REQUEST.get(line.auto_recharge, "")
+    )
+
+    class Meta:
+        select = "multi"
+        filter_form = ModeSearch
+        default_order = "msisdn"
+        counter_label = _("Tot. Linee")
+        noun = _("linee")
+        export_formats = ()
+        caption = _("Linee ricaricabili e modalità di ricarica automatica")

@@ -6,7 +6,7 @@ from huey import crontab
 
 from portale.core.tasks import periodic_task
 
-from .services import automatic_recharges_run
+from .services import automatic_recharges_run, monthly_recharges_run
 
 
 @periodic_task(crontab(minute="*/15"))
@@ -14,3 +14,10 @@ def automatic_recharges() -> None:
     """Every quarter of an hour: timed recharges that are due, parametric ones under their
     threshold (F-7.3.4)."""
     automatic_recharges_run()
+
+
+@periodic_task(crontab(minute="10", hour="*", day="1"))
+def monthly_recharges() -> None:
+    """On the first day of the month (every hour: the next tick retries what failed): the
+    automatic monthly recharge, following each line's CONFERMA/RINUNCIA (F-7.3.3)."""
+    monthly_recharges_run()

@@ -13,6 +13,7 @@ urlpatterns = [
     path(
         "abilitazione-bundle/modello.csv", views.bundle_flags_template, name="bundle_flags_template"
     ),
+    path("conferma-rinuncia-ricariche/", views.recharge_mode, name="recharge_mode"),
     path("ricarica-aziendale/", views.company_recharge, name="company_recharge"),
     path(
         "ricarica-aziendale/<slug:kind>/", views.company_recharge_line, name="company_recharge_line"

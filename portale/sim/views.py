@@ -34,7 +34,13 @@ from .forms import (
     SERVICE_KIND,
     YES,
 )
-from .tables import BlockTable, BundleFlagsTable, RechargeLineTable, SimChangeTable
+from .tables import (
+    BlockTable,
+    BundleFlagsTable,
+    RechargeLineTable,
+    RechargeModeTable,
+    SimChangeTable,
+)
 
 REQUESTS_MENU = gettext_lazy("Pratiche e richieste")
 GESTIONE_SIM = gettext_lazy("Gestione SIM")
@@ -518,3 +524,52 @@ def company_recharge_params(request, kind: str, pk: int):
             "one_shot": kind == ONE_SHOT,
         },
     )
+
+
+# --- Conferma / Rinuncia ricariche (F-7.3.3) -------------------------------------------------
+
+MODE_TITLE = gettext_lazy("Conferma / Rinuncia ricariche")
+MODE_OPERATIONS = {"CONFERMA": "recharge_confirm", "RINUNCIA": "recharge_waive"}
+
+
+@capability_required("sim.recharge_mode")
+def recharge_mode(request):
+    contract = _contract(request)
+    table = RechargeModeTable.from_request(
+        request, selectors.recharge_mode_lines(contract=contract)
+    )
+    errors: list[str] = []
+    if request.method == "POST" and "avanti" in request.POST:
+        if table.page_pks_param in request.POST:
+            table.update_selection(request.POST)
+        selected = list(table.selected_queryset().order_by("msisdn"))
+        modes = {line.auto_recharge for line in selected}
+        if not selected:
+            errors.append(_("Seleziona almeno una linea."))
+        elif len(modes) > 1:
+            # G-19: one pratica per kind; each request confirms or waives, not both.
+            errors.append(
+                _(
+                    "Hai selezionato linee in modalità CONFERMA e RINUNCIA: invia una richiesta "
+                    "per ciascuna modalità (una pratica per tipo)."
+                )
+            )
+        else:
+            text = bulk.render(("NUMERO",), ([line.msisdn] for line in selected))
+            form = operation_form(request, MODE_OPERATIONS[modes.pop()], data={"righe": text})
+            if form.is_valid():
+                response = start_request(request, form, back_url=reverse("sim:recharge_mode"))
+                if response:
+                    table.clear_selection()
+                    return response
+            errors += [str(e) for e in form.errors.get("righe", [])]
+            errors += [str(e) for e in form.non_field_errors()]
+    ctx = {
+        "title": MODE_TITLE,
+        "breadcrumbs": [(REQUESTS_MENU, ""), (RICARICHE, ""), (MODE_TITLE, "")],
+        "contract": contract,
+        "errors": errors,
+    }
+    if errors:
+        return render(request, "sim/recharge_mode.html", {"table": table, **ctx})
+    return render_list(request, table, "sim/recharge_mode.html", ctx)

@@ -166,7 +166,27 @@ def _company_recharge(contract):
     return {"tipo": "one_shot", "line": str(line.pk), "importo": "22"}, check
 
 
+def _recharge_mode(mode: str):
+    def build(contract):
+        line = _prepaid(contract)
+        line.auto_recharge = mode
+        line.save()
+
+        def check():
+            from portale.records.services import RECHARGE_OVERRIDES
+
+            service = line.services.get()
+            assert service.description == RECHARGE_OVERRIDES[mode]
+            assert service.activation_date.day == 1 and service.parameters["mode"] == mode
+
+        return {"righe": f"NUMERO\n{line.msisdn}\n"}, check
+
+    return build
+
+
 CASES = {
+    "recharge_confirm": _recharge_mode("CONFERMA"),
+    "recharge_waive": _recharge_mode("RINUNCIA"),
     "company_recharge": _company_recharge,
     "bundle_flags": _bundle_flags,
     "sim_block": _sim_block,
