@@ -26,7 +26,9 @@ from .models import (
     Line,
     LineService,
     LineState,
+    NetworkCategory,
     Referent,
+    RifProfile,
     ServiceSms,
     ServiceState,
     Sim,
@@ -463,3 +465,39 @@ def line_monthly_recharge(*, contract: Contract, line_id: int, month: str, now=N
         now=now,
     )
     return True
+
+
+# --- Servizi di rete and profilo RIF (F-7.3.9, F-7.3.10, G-27) --------------------------------
+
+
+@transaction.atomic
+def line_set_blocked_categories(*, contract: Contract, line_id: int, codes: list[str]) -> Line:
+    """Gestione servizi di Rete: exactly ``codes`` are blocked on the subscription line
+    afterwards; rating refuses the traffic of a blocked category."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if line.tariff_plan.is_prepaid or line.state == LineState.CEASED:
+        raise RecordError(
+            _("La linea %(m)s non è una linea in abbonamento attiva.") % {"m": line.msisdn}
+        )
+    categories = list(NetworkCategory.objects.filter(code__in=set(codes)))
+    unknown = set(codes) - {c.code for c in categories}
+    if unknown:
+        raise RecordError(
+            _("Direttrici sconosciute: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+        )
+    line.blocked_categories.set(categories)
+    return line
+
+
+@transaction.atomic
+def line_set_rif_profile(*, contract: Contract, line_id: int, code: str) -> Line:
+    """Gestione profilo RIF: the line's Rete Intelligente Flessibile profile."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if line.state == LineState.CEASED:
+        raise RecordError(_("La linea %(m)s è cessata.") % {"m": line.msisdn})
+    profile = RifProfile.objects.filter(code=code).first()
+    if profile is None:
+        raise RecordError(_("Profilo RIF sconosciuto: %(code)s.") % {"code": code})
+    line.rif_profile = profile
+    line.save(update_fields=["rif_profile"])
+    return line

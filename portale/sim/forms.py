@@ -19,7 +19,7 @@ from portale.cases import operations
 from portale.cases.forms import OperationForm
 from portale.cases.platform import render_pdf
 from portale.cases.uploads import FIELD_PREFIX
-from portale.records.models import Line, LineState, Sim
+from portale.records.models import Line, LineState, NetworkCategory, RifProfile, Sim
 from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
 
 from . import bulk, selectors
@@ -546,3 +546,85 @@ class RechargeModeForm(DocumentsOnRequest, OperationForm):
                 for i in self.cleaned_data["righe"]
             ],
         )
+
+
+# --- Gestione servizi di Rete (F-7.3.9) and profilo RIF (F-7.3.10) ---------------------------
+
+
+class NetworkServicesForm(LineChoiceForm):
+    """The direttrici to block on a subscription line (the others are enabled)."""
+
+    allowed_states = (LineState.ACTIVE, LineState.SUSPENDED, LineState.FROZEN)
+    state_error = _("La linea %(msisdn)s è %(state)s: i servizi di rete non sono modificabili.")
+
+    blocked = forms.ModelMultipleChoiceField(
+        label=_("Direttrici bloccate"),
+        queryset=NetworkCategory.objects.all(),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Direttrice sconosciuta: %(value)s.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = self.fields["line"].queryset.exclude(
+            tariff_plan__category="RICARICABILE"
+        )
+        self.fields["line"].error_messages["invalid_choice"] = _(
+            "La linea non è una linea in abbonamento di questo contratto."
+        )
+
+    def clean(self):
+        data = super().clean()
+        line = data.get("line")
+        if line is not None and "blocked" in data:
+            now = set(line.blocked_categories.values_list("code", flat=True))
+            if now == {c.code for c in data["blocked"]}:
+                raise forms.ValidationError(_("Non hai modificato nessuna direttrice."))
+        return data
+
+    def payload(self) -> dict:
+        line = self.cleaned_data["line"]
+        return {
+            "line_id": line.pk,
+            "msisdn": line.msisdn,
+            "blocked": sorted(c.code for c in self.cleaned_data["blocked"]),
+            "old": sorted(line.blocked_categories.values_list("code", flat=True)),
+        }
+
+
+class RifProfileForm(LineChoiceForm):
+    """The new RIF profile of a line (single choice from the Legenda)."""
+
+    allowed_states = (LineState.ACTIVE, LineState.SUSPENDED, LineState.FROZEN)
+    state_error = _("La linea %(msisdn)s è %(state)s: il profilo RIF non è modificabile.")
+
+    profile = forms.ModelChoiceField(
+        label=_("Profilo RIF"),
+        queryset=RifProfile.objects.all(),
+        to_field_name="code",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Scegli il nuovo profilo RIF."),
+            "invalid_choice": _("Profilo RIF sconosciuto."),
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        line, profile = data.get("line"), data.get("profile")
+        if line is not None and profile is not None and line.rif_profile_id == profile.pk:
+            self.add_error("profile", _("La linea ha già questo profilo RIF."))
+        return data
+
+    def payload(self) -> dict:
+        line, profile = self.cleaned_data["line"], self.cleaned_data["profile"]
+        return {
+            "line_id": line.pk,
+            "msisdn": line.msisdn,
+            "profile": profile.code,
+            "old": str(line.rif_profile or ""),
+            "new": str(profile),
+        }

@@ -83,6 +83,20 @@ def recharge_mode(case) -> None:
     )
 
 
+def network_services(case) -> None:
+    """Servizi di rete: exactly the requested direttrici are blocked on the line."""
+    p = case.payload
+    records.line_set_blocked_categories(
+        contract=case.contract, line_id=p["line_id"], codes=p["blocked"]
+    )
+
+
+def rif_profile(case) -> None:
+    """Servizio RIF: the line's new RIF profile."""
+    p = case.payload
+    records.line_set_rif_profile(contract=case.contract, line_id=p["line_id"], code=p["profile"])
+
+
 LINE_LIST = Upload(forms.DocumentsOnRequest.generated, _("Elenco delle linee"))
 
 
@@ -167,6 +181,25 @@ def _mode_summary(payload: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+def _network_summary(payload: dict) -> list[tuple[str, str, str]]:
+    if not payload:
+        return []
+    return [
+        (_("Linea"), "", payload["msisdn"]),
+        (
+            _("Direttrici bloccate"),
+            ", ".join(payload["old"]) or _("nessuna"),
+            ", ".join(payload["blocked"]) or _("nessuna"),
+        ),
+    ]
+
+
+def _rif_summary(payload: dict) -> list[tuple[str, str, str]]:
+    if not payload:
+        return []
+    return [(_("Linea"), "", payload["msisdn"]), (_("Profilo RIF"), payload["old"], payload["new"])]
+
+
 # fmt: off
 implement("sim_block", form=forms.SimBlockForm, effect=sim_block, conflict_key=_line_key, summary=_block_summary)
 implement("sim_unblock", form=forms.SimUnblockForm, effect=sim_unblock, conflict_key=_line_key, summary=_block_summary)
@@ -176,4 +209,6 @@ implement("bundle_flags", form=forms.BundleFlagsForm, effect=bundle_flags, summa
 implement("company_recharge", form=forms.CompanyRechargeForm, effect=company_recharge, summary=_recharge_summary, uploads=[LINE_LIST])
 implement("recharge_confirm", form=forms.RechargeModeForm, effect=recharge_mode, summary=_mode_summary, uploads=[LINE_LIST])
 implement("recharge_waive", form=forms.RechargeModeForm, effect=recharge_mode, summary=_mode_summary, uploads=[LINE_LIST])
+implement("network_services", form=forms.NetworkServicesForm, effect=network_services, conflict_key=_line_key, summary=_network_summary)
+implement("rif_profile", form=forms.RifProfileForm, effect=rif_profile, conflict_key=_line_key, summary=_rif_summary)
 # fmt: on

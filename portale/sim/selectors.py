@@ -129,3 +129,23 @@ def recharge_mode_lines(*, contract: Contract) -> QuerySet[Line]:
         .exclude(state=LineState.CEASED)
         .select_related("tariff_plan")
     )
+
+
+def network_lines(*, contract: Contract) -> QuerySet[Line]:
+    """F-7.3.9: the contract's live subscription lines, with their blocked direttrici."""
+    return (
+        Line.objects.filter(contract=contract)
+        .exclude(tariff_plan__category="RICARICABILE")
+        .exclude(state=LineState.CEASED)
+        .select_related("tariff_plan")
+        .prefetch_related("blocked_categories")
+    )
+
+
+def rif_lines(*, contract: Contract) -> QuerySet[Line]:
+    """F-7.3.10: the contract's live lines with their RIF profile."""
+    return (
+        Line.objects.filter(contract=contract)
+        .exclude(state=LineState.CEASED)
+        .select_related("tariff_plan", "rif_profile")
+    )

@@ -185,3 +185,54 @@ class RechargeModeTable(Table):
         noun = _("linee")
         export_formats = ()
         caption = _("Linee ricaricabili e modalità di ricarica automatica")
+
+
+def _blocked(line) -> str:
+    codes = sorted(c.code for c in line.blocked_categories.all())
+    return ", ".join(codes) or str(_("Nessuna"))
+
+
+class NetworkServicesTable(Table):
+    """Gestione servizi di Rete: subscription lines and their blocked direttrici (G-14)."""
+
+    msisdn = Column(_("Linea"), sort=True)
+    plan = Column(_("Profilo tariffario"), "tariff_plan.name", sort="tariff_plan__name")
+    state = Column(_("Stato"), sort=True, choices=LineState)
+    blocked = Column(_("Direttrici bloccate"), _blocked)
+    action = Column(
+        _("Azione"),
+        lambda line: str(_("Modifica")),
+        link=lambda line: reverse("sim:network_services_line", kwargs={"pk": line.pk}),
+        export=False,
+    )
+
+    class Meta:
+        filter_form = LineSearch
+        default_order = "msisdn"
+        counter_label = _("Tot. linee")
+        noun = _("linee")
+        export_name = "servizi_di_rete"
+        caption = _("Linee in abbonamento e direttrici bloccate")
+
+
+class RifProfileTable(Table):
+    """Gestione profilo RIF: the lines and their RIF profile (G-14)."""
+
+    msisdn = Column(_("Linea"), sort=True)
+    plan = Column(_("Profilo tariffario"), "tariff_plan.name", sort="tariff_plan__name")
+    state = Column(_("Stato"), sort=True, choices=LineState)
+    rif = Column(_("Profilo RIF"), lambda line: line.rif_profile.code if line.rif_profile else "")
+    action = Column(
+        _("Azione"),
+        lambda line: str(_("Modifica")),
+        link=lambda line: reverse("sim:rif_profile_line", kwargs={"pk": line.pk}),
+        export=False,
+    )
+
+    class Meta:
+        filter_form = LineSearch
+        default_order = "msisdn"
+        counter_label = _("Tot. linee")
+        noun = _("linee")
+        export_name = "profili_rif"
+        caption = _("Linee e profilo RIF")

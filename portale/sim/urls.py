@@ -13,6 +13,11 @@ urlpatterns = [
     path(
         "abilitazione-bundle/modello.csv", views.bundle_flags_template, name="bundle_flags_template"
     ),
+    path("servizi-di-rete/", views.network_services, name="network_services"),
+    path("servizi-di-rete/<int:pk>/", views.network_services_line, name="network_services_line"),
+    path("profilo-rif/", views.rif_profile, name="rif_profile"),
+    path("profilo-rif/<int:pk>/", views.rif_profile_line, name="rif_profile_line"),
+    path("cessazione-sim/", views.cessation, name="cessation"),
     path("conferma-rinuncia-ricariche/", views.recharge_mode, name="recharge_mode"),
     path("ricarica-aziendale/", views.company_recharge, name="company_recharge"),
     path(

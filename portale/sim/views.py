@@ -37,8 +37,10 @@ from .forms import (
 from .tables import (
     BlockTable,
     BundleFlagsTable,
+    NetworkServicesTable,
     RechargeLineTable,
     RechargeModeTable,
+    RifProfileTable,
     SimChangeTable,
 )
 
@@ -573,3 +575,112 @@ def recharge_mode(request):
     if errors:
         return render(request, "sim/recharge_mode.html", {"table": table, **ctx})
     return render_list(request, table, "sim/recharge_mode.html", ctx)
+
+
+# --- Gestione servizi di Rete (F-7.3.9) and profilo RIF (F-7.3.10) ---------------------------
+
+NETWORK_TITLE = gettext_lazy("Gestione servizi di Rete")
+RIF_TITLE = gettext_lazy("Gestione profilo RIF")
+
+
+@capability_required("sim.network_services")
+def network_services(request):
+    contract = _contract(request)
+    table = NetworkServicesTable.from_request(request, selectors.network_lines(contract=contract))
+    return render_list(
+        request,
+        table,
+        "sim/network_services.html",
+        {
+            "title": NETWORK_TITLE,
+            "breadcrumbs": _crumbs(NETWORK_TITLE, "sim:network_services"),
+            "contract": contract,
+        },
+    )
+
+
+def _line_request(request, *, pk: int, queryset, operation: str, title, url_name, template):
+    line = queryset.filter(pk=pk).first()
+    if line is None:
+        raise Http404
+    data = request.POST.copy()
+    data["line"] = str(line.pk)
+    initial = {}
+    if operation == "network_services":
+        initial["blocked"] = list(line.blocked_categories.values_list("code", flat=True))
+    elif line.rif_profile_id:
+        initial["profile"] = line.rif_profile.code
+    form = operation_form(request, operation, data=data, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        response = start_request(request, form, back_url=reverse(url_name))
+        if response:
+            return response
+    return render(
+        request,
+        template,
+        {
+            "title": title,
+            "breadcrumbs": _crumbs(title, url_name, (line.msisdn, "")),
+            "form": form,
+            "line": line,
+            "back_url": reverse(url_name),
+        },
+    )
+
+
+@capability_required("sim.network_services")
+def network_services_line(request, pk: int):
+    return _line_request(
+        request,
+        pk=pk,
+        queryset=selectors.network_lines(contract=_contract(request)),
+        operation="network_services",
+        title=NETWORK_TITLE,
+        url_name="sim:network_services",
+        template="sim/network_services_form.html",
+    )
+
+
+@capability_required("sim.rif_profile")
+def rif_profile(request):
+    from portale.records.models import RifProfile
+
+    contract = _contract(request)
+    table = RifProfileTable.from_request(request, selectors.rif_lines(contract=contract))
+    return render_list(
+        request,
+        table,
+        "sim/rif_profile.html",
+        {
+            "title": RIF_TITLE,
+            "breadcrumbs": _crumbs(RIF_TITLE, "sim:rif_profile"),
+            "contract": contract,
+            "profiles": RifProfile.objects.all(),
+        },
+    )
+
+
+@capability_required("sim.rif_profile")
+def rif_profile_line(request, pk: int):
+    return _line_request(
+        request,
+        pk=pk,
+        queryset=selectors.rif_lines(contract=_contract(request)),
+        operation="rif_profile",
+        title=RIF_TITLE,
+        url_name="sim:rif_profile",
+        template="sim/rif_profile_form.html",
+    )
+
+
+@capability_required("sim.cessation")
+def cessation(request):
+    """Cessazione SIM (F-7.3.12): an information page, no request from the Portale."""
+    return render(
+        request,
+        "sim/cessation.html",
+        {
+            "title": gettext_lazy("Cessazione SIM"),
+            "breadcrumbs": _crumbs(gettext_lazy("Cessazione SIM"), "sim:cessation"),
+        },
+    )

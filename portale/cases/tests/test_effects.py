@@ -184,7 +184,35 @@ def _recharge_mode(mode: str):
     return build
 
 
+def _network_services(contract):
+    from portale.records.models import NetworkCategory
+
+    NetworkCategory.objects.create(code="INT", description="Internazionale")
+    NetworkCategory.objects.create(code="ROAM", description="Roaming")
+    line = f.LineFactory(contract=contract)
+
+    def check():
+        assert set(line.blocked_categories.values_list("code", flat=True)) == {"INT", "ROAM"}
+
+    return {"line": str(line.pk), "blocked": ["INT", "ROAM"]}, check
+
+
+def _rif_profile(contract):
+    from portale.records.models import RifProfile
+
+    RifProfile.objects.create(code="RIF01", description="Solo chiamate nazionali")
+    line = f.LineFactory(contract=contract)
+
+    def check():
+        line.refresh_from_db()
+        assert line.rif_profile.code == "RIF01"
+
+    return {"line": str(line.pk), "profile": "RIF01"}, check
+
+
 CASES = {
+    "network_services": _network_services,
+    "rif_profile": _rif_profile,
     "recharge_confirm": _recharge_mode("CONFERMA"),
     "recharge_waive": _recharge_mode("RINUNCIA"),
     "company_recharge": _company_recharge,

@@ -52,7 +52,15 @@ def recharge_line(env):
     return {"user": env.users["ROA"], "own": {"kind": "one_shot"}, "foreign": {"kind": "altro"}}
 
 
+def line_pk(env):
+    own = f.LineFactory(contract=env.contract)
+    foreign = f.LineFactory(contract=env.other_contract)
+    return {"user": env.users["ROA"], "own": {"pk": own.pk}, "foreign": {"pk": foreign.pk}}
+
+
 SCOPE_CASES = {
+    "sim:network_services_line": line_pk,
+    "sim:rif_profile_line": line_pk,
     "sim:company_recharge_line": recharge_line,
     "sim:company_recharge_params": recharge_params,
     "sim:block_confirm": block_confirm,
