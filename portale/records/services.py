@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from .models import (
     Address,
     Contract,
+    Device,
     Line,
     LineService,
     LineState,
@@ -501,3 +502,22 @@ def line_set_rif_profile(*, contract: Contract, line_id: int, code: str) -> Line
     line.rif_profile = profile
     line.save(update_fields=["rif_profile"])
     return line
+
+
+# --- Blocco IMEI (F-7.3.13) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def device_block(*, contract: Contract, imei: str) -> Device | None:
+    """Blocco IMEI: the contract's device with this IMEI is BLOCCATO. An IMEI that is not in
+    the contract's inventory (a device bought elsewhere) is blocked on the network only:
+    there is no device record to change, and ``None`` is returned."""
+    device = Device.objects.select_for_update().filter(contract=contract, imei=imei).first()
+    if device is None:
+        return None
+    if device.state == Device.State.CEASED:
+        raise RecordError(_("L'apparato %(imei)s è cessato.") % {"imei": imei})
+    if device.state != Device.State.BLOCKED:
+        device.state = Device.State.BLOCKED
+        device.save(update_fields=["state"])
+    return device

@@ -628,3 +628,95 @@ class RifProfileForm(LineChoiceForm):
             "old": str(line.rif_profile or ""),
             "new": str(profile),
         }
+
+
+# --- Blocco apparato con e senza IMEI (F-7.3.13, G-30, G-54) ---------------------------------
+
+KNOWN, UNKNOWN = "conosciuto", "non_conosciuto"
+EVENTS = [("FURTO", _("Furto")), ("SMARRIMENTO", _("Smarrimento"))]
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch)
+        if i % 2 == 1:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+class ImeiBlockForm(OperationForm):
+    """Richiesta con IMEI conosciuto / non conosciuto, with the two documents (uploads)."""
+
+    variante = forms.ChoiceField(
+        choices=[(KNOWN, KNOWN), (UNKNOWN, UNKNOWN)], widget=forms.HiddenInput
+    )
+    imei = forms.CharField(label=_("IMEI"), max_length=20, required=False)
+    numero = forms.CharField(
+        label=_("Numero della linea"),
+        max_length=15,
+        error_messages={"required": _("Indica il numero della linea usata con l'apparato.")},
+    )
+    data_evento = forms.DateField(
+        label=_("Data dell'evento"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Data non valida.")},
+    )
+    evento = forms.ChoiceField(
+        label=_("Tipo di evento"), choices=[("", "—")] + EVENTS, required=False
+    )
+    periodo = forms.CharField(label=_("Periodo di ultimo utilizzo"), max_length=120, required=False)
+
+    def clean_imei(self):
+        value = "".join(self.cleaned_data["imei"].split())
+        if value and not (len(value) == 15 and value.isdigit() and luhn_ok(value)):
+            raise forms.ValidationError(
+                _(
+                    "IMEI non valido: sono 15 cifre e l'ultima è di controllo (verifica di averlo copiato bene)."
+                )
+            )
+        return value
+
+    def clean_numero(self):
+        msisdn = self.cleaned_data["numero"].replace(" ", "")
+        line = Line.objects.filter(contract=self.contract, msisdn=msisdn).first()
+        if line is None:
+            raise forms.ValidationError(_("La linea non appartiene a questo contratto."))
+        self.chosen_line = line
+        return msisdn
+
+    def clean(self):
+        from django.utils import timezone
+
+        data = super().clean()
+        if data.get("variante") == KNOWN:
+            if not data.get("imei") and not self.has_error("imei"):
+                self.add_error("imei", _("Indica l'IMEI dell'apparato."))
+            if not data.get("evento"):
+                self.add_error("evento", _("Scegli il tipo di evento."))
+            when = data.get("data_evento")
+            if when is None and not self.has_error("data_evento"):
+                self.add_error("data_evento", _("Indica la data dell'evento."))
+            elif when and when > timezone.localdate():
+                self.add_error("data_evento", _("La data dell'evento non può essere futura."))
+        elif data.get("variante") == UNKNOWN and not data.get("periodo"):
+            self.add_error("periodo", _("Indica il periodo di ultimo utilizzo dell'apparato."))
+        return data
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        payload = {"variante": d["variante"], "line_id": self.chosen_line.pk, "msisdn": d["numero"]}
+        if d["variante"] == KNOWN:
+            payload |= {
+                "imei": d["imei"],
+                "evento": d["evento"],
+                "data_evento": d["data_evento"].isoformat(),
+            }
+        else:
+            payload["periodo"] = d["periodo"]
+        return payload
+
+    def case_line(self):
+        return self.chosen_line

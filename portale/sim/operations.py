@@ -97,6 +97,15 @@ def rif_profile(case) -> None:
     records.line_set_rif_profile(contract=case.contract, line_id=p["line_id"], code=p["profile"])
 
 
+def imei_block(case) -> None:
+    """Blocco Imei: a known IMEI of the contract's inventory is marked BLOCCATO; the two
+    documents stay with the pratica for the back office (an unknown IMEI is recovered by
+    the operator from the traffic data)."""
+    imei = case.payload.get("imei")
+    if imei:
+        records.device_block(contract=case.contract, imei=imei)
+
+
 LINE_LIST = Upload(forms.DocumentsOnRequest.generated, _("Elenco delle linee"))
 
 
@@ -200,6 +209,34 @@ def _rif_summary(payload: dict) -> list[tuple[str, str, str]]:
     return [(_("Linea"), "", payload["msisdn"]), (_("Profilo RIF"), payload["old"], payload["new"])]
 
 
+def _imei_summary(payload: dict) -> list[tuple[str, str, str]]:
+    if not payload:
+        return []
+    rows = [(_("Numero della linea"), "", payload["msisdn"])]
+    if payload["variante"] == forms.KNOWN:
+        rows += [
+            (_("IMEI"), "", payload["imei"]),
+            (_("Tipo di evento"), "", payload["evento"]),
+            (_("Data dell'evento"), "", payload["data_evento"]),
+        ]
+    else:
+        rows += [
+            (_("IMEI"), "", _("non conosciuto")),
+            (_("Periodo di ultimo utilizzo"), "", payload["periodo"]),
+        ]
+    return rows
+
+
+def _imei_key(payload: dict) -> str:
+    return f"imei:{payload.get('imei') or payload['line_id']}"
+
+
+IMEI_DOCUMENTS = [
+    Upload("denuncia", _("Copia denuncia di furto/smarrimento")),
+    Upload("documento", _("Documento di Identità del richiedente")),
+]
+
+
 # fmt: off
 implement("sim_block", form=forms.SimBlockForm, effect=sim_block, conflict_key=_line_key, summary=_block_summary)
 implement("sim_unblock", form=forms.SimUnblockForm, effect=sim_unblock, conflict_key=_line_key, summary=_block_summary)
@@ -211,4 +248,5 @@ implement("recharge_confirm", form=forms.RechargeModeForm, effect=recharge_mode,
 implement("recharge_waive", form=forms.RechargeModeForm, effect=recharge_mode, summary=_mode_summary, uploads=[LINE_LIST])
 implement("network_services", form=forms.NetworkServicesForm, effect=network_services, conflict_key=_line_key, summary=_network_summary)
 implement("rif_profile", form=forms.RifProfileForm, effect=rif_profile, conflict_key=_line_key, summary=_rif_summary)
+implement("imei_block", form=forms.ImeiBlockForm, effect=imei_block, conflict_key=_imei_key, summary=_imei_summary, uploads=IMEI_DOCUMENTS)
 # fmt: on

@@ -6,7 +6,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portale.core.lists import DATE, Column, FilterForm, Format, LineSearchField, Table, line_search
+from portale.core.lists import (
+    DATE,
+    ActionColumn,
+    Column,
+    FilterForm,
+    Format,
+    LineSearchField,
+    Table,
+    line_search,
+)
 from portale.records.models import Line, LineState, Sim
 
 
@@ -236,3 +245,27 @@ class RifProfileTable(Table):
         noun = _("linee")
         export_name = "profili_rif"
         caption = _("Linee e profilo RIF")
+
+
+class DeviceTable(Table):
+    """Blocco apparato: the contract's devices (G-54), a padlock to ask for the IMEI block."""
+
+    imei = Column(_("IMEI"), sort=True)
+    description = Column(_("Descrizione"), sort=True, wrap=True)
+    line = Column(_("Linea"), "line.msisdn", sort="line__msisdn")
+    state = Column(_("Stato"), sort=True)
+    block = ActionColumn(
+        _("Blocca IMEI"),
+        icon="it-locked",
+        link=lambda d: (
+            reverse("sim:imei_block_device", kwargs={"pk": d.pk}) if d.state == "ATTIVO" else ""
+        ),
+        action_label=lambda d: _("Blocca l'IMEI %(imei)s") % {"imei": d.imei},
+    )
+
+    class Meta:
+        default_order = "imei"
+        counter_label = _("Tot. apparati")
+        noun = _("apparati")
+        export_formats = ()
+        caption = _("Apparati del contratto")

@@ -18,6 +18,9 @@ urlpatterns = [
     path("profilo-rif/", views.rif_profile, name="rif_profile"),
     path("profilo-rif/<int:pk>/", views.rif_profile_line, name="rif_profile_line"),
     path("cessazione-sim/", views.cessation, name="cessation"),
+    path("blocco-imei/", views.imei_block, name="imei_block"),
+    path("blocco-imei/<int:pk>/", views.imei_block_device, name="imei_block_device"),
+    path("blocco-imei/imei-non-conosciuto/", views.imei_block_unknown, name="imei_block_unknown"),
     path("conferma-rinuncia-ricariche/", views.recharge_mode, name="recharge_mode"),
     path("ricarica-aziendale/", views.company_recharge, name="company_recharge"),
     path(

@@ -37,6 +37,7 @@ from .forms import (
 from .tables import (
     BlockTable,
     BundleFlagsTable,
+    DeviceTable,
     NetworkServicesTable,
     RechargeLineTable,
     RechargeModeTable,
@@ -684,3 +685,85 @@ def cessation(request):
             "breadcrumbs": _crumbs(gettext_lazy("Cessazione SIM"), "sim:cessation"),
         },
     )
+
+
+# --- Blocco apparato con e senza IMEI (F-7.3.13) --------------------------------------------
+
+IMEI_TITLE = gettext_lazy("Blocco apparato con e senza IMEI")
+
+
+def _imei_crumbs(*extra):
+    return [(REQUESTS_MENU, ""), (IMEI_TITLE, reverse("sim:imei_block")), *extra]
+
+
+@capability_required("sim.imei_block")
+def imei_block(request):
+    from portale.records.models import Device
+
+    contract = _contract(request)
+    table = DeviceTable.from_request(
+        request, Device.objects.filter(contract=contract).select_related("line")
+    )
+    return render_list(
+        request,
+        table,
+        "sim/imei_block.html",
+        {"title": IMEI_TITLE, "breadcrumbs": _imei_crumbs(), "contract": contract},
+    )
+
+
+def _imei_request(request, *, variant: str, device=None):
+    from .forms import KNOWN
+
+    data = request.POST.copy()
+    data["variante"] = variant
+    initial = {"variante": variant}
+    if device is not None:
+        data["imei"] = device.imei  # the device of the page, whatever the browser sent
+        initial |= {"imei": device.imei, "numero": device.line.msisdn if device.line else ""}
+    form = operation_form(request, "imei_block", data=data, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        response = start_request(request, form, back_url=reverse("sim:imei_block"))
+        if response:
+            return response
+    subtitle = (
+        _("Richiesta con IMEI conosciuto")
+        if variant == KNOWN
+        else _("Richiesta con IMEI non conosciuto")
+    )
+    return render(
+        request,
+        "sim/imei_block_form.html",
+        {
+            "title": IMEI_TITLE,
+            "breadcrumbs": _imei_crumbs((subtitle, "")),
+            "subtitle": subtitle,
+            "form": form,
+            "device": device,
+            "known": variant == KNOWN,
+        },
+    )
+
+
+@capability_required("sim.imei_block")
+def imei_block_device(request, pk: int):
+    from portale.records.models import Device
+
+    from .forms import KNOWN
+
+    device = (
+        Device.objects.select_related("line")
+        .filter(contract=_contract(request), pk=pk, state="ATTIVO")
+        .first()
+    )
+    if device is None:
+        raise Http404
+    return _imei_request(request, variant=KNOWN, device=device)
+
+
+@capability_required("sim.imei_block")
+def imei_block_unknown(request):
+    from .forms import UNKNOWN
+
+    _contract(request)
+    return _imei_request(request, variant=UNKNOWN)

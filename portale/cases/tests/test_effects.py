@@ -210,7 +210,37 @@ def _rif_profile(contract):
     return {"line": str(line.pk), "profile": "RIF01"}, check
 
 
+def _imei_block(contract):
+    from portale.cases.tests.helpers import pdf_upload
+    from portale.records.models import Device
+
+    line = f.LineFactory(contract=contract)
+    device = Device.objects.create(
+        imei="490154203237518",
+        description="SMARTPHONE",
+        nmu_code="NMU1",
+        service_type="NOLEGGIO",
+        contract=contract,
+        line=line,
+    )
+    payload = {
+        "variante": "conosciuto",
+        "imei": device.imei,
+        "numero": line.msisdn,
+        "evento": "FURTO",
+        "data_evento": "2026-01-10",
+    }
+    files = {"documento_denuncia": pdf_upload(), "documento_documento": pdf_upload("ci.pdf")}
+
+    def check():
+        device.refresh_from_db()
+        assert device.state == Device.State.BLOCKED
+
+    return payload, check, files
+
+
 CASES = {
+    "imei_block": _imei_block,
     "network_services": _network_services,
     "rif_profile": _rif_profile,
     "recharge_confirm": _recharge_mode("CONFERMA"),
@@ -234,9 +264,11 @@ def test_every_fileable_operation_has_a_case_here():
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_filed_and_fulfilled_it_changes_the_records(code, roa, contract):
-    payload, check = CASES[code](contract)
+    payload, check, files = (*CASES[code](contract), None)[:3]  # files: declared documents
     with records_write_guard():
-        case = services.case_file(operation=code, actor=roa, contract=contract, payload=payload)
+        case = services.case_file(
+            operation=code, actor=roa, contract=contract, payload=payload, files=files
+        )
         engine.run_until_idle()
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED and case.effect_applied_at, case.last_error

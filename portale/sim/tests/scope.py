@@ -58,7 +58,25 @@ def line_pk(env):
     return {"user": env.users["ROA"], "own": {"pk": own.pk}, "foreign": {"pk": foreign.pk}}
 
 
+def imei_device(env):
+    from portale.records.models import Device
+
+    def device(contract, imei):
+        return Device.objects.create(
+            imei=imei,
+            description="SMARTPHONE",
+            nmu_code="NMU1",
+            service_type="NOLEGGIO",
+            contract=contract,
+        )
+
+    own = device(env.contract, "490154203237518")
+    foreign = device(env.other_contract, "356938035643809")
+    return {"user": env.users["ROA"], "own": {"pk": own.pk}, "foreign": {"pk": foreign.pk}}
+
+
 SCOPE_CASES = {
+    "sim:imei_block_device": imei_device,
     "sim:network_services_line": line_pk,
     "sim:rif_profile_line": line_pk,
     "sim:company_recharge_line": recharge_line,
