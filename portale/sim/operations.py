@@ -109,14 +109,28 @@ def imei_block(case) -> None:
 LINE_LIST = Upload(forms.DocumentsOnRequest.generated, _("Elenco delle linee"))
 
 
+def _tolerant(summary):
+    """A pratica opened by hand (back office) may carry partial parameters: its summary
+    then lists what it has instead of failing."""
+
+    def rows(payload: dict) -> list[tuple[str, str, str]]:
+        try:
+            return summary(payload)
+        except (KeyError, TypeError, ValueError):
+            return [(str(k), "", str(v)) for k, v in payload.items()]
+
+    return rows
+
+
 def _line_key(payload: dict) -> str:
-    return f"line:{payload['line_id']}"
+    return f"line:{payload.get('line_id') or sorted(payload.items())}"
 
 
 def _sim_key(payload: dict) -> str:
-    return f"sim:{payload['old_iccid']}"
+    return f"sim:{payload.get('old_iccid') or sorted(payload.items())}"
 
 
+@_tolerant
 def _block_summary(payload: dict) -> list[tuple[str, str, str]]:
     if not payload:
         return []  # opened by hand, without parameters
@@ -127,6 +141,7 @@ def _block_summary(payload: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+@_tolerant
 def _change_summary(payload: dict) -> list[tuple[str, str, str]]:
     if not payload:
         return []
@@ -137,6 +152,7 @@ def _change_summary(payload: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+@_tolerant
 def _bundle_summary(payload: dict) -> list[tuple[str, str, str]]:
     items = payload.get("lines") or []
     rows = [(_("Numero di linee"), "", str(len(items)))]
@@ -155,6 +171,7 @@ def _bundle_summary(payload: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+@_tolerant
 def _recharge_summary(payload: dict) -> list[tuple[str, str, str]]:
     if not payload:
         return []
@@ -176,6 +193,7 @@ def _recharge_summary(payload: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+@_tolerant
 def _mode_summary(payload: dict) -> list[tuple[str, str, str]]:
     if not payload:
         return []
@@ -190,6 +208,7 @@ def _mode_summary(payload: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+@_tolerant
 def _network_summary(payload: dict) -> list[tuple[str, str, str]]:
     if not payload:
         return []
@@ -203,12 +222,14 @@ def _network_summary(payload: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+@_tolerant
 def _rif_summary(payload: dict) -> list[tuple[str, str, str]]:
     if not payload:
         return []
     return [(_("Linea"), "", payload["msisdn"]), (_("Profilo RIF"), payload["old"], payload["new"])]
 
 
+@_tolerant
 def _imei_summary(payload: dict) -> list[tuple[str, str, str]]:
     if not payload:
         return []
@@ -228,7 +249,7 @@ def _imei_summary(payload: dict) -> list[tuple[str, str, str]]:
 
 
 def _imei_key(payload: dict) -> str:
-    return f"imei:{payload.get('imei') or payload['line_id']}"
+    return f"imei:{payload.get('imei') or payload.get('line_id') or sorted(payload.items())}"
 
 
 IMEI_DOCUMENTS = [
