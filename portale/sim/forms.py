@@ -220,17 +220,28 @@ class DocumentsOnRequest:
     def line_list(self) -> tuple[list[str], list[list[str]]]:
         raise NotImplementedError
 
+    TABLE_MAX_ROWS = 200  # beyond, plain monospaced pages: WeasyPrint tables are slow
+
     def documents(self) -> dict:
         header, rows = self.line_list()
-        pdf = render_pdf(
-            "sim/pdf/lines.html",
-            {
-                "title": operations.get(self.operation).label,
-                "contract": self.contract,
-                "header": header,
-                "rows": rows,
-            },
-        )
+        context = {
+            "title": operations.get(self.operation).label,
+            "contract": self.contract,
+            "header": header,
+            "rows": rows,
+            "count": len(rows),
+        }
+        if len(rows) > self.TABLE_MAX_ROWS:
+            widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
+
+            def line(cells):
+                return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True))
+
+            text = [line(r) for r in rows]
+            context["rows"] = []
+            context["text_header"] = line(header)
+            context["text_pages"] = ["\n".join(text[i : i + 60]) for i in range(0, len(text), 60)]
+        pdf = render_pdf("sim/pdf/lines.html", context)
         return {self.generated: ContentFile(pdf, name="elenco-linee.pdf")}
 
 

@@ -163,3 +163,20 @@ def test_the_template_lists_the_contracts_lines_with_their_flags(client, roa, li
     assert response["Content-Type"].startswith("text/csv")
     assert text.splitlines()[0] == HEADER
     assert f"{lines[0].msisdn};N;N;N" in text
+
+
+def test_a_long_list_of_lines_is_a_plain_text_pdf_with_every_line(roa, contract, package_plan):
+    from portale.cases.platform import pdf_text
+    from portale.records.models import Line
+
+    Line.objects.bulk_create(
+        Line(msisdn=f"33500{i:05d}", contract=contract, tariff_plan=package_plan,
+             activation_date="2021-04-01")
+        for i in range(250)
+    )  # fmt: skip
+    rows = [f"33500{i:05d};S;;" for i in range(250)]
+    case = cases.case_file(
+        operation="bundle_flags", actor=roa, contract=contract, payload={"righe": _csv(*rows)}
+    )
+    text = pdf_text(case.attachments.get().file.read())
+    assert "250 linee" in text and "3350000000" in text and "3350000249" in text
