@@ -23,6 +23,7 @@ from portale.records.models import Line, LineState, NetworkCategory, RifProfile,
 from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
 
 from . import bulk, selectors
+from .textpdf import text_pdf
 
 
 class LineChoiceForm(OperationForm):
@@ -220,28 +221,28 @@ class DocumentsOnRequest:
     def line_list(self) -> tuple[list[str], list[list[str]]]:
         raise NotImplementedError
 
-    TABLE_MAX_ROWS = 200  # beyond, plain monospaced pages: WeasyPrint tables are slow
+    TABLE_MAX_ROWS = 200  # beyond, plain text pages: WeasyPrint lays out big tables slowly
 
     def documents(self) -> dict:
         header, rows = self.line_list()
-        context = {
-            "title": operations.get(self.operation).label,
-            "contract": self.contract,
-            "header": header,
-            "rows": rows,
-            "count": len(rows),
-        }
+        title = operations.get(self.operation).label
         if len(rows) > self.TABLE_MAX_ROWS:
             widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
 
             def line(cells):
                 return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True))
 
-            text = [line(r) for r in rows]
-            context["rows"] = []
-            context["text_header"] = line(header)
-            context["text_pages"] = ["\n".join(text[i : i + 60]) for i in range(0, len(text), 60)]
-        pdf = render_pdf("sim/pdf/lines.html", context)
+            pdf = text_pdf(
+                title=f"{_('Elenco delle linee')} - {title} - {_('Contratto')} "
+                f"{self.contract.code} - {len(rows)} {_('linee')}",
+                header=line(header),
+                lines=[line(r) for r in rows],
+            )
+        else:
+            pdf = render_pdf(
+                "sim/pdf/lines.html",
+                {"title": title, "contract": self.contract, "header": header, "rows": rows},
+            )
         return {self.generated: ContentFile(pdf, name="elenco-linee.pdf")}
 
 
