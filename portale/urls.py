@@ -16,6 +16,7 @@ urlpatterns = [
     path("area-privata/la-mia-linea/", include("portale.myline.urls")),
     path("area-privata/assistenza/", include("portale.support.urls")),
     path("area-privata/servizi-avanzati/", include("portale.services.urls")),
+    path("area-privata/gestione-sim/", include("portale.sim.urls")),
     path("core/", include("portale.core.urls")),
     # The admin's own password-only login is replaced by the portal's two-step one.
     path("admin/login/", admin_login),

@@ -67,8 +67,11 @@ def _order_number() -> str:
 
 
 def conflict_key_for(*, op: operations.Operation, contract: Contract, payload: dict) -> str | None:
-    """G-10: one open pratica per "Tipo pratica" and object (line, referent, address...)."""
-    if op.conflict_key is None:
+    """G-10: one open pratica per "Tipo pratica" and object (line, referent, address...).
+
+    A pratica opened by hand without parameters names no object: it conflicts with none.
+    """
+    if op.conflict_key is None or not payload:
         return None
     return f"{op.description}|{contract.pk}|{op.object_key(payload)}"[:120]
 

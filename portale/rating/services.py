@@ -28,6 +28,10 @@ Rules, per event, in time order within each line:
    zero credit, further paid events are charged 0 and marked the same way (the network
    would have cut them off; the mediation still records them).
 
+6. **Refusals**: the network does not carry the traffic of a blocked line (SOSPESO, F-7.3.7)
+   nor the traffic of a network category ("direttrice", F-7.3.9) blocked on the line: such an
+   event is recorded at zero (``option`` "RIFIUTATO: …"), erodes nothing and costs nothing.
+
 After each batch commits, the rating service calls the hooks registered with
 ``hooks.after_rating`` (thresholds plug in there); no Django signals.
 """
@@ -48,6 +52,7 @@ from portale.records.models import (
     DualBillingOption,
     DualBillingState,
     Line,
+    LineState,
     ServiceSms,
     TrafficEvent,
 )
@@ -67,6 +72,8 @@ from .models import BundleCounter, OptionCounter
 from .pricing import Q4, RATING_UNIT, RateCard, service_of
 
 CREDIT_EXHAUSTED = "CREDITO ESAURITO"
+REFUSED_SUSPENDED = "RIFIUTATO: LINEA SOSPESA"
+REFUSED_CATEGORY = "RIFIUTATO: DIRETTRICE BLOCCATA"
 LIVE_DUAL_BILLING = [DualBillingState.ACTIVE, DualBillingState.SUSPENDED]
 UNIT_OF_SERVICE = {"VOCE": "MIN", "SMS": "SMS", "MMS": "SMS", "DATI": "GB"}
 Q2 = Decimal("0.01")
@@ -112,6 +119,7 @@ class _LineState:
             TrafficEvent.Charging.PERSONAL: personal,
         }
         self.personal_ok = personal_ok
+        self.blocked: set[str] = set()  # codes of the network categories blocked (F-7.3.9)
         self.dirty: dict[int, Allowance] = {}  # id() → allowance eroded in this batch
         self.credit_changed = False
 
@@ -225,15 +233,52 @@ def _load_lines(line_ids: list[int]) -> dict[int, _LineState]:
         )
     )
     options = _personal_allowances(sorted(personal)) if personal else {}
-    return {
+    states = {
         pk: _LineState(line, company.get(pk, []), options.get(pk, []), pk in personal)
         for pk, line in lines.items()
     }
+    blocked = Line.blocked_categories.through.objects.filter(line_id__in=line_ids)
+    for line_id, code in blocked.values_list("line_id", "networkcategory__code"):
+        states[line_id].blocked.add(code)
+    return states
+
+
+def _category_of(ev: TrafficEvent, service: str) -> set[str]:
+    """The network categories (direttrici, G-27) an event uses."""
+    codes = set()
+    if ev.roaming_zone:
+        codes.add("ROAM")
+    if service == "DATI":
+        codes.add("DATI")
+    called = ev.called_number or ""
+    if called.startswith("0088"):
+        codes.add("SAT")
+    elif called.startswith("00"):
+        codes.add("INT")
+    if called.startswith(("89", "4")):
+        codes.add("SOVRAPPR")
+    return codes
+
+
+def refusal(line: Line, ev: TrafficEvent, service: str = "", blocked=frozenset()) -> str:
+    """Why the network refuses this event ("" if it carries it)."""
+    if line.state == LineState.SUSPENDED:
+        return REFUSED_SUSPENDED
+    if blocked and _category_of(ev, service) & blocked:
+        return REFUSED_CATEGORY
+    return ""
 
 
 def _rate_one(card: RateCard, st: _LineState, ev: TrafficEvent, now) -> list[ServiceSms]:
     line = st.line
     service = service_of(ev.category, ev.type)
+    refused = refusal(line, ev, service, st.blocked)
+    if refused:
+        ev.gross_amount = ev.net_amount = Decimal(0)
+        ev.option = refused
+        ev.rating_unit = RATING_UNIT[service]
+        ev.rated_at = now
+        return []
     if ev.charging == TrafficEvent.Charging.PERSONAL and not st.personal_ok:
         ev.charging = TrafficEvent.Charging.COMPANY
     if service in ("SERVIZI_INTERATTIVI", "EVENTO"):

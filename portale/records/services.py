@@ -24,11 +24,20 @@ from django.utils.translation import gettext as _
 from .models import (
     Address,
     Contract,
+    Device,
     DualBilling,
     Invoice,
+    Line,
+    LineService,
+    LineState,
+    NetworkCategory,
     PaymentState,
     PersonalInvoice,
     Referent,
+    RifProfile,
+    ServiceSms,
+    ServiceState,
+    Sim,
 )
 
 
@@ -109,6 +118,418 @@ def contract_address_set(
     setattr(contract, kind, address)
     contract.save(update_fields=[kind, "data_updated_at"])
     return address
+
+
+# --- Lines and SIMs (Gestione SIM, F-7.3.7, F-7.3.8, F-9.1.4) --------------------------------
+
+
+def _locked_line(*, contract: Contract, line_id: int) -> Line:
+    line = (
+        Line.objects.select_for_update(of=("self",))
+        .select_related("tariff_plan")
+        .filter(pk=line_id, contract=contract)
+        .first()
+    )
+    if line is None:
+        raise RecordError(_("La linea non è presente sul contratto."))
+    return line
+
+
+@transaction.atomic
+def line_block(*, contract: Contract, line_id: int) -> Line:
+    """Blocco carta SIM (furto/smarrimento): an ATTIVO line becomes SOSPESO, its live SIMs
+    BLOCCATA. Rating refuses the traffic of a suspended line."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if line.state != LineState.ACTIVE:
+        raise RecordError(
+            _("Solo una linea attiva può essere bloccata (la linea %(msisdn)s è %(state)s).")
+            % {"msisdn": line.msisdn, "state": line.state}
+        )
+    Sim.objects.filter(line=line, state=Sim.State.ACTIVE).update(state=Sim.State.BLOCKED)
+    line.state = LineState.SUSPENDED
+    line.save(update_fields=["state"])
+    return line
+
+
+@transaction.atomic
+def line_unblock(*, contract: Contract, line_id: int) -> Line:
+    """Sblocco carta SIM (ritrovamento): a SOSPESO line is ATTIVO again, its SIMs with it."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if line.state != LineState.SUSPENDED:
+        raise RecordError(
+            _("Solo una linea sospesa può essere sbloccata (la linea %(msisdn)s è %(state)s).")
+            % {"msisdn": line.msisdn, "state": line.state}
+        )
+    Sim.objects.filter(line=line, state=Sim.State.BLOCKED).update(state=Sim.State.ACTIVE)
+    line.state = LineState.ACTIVE
+    line.save(update_fields=["state"])
+    return line
+
+
+SIM_CHANGE_STATES = frozenset({LineState.ACTIVE, LineState.SUSPENDED})
+
+
+@transaction.atomic
+def sim_replace(
+    *,
+    contract: Contract,
+    line_id: int,
+    old_iccid: str,
+    new_iccid: str,
+    on: datetime.date | None = None,
+) -> Sim:
+    """Cambio carta SIM: the SIM ``old_iccid`` of the line is ceased and the hot-stock SIM
+    ``new_iccid`` of the same contract takes its place, with its role (One Number keeps
+    principal and secondary SIMs apart) and its kind. On a suspended line the new SIM is
+    blocked like the old one."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if line.state not in SIM_CHANGE_STATES:
+        raise RecordError(
+            _("La SIM di una linea %(state)s non può essere sostituita.") % {"state": line.state}
+        )
+    old = (
+        Sim.objects.select_for_update()
+        .filter(line=line, iccid=old_iccid)
+        .exclude(state=Sim.State.CEASED)
+        .first()
+    )
+    if old is None:
+        raise RecordError(_("La SIM da sostituire non è attiva sulla linea."))
+    new = Sim.objects.select_for_update().filter(iccid=new_iccid).first()
+    if (
+        new is None
+        or new.contract_id != contract.pk
+        or new.line_id is not None
+        or new.state != Sim.State.STOCK
+    ):
+        raise RecordError(
+            _("La nuova SIM %(iccid)s non è una SIM in scorta di questo contratto.")
+            % {"iccid": new_iccid}
+        )
+    state = old.state if old.state in (Sim.State.ACTIVE, Sim.State.BLOCKED) else Sim.State.ACTIVE
+    old.state = Sim.State.CEASED
+    old.save(update_fields=["state"])
+    new.line = line
+    new.role = old.role
+    new.kind = old.kind
+    new.state = state
+    new.activation_date = on or timezone.localdate()
+    new.imei = old.imei
+    new.save(update_fields=["line", "role", "kind", "state", "activation_date", "imei"])
+    return new
+
+
+# --- Over/extra bundle (F-7.3.5, G-23) -------------------------------------------------------
+
+BUNDLE_FLAGS = ("extra_bundle", "over_bundle_national", "over_bundle_extra_eu")
+# G-23: the flags a line may change, by the category of its tariff plan (M2M: none).
+BUNDLE_FLAGS_BY_CATEGORY: dict[str, tuple[str, ...]] = {
+    "CONSUMO": ("over_bundle_extra_eu",),
+    "PACCHETTO": BUNDLE_FLAGS,
+    "RICARICABILE": BUNDLE_FLAGS,
+    "M2M": (),
+}
+
+
+@transaction.atomic
+def lines_set_bundle_flags(*, contract: Contract, changes: list[dict]) -> int:
+    """Abilitazione over/extra bundle on many lines at once: each change is ``{"line_id",
+    <flag>: bool, ...}`` (a flag left out stays as it is). Every line must be a live line of
+    the contract whose tariff type allows those flags (G-23), or nothing changes."""
+    by_id = {c["line_id"]: c for c in changes}
+    if len(by_id) != len(changes):
+        raise RecordError(_("La stessa linea compare due volte nella richiesta."))
+    lines = []
+    ids = list(by_id)
+    for start in range(0, len(ids), 5000):
+        lines += list(
+            Line.objects.select_for_update(of=("self",))
+            .select_related("tariff_plan")
+            .filter(contract=contract, pk__in=ids[start : start + 5000])
+        )
+    if len(lines) != len(ids):
+        raise RecordError(_("Alcune linee non sono più presenti sul contratto."))
+    for line in lines:
+        if line.state == LineState.CEASED:
+            raise RecordError(_("La linea %(msisdn)s è cessata.") % {"msisdn": line.msisdn})
+        allowed = BUNDLE_FLAGS_BY_CATEGORY.get(line.tariff_plan.category, ())
+        for flag, value in by_id[line.pk].items():
+            if flag == "line_id":
+                continue
+            if flag not in allowed:
+                raise RecordError(
+                    _("La linea %(msisdn)s non consente di modificare %(flag)s.")
+                    % {"msisdn": line.msisdn, "flag": flag}
+                )
+            setattr(line, flag, bool(value))
+    Line.objects.bulk_update(lines, list(BUNDLE_FLAGS), batch_size=1000)
+    return len(lines)
+
+
+# --- Company recharges (F-7.3.4, G-20…G-22) --------------------------------------------------
+
+AUTOMATIC_RECHARGES = {
+    LineService.Kind.TIMED_RECHARGE: "RICARICA A TEMPO",
+    LineService.Kind.PARAMETRIC_RECHARGE: "RICARICA SOTTO SOGLIA PARAMETRICA",
+}
+PARAMETRIC_MAX_PER_MONTH = 3
+
+
+def _prepaid_line(*, contract: Contract, line_id: int) -> Line:
+    line = _locked_line(contract=contract, line_id=line_id)
+    if not line.tariff_plan.is_prepaid:
+        raise RecordError(_("La linea %(msisdn)s non è ricaricabile.") % {"msisdn": line.msisdn})
+    if line.state == LineState.CEASED:
+        raise RecordError(_("La linea %(msisdn)s è cessata.") % {"msisdn": line.msisdn})
+    return line
+
+
+@transaction.atomic
+def line_company_recharge(
+    *, contract: Contract, line_id: int, amount: Decimal, label: str, now=None
+) -> Line:
+    """A company recharge charged to the invoice: the company credit grows by ``amount`` and
+    the line gets the service SMS of the guide (F-7.3.4)."""
+    if amount <= 0:
+        raise RecordError(_("L'importo della ricarica deve essere positivo."))
+    line = _prepaid_line(contract=contract, line_id=line_id)
+    line.company_credit += Decimal(amount)
+    line.save(update_fields=["company_credit"])
+    now = now or timezone.now()
+    ServiceSms.objects.create(
+        line=line,
+        text=(
+            f"Gentile cliente, l'opzione {label} ric e' stata attivata sulla tua linea. "
+            "Grazie da TIM Business"
+        ),
+        sent_at=now,
+        delivered_at=now,
+        state=ServiceSms.State.DELIVERED,
+    )
+    return line
+
+
+@transaction.atomic
+def line_recharge_service_activate(
+    *, contract: Contract, line_id: int, kind: str, parameters: dict, on=None
+) -> LineService:
+    """Ricarica a tempo / sotto soglia parametrica: an STS on the line the periodic job runs
+    (G-22: one active service of each kind per line)."""
+    if kind not in AUTOMATIC_RECHARGES:
+        raise ValueError(f"not an automatic recharge: {kind}")
+    line = _prepaid_line(contract=contract, line_id=line_id)
+    if LineService.objects.filter(
+        line=line, kind=kind, state__in=[ServiceState.ACTIVE, ServiceState.PENDING]
+    ).exists():
+        raise RecordError(
+            _("Sulla linea %(msisdn)s è già attiva una %(kind)s.")
+            % {"msisdn": line.msisdn, "kind": AUTOMATIC_RECHARGES[kind].lower()}
+        )
+    amount = Decimal(str(parameters["amount"]))
+    description = f"{AUTOMATIC_RECHARGES[kind]} {amount:.0f} EURO"
+    return LineService.objects.create(
+        line=line,
+        kind=kind,
+        description=description,
+        parameters={**parameters, "runs": []},
+        activation_date=on or timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def recharge_service_run(*, service_id: int, now=None) -> bool:
+    """One run of an automatic recharge, if due: a timed one every ``frequency_days`` from
+    its activation (whatever the credit); a parametric one when the company credit is under
+    ``threshold``, at most 3 times a calendar month. Returns whether it recharged."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    service = (
+        LineService.objects.select_for_update()
+        .select_related("line__tariff_plan", "line__contract")
+        .filter(pk=service_id, state=ServiceState.ACTIVE, kind__in=list(AUTOMATIC_RECHARGES))
+        .first()
+    )
+    if service is None:
+        return False
+    line = service.line
+    if line.state != LineState.ACTIVE:
+        return False
+    p = service.parameters
+    runs = [datetime.date.fromisoformat(d) for d in p.get("runs", [])]
+    if service.kind == LineService.Kind.TIMED_RECHARGE:
+        last = runs[-1] if runs else service.activation_date
+        due = (today - last).days >= int(p["frequency_days"])
+    else:
+        this_month = [d for d in runs if (d.year, d.month) == (today.year, today.month)]
+        due = line.company_credit < Decimal(str(p["threshold"])) and (
+            len(this_month) < PARAMETRIC_MAX_PER_MONTH
+        )
+    if not due:
+        return False
+    line_company_recharge(
+        contract=line.contract,
+        line_id=line.pk,
+        amount=Decimal(str(p["amount"])),
+        label=service.description,
+        now=now,
+    )
+    service.parameters = {**p, "runs": [*p.get("runs", []), today.isoformat()][-40:]}
+    service.save(update_fields=["parameters"])
+    return True
+
+
+# --- Conferma / Rinuncia ricariche (F-7.3.3, G-18, G-19) -------------------------------------
+
+RECHARGE_OVERRIDES = {
+    Line.AutoRecharge.CONFIRM: "CONFERMA RICARICA AUTOMATICA",
+    Line.AutoRecharge.WAIVE: "RINUNCIA RICARICA AUTOMATICA",
+}
+
+
+def _month_bounds(month: str) -> tuple[datetime.date, datetime.date]:
+    first = datetime.date.fromisoformat(f"{month}-01")
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, following - datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def lines_recharge_override(
+    *, contract: Contract, line_ids: list[int], mode: str, month: str
+) -> int:
+    """For ``month`` only ("YYYY-MM"), lines in ``mode`` do the opposite of their mode: a
+    CONFERMA line gets the automatic recharge, a RINUNCIA line does not (G-18). Kept as a
+    one-month service on the line; the month after, the line is back to its mode."""
+    if mode not in RECHARGE_OVERRIDES:
+        raise ValueError(f"unknown recharge mode: {mode}")
+    first, last = _month_bounds(month)
+    lines = list(
+        Line.objects.select_for_update(of=("self",))
+        .select_related("tariff_plan")
+        .filter(contract=contract, pk__in=line_ids)
+    )
+    if len(lines) != len(set(line_ids)):
+        raise RecordError(_("Alcune linee non sono più presenti sul contratto."))
+    already = set(
+        LineService.objects.filter(
+            line__in=lines, description__in=list(RECHARGE_OVERRIDES.values()), activation_date=first
+        ).values_list("line_id", flat=True)
+    )
+    services = []
+    for line in lines:
+        if not line.tariff_plan.is_prepaid or line.state == LineState.CEASED:
+            raise RecordError(_("La linea %(m)s non è ricaricabile.") % {"m": line.msisdn})
+        if line.auto_recharge != mode:
+            raise RecordError(
+                _("La linea %(m)s non è in modalità %(mode)s.") % {"m": line.msisdn, "mode": mode}
+            )
+        if line.pk in already:
+            continue
+        services.append(
+            LineService(
+                line=line,
+                description=RECHARGE_OVERRIDES[mode],
+                parameters={"month": month, "mode": mode},
+                activation_date=first,
+                cessation_date=last,
+            )
+        )
+    LineService.objects.bulk_create(services, batch_size=1000)
+    return len(services)
+
+
+def monthly_recharge_due(line: Line, month: str) -> bool:
+    """The line's automatic monthly recharge this month: its mode, unless overridden."""
+    first, _last = _month_bounds(month)
+    overridden = LineService.objects.filter(
+        line=line,
+        description=RECHARGE_OVERRIDES.get(line.auto_recharge, ""),
+        activation_date=first,
+    ).exists()
+    if line.auto_recharge == Line.AutoRecharge.WAIVE:
+        return not overridden
+    if line.auto_recharge == Line.AutoRecharge.CONFIRM:
+        return overridden
+    return False
+
+
+MONTHLY_RECHARGE = "RICARICA AUTOMATICA MENSILE"
+
+
+@transaction.atomic
+def line_monthly_recharge(*, contract: Contract, line_id: int, month: str, now=None) -> bool:
+    """The start-of-month company recharge (the tariff plan's monthly amount), once a month,
+    if the line's mode and this month's override say so. Returns whether it recharged."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if not line.tariff_plan.is_prepaid or line.state != LineState.ACTIVE:
+        return False
+    label = f"{MONTHLY_RECHARGE} {month}"
+    if ServiceSms.objects.filter(line=line, text__contains=label).exists():
+        return False  # already done this month
+    if not monthly_recharge_due(line, month) or line.tariff_plan.monthly_fee <= 0:
+        return False
+    line_company_recharge(
+        contract=contract,
+        line_id=line.pk,
+        amount=line.tariff_plan.monthly_fee,
+        label=label,
+        now=now,
+    )
+    return True
+
+
+# --- Servizi di rete and profilo RIF (F-7.3.9, F-7.3.10, G-27) --------------------------------
+
+
+@transaction.atomic
+def line_set_blocked_categories(*, contract: Contract, line_id: int, codes: list[str]) -> Line:
+    """Gestione servizi di Rete: exactly ``codes`` are blocked on the subscription line
+    afterwards; rating refuses the traffic of a blocked category."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if line.tariff_plan.is_prepaid or line.state == LineState.CEASED:
+        raise RecordError(
+            _("La linea %(m)s non è una linea in abbonamento attiva.") % {"m": line.msisdn}
+        )
+    categories = list(NetworkCategory.objects.filter(code__in=set(codes)))
+    unknown = set(codes) - {c.code for c in categories}
+    if unknown:
+        raise RecordError(
+            _("Direttrici sconosciute: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+        )
+    line.blocked_categories.set(categories)
+    return line
+
+
+@transaction.atomic
+def line_set_rif_profile(*, contract: Contract, line_id: int, code: str) -> Line:
+    """Gestione profilo RIF: the line's Rete Intelligente Flessibile profile."""
+    line = _locked_line(contract=contract, line_id=line_id)
+    if line.state == LineState.CEASED:
+        raise RecordError(_("La linea %(m)s è cessata.") % {"m": line.msisdn})
+    profile = RifProfile.objects.filter(code=code).first()
+    if profile is None:
+        raise RecordError(_("Profilo RIF sconosciuto: %(code)s.") % {"code": code})
+    line.rif_profile = profile
+    line.save(update_fields=["rif_profile"])
+    return line
+
+
+# --- Blocco IMEI (F-7.3.13) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def device_block(*, contract: Contract, imei: str) -> Device | None:
+    """Blocco IMEI: the contract's device with this IMEI is BLOCCATO. An IMEI that is not in
+    the contract's inventory (a device bought elsewhere) is blocked on the network only:
+    there is no device record to change, and ``None`` is returned."""
+    device = Device.objects.select_for_update().filter(contract=contract, imei=imei).first()
+    if device is None:
+        return None
+    if device.state == Device.State.CEASED:
+        raise RecordError(_("L'apparato %(imei)s è cessato.") % {"imei": imei})
+    if device.state != Device.State.BLOCKED:
+        device.state = Device.State.BLOCKED
+        device.save(update_fields=["state"])
+    return device
 
 
 # --- Invoices: written by the billing engine only (billing.invoicing) ---------------------

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "portale.myline",
     "portale.support",
     "portale.services",
+    "portale.sim",
 ]
 
 MIDDLEWARE = [

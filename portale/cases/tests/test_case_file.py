@@ -56,7 +56,7 @@ def test_a_referent_of_another_contract_is_not_a_valid_choice(roa, contract, oth
 def test_a_declared_operation_nobody_implements_is_not_fileable(roa, contract):
     with pytest.raises(services.OperationNotAvailable):
         services.case_file(
-            operation="sim_block", actor=roa, contract=contract, payload={"line": "1"}
+            operation="deferred_activation", actor=roa, contract=contract, payload={"line": "1"}
         )
 
 

@@ -7,13 +7,17 @@ test fails until it does.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from portale.cases import operations, services
 from portale.cases.models import CaseState
 from portale.cases.tests.helpers import ebill_referent
 from portale.fulfilment import engine
+from portale.records.models import LineState, Sim
 from portale.records.testing import records_write_guard
+from portale.records.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +85,172 @@ def _address(field: str, attention: str):
     return build
 
 
+def _sim_block(contract):
+    sim = f.SimFactory(line__contract=contract)
+
+    def check():
+        sim.line.refresh_from_db()
+        sim.refresh_from_db()
+        assert (sim.line.state, sim.state) == (LineState.SUSPENDED, Sim.State.BLOCKED)
+
+    return {"line": str(sim.line.pk)}, check
+
+
+def _sim_unblock(contract):
+    sim = f.SimFactory(
+        line__contract=contract, line__state=LineState.SUSPENDED, state=Sim.State.BLOCKED
+    )
+
+    def check():
+        sim.line.refresh_from_db()
+        sim.refresh_from_db()
+        assert (sim.line.state, sim.state) == (LineState.ACTIVE, Sim.State.ACTIVE)
+
+    return {"line": str(sim.line.pk)}, check
+
+
+def _sim_change(contract):
+    old = f.SimFactory(line__contract=contract, line__one_number=True)
+    secondary = f.SimFactory(line=old.line, role=Sim.Role.SECONDARY)
+    stock = f.SimFactory(line=None, contract=contract, state=Sim.State.STOCK)
+    payload = {"sim": str(secondary.pk), "new_iccid": stock.iccid[-10:], "causale": "GUASTO"}
+
+    def check():
+        secondary.refresh_from_db()
+        stock.refresh_from_db()
+        old.refresh_from_db()
+        assert secondary.state == Sim.State.CEASED
+        assert (stock.line_id, stock.role, stock.state) == (
+            old.line_id,
+            Sim.Role.SECONDARY,  # One Number: the new SIM takes the secondary's place
+            Sim.State.ACTIVE,
+        )
+        assert (old.role, old.state) == (Sim.Role.MAIN, Sim.State.ACTIVE)
+
+    return payload, check
+
+
+def _bundle_flags(contract):
+    plan = f.TariffPlanFactory(name="PA 8 PACCHETTO", category="PACCHETTO")
+    package = f.LineFactory(contract=contract, tariff_plan=plan)
+    consumption = f.LineFactory(contract=contract, over_bundle_extra_eu=True)
+    righe = (
+        "NUMERO;EXTRA_BUNDLE;OVER_BUNDLE_NAZIONALE_UE;OVER_BUNDLE_EXTRA_UE\n"
+        f"{package.msisdn};S;S;\n{consumption.msisdn};;;N\n"
+    )
+
+    def check():
+        package.refresh_from_db()
+        consumption.refresh_from_db()
+        assert (package.extra_bundle, package.over_bundle_national) == (True, True)
+        assert not package.over_bundle_extra_eu
+        assert not consumption.over_bundle_extra_eu
+
+    return {"righe": righe}, check
+
+
+def _prepaid(contract, credit="0"):
+    plan = f.TariffPlanFactory(name="RICARICABILE Business VOLTE", category="RICARICABILE")
+    return f.LineFactory(contract=contract, tariff_plan=plan, company_credit=credit)
+
+
+def _company_recharge(contract):
+    line = _prepaid(contract, credit="1.50")
+
+    def check():
+        line.refresh_from_db()
+        assert line.company_credit == Decimal("23.50")
+        sms = line.service_sms.get()
+        assert "RICARICA ONE SHOT 22 EBU ric e' stata attivata" in sms.text
+
+    return {"tipo": "one_shot", "line": str(line.pk), "importo": "22"}, check
+
+
+def _recharge_mode(mode: str):
+    def build(contract):
+        line = _prepaid(contract)
+        line.auto_recharge = mode
+        line.save()
+
+        def check():
+            from portale.records.services import RECHARGE_OVERRIDES
+
+            service = line.services.get()
+            assert service.description == RECHARGE_OVERRIDES[mode]
+            assert service.activation_date.day == 1 and service.parameters["mode"] == mode
+
+        return {"righe": f"NUMERO\n{line.msisdn}\n"}, check
+
+    return build
+
+
+def _network_services(contract):
+    from portale.records.models import NetworkCategory
+
+    NetworkCategory.objects.create(code="INT", description="Internazionale")
+    NetworkCategory.objects.create(code="ROAM", description="Roaming")
+    line = f.LineFactory(contract=contract)
+
+    def check():
+        assert set(line.blocked_categories.values_list("code", flat=True)) == {"INT", "ROAM"}
+
+    return {"line": str(line.pk), "blocked": ["INT", "ROAM"]}, check
+
+
+def _rif_profile(contract):
+    from portale.records.models import RifProfile
+
+    RifProfile.objects.create(code="RIF01", description="Solo chiamate nazionali")
+    line = f.LineFactory(contract=contract)
+
+    def check():
+        line.refresh_from_db()
+        assert line.rif_profile.code == "RIF01"
+
+    return {"line": str(line.pk), "profile": "RIF01"}, check
+
+
+def _imei_block(contract):
+    from portale.cases.tests.helpers import pdf_upload
+    from portale.records.models import Device
+
+    line = f.LineFactory(contract=contract)
+    device = Device.objects.create(
+        imei="490154203237518",
+        description="SMARTPHONE",
+        nmu_code="NMU1",
+        service_type="NOLEGGIO",
+        contract=contract,
+        line=line,
+    )
+    payload = {
+        "variante": "conosciuto",
+        "imei": device.imei,
+        "numero": line.msisdn,
+        "evento": "FURTO",
+        "data_evento": "2026-01-10",
+    }
+    files = {"documento_denuncia": pdf_upload(), "documento_documento": pdf_upload("ci.pdf")}
+
+    def check():
+        device.refresh_from_db()
+        assert device.state == Device.State.BLOCKED
+
+    return payload, check, files
+
+
 CASES = {
+    "imei_block": _imei_block,
+    "network_services": _network_services,
+    "rif_profile": _rif_profile,
+    "recharge_confirm": _recharge_mode("CONFERMA"),
+    "recharge_waive": _recharge_mode("RINUNCIA"),
+    "company_recharge": _company_recharge,
+    "bundle_flags": _bundle_flags,
+    "sim_block": _sim_block,
+    "sim_unblock": _sim_unblock,
+    "sim_change": _sim_change,
+    "employee_sim_change": _sim_change,
     "referent_replace": _referent_replace,
     "referent_contacts": _referent_contacts,
     "invoice_address": _address("invoice_address", "Ufficio economato"),
@@ -95,9 +264,11 @@ def test_every_automatic_operation_has_a_case_here():
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_filed_and_fulfilled_it_changes_the_records(code, roa, contract):
-    payload, check = CASES[code](contract)
+    payload, check, files = (*CASES[code](contract), None)[:3]  # files: declared documents
     with records_write_guard():
-        case = services.case_file(operation=code, actor=roa, contract=contract, payload=payload)
+        case = services.case_file(
+            operation=code, actor=roa, contract=contract, payload=payload, files=files
+        )
         engine.run_until_idle()
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED and case.effect_applied_at, case.last_error

@@ -1,0 +1,23 @@
+"""Periodic jobs of Gestione SIM (Huey, see ``portale.core.tasks``)."""
+
+from __future__ import annotations
+
+from huey import crontab
+
+from portale.core.tasks import periodic_task
+
+from .services import automatic_recharges_run, monthly_recharges_run
+
+
+@periodic_task(crontab(minute="*/15"))
+def automatic_recharges() -> None:
+    """Every quarter of an hour: timed recharges that are due, parametric ones under their
+    threshold (F-7.3.4)."""
+    automatic_recharges_run()
+
+
+@periodic_task(crontab(minute="10", hour="*", day="1"))
+def monthly_recharges() -> None:
+    """On the first day of the month (every hour: the next tick retries what failed): the
+    automatic monthly recharge, following each line's CONFERMA/RINUNCIA (F-7.3.3)."""
+    monthly_recharges_run()
