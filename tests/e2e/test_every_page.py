@@ -54,7 +54,12 @@ def _pages_for(user) -> list[str]:
     list PDF, must answer 200 with it); a function whose view does not exist yet has no URL
     and is in no menu. A list behind a page is kept when it shows a list.
     """
-    ctx = build_context(user=user, session={})
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    from portale.core.auth import SECOND_FACTOR_BACKEND
+
+    # The session of a login that passed both factors (what force_login gives the browser).
+    ctx = build_context(user=user, session={BACKEND_SESSION_KEY: SECOND_FACTOR_BACKEND})
     client = Client()
     client.force_login(user)
     urls, broken, candidates = [], [], []

@@ -211,7 +211,10 @@ def test_detail_lines_search_sort_page_imei_and_export(roa_page, roa, inventory,
     page.get_by_role("link", name="AGGIORNA").click()
     elid = "lista-exporttable"
     row = page.locator(f"#{elid} tbody tr").first
-    assert "ConsistenzaDettaglioLinee" in row.inner_text() and "COMPLETATO" in row.inner_text()
+    assert (
+        "Consistenze di dettaglio - Su linea" in row.inner_text()
+        and "COMPLETATO" in row.inner_text()
+    )
     shot(page, "inventory_exports_1280")
     with page.expect_download() as info:
         row.get_by_role("link", name="Scarica").click()
@@ -304,7 +307,10 @@ def test_detail_sts_timtuo_devices_sac(roa_page, roa, inventory, shot, contract)
     page.wait_for_load_state()
     page.goto(reverse("inventory:exports"))
     row = page.locator("#lista-exporttable tbody tr").first
-    assert "ConsistenzaDettaglioTimTuoRic" in row.inner_text() and "COMPLETATO" in row.inner_text()
+    assert (
+        "Consistenze di dettaglio - TIM TUO Ricaricabile" in row.inner_text()
+        and "COMPLETATO" in row.inner_text()
+    )
     with page.expect_download() as info:
         row.get_by_role("link", name="Scarica").click()
     rows = list(
@@ -406,10 +412,14 @@ def test_my_exports_icons_and_empty_message(roa_page, roa, contract, shot, axe_v
         page.goto(reverse("inventory:exports"))
         listing = page.locator("#lista-exporttable")
         assert listing.locator("[data-list=empty]").count() == 0
-        done_row = listing.locator("tbody tr", has_text="ConsistenzaDettaglioLinee")
-        running_row = listing.locator("tbody tr", has_text="ConsistenzaDettaglioSTS")
-        download = done_row.get_by_role("link", name="Scarica ConsistenzaDettaglioLinee del")
-        trash = done_row.get_by_role("link", name="Elimina ConsistenzaDettaglioLinee del")
+        done_row = listing.locator("tbody tr", has_text="Consistenze di dettaglio - Su linea")
+        running_row = listing.locator(
+            "tbody tr", has_text="Consistenze di dettaglio - Servizi su Linea (STS)"
+        )
+        download = done_row.get_by_role(
+            "link", name="Scarica Consistenze di dettaglio - Su linea del"
+        )
+        trash = done_row.get_by_role("link", name="Elimina Consistenze di dettaglio - Su linea del")
         for icon in (download, trash):
             svg = icon.locator("svg.icon")
             assert svg.is_visible() and svg.bounding_box()["width"] > 0
@@ -424,7 +434,9 @@ def test_my_exports_icons_and_empty_message(roa_page, roa, contract, shot, axe_v
         assert shown[-2:] == ["", ""], shown  # the two icon cells show no words
         assert running_row.get_by_role("link", name="Scarica").count() == 0
         expect(running_row.locator("[data-action-disabled='1'] svg")).to_be_visible()
-        assert running_row.get_by_role("link", name="Elimina ConsistenzaDettaglioSTS del").count()
+        assert running_row.get_by_role(
+            "link", name="Elimina Consistenze di dettaglio - Servizi su Linea (STS) del"
+        ).count()
         page.mouse.move(0, 0)
         shot(page, f"inventory_exports_icons_{width}")
         if width == 1280:

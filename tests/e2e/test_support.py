@@ -50,7 +50,7 @@ def test_a_roa_and_an_operator_chat_live(new_page, live_server, roa, staff, serv
     expect(operator.locator("#chat-log")).to_contain_text("Grazie!", timeout=2_000)
     shot(window, "chat-cliente")
     shot(operator, "chat-operatore")
-    assert not window.console_errors and not operator.console_errors
+    assert not customer.console_errors and not operator.console_errors
 
 
 def test_outside_service_hours_the_chat_button_is_off(new_page, live_server, roa, monkeypatch):
@@ -74,8 +74,8 @@ def test_an_all_risk_ticket_for_a_rented_device(
     page.get_by_label(device.imei).check()
     page.get_by_label("Tipo di problema").select_option("GUASTO")
     page.get_by_label("Descrizione del problema (max. 300 caratteri)").fill("Non si accende")
-    page.get_by_label("Consegna presso punto di assistenza").check()
-    page.get_by_label("Punto di assistenza").select_option(str(point.pk))
+    page.get_by_text("Consegna presso punto di assistenza").click()  # the label, as a person
+    page.get_by_label("Punto di assistenza", exact=True).select_option(str(point.pk))
     page.get_by_role("button", name="INVIA").click()
     with page.expect_download():
         page.get_by_role("link", name="Scarica il pdf con il riepilogo dei dati").click()
