@@ -112,3 +112,20 @@ def file_now(request, form: OperationForm, *, token: str):
     except services.RequestError as exc:
         form.add_error(None, str(exc))
     return None
+
+
+def request_page(request, operation: str, *, template: str, context: dict):
+    """A page whose form files its pratica at "INVIA" and shows the pratica number next.
+
+    ``template`` includes ``cases/_request_form.html``; ``context`` adds the page's own
+    (title, intro, breadcrumbs...).
+    """
+    from django.shortcuts import render
+
+    form = operation_form(request, operation)
+    token = request_token(request)
+    if request.method == "POST" and form.is_valid():
+        case = file_now(request, form, token=token)
+        if case is not None:
+            return redirect("cases:outcome", number=case.number)
+    return render(request, template, {**context, "form": form, "token": token})

@@ -5,11 +5,11 @@ A link of a service the contract does not have answers 404 (``absent_is_404``).
 
 from __future__ import annotations
 
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portale.cases.wizard import file_now, operation_form, request_token
+from portale.cases.wizard import request_page
 from portale.core.capabilities import capability_required
 from portale.core.capabilities import get as capability
 
@@ -58,24 +58,13 @@ smas = _page("services.smas")
 
 
 def _smas_request(request, *, operation: str, code: str, intro: str):
-    form = operation_form(request, operation)
-    token = request_token(request)
-    if request.method == "POST" and form.is_valid():
-        case = file_now(request, form, token=token)
-        if case is not None:
-            return redirect("cases:outcome", number=case.number)
     cap = capability(code)
-    return render(
-        request,
-        "services/request_form.html",
-        {
-            "form": form,
-            "token": token,
-            "intro": intro,
-            "title": cap.label,
-            "breadcrumbs": [(_("Servizi avanzati"), ""), (cap.label, "")],
-        },
-    )
+    context = {
+        "intro": intro,
+        "title": cap.label,
+        "breadcrumbs": [(_("Servizi avanzati"), ""), (cap.label, "")],
+    }
+    return request_page(request, operation, template="services/request_form.html", context=context)
 
 
 @capability_required("services.smas_support")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portale.cases.wizard import file_now, operation_form, request_token, start_request
+from portale.cases.wizard import operation_form, request_page, start_request
 from portale.core.capabilities import capability_required
 from portale.core.files import file_response
 from portale.core.lists import render_list
@@ -62,23 +62,13 @@ def contacts_page(request):
 
 def _request_page(request, *, operation: str, template: str, title: str, intro: str):
     """A form that opens a pratica at "INVIA" (no summary step): the pratica number follows."""
-    form = operation_form(request, operation)
-    token = request_token(request)
-    if request.method == "POST" and form.is_valid():
-        case = file_now(request, form, token=token)
-        if case is not None:
-            return redirect("cases:outcome", number=case.number)
-    return _render(
-        request,
-        template,
-        {
-            "form": form,
-            "token": token,
-            "title": title,
-            "intro": intro,
-            "breadcrumbs": _crumbs((title, "")),
-        },
-    )
+    context = {
+        "title": title,
+        "intro": intro,
+        "breadcrumbs": _crumbs((title, "")),
+        "support_tabs": TABS,
+    }
+    return request_page(request, operation, template=template, context=context)
 
 
 @capability_required("support.write")
