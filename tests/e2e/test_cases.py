@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _download_pdf(page, tmp_path: Path) -> str:
-    with page.expect_download() as info:
+    with page.expect_download(timeout=60_000) as info:
         page.get_by_role("link", name="Scarica il pdf con il riepilogo dei dati").click()
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(str(target))

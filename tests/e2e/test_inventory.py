@@ -129,7 +129,7 @@ def test_aggregate_lists(roa_page, inventory, shot):
     assert "1 - 4 di 4 record - Pagina 1" in page.content()
     shot(page, "inventory_aggregate_lines_1280")
     # the synchronous export: a real .xlsx straight away
-    with page.expect_download() as info:
+    with page.expect_download(timeout=60_000) as info:
         page.locator(f"#{lid} [data-export=xlsx]").click()
     wb = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))
     rows = list(wb.active.iter_rows(values_only=True))
@@ -216,7 +216,7 @@ def test_detail_lines_search_sort_page_imei_and_export(roa_page, roa, inventory,
         and "COMPLETATO" in row.inner_text()
     )
     shot(page, "inventory_exports_1280")
-    with page.expect_download() as info:
+    with page.expect_download(timeout=60_000) as info:
         row.get_by_role("link", name="Scarica").click()
     assert info.value.suggested_filename.startswith("ConsistenzaDettaglioLinee_")
     wb = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))
@@ -311,7 +311,7 @@ def test_detail_sts_timtuo_devices_sac(roa_page, roa, inventory, shot, contract)
         "Consistenze di dettaglio - TIM TUO Ricaricabile" in row.inner_text()
         and "COMPLETATO" in row.inner_text()
     )
-    with page.expect_download() as info:
+    with page.expect_download(timeout=60_000) as info:
         row.get_by_role("link", name="Scarica").click()
     rows = list(
         openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active.iter_rows(
@@ -441,7 +441,7 @@ def test_my_exports_icons_and_empty_message(roa_page, roa, contract, shot, axe_v
         shot(page, f"inventory_exports_icons_{width}")
         if width == 1280:
             assert axe_violations(page) == []
-            with page.expect_download() as info:
+            with page.expect_download(timeout=60_000) as info:
                 download.click()
             assert info.value.suggested_filename == done.filename
             trash.click()

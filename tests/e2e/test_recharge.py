@@ -51,9 +51,9 @@ def test_timed_recharge_through_the_wizard_then_the_periodic_job(
     page.get_by_role("button", name="PROSEGUI").click()
 
     expect(page.get_by_role("heading", name="Conferma dei dati")).to_be_visible()
-    with page.expect_download():
+    with page.expect_download(timeout=60_000):
         page.get_by_role("link", name="Scarica il pdf con il riepilogo dei dati").click()
-    with page.expect_download():
+    with page.expect_download(timeout=60_000):
         page.get_by_role("link", name=re.compile("Elenco delle linee")).click()
     page.reload()
     page.get_by_role("button", name="INVIA").click()

@@ -77,7 +77,7 @@ def test_an_all_risk_ticket_for_a_rented_device(
     page.get_by_text("Consegna presso punto di assistenza").click()  # the label, as a person
     page.get_by_label("Punto di assistenza", exact=True).select_option(str(point.pk))
     page.get_by_role("button", name="INVIA").click()
-    with page.expect_download():
+    with page.expect_download(timeout=60_000):
         page.get_by_role("link", name="Scarica il pdf con il riepilogo dei dati").click()
     page.get_by_role("button", name="INVIA").click()
     number = page.locator("#case-number").inner_text().split()[-1]

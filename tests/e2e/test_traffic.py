@@ -100,7 +100,7 @@ def test_subscription_consumption_pages(
         expect(page.get_by_text("Tot. record 5")).to_be_visible()
         body = page.content()
         assert "3399902***" in body and "3399902123" not in body and "0,0400" in body
-        with page.expect_download() as dl:
+        with page.expect_download(timeout=60_000) as dl:
             page.locator("[data-export=csv]").click()
         with open(dl.value.path(), encoding="utf-8-sig") as fh:
             text = fh.read()

@@ -83,12 +83,12 @@ def test_ebill_referent_downloads_the_xml_and_the_pdf_with_the_same_amount_due(
     force_login(page, ebill, live_server.url)
     page.goto(reverse("billing:invoices"))
     expect(page.get_by_role("cell", name="Consegnata")).to_be_visible()
-    with page.expect_download() as dl:
+    with page.expect_download(timeout=60_000) as dl:
         page.get_by_title(f"Scarica la fattura elettronica {inv.number} (XML FatturaPA)").click()
     with open(dl.value.path(), "rb") as fh:
         root = ET.fromstring(fh.read())
     xml_due = root.findtext(".//DettaglioPagamento/ImportoPagamento")
-    with page.expect_download() as dl:
+    with page.expect_download(timeout=60_000) as dl:
         page.get_by_title(f"Scarica la fattura {inv.number} in PDF").click()
     with open(dl.value.path(), "rb") as fh:
         text = pdf_text(fh.read())
