@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portale.rating",
     "portale.billing",
     "portale.myline",
+    "portale.thresholds",
 ]
 
 MIDDLEWARE = [
