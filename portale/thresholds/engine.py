@@ -88,10 +88,15 @@ def period_consumption(
 def paid_lines(event_ids) -> dict[str, set[int]]:
     """kind → the lines of these events with pay-per-use traffic that kind counts."""
     out: dict[str, set[int]] = {k: set() for k in KIND_TRAFFIC}
-    ids = list(event_ids)
+    ids = sorted(set(event_ids))
     for i in range(0, len(ids), 5000):
+        chunk = ids[i : i + 5000]
+        if chunk[-1] - chunk[0] + 1 == len(chunk):  # a contiguous batch: a range scan
+            which = Q(pk__gte=chunk[0], pk__lte=chunk[-1])
+        else:
+            which = Q(pk__in=chunk)
         rows = (
-            TrafficEvent.objects.filter(PAID, pk__in=ids[i : i + 5000])
+            TrafficEvent.objects.filter(PAID, which)
             .values_list("line_id", "charging", "category", "roaming_zone")
             .distinct()
         )
@@ -166,19 +171,30 @@ def _event(
     )
 
 
-def erode_lines(*, line_ids, now: datetime.datetime | None = None) -> ErosionResult:
-    """Recompute every live threshold of these lines for its current period (see module)."""
+def erode_lines(
+    *, line_ids=(), now: datetime.datetime | None = None, by_kind: dict | None = None
+) -> ErosionResult:
+    """Recompute the live thresholds of these lines for their current period (see module).
+
+    ``by_kind`` (kind → line ids) limits the work to the thresholds of each kind on the lines
+    whose traffic that kind counts; ``line_ids`` takes every threshold of the lines.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
     result = ErosionResult()
-    line_ids = sorted(set(line_ids))
-    if not line_ids:
+    if by_kind is None:
+        by_kind = {kind: set(line_ids) for kind in KIND_TRAFFIC}
+    which = Q(pk__in=[])
+    for kind, ids in by_kind.items():
+        if ids:
+            which |= Q(kind=kind, line_id__in=sorted(ids))
+    if not any(by_kind.values()):
         return result
     with transaction.atomic():
         thresholds = list(
             Threshold.objects.select_for_update(of=("self",))
             .select_related("line")
-            .filter(line_id__in=line_ids, state=Threshold.State.ACTIVE)
+            .filter(which, state=Threshold.State.ACTIVE)
             .order_by("pk")
         )
         groups: dict[tuple[str, str, datetime.date], list[Threshold]] = defaultdict(list)
@@ -248,8 +264,7 @@ def erode_batch(*, event_ids, now: datetime.datetime | None = None) -> ErosionRe
     roaming = by_kind[Threshold.Kind.ROAMING_DATA]
     if roaming:
         records.roaming_thresholds_provision(line_ids=roaming)
-    lines = set().union(*by_kind.values())
-    return erode_lines(line_ids=lines, now=now)
+    return erode_lines(by_kind=by_kind, now=now)
 
 
 def reset_due(*, now: datetime.datetime | None = None, chunk: int = 2000) -> int:
