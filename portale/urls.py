@@ -12,6 +12,7 @@ urlpatterns = [
     path("area-privata/linee/", include("portale.inventory.urls")),
     path("area-privata/fatturazione/", include("portale.billing.urls")),
     path("area-privata/la-mia-linea/", include("portale.myline.urls")),
+    path("area-privata/soglie/", include("portale.thresholds.urls")),
     path("core/", include("portale.core.urls")),
     path("admin/", admin.site.urls),
 ]
