@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("linee/", views.lines, name="lines"),
     path("contratti/", views.contracts, name="contracts"),
+    path("soglie/linee-bloccate/", views.thresholds, name="thresholds"),
+    path("soglie/<int:pk>/sblocca/", views.threshold_unblock, name="threshold_unblock"),
     # pratiche and ordini: the queues the operator works (DESIGN §5.4)
     path("pratiche/", views.queue, name="queue"),
     path("pratiche/ordini/", views.order_queue, name="orders"),

@@ -202,3 +202,32 @@ class DigestTable(Table):
         counter_label = _("Tot. email inviate")
         noun = _("email")
         export_formats = ()
+
+
+def _unblock_link(row) -> str:
+    return reverse("backoffice:threshold_unblock", kwargs={"pk": row.pk})
+
+
+class BlockedTable(Table):
+    """Back office: lines blocked by a DISPOSITIVA threshold, with "Sblocca"."""
+
+    msisdn = Column(_("Linea"), "line.msisdn", sort="line__msisdn")
+    contract = Column(_("Contratto"), "line.contract.code", sort="line__contract__code")
+    administration = Column(_("Ente"), "line.contract.administration.name")
+    description = Column(_("Descrizione soglia"), sort=True)
+    value = Column(_("Valore soglia (€)"), sort=True, format=decimal(2))
+    period = Column(_("Periodo"), sort=True)
+    period_start = Column(_("Inizio periodo"), sort=True, format=DATE)
+    unblock = ActionColumn(
+        _("Sblocca"),
+        icon="it-unlocked",
+        link=_unblock_link,
+        action_label=lambda r: _("Sblocca la linea %(msisdn)s") % {"msisdn": r.line.msisdn},
+    )
+
+    class Meta:
+        filter_form = ThresholdLineFilter
+        default_order = "msisdn"
+        counter_label = _("Tot. linee bloccate")
+        noun = _("linee")
+        export_name = "linee_bloccate_soglia"

@@ -49,3 +49,18 @@ SCOPE_CASES = {
     "thresholds:notification_detail": digest,
     "thresholds:notification_attachment": digest,
 }
+
+
+def blocked(env):
+    own = f.ThresholdFactory(
+        line__contract=env.contract,
+        type="DISPOSITIVA",
+        description="SOGLIA DISPO SPESA PA",
+        blocked_line=True,
+        last_alert_level=100,
+    )
+    not_blocked = f.ThresholdFactory(line__contract=env.contract)
+    return {"user": env.users["STAFF"], "own": {"pk": own.pk}, "foreign": {"pk": not_blocked.pk}}
+
+
+SCOPE_CASES["backoffice:threshold_unblock"] = blocked
