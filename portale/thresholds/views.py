@@ -221,12 +221,12 @@ def _params_page(request, flow: Flow):
             "flow": flow,
             "form": form,
             "action": action,
-            "action_label": label,
+            "action_label": flow.title if action == "parametri" else label,
             "fields": [form[name] for name in fields if name in form.fields],
             "selected": selected,
             "selection_field_errors": form.errors.get(flow.field) if form.is_bound else None,
             "title": flow.title,
-            "breadcrumbs": [(MENU, ""), (flow.title, flow.url()), (label, "")],
+            "breadcrumbs": [(MENU, ""), (flow.title, flow.url()), (_("Parametri"), "")],
         },
     )
 
