@@ -72,14 +72,15 @@ def _aware(day: datetime.date) -> datetime.datetime:
 
 
 def period_consumption(
-    *, kind: str, period: str, start: datetime.date, line_ids
+    *, kind: str, period: str, start: datetime.date, line_ids, since: datetime.date | None = None
 ) -> dict[int, Decimal]:
-    """line id → the sum of the pay-per-use charges of that period (4 decimals, exact)."""
+    """line id → the sum of the pay-per-use charges of that period (4 decimals, exact),
+    from ``since`` (the activation day) when it falls inside the period."""
     qs = TrafficEvent.objects.filter(
         PAID,
         KIND_TRAFFIC[kind],
         line_id__in=list(line_ids),
-        occurred_at__gte=_aware(start),
+        occurred_at__gte=_aware(max(start, since or start)),
         occurred_at__lt=_aware(_next_start(period, start)),
     )
     return dict(qs.values("line_id").annotate(s=Sum("net_amount")).values_list("line_id", "s"))
@@ -197,12 +198,19 @@ def erode_lines(
             .filter(which, state=Threshold.State.ACTIVE)
             .order_by("pk")
         )
-        groups: dict[tuple[str, str, datetime.date], list[Threshold]] = defaultdict(list)
+        # (kind, period, period start, counted from): a threshold activated during its
+        # period counts the traffic from its activation day on.
+        groups: dict[tuple, list[Threshold]] = defaultdict(list)
         for t in thresholds:
-            groups[(t.kind, t.period, period_start(t.period, today))].append(t)
+            start = period_start(t.period, today)
+            groups[(t.kind, t.period, start, max(start, t.activation_date))].append(t)
         consumption: dict[tuple, dict[int, Decimal]] = {
             key: period_consumption(
-                kind=key[0], period=key[1], start=key[2], line_ids={t.line_id for t in ts}
+                kind=key[0],
+                period=key[1],
+                start=key[2],
+                since=key[3],
+                line_ids={t.line_id for t in ts},
             )
             for key, ts in groups.items()
         }

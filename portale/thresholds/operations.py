@@ -16,7 +16,7 @@ from portale.core.lists.formats import italian_number
 from portale.records import services as records
 from portale.records.models import Line
 
-from . import forms
+from . import engine, forms
 
 
 def activate(case) -> None:
@@ -29,6 +29,7 @@ def activate(case) -> None:
 
 
 def change(case) -> None:
+    """The new settings, then the engine recomputes erosion, level and block at once."""
     p = case.payload
     value = Decimal(p["value"]) if "value" in p else None
     for item in p["lines"]:
@@ -39,6 +40,7 @@ def change(case) -> None:
             period=p.get("period"),
             value=value,
         )
+    engine.erode_lines(line_ids=[item["line_id"] for item in p["lines"]])
 
 
 def cease(case) -> None:

@@ -22,8 +22,10 @@ def at(day: datetime.date, hour: int = 10, minute: int = 0, second: int = 0) -> 
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}"
 
 
-def spending(line, *, type="INFORMATIVA", period="GIORNALIERO", value="10"):  # noqa: A002
-    return records.threshold_activate(line=line, type=type, period=period, value=Decimal(value))
+def spending(line, *, type="INFORMATIVA", period="GIORNALIERO", value="10", on=None):  # noqa: A002
+    return records.threshold_activate(
+        line=line, type=type, period=period, value=Decimal(value), on=on
+    )
 
 
 def call(event_id: str, msisdn: str, when: str, seconds: int, zone: str = "") -> dict:
@@ -56,6 +58,8 @@ def period_paid(threshold: Threshold) -> Decimal:
         start = day if threshold.period == "GIORNALIERO" else day.replace(day=1)
         if start != threshold.period_start or ev.net_amount <= 0:
             continue
+        if day < threshold.activation_date:
+            continue  # before the threshold existed
         if threshold.kind == "SPESA" and ev.charging != "AZIENDALE":
             continue
         if threshold.kind == "DATI_EXTRA_UE" and not (

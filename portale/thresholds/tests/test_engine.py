@@ -39,8 +39,9 @@ def test_erosion_equals_the_rated_pay_per_use_charges_to_the_cent():
     thresholds = []
     for i, line in enumerate(lines):
         period = "GIORNALIERO" if i % 2 else "MENSILE"
-        thresholds.append(spending(line, period=period, value="9999"))
-    records.roaming_thresholds_provision()
+        since = day - datetime.timedelta(days=40)  # active before this period began
+        thresholds.append(spending(line, period=period, value="9999", on=since))
+    records.roaming_thresholds_provision(on=day - datetime.timedelta(days=40))
     for roaming in Threshold.objects.filter(kind="DATI_EXTRA_UE"):
         thresholds.append(records.threshold_change(threshold_id=roaming.pk, value=Decimal(9999)))
     assert len(thresholds) == 24
