@@ -172,11 +172,12 @@ def _params_page(request, flow: Flow):
     action = request.GET.get("azione") or request.POST.get("azione") or ""
     if action not in flow.actions:
         return redirect(flow.url())
-    table = flow.table_for(request, contract, params=QueryDict())
-    if request.method == "POST" and table.page_pks_param in request.POST:
-        # The action buttons of step 1 submit the page's ticks here.
-        table.update_selection(request.POST)
+    if request.method == "POST" and "page_pks" in request.POST:
+        # The action buttons of step 1 submit the page's ticks here, with the list's query
+        # string (page, sort, search), so the ticks apply to the page the user saw.
+        flow.table_for(request, contract).update_selection(request.POST)
         return redirect(f"{request.path}?azione={action}")
+    table = flow.table_for(request, contract, params=QueryDict())
     selected = list(table.selected_queryset())
     if not selected:
         messages.error(request, _("Seleziona almeno una linea."))
@@ -360,11 +361,10 @@ def notifications(request):
     import datetime
 
     today = timezone.localdate()
-    reset = "resetta" in request.GET
-    since = None if reset else _parse_day(request.GET.get("dal", ""))
-    until = None if reset else _parse_day(request.GET.get("al", ""))
-    if since is None and until is None and not request.GET.get("dal"):
-        since, until = today - datetime.timedelta(days=30), today
+    since = _parse_day(request.GET.get("dal", ""))
+    until = _parse_day(request.GET.get("al", ""))
+    if "resetta" in request.GET or (since is None and until is None):
+        since, until = today - datetime.timedelta(days=30), today  # the last month
     qs = selectors.digests_of_user(user=request.user, since=since, until=until)
     table = DigestTable.from_request(request, qs)
     return render_list(

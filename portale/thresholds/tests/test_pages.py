@@ -149,3 +149,18 @@ def test_cessation_flow_files_a_pratica_with_an_ordine(client, roa, contract):
     case = Case.objects.get()
     assert case.description == "Cessazione soglie di spesa" and case.orders.count() == 1
     assert Threshold.objects.get(pk=t.pk).state == "ATTIVO"  # until fulfilment closes it
+
+
+def test_ticks_of_another_page_reach_the_parameters_step(client, roa, contract):
+    lines = sorted((_line(contract) for _ in range(12)), key=lambda ln: ln.msisdn)
+    client.force_login(roa)
+    url = reverse("thresholds:activate")
+    table, pks = _list_params(client, url + "?page=2")
+    assert pks == [str(ln.pk) for ln in lines[10:]]
+    params = reverse("thresholds:activate_params")
+    r = client.post(
+        params + "?page=2",
+        {table.page_pks_param: pks, table.selected_param: [pks[1]], "azione": "parametri"},
+    )
+    page = client.get(r["Location"])
+    assert [obj.pk for obj in page.context["selected"]] == [lines[11].pk]
