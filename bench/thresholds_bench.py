@@ -92,11 +92,11 @@ def reset(line_ids: list[int], share: float) -> None:
     records.roaming_thresholds_provision(line_ids=line_ids, on=today.replace(day=1))
 
 
-def run(label: str, batch: int) -> float:
+def run(label: str, batch: int, limit: int | None) -> float:
     from portale.rating.services import rate_pending
 
     t = time.perf_counter()
-    r = rate_pending(batch_size=batch)
+    r = rate_pending(batch_size=batch, limit=limit)
     s = time.perf_counter() - t
     print(f"{label}: rated {r.rated:,} events in {s:.1f} s = {r.rated / s:,.0f} events/s")
     return r.rated / s
@@ -135,6 +135,7 @@ def main() -> None:
     p.set_defaults(events=2_000_000, lines=100_000, database_url=DEFAULT_URL)
     p.add_argument("--with-thresholds", type=float, default=0.2, help="share of lines (0.2)")
     p.add_argument("--batch", type=int, default=5000)
+    p.add_argument("--rate", type=int, default=None, help="rate only the first N events")
     args = p.parse_args()
     if "BENCH_DATABASE_URL" in os.environ and args.database_url == DEFAULT_URL:
         args.database_url = os.environ["BENCH_DATABASE_URL"]
@@ -157,11 +158,11 @@ def main() -> None:
 
     reset(line_ids, args.with_thresholds)
     hooks.remove_hook(engine.after_rating_hook)
-    off = run("engine off", args.batch)
+    off = run("engine off", args.batch, args.rate)
 
     reset(line_ids, args.with_thresholds)
     hooks.after_rating(engine.after_rating_hook)
-    on = run("engine on ", args.batch)
+    on = run("engine on ", args.batch, args.rate)
     print(f"throughput with the engine / without: {on / off:.0%} (goal >= 70%)")
     print(
         f"{Threshold.objects.filter(line_id__in=line_ids).count():,} thresholds, "
