@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from portale.accounts.views import admin_login
+
 urlpatterns = [
     path("", include("portale.public.urls")),
     path("accesso/", include("portale.accounts.urls")),
@@ -13,7 +15,11 @@ urlpatterns = [
     path("area-privata/fatturazione/", include("portale.billing.urls")),
     path("area-privata/la-mia-linea/", include("portale.myline.urls")),
     path("area-privata/soglie/", include("portale.thresholds.urls")),
+    path("area-privata/assistenza/", include("portale.support.urls")),
+    path("area-privata/servizi-avanzati/", include("portale.services.urls")),
     path("core/", include("portale.core.urls")),
+    # The admin's own password-only login is replaced by the portal's two-step one.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,10 +13,15 @@ class LoginForm(forms.Form):
 
     error_messages = {
         "invalid_login": _("Username o password non corretti. Verifica i dati inseriti e riprova."),
+        "throttled": _(
+            "Troppi tentativi di accesso non riusciti da questa rete. Attendi qualche minuto "
+            "e riprova."
+        ),
     }
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, request=None, throttled: bool = False, **kwargs):
         self.request = request
+        self.throttled = throttled  # the view found a flood from this address: no password check
         self.user = None
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
@@ -25,6 +30,8 @@ class LoginForm(forms.Form):
     def clean(self):
         data = super().clean()
         username, password = data.get("username"), data.get("password")
+        if self.throttled:
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         if username and password:
             # authenticate() goes through django-axes, which counts the failures.
             self.user = authenticate(self.request, username=username, password=password)
@@ -93,17 +100,11 @@ class NumberForm(forms.Form):
         return 100
 
     def clean_msisdn(self):
+        # Eligible or not, the number goes on to the code step the same way (issue 15.4): the
+        # answer must not tell which numbers are PA lines. Only eligible numbers get the SMS
+        # (``otp.otp_issue``), and both spend the same budgets.
         msisdn = v.validate_msisdn(self.cleaned_data["msisdn"])
         self.eligibility = mobile_eligibility(msisdn=msisdn)
-        if not self.eligibility.eligible:
-            raise ValidationError(
-                _(
-                    "Il numero inserito non risulta una linea TIM attiva in Convenzione Telefonia "
-                    "Mobile 8. Verifica il numero oppure contatta il referente della tua "
-                    "Amministrazione."
-                ),
-                code="not_in_convention",
-            )
         return msisdn
 
 

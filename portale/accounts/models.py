@@ -68,6 +68,14 @@ class SecurityEvent(models.Model):
         SESSION_EXPIRED = "session_expired", _("Sessione scaduta per inattività")
         REAUTH_OK = "reauth_ok", _("Identità verificata con codice temporaneo")
         EMAIL_CHANGE_NOTICE = "email_change_notice", _("Avviso di modifica al vecchio indirizzo")
+        SESSION_REJECTED = "session_rejected", _("Sessione senza secondo fattore rifiutata")
+        SESSION_LIFETIME = "session_lifetime", _("Sessione scaduta per durata massima")
+        ADMIN_LOGIN = "admin_login", _("Accesso all'amministrazione")
+        LOGIN_THROTTLED = "login_throttled", _("Accessi limitati per indirizzo")
+        BACKOFFICE_ACTION = "backoffice_action", _("Azione di back office")
+        CONTRACT_SWITCH = "contract_switch", _("Cambio contratto")
+        DOCUMENT_DOWNLOAD = "document_download", _("Scaricamento documento")
+        REQUEST_FILED = "request_filed", _("Richiesta dispositiva inviata")
 
     created_at = models.DateTimeField(_("Data/ora"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

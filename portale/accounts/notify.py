@@ -35,22 +35,33 @@ SMS_TEXTS = {
 }
 
 
-def sms_send(*, to: str, text: str, kind: str = "otp") -> None:
+def sms_send(*, to: str, text: str, kind: str = "otp", secret: bool = True) -> None:
+    """Every SMS of the account flows carries a code or the username: secret by default."""
     from portale.core.notifications import send_sms
 
-    send_sms(to=to, text=text, sender=getattr(settings, "SMS_OTP_SENDER", "40134"), kind=kind)
+    send_sms(
+        to=to,
+        text=text,
+        sender=getattr(settings, "SMS_OTP_SENDER", "40134"),
+        kind=kind,
+        secret=secret,
+    )
 
 
-def email_send(*, to: str, subject: str, template: str, context: dict, kind: str) -> None:
-    """Render ``accounts/email/<template>.txt`` and ``.html`` and hand them to the outbox."""
+def email_send(
+    *, to: str, subject: str, template: str, context: dict, kind: str, secret: bool = False
+) -> None:
+    """Render ``accounts/email/<template>.txt`` and ``.html`` and hand them to the outbox.
+    ``secret``: the e-mail carries a link or credentials (blanked once delivered)."""
     from portale.core.notifications import send_email
 
     text = render_to_string(f"accounts/email/{template}.txt", context)
     html = render_to_string(f"accounts/email/{template}.html", context)
-    send_email(to=to, subject=subject, text=text, html=html, kind=kind)
+    send_email(to=to, subject=subject, text=text, html=html, kind=kind, secret=secret)
 
 
 def email_send_text(*, to: str, subject: str, text: str, kind: str = "otp") -> None:
+    """The login code of staff without a line: always secret."""
     from portale.core.notifications import send_email
 
-    send_email(to=to, subject=subject, text=text, kind=kind)
+    send_email(to=to, subject=subject, text=text, kind=kind, secret=True)

@@ -40,19 +40,31 @@ def _hash(*, msisdn: str, code: str, nonce: str) -> str:
     return salted_hmac("portale.accounts.otp", value, algorithm="sha256").hexdigest()
 
 
-def _check_rate(*, msisdn: str, ip: str | None) -> None:
+# Codes asked without a password (anonymous): the only ones the per-address limit counts.
+ANONYMOUS_PURPOSES = ("registration", "recovery")
+
+
+def _check_rate(*, msisdn: str, purpose: str, ip: str | None) -> None:
+    """Each purpose has its own budget per number (registration codes never spend the login
+    ones); the per-address limit only counts anonymous purposes (floods), with a limit
+    sized for a shared NAT (``ACCOUNTS_OTP_PER_IP``)."""
     now = timezone.now()
     per_number = _setting("ACCOUNTS_OTP_PER_NUMBER", 4)  # first code + 3 resends (G-07)
     window = timedelta(minutes=_setting("ACCOUNTS_OTP_NUMBER_WINDOW_MINUTES", 15))
     if (
-        OtpChallenge.objects.filter(msisdn=msisdn, created_at__gte=now - window).count()
+        OtpChallenge.objects.filter(
+            msisdn=msisdn, purpose=purpose, created_at__gte=now - window
+        ).count()
         >= per_number
     ):
         raise RateLimited
-    if ip:
-        per_ip = _setting("ACCOUNTS_OTP_PER_IP", 30)
+    if ip and purpose in ANONYMOUS_PURPOSES:
+        per_ip = _setting("ACCOUNTS_OTP_PER_IP", 200)
         ip_window = timedelta(minutes=_setting("ACCOUNTS_OTP_IP_WINDOW_MINUTES", 60))
-        if OtpChallenge.objects.filter(ip=ip, created_at__gte=now - ip_window).count() >= per_ip:
+        recent = OtpChallenge.objects.filter(
+            ip=ip, purpose__in=ANONYMOUS_PURPOSES, created_at__gte=now - ip_window
+        )
+        if recent.count() >= per_ip:
             raise RateLimited
 
 
@@ -67,7 +79,7 @@ def otp_issue(*, msisdn: str, purpose: str, request=None, user=None) -> OtpChall
     if not msisdn and user is not None:
         msisdn = f"u{user.pk}"
     try:
-        _check_rate(msisdn=msisdn, ip=ip)
+        _check_rate(msisdn=msisdn, purpose=purpose, ip=ip)
     except RateLimited:
         security_event_log(
             kind=Kind.OTP_RATE_LIMITED, request=request, user=user, detail=f"numero {msisdn}"
@@ -95,6 +107,15 @@ def _otp_create(*, msisdn, purpose, request, user, ip) -> OtpChallenge:
     challenge.code_hash = f"{nonce}${_hash(msisdn=msisdn, code=code, nonce=nonce)}"
     challenge.save()
     text = SMS_TEXTS[purpose].format(code=code)
+    if purpose == OtpChallenge.Purpose.REGISTRATION and not _may_register(msisdn):
+        # Same answer and same budgets as an eligible number, but no SMS: the code stays
+        # unknown, so the registration cannot go on (issue 15.4, no enumeration).
+        security_event_log(
+            kind=Kind.OTP_SENT,
+            request=request,
+            detail=f"{purpose} numero {msisdn} non in convenzione: SMS non inviato",
+        )
+        return challenge
     if msisdn.startswith("u") and user is not None:
         # Staff accounts of the back office have no line: their code goes by e-mail.
         from .notify import email_send_text
@@ -106,6 +127,12 @@ def _otp_create(*, msisdn, purpose, request, user, ip) -> OtpChallenge:
         kind=Kind.OTP_SENT, request=request, user=user, detail=f"{purpose} numero {msisdn}"
     )
     return challenge
+
+
+def _may_register(msisdn: str) -> bool:
+    from .selectors import mobile_eligibility
+
+    return mobile_eligibility(msisdn=msisdn).eligible
 
 
 @transaction.atomic

@@ -90,3 +90,24 @@ def find_user_for_recovery(
     if fiscal_code:
         return qs.filter(fiscal_code__iexact=fiscal_code).first()
     return None
+
+
+def login_flood_from(*, ip: str | None) -> bool:
+    """Too many failed passwords from one address across accounts (an anonymous flood), with
+    a limit a whole administration's NAT does not reach (``ACCOUNTS_LOGIN_FAILURES_PER_IP``)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import SecurityEvent
+
+    if not ip:
+        return False
+    limit = getattr(settings, "ACCOUNTS_LOGIN_FAILURES_PER_IP", 100)
+    minutes = getattr(settings, "ACCOUNTS_LOGIN_FAILURES_IP_WINDOW_MINUTES", 15)
+    since = timezone.now() - timedelta(minutes=minutes)
+    failures = SecurityEvent.objects.filter(
+        ip=ip, kind=SecurityEvent.Kind.LOGIN_FAILED, created_at__gte=since
+    )
+    return failures.count() >= limit

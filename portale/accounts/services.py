@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .audit import Kind, security_event_log
+from .backends import SECOND_FACTOR_BACKEND
 from .models import PasswordHistory, Registration, WidgetPreference
 from .notify import SMS_USERNAME, email_send, sms_send
 from .tokens import token_create
@@ -34,13 +35,16 @@ def _absolute(request, path: str) -> str:
 def user_login_complete(*, request, user) -> None:
     """Open the session once every login step passed (password, then the SMS code).
 
-    ``login`` rotates the session key, so a session fixed before login is worthless. The
+    ``login`` rotates the session key, so a session fixed before login is worthless; the
+    session records ``SecondFactorBackend``, the only mark a session is accepted with. The
     previous successful login is kept for the home's "ultimo accesso" (G-57).
     """
     user.previous_login = user.last_login
     user.save(update_fields=["previous_login"])
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    security_event_log(kind=Kind.LOGIN_OK, request=request, user=user)
+    login(request, user, backend=SECOND_FACTOR_BACKEND)
+    security_event_log(
+        kind=Kind.LOGIN_OK, request=request, user=user, detail="staff" if user.is_staff else ""
+    )
 
 
 # --- passwords ---------------------------------------------------------------------------
@@ -76,6 +80,7 @@ def registration_confirmation_send(*, request, registration: Registration) -> No
         template="registration_confirm",
         context={"registration": registration, "link": link},
         kind="registration_confirm",
+        secret=True,
     )
 
 
@@ -192,6 +197,7 @@ def recovery_username_send(*, request, user) -> None:
         template="recovery_username",
         context={"user": user, "login_url": _absolute(request, reverse("accounts:login"))},
         kind="recovery",
+        secret=True,
     )
     security_event_log(kind=Kind.RECOVERY, request=request, user=user, detail="username")
 
@@ -206,6 +212,7 @@ def recovery_reset_link_send(*, request, user, with_username: bool) -> None:
         template="recovery_password",
         context={"user": user, "link": link, "with_username": with_username},
         kind="recovery",
+        secret=True,
     )
     security_event_log(kind=Kind.RECOVERY, request=request, user=user, detail="link password")
 
@@ -249,6 +256,7 @@ def user_email_change_request(*, request, user, new_email: str) -> None:
             "link": _absolute(request, reverse("accounts:email_confirm", args=[raw])),
         },
         kind="email_change",
+        secret=True,
     )
     security_event_log(
         kind=Kind.EMAIL_CHANGE_REQUESTED, request=request, user=user, detail=new_email

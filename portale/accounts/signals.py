@@ -1,10 +1,20 @@
 """Audit hooks: failed password checks (any login form, admin included) and lockouts."""
 
+import time
+
 from axes.signals import user_locked_out
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from .audit import Kind, security_event_log
+
+AUTH_AT_KEY = "accounts_auth_at"  # when the session was opened: its absolute lifetime
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_session_auth_at")
+def _session_opened(sender, request=None, user=None, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[AUTH_AT_KEY] = int(time.time())
 
 
 @receiver(user_login_failed, dispatch_uid="accounts_login_failed_audit")

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from portale.core.capabilities import capability_required, public_view
 
 from . import otp as otp_service
-from .audit import Kind, security_event_log
+from .audit import Kind, client_ip, security_event_log
 from .forms import LoginForm, OtpForm
-from .selectors import user_may_log_in
+from .selectors import login_flood_from, user_may_log_in
 from .services import (
     user_login_complete,
 )
@@ -84,7 +84,15 @@ def otp_error_message(result, challenge_id=None, left=None) -> str:
 def login(request):
     if request.user.is_authenticated:
         return redirect("home:index")
-    form = LoginForm(request.POST or None, request=request)
+    throttled = request.method == "POST" and login_flood_from(ip=client_ip(request))
+    if throttled:
+        security_event_log(
+            kind=Kind.LOGIN_THROTTLED,
+            request=request,
+            username=request.POST.get("username", ""),
+            detail="troppi accessi non riusciti da questo indirizzo",
+        )
+    form = LoginForm(request.POST or None, request=request, throttled=throttled)
     nxt = _safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
     if request.method == "POST" and form.is_valid():
         user = form.user
@@ -242,3 +250,11 @@ def keepalive(request):
     """ "Resta collegato" in the session warning: the request itself renews the session."""
     request.session.modified = True
     return HttpResponse(status=204)
+
+
+@public_view
+def admin_login(request):
+    """``/admin/login/``: the admin has no login of its own; staff log in like everyone else,
+    with the password and the code, then come back to the admin (issue 15)."""
+    nxt = _safe_next(request, request.GET.get("next") or "") or "/admin/"
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': nxt})}")

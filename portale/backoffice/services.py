@@ -20,6 +20,7 @@ OPERATOR_RIGHTS: dict[str, dict[str, tuple[str, ...]] | tuple[str, ...]] = {
     "accounts": {"user": ("view",), "securityevent": ("view",)},  # audit log (read-only)
     "core": {"outboxmessage": ("view",)},
     "rating": ("view",),
+    "support": {"manual": ("view", "add", "change", "delete"), "callbackrequest": ("view",)},
 }
 
 

@@ -9,6 +9,13 @@ urlpatterns = [
     path("contratti/", views.contracts, name="contracts"),
     path("soglie/linee-bloccate/", views.thresholds, name="thresholds"),
     path("soglie/<int:pk>/sblocca/", views.threshold_unblock, name="threshold_unblock"),
+    path("richiamate/", views.callbacks, name="callbacks"),
+    path("ticket/", views.tickets, name="tickets"),
+    path("ticket/<int:pk>/", views.ticket_step, name="ticket_step"),
+    path("chat/", views.chats, name="chats"),
+    path("chat/<int:pk>/", views.chat, name="chat"),
+    path("chat/<int:pk>/messaggi/", views.chat_messages, name="chat_messages"),
+    path("chat/<int:pk>/invia/", views.chat_send, name="chat_send"),
     # pratiche and ordini: the queues the operator works (DESIGN §5.4)
     path("pratiche/", views.queue, name="queue"),
     path("pratiche/ordini/", views.order_queue, name="orders"),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portale.accounts.audit import audit_backoffice_action
 from portale.cases import lifecycle, operations
 from portale.cases import services as case_services
 from portale.cases.models import Case, CaseAttachment, Order
@@ -22,6 +23,10 @@ from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 from portale.core.pdf import pdf_response
 from portale.records.models import Contract, Line
+from portale.support import selectors as support_selectors
+from portale.support import services as support_services
+from portale.support.models import CallbackState, ChatSession, Ticket
+from portale.support.views import chat_fragment
 
 from .forms import CloseForm, FileCaseForm, ReasonForm
 from .tables import ConsoleCaseTable, ConsoleOrderTable, ContractTable, LineTable
@@ -124,11 +129,18 @@ def _act(request, pk: int, action):
     case = get_object_or_404(Case, pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    assignee_id = case.assignee_id
     try:
         done = action(case)
     except case_services.RequestError as exc:
         messages.error(request, str(exc))
     else:
+        audit_backoffice_action(
+            request=request,
+            case=case,
+            action=request.resolver_match.url_name,
+            assignee_id=assignee_id,
+        )
         messages.success(request, done)
     return redirect("backoffice:case_detail", pk=case.pk)
 
@@ -216,6 +228,9 @@ def file_case(request):
         except case_services.RequestError as exc:
             form.add_error(None, str(exc))
         else:
+            audit_backoffice_action(
+                request=request, case=case, action="file_case", assignee_id=None
+            )
             messages.success(request, _("Aperta la pratica %(n)s.") % {"n": case.number})
             return redirect("backoffice:case_detail", pk=case.pk)
     return render(
@@ -260,6 +275,15 @@ def threshold_unblock(request, pk: int):
         except threshold_services.ThresholdError as exc:
             messages.error(request, str(exc))
         else:
+            from portale.accounts.audit import Kind, security_event_log
+
+            security_event_log(
+                kind=Kind.BACKOFFICE_ACTION,
+                request=request,
+                user=request.user,
+                detail=f"threshold_unblock soglia {threshold.pk} linea {threshold.line.msisdn} "
+                f"contratto {threshold.line.contract.code}",
+            )
             messages.success(
                 request, _("Linea %(msisdn)s sbloccata.") % {"msisdn": threshold.line.msisdn}
             )
@@ -269,3 +293,149 @@ def threshold_unblock(request, pk: int):
         "backoffice/threshold_unblock.html",
         {"threshold": threshold, "title": _("Sblocca")},
     )
+
+
+@capability_required("backoffice.queue")
+def callbacks(request):
+    """ "Prenota una chiamata" requests to work: call, then mark the outcome."""
+    if request.method == "POST":
+        try:
+            support_services.callback_request_update(
+                request_id=int(request.POST.get("request", "0") or 0),
+                state=request.POST.get("state", ""),
+                operator=request.user,
+                notes=request.POST.get("notes", ""),
+            )
+        except (support_services.SupportError, ValueError) as exc:
+            messages.error(request, str(exc) or _("Richiesta non trovata."))
+        except support_services.CallbackRequest.DoesNotExist:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Richiesta aggiornata."))
+        return redirect("backoffice:callbacks")
+    return render(
+        request,
+        "backoffice/callbacks.html",
+        {
+            "items": support_selectors.callback_queue(),
+            "states": [
+                (CallbackState.CALLED, _("Chiamato")),
+                (CallbackState.UNREACHABLE, _("Non raggiungibile")),
+                (CallbackState.DONE, _("Chiuso")),
+            ],
+            "title": _("Richieste di richiamata"),
+            "breadcrumbs": [(_("Back office"), ""), (_("Richieste di richiamata"), "")],
+        },
+    )
+
+
+@capability_required("backoffice.queue")
+def chats(request):
+    """Chats waiting for an operator, and those in progress, with who and which contract."""
+    return render(
+        request,
+        "backoffice/chats.html",
+        {
+            "sessions": support_selectors.chat_queue(),
+            "title": _("Chat"),
+            "breadcrumbs": [(_("Back office"), ""), (_("Chat"), "")],
+        },
+    )
+
+
+@capability_required("backoffice.queue")
+def chat(request, pk: int):
+    session = get_object_or_404(ChatSession.objects.select_related("user", "contract"), pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("azione")
+        try:
+            if action == "prendi":
+                support_services.chat_take(session=session, operator=request.user)
+            elif action == "chiudi":
+                support_services.chat_end(session=session, by_operator=True)
+        except support_services.SupportError as exc:
+            messages.error(request, str(exc))
+        return redirect("backoffice:chat", pk=pk)
+    items = list(support_selectors.chat_messages(session=session))
+    return render(
+        request,
+        "backoffice/chat.html",
+        {
+            "session": session,
+            "chat_messages": items,
+            "last_id": items[-1].pk if items else 0,
+            "operator_view": True,
+            "title": _("Chat con %(name)s")
+            % {"name": session.user.get_full_name() or session.user},
+            "breadcrumbs": [
+                (_("Back office"), ""),
+                (_("Chat"), reverse("backoffice:chats")),
+                (str(session.pk), ""),
+            ],
+        },
+    )
+
+
+@capability_required("backoffice.queue")
+def chat_messages(request, pk: int):
+    return chat_fragment(request, get_object_or_404(ChatSession, pk=pk), operator_view=True)
+
+
+@capability_required("backoffice.queue")
+def chat_send(request, pk: int):
+    session = get_object_or_404(ChatSession, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    error = ""
+    try:
+        if session.operator_id is None and session.is_open:
+            support_services.chat_take(session=session, operator=request.user)
+        support_services.chat_post(
+            session=session, author="OPERATORE", text=request.POST.get("testo", "")
+        )
+    except support_services.SupportError as exc:
+        error = str(exc)
+    if request.htmx:
+        return render(request, "support/_chat_error.html", {"error": error})
+    if error:
+        messages.error(request, error)
+    return redirect("backoffice:chat", pk=pk)
+
+
+@capability_required("backoffice.queue")
+def tickets(request):
+    """All-risk tickets to work: repair or ship a replacement, deliver, close."""
+    return render(
+        request,
+        "backoffice/tickets.html",
+        {
+            "tickets": support_selectors.ticket_queue(),
+            "steps": [
+                ("lavora", _("In lavorazione")),
+                ("spedisci", _("Spedisci sostitutivo")),
+                ("consegna", _("Consegnato")),
+                ("chiudi", _("Chiudi")),
+            ],
+            "title": _("Ticket all risk"),
+            "breadcrumbs": [(_("Back office"), ""), (_("Ticket all risk"), "")],
+        },
+    )
+
+
+@capability_required("backoffice.queue")
+def ticket_step(request, pk: int):
+    ticket = get_object_or_404(Ticket, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        support_services.ticket_advance(
+            ticket=ticket,
+            step=request.POST.get("step", ""),
+            operator=request.user,
+            note=request.POST.get("note", ""),
+        )
+    except support_services.SupportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Ticket aggiornato."))
+    return redirect("backoffice:tickets")

@@ -25,9 +25,10 @@ when the apps are ready, like ``admin.py``)::
         uploads=[Upload("denuncia", "Copia denuncia di furto/smarrimento")],  # P-09 documents
     )
 
-An operation with no effect is *declared but not fileable*: the wizard and ``case_file``
-refuse it (no fake success). The back office can still open any declared operation on a
-customer's behalf, to be worked by hand.
+An operation no app implements is *declared but not fileable*: the wizard and ``case_file``
+refuse it (no fake success). One implemented with ``effect=None`` is a request a person
+works (Scrivici, technical assistance): filed, it waits in the back office queue. The back
+office can also open any declared operation on a customer's behalf, to be worked by hand.
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ class Operation:
     summary: Callable[[dict], list[tuple[str, str, str]]] | None = field(default=None, repr=False)
     ships: bool = False
     uploads: tuple[Upload, ...] = ()
+    # The owning app's own record made with the pratica, in the filing transaction (e.g. the
+    # all-risk ticket), and the page that follows it (linked from "Storico pratiche").
+    on_file: Callable[[Any], None] | None = field(default=None, repr=False)
+    detail_url: Callable[[Any], str] | None = field(default=None, repr=False)
 
     @property
     def profiles(self) -> frozenset[Profile]:
@@ -79,8 +84,14 @@ class Operation:
 
     @property
     def implemented(self) -> bool:
-        """Fileable: an app declared how to validate it and how fulfilment carries it out."""
-        return self.effect is not None and self.form is not None
+        """Fileable: the owning app declared the form that validates its parameters."""
+        return self.form is not None
+
+    @property
+    def automatic(self) -> bool:
+        """Carried out by the fulfilment engine; without an effect a person works it (e.g. a
+        call-back request to Customer Service) from the back office queue."""
+        return self.effect is not None
 
     @property
     def type_label(self) -> str:
@@ -109,6 +120,8 @@ class Operation:
         )
 
     def summary_rows(self, payload: dict) -> list[tuple[str, str, str]]:
+        if not payload:  # opened by hand, without parameters
+            return []
         if self.summary is None:
             return [(str(k), "", str(v)) for k, v in payload.items()]
         return self.summary(payload)
@@ -198,14 +211,18 @@ def implement(
     code: str,
     *,
     form: type,
-    effect: Callable[[Any], None],
+    effect: Callable[[Any], None] | None,
     conflict_key: Callable[[dict], str] | None = None,
     summary: Callable[[dict], list[tuple[str, str, str]]] | None = None,
     ships: bool = False,
     uploads: tuple[Upload, ...] | list[Upload] = (),
+    on_file: Callable[[Any], None] | None = None,
+    detail_url: Callable[[Any], str] | None = None,
 ) -> Operation:
     """Attach the owning app's hooks to a declared operation (re-registering replaces them)."""
     op = get(code)
+    op.on_file = on_file
+    op.detail_url = detail_url
     op.form = form
     op.effect = effect
     op.conflict_key = conflict_key

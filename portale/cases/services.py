@@ -369,7 +369,7 @@ def _insert_case(
 ) -> Case:
     now = timezone.now()
     # Worked by the engine when filed with parameters it can apply; otherwise by hand.
-    auto = op.implemented and bool(payload)
+    auto = op.automatic and bool(payload)
     name = ""
     email = ""
     if requester is not None:
@@ -399,6 +399,8 @@ def _insert_case(
         case.summary_pdf.save(f"riepilogo-{case.number}.pdf", ContentFile(summary_pdf), save=True)
     if op.makes_order:
         _create_order(case=case, op=op, line=line, payload=payload, now=now)
+    if op.on_file is not None and payload:
+        op.on_file(case)
     hooks.announce(
         hooks.CaseFiled(
             case_id=case.pk,

@@ -16,6 +16,8 @@ from portale.core import exports
 from portale.core.lists import DATE, DATETIME, Column, FilterForm, Format, Table, render_list
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+# Earlier dates are a form error: the 10-day window of 01/01/0001 overflows (issue 15.5).
+MIN_DATE = datetime.date(1900, 1, 1)
 
 
 def window(anchor: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -48,6 +50,8 @@ class DateWindowFilter(FilterForm):
                 continue
             if value > timezone.localdate():
                 raise forms.ValidationError(_("La data non può essere nel futuro."))
+            if value < MIN_DATE:
+                raise forms.ValidationError(_("Data non valida: usa il formato gg/mm/aaaa."))
             return value
         raise forms.ValidationError(_("Data non valida: usa il formato gg/mm/aaaa."))
 
@@ -92,8 +96,16 @@ class TruckFormat(Format):
 TRUCK = TruckFormat("text")
 
 
+def _case_detail_url(case) -> str:
+    """F-7.3.1: a pratica whose operation has its own page (the all-risk ticket) links to it."""
+    from . import operations
+
+    op = operations.REGISTRY.get(case.operation)
+    return op.detail_url(case) if op is not None and op.detail_url else ""
+
+
 class CaseTable(Table):
-    number = Column(_("N pratica"), sort=True)
+    number = Column(_("N pratica"), sort=True, link=_case_detail_url)
     type_label = Column(_("Tipo pratica"), sort="description")
     contract = Column(_("Contratto"), "contract.code")
     line = Column(_("Linea"), lambda c: c.line.msisdn if c.line_id else "")

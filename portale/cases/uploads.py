@@ -14,10 +14,17 @@ file field per document, named ``documento_<code>``::
 In the template, ``{% include "cases/_document_field.html" with field=form.documento_x %}``
 (or loop over ``form.document_fields``) renders the field with its Italian error next to it.
 A refused file never reaches the storage; the rest of the form keeps what the user typed.
-Accepted: PDF, JPEG and PNG up to 5 MB, recognised from the file's content (not its name).
+Accepted: PDF, JPEG and PNG up to 5 MB, recognised from the file's content (not its name):
+the first bytes give the type, then the file must open with its library (pypdf: at least
+one page; Pillow: a complete image of that format) and end where its format ends (no HTML
+or program glued after it: polyglots are refused). Stored under a generated name with the
+type's extension (``models.attachment_path``), downloaded as an attachment named after the
+document, never after the user's file name (``download_name``).
 """
 
 from __future__ import annotations
+
+import io
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
@@ -58,6 +65,64 @@ def sniff(upload) -> str | None:
     return None
 
 
+PDF_TAIL = 1024  # %%EOF must be in the last KiB (the PDF rule pypdf also applies)
+PNG_END = b"IEND\xaeB`\x82"
+JPEG_END = b"\xff\xd9"
+
+
+def _read_all(upload) -> bytes:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return data
+
+
+def _pdf_ok(data: bytes) -> bool:
+    from pypdf import PdfReader
+
+    if b"%%EOF" not in data[-PDF_TAIL:]:
+        return False
+    # Nothing but whitespace after the last %%EOF (an appended HTML page or program).
+    if data[data.rindex(b"%%EOF") + 5 :].strip():
+        return False
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages) > 0
+    except Exception:  # pypdf raises many types on a broken file: all mean "not a PDF"
+        return False
+
+
+def _image_ok(data: bytes, content_type: str) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    expected = {"image/jpeg": "JPEG", "image/png": "PNG"}[content_type]
+    end = PNG_END if content_type == "image/png" else JPEG_END
+    if not data.rstrip(b"\x00").endswith(end):
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != expected:
+                return False
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # decode it all: a truncated or forged body fails here
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
+
+
+def content_is(upload, content_type: str) -> bool:
+    """The whole file is a well-formed document of ``content_type``."""
+    data = _read_all(upload)
+    if content_type == "application/pdf":
+        return _pdf_ok(data)
+    return _image_ok(data, content_type)
+
+
+def download_name(*, kind: str, pk: int | None, content_type: str) -> str:
+    """The file name of a download: the document's code and the type's extension."""
+    return f"{kind or 'documento'}-{pk or 0}.{EXTENSIONS.get(content_type, 'bin')}"
+
+
 def validate_document(upload) -> str:
     """Check size and type; returns the content type or raises ``ValidationError``."""
     if upload.size == 0:
@@ -67,7 +132,7 @@ def validate_document(upload) -> str:
             MESSAGES["too_big"] % {"size": filesizeformat(upload.size)}, code="too_big"
         )
     content_type = sniff(upload)
-    if content_type is None:
+    if content_type is None or not content_is(upload, content_type):
         raise forms.ValidationError(MESSAGES["type"], code="type")
     return content_type
 

@@ -52,6 +52,9 @@ def confirm(request, token: str):
         except services.RequestError as exc:
             messages.error(request, str(exc))
             return redirect("cases:confirm", token=draft.token)
+        from portale.accounts.audit import audit_request_filed
+
+        audit_request_filed(request=request, case=case)  # G-49
         return redirect("cases:outcome", number=case.number)
     attachments = list(draft.attachments.filter(case__isnull=True))
     return render(
@@ -96,11 +99,16 @@ def summary_pdf(request, token: str):
 
 
 def attachment_response(attachment: CaseAttachment) -> FileResponse:
-    """A kept document, as an attachment download under the user's file name."""
+    """A kept document, always as a download (``nosniff`` comes from SecurityMiddleware),
+    named after the document and its checked type, never after the user's file name."""
+    from .uploads import download_name
+
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.name,
+        filename=download_name(
+            kind=attachment.kind, pk=attachment.pk, content_type=attachment.content_type
+        ),
         content_type=attachment.content_type,
     )
 

@@ -76,3 +76,39 @@ def start_request(request, form: OperationForm, *, back_url: str = ""):
         form.add_error(None, str(exc))
         return None
     return redirect("cases:confirm", token=draft.token)
+
+
+TOKEN_FIELD = "request_token"
+
+
+def request_token(request) -> str:
+    """The page's idempotency token: posted back with the form, new on every GET."""
+    import secrets
+
+    return request.POST.get(TOKEN_FIELD) or secrets.token_urlsafe(16)
+
+
+def file_now(request, form: OperationForm, *, token: str):
+    """A request filed at "INVIA" with no "Conferma dei dati" step (Scrivici, SMAS support).
+
+    Returns the pratica, or None with the refusal as form errors. The page's token makes a
+    double click file one pratica.
+    """
+    try:
+        return services.case_file(
+            operation=form.operation,
+            actor=request.user,
+            contract=form.contract,
+            payload=request.POST,
+            files=request.FILES,
+            idempotency_key=f"{request.user.pk}:{form.operation}:{token}"[:64],
+        )
+    except services.InvalidRequest as exc:
+        for field, errors in exc.errors.items():
+            for error in errors:
+                form.add_error(
+                    None if field == "__all__" or field not in form.fields else field, error
+                )
+    except services.RequestError as exc:
+        form.add_error(None, str(exc))
+    return None

@@ -14,6 +14,7 @@ from functools import wraps
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,15 @@ def _subscription_line(ctx: PortalContext) -> bool:
     return ctx.line is not None and not ctx.line.is_prepaid
 
 
+def _provisioned(*codes: str) -> Callable[[PortalContext], bool]:
+    """G-37: an advanced service shows only if the selected contract has it (SAC code)."""
+
+    def condition(ctx: PortalContext) -> bool:
+        return bool(ctx.service_codes & set(codes))
+
+    return condition
+
+
 @dataclass(frozen=True)
 class Capability:
     code: str
@@ -79,6 +89,8 @@ class Capability:
     group: str = ""  # sub-menu heading, e.g. "Gestione SIM"
     widget: bool = False  # may be placed on the home page (F-5)
     condition: Callable[[PortalContext], bool] | None = field(default=None, compare=False)
+    # A function the contract does not have (G-37) does not exist for it: 404, not 403.
+    absent_is_404: bool = False
 
     def allows(self, ctx: PortalContext) -> bool:
         if not (self.profiles & ctx.profiles):
@@ -161,15 +173,15 @@ REGISTRY: dict[str, Capability] = {
         C("thresholds.cease", "7.5.4", _("Cessazione soglie di spesa"), "thresholds", THRESHOLDS, "thresholds:cease"),
         C("thresholds.monitoring", "7.5.5", _("Monitoring soglie"), "thresholds", THRESHOLDS, "thresholds:monitoring", widget=True),
         C("thresholds.notifications", "7.5.6", _("Visualizzazione cronologia notifiche"), "thresholds", THRESHOLDS, "thresholds:notifications"),
-        # §7.6 advanced services
-        C("services.emm", "7.6.1", _("Accesso a EMM"), "advanced", REFERENT, "services:emm"),
-        C("services.fleet", "7.6.2", _("Accesso a Fleet management"), "advanced", REFERENT, "services:fleet"),
-        C("services.messaging", "7.6.3", _("Accesso ai servizi di messaggistica"), "advanced", REFERENT | {Profile.MSG}, "services:messaging"),
-        C("services.mobile_payment", "7.6.4", _("Accesso al servizio di Mobile Payment"), "advanced", REFERENT, "services:mobile_payment"),
-        C("services.smart_working", "7.6.5", _("Accesso al servizio Smart working"), "advanced", REFERENT, "services:smart_working"),
-        C("services.smas", "7.6.6", _("Accesso a SMAS (Net Profiler)"), "advanced", REFERENT, "services:smas"),
-        C("services.smas_support", "7.6.7", _("Assistenza su SMAS (Net Profiler)"), "advanced", REFERENT, "services:smas_support"),
-        C("services.smas_reset", "7.6.8", _("Reset credenziali SMAS"), "advanced", REFERENT, "services:smas_reset"),
+        # §7.6 advanced services: only those the contract has (G-37)
+        C("services.emm", "7.6.1", _("Accesso a EMM"), "advanced", REFERENT, "services:emm", condition=_provisioned("EMM"), absent_is_404=True),
+        C("services.fleet", "7.6.2", _("Accesso a Fleet management"), "advanced", REFERENT, "services:fleet", condition=_provisioned("FLEET"), absent_is_404=True),
+        C("services.messaging", "7.6.3", _("Accesso ai servizi di messaggistica"), "advanced", REFERENT | {Profile.MSG}, "services:messaging", condition=_provisioned("MESSAGING"), absent_is_404=True),
+        C("services.mobile_payment", "7.6.4", _("Accesso al servizio di Mobile Payment"), "advanced", REFERENT, "services:mobile_payment", condition=_provisioned("MOBILE_PAYMENT"), absent_is_404=True),
+        C("services.smart_working", "7.6.5", _("Accesso al servizio Smart working"), "advanced", REFERENT, "services:smart_working", condition=_provisioned("SMART_WORKING"), absent_is_404=True),
+        C("services.smas", "7.6.6", _("Accesso a SMAS (Net Profiler)"), "advanced", REFERENT, "services:smas", condition=_provisioned("SMAS"), absent_is_404=True),
+        C("services.smas_support", "7.6.7", _("Assistenza su SMAS (Net Profiler)"), "advanced", REFERENT, "services:smas_support", condition=_provisioned("SMAS"), absent_is_404=True),
+        C("services.smas_reset", "7.6.8", _("Reset credenziali SMAS"), "advanced", REFERENT, "services:smas_reset", condition=_provisioned("SMAS"), absent_is_404=True),
         # §7.7 assistance (G-04)
         C("support.contacts", "7.7.1", _("Contatti"), "support", EVERYONE, "support:contacts", _CONTACTS),
         C("support.chat", "7.7.2", _("Chat"), "support", EVERYONE, "support:chat", _CONTACTS),
@@ -231,6 +243,8 @@ def capability_required(code: str) -> Callable:
 
                 return redirect_to_login(request.get_full_path())
             if not cap.allows(request.portal):
+                if cap.absent_is_404 and cap.profiles & request.portal.profiles:
+                    raise Http404
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -8,7 +8,9 @@ nothing is stored as a flag (FEATURES, Profiles).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from portale.accounts.backends import session_has_second_factor
 from portale.records import selectors as records
 from portale.records.models import Contract, Line, Referent
 
@@ -46,6 +48,13 @@ class PortalContext:
     def line_contract(self) -> Contract | None:
         return self.line.contract if self.line else None
 
+    @cached_property
+    def service_codes(self) -> frozenset[str]:
+        """The active advanced services (SAC codes) of the selected contract, read once."""
+        if self.contract is None:
+            return frozenset()
+        return frozenset(records.active_service_codes(contract=self.contract))
+
 
 def build_context(*, user, session) -> PortalContext:
     if not user.is_authenticated:
@@ -67,7 +76,8 @@ def build_context(*, user, session) -> PortalContext:
     profiles: set[Profile] = set(roles_by_contract.get(selected.pk, set())) if selected else set()
     if line is not None:
         profiles.add(Profile.DIP)
-    if user.is_staff:
+    if user.is_staff and session_has_second_factor(session):
+        # The back office needs a session opened with both factors, not is_staff alone.
         profiles.add(Profile.STAFF)
     profiles.add(Profile.USER)
     return PortalContext(

@@ -41,6 +41,12 @@ class OutboxMessage(models.Model):
     # When a worker took the row for sending: one worker at a time, and a row left
     # "sending" by a crashed worker is found again by the stale sweep.
     claimed_at = models.DateTimeField(_("preso in carico il"), null=True, blank=True)
+    # A message carrying a secret (login code, reset or confirmation link): its text is
+    # blanked once delivered (``REDACTED``) and is never shown in the admin (SECURITY.md).
+    secret = models.BooleanField(_("riservato"), default=False, db_index=True)
+    redacted_at = models.DateTimeField(_("contenuto rimosso il"), null=True, blank=True)
+
+    REDACTED = "[contenuto riservato rimosso dopo l'invio]"
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -22,6 +22,9 @@ def contract_select(request):
         from django.http import Http404
 
         raise Http404
+    from portale.accounts.audit import audit_contract_switch
+
+    audit_contract_switch(request=request, contract_id=contract_id)
     nxt = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         nxt = ""

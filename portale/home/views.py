@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portale.core.capabilities import capability_required
+from portale.core.capabilities import Profile, capability_required
 
 from .widgets import has_saved_widgets, widget_catalogue, widgets_for, widgets_save
 
@@ -72,6 +72,8 @@ def index(request):
             "widgets": widgets_for(user=user, ctx=ctx),
             "catalogue_size": len(widget_catalogue(ctx=ctx)),
             "help_boxes": help_boxes(ctx),
+            # F-8: registered, but the records give the number no profile yet.
+            "no_profile": not (ctx.profiles - {Profile.USER}),
         },
     )
 

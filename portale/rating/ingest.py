@@ -253,19 +253,32 @@ def _run(open_text, writer, errors: list[RowError], *, stage_all: bool, check_du
     return rows_count, inserted
 
 
+class _AlreadyImported(Exception):
+    """Another process recorded the same file between our check and our insert."""
+
+
+def _known(sha256: str) -> bool:
+    return CdrFile.objects.filter(sha256=sha256).exists()
+
+
 def import_cdr_stream(
     open_text: Callable[[], TextIO], *, sha256: str, name: str = "", rate: bool = True
 ) -> ImportResult:
     result = ImportResult(name=name, sha256=sha256)
-    if CdrFile.objects.filter(sha256=sha256).exists():
+    if _known(sha256):
         result.already_imported = True
         return result
     errors: list[RowError] = []
     postgres = connection.vendor == "postgresql"
     try:
         with transaction.atomic():
-            # The digest row first: a concurrent import of the same file fails on its key.
-            cdr_file = CdrFile.objects.create(sha256=sha256, name=name[:255])
+            # The digest row first: a concurrent import of the same file waits on its key,
+            # then finds it taken once the first one commits: "already imported".
+            try:
+                with transaction.atomic():
+                    cdr_file = CdrFile.objects.create(sha256=sha256, name=name[:255])
+            except IntegrityError:
+                raise _AlreadyImported from None
             if postgres:
                 try:
                     with transaction.atomic():  # savepoint for the optimistic fast path
@@ -305,6 +318,9 @@ def import_cdr_stream(
                 result.duplicates,
             )
             cdr_file.save(update_fields=["rows", "imported", "duplicates"])
+    except _AlreadyImported:
+        result.already_imported = True
+        return result
     except _Rejected:
         result.errors = sorted(errors, key=lambda e: (e.lineno, e.column))
         return result

@@ -442,3 +442,29 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dlmb = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def assistance_devices(*, contract: Contract) -> QuerySet[Device]:
+    """G-54: the devices an all-risk ticket may be opened for (rental or maintenance)."""
+    return (
+        Device.objects.filter(
+            contract=contract,
+            state=Device.State.ACTIVE,
+            service_type__in=[Device.ServiceType.RENTAL, Device.ServiceType.MAINTENANCE],
+        )
+        .select_related("line")
+        .order_by("description", "imei")
+    )
+
+
+def active_service_points() -> QuerySet[ServicePoint]:
+    return ServicePoint.objects.filter(is_active=True).order_by("province", "city", "name")
+
+
+def active_service_codes(*, contract: Contract) -> list[str]:
+    """G-37: the codes of the advanced services (SAC) active on the contract."""
+    return list(
+        ContractService.objects.filter(contract=contract, state=ServiceState.ACTIVE)
+        .exclude(code="")
+        .values_list("code", flat=True)
+    )

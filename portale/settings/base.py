@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "portale.billing",
     "portale.myline",
     "portale.thresholds",
+    "portale.support",
+    "portale.services",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portale.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -98,7 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Password checks go through axes then ModelBackend; a session is valid only when opened by
+# SecondFactorBackend, after the SMS code (portale/accounts/backends.py, SECURITY.md).
 AUTHENTICATION_BACKENDS = [
+    "portale.accounts.backends.SecondFactorBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -123,6 +129,8 @@ LOGOUT_REDIRECT_URL = "public:index"
 # Private pages warn ACCOUNTS_SESSION_WARNING_SECONDS before the end ("Resta collegato").
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=15 * 60)
 ACCOUNTS_SESSION_WARNING_SECONDS = env.int("ACCOUNTS_SESSION_WARNING_SECONDS", default=120)
+# Absolute lifetime: however active, a session ends this many seconds after its login.
+SESSION_ABSOLUTE_AGE = env.int("SESSION_ABSOLUTE_AGE", default=12 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -141,6 +149,7 @@ Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "portale" / "static",
     ("vendor/bootstrap-italia", BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
@@ -162,16 +171,29 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# BEHIND_TLS_PROXY=1: TLS ends at a reverse proxy that sets X-Forwarded-Proto (the proxy
+# must overwrite that header); list the proxy's addresses in TRUSTED_PROXIES too.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Map tiles of the service points map (F-7.7.8): a tile server URL template, e.g.
+# "https://tile.openstreetmap.org/{z}/{x}/{y}.png"; empty = no tiles (the list and the pins
+# still work, offline too).
+PDA_TILE_URL = env("PDA_TILE_URL", default="")
+PDA_TILE_ATTRIBUTION = env("PDA_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+PDA_TILE_HOSTS = (
+    ["https://" + PDA_TILE_URL.split("/")[2].replace("{s}", "*")]
+    if PDA_TILE_URL.startswith("https://")
+    else []
+)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *PDA_TILE_HOSTS],
         "style-src": ["'self'", "'unsafe-inline'"],
         "script-src": ["'self'"],
         "font-src": ["'self'", "data:"],
@@ -184,11 +206,23 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 # 5 failed logins lock the account for 15 minutes (G-05); the lockout page reads this value.
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+# Lock the account (from any address) and the pair account + address, never an address
+# alone: behind a PA's NAT or the TLS proxy many users share one (SECURITY.md). axes takes
+# the highest count of the sets against one limit, so the account set decides; the pair is
+# listed for the record (and for axes' own check W006).
+AXES_LOCKOUT_PARAMETERS = [["username"], ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client address, also for the audit log and the SMS limits: REMOTE_ADDR, or the
+# X-Forwarded-For hop before the proxies listed in TRUSTED_PROXIES (addresses or networks).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "portale.accounts.audit.client_ip"
+# Anonymous floods only: failed passwords and SMS codes of registration and recovery from
+# one address, with limits a shared NAT of a whole administration does not reach.
+ACCOUNTS_LOGIN_FAILURES_PER_IP = env.int("ACCOUNTS_LOGIN_FAILURES_PER_IP", default=100)
+ACCOUNTS_LOGIN_FAILURES_IP_WINDOW_MINUTES = 15
+ACCOUNTS_OTP_PER_IP = env.int("ACCOUNTS_OTP_PER_IP", default=200)
 
 # --- Background tasks (Huey) -----------------------------------------------------------
 # SQLite storage needs no server; set REDIS_URL to share one queue across machines.
@@ -228,6 +262,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="TIM - Convenzione Mobile 8 <convenzionemobile8@telecomitalia.it>"
 )
+# Retention of the outbox (SECURITY.md): a message carrying a code or a link is blanked once
+# delivered (in the demo, at the latest after NOTIFY_SECRET_MAX_HOURS); every message is
+# deleted NOTIFY_RETENTION_DAYS after it was written.
+NOTIFY_SECRET_MAX_HOURS = env.int("NOTIFY_SECRET_MAX_HOURS", default=48)
+NOTIFY_RETENTION_DAYS = env.int("NOTIFY_RETENTION_DAYS", default=90)
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
 SMS_HTTP_TIMEOUT = env.int("SMS_HTTP_TIMEOUT", default=10)

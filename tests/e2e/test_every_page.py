@@ -25,18 +25,27 @@ def demo_data(transactional_db):
 
 
 def _pages_for(user) -> list[str]:
-    """The HTML pages of the functions the registry allows the user."""
+    """The pages of the functions the registry allows the user: each must answer 200 HTML.
+
+    A function whose view does not exist yet has no URL and is not in any menu; a granted
+    function that exists but fails for this user fails the test.
+    """
     ctx = build_context(user=user, session={})
     client = Client()
     client.force_login(user)
-    urls = []
+    urls, broken = [], []
     for cap in capabilities.allowed(ctx):
         url = cap.url
         if not url:
             continue
         response = client.get(url)
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            broken.append(
+                f"{cap.code} {url}: HTTP {response.status_code} {response['Content-Type']}"
+            )
+        else:
             urls.append(url)
+    assert not broken, "granted pages that do not answer:\n" + "\n".join(broken)
     return urls
 
 

@@ -1,26 +1,9 @@
-"""``{% load account_forms %}``: ``{{ field|as_input }}`` renders a widget with Bootstrap
-Italia classes and the ARIA links to its error message."""
+"""``{% load account_forms %}``: the project's field rendering (``portal_forms``), for the
+accounts templates that load it under this name."""
 
 from django import template
 
+from portale.core.templatetags.portal_forms import as_input
+
 register = template.Library()
-
-
-@register.filter
-def as_input(field, extra_class=""):
-    widget = field.field.widget
-    input_type = getattr(widget, "input_type", "")
-    if input_type in ("checkbox", "radio"):
-        css = "form-check-input"
-    elif input_type == "range":
-        css = "form-range portal-slider"
-    else:
-        css = "form-control"
-    attrs = {"class": f"{css} {extra_class}".strip()}
-    if field.errors:
-        attrs["class"] += " is-invalid"
-        attrs["aria-invalid"] = "true"
-        attrs["aria-describedby"] = f"{field.auto_id}_error"
-    if field.field.required and input_type not in ("checkbox",):
-        attrs["aria-required"] = "true"
-    return field.as_widget(attrs=attrs)
+register.filter("as_input", as_input)

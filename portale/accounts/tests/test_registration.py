@@ -154,19 +154,50 @@ def test_slider_must_be_completed_on_the_server(client, line):
     assert response.status_code == 200 and not OtpChallenge.objects.exists()
 
 
-def test_number_not_in_the_convention(client, db):
-    response = step1(client, "3399999999")
-    assert response.status_code == 200
-    assert "non risulta una linea TIM attiva in Convenzione Telefonia Mobile 8" in response.text
-    assert 'value="3399999999"' in response.text
+def _same_answer_without_sms(client, msisdn):
+    """Issue 15.4: a number outside the convention gets the answer of an eligible one (the
+    code step), spends the same budget, but no SMS leaves and no code can be right."""
+    response = step1(client, msisdn)
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:register_code")
+    assert OtpChallenge.objects.filter(msisdn=msisdn, purpose="registration").count() == 1
     assert not OutboxMessage.objects.exists()
+    for code in ("000000", "123456"):
+        client.post(reverse("accounts:register_code"), {"code": code})
+    assert not client.session["accounts_registration"]["otp_ok"]
+    assert client.get(reverse("accounts:register_data"))["Location"] == reverse(
+        "accounts:register_code"
+    )
+
+
+def test_number_not_in_the_convention(client, db):
+    _same_answer_without_sms(client, "3399999999")
 
 
 def test_ceased_or_suspended_line_cannot_register(client, line):
     line.state = LineState.SUSPENDED
     line.save()
-    assert step1(client, line.msisdn).status_code == 200
-    assert not OutboxMessage.objects.exists()
+    _same_answer_without_sms(client, line.msisdn)
+
+
+def test_eligible_and_other_numbers_get_the_same_page_and_throttle(client, line):
+    from django.test import Client
+
+    pages = []
+    for msisdn in (line.msisdn, "3399999999"):
+        visitor = Client()
+        for _ in range(4):
+            assert step1(visitor, msisdn).status_code == 302
+        refused = step1(visitor, msisdn)
+        assert "Hai richiesto troppi codici temporanei" in refused.text
+        page = visitor.get(reverse("accounts:register_code")).text
+        pages.append(page.replace(msisdn, "NUMERO"))
+    assert _strip_tokens(pages[0]) == _strip_tokens(pages[1])
+
+
+def _strip_tokens(html: str) -> str:
+    import re
+
+    return re.sub(r"[A-Za-z0-9]{64}", "TOKEN", html)
 
 
 def test_referent_number_declared_in_contract_forms_can_register(client, contract):

@@ -62,9 +62,27 @@ def phone_case(contract, **kwargs) -> Case:
     )
 
 
-PDF_BYTES = b"%PDF-1.4\n% denuncia\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+def _real_file(kind: str) -> bytes:
+    """A small well-formed PDF (one blank page), PNG or JPEG: the upload check opens them."""
+    import io
+
+    out = io.BytesIO()
+    if kind == "pdf":
+        from pypdf import PdfWriter
+
+        writer = PdfWriter()
+        writer.add_blank_page(width=200, height=200)
+        writer.write(out)
+    else:
+        from PIL import Image
+
+        Image.new("RGB", (8, 8), "white").save(out, format=kind)
+    return out.getvalue()
+
+
+PDF_BYTES = _real_file("pdf")
+PNG_BYTES = _real_file("PNG")
+JPEG_BYTES = _real_file("JPEG")
 
 DOCUMENTS = (
     operations.Upload("denuncia", "Copia denuncia di furto/smarrimento"),

@@ -34,11 +34,14 @@ DEFAULT_SMS_SENDER = "TIMBusiness"
 Attachment = tuple[str, bytes, str]  # (filename, content, mimetype)
 
 
-def send_sms(*, to: str, text: str, sender: str | None = None, kind: str = "") -> OutboxMessage:
+def send_sms(
+    *, to: str, text: str, sender: str | None = None, kind: str = "", secret: bool = False
+) -> OutboxMessage:
     """Store an SMS for ``to`` and queue its delivery after the commit.
 
     ``sender`` defaults to ``settings.SMS_OTP_SENDER`` (or "TIMBusiness"); ``kind`` tags the
-    message (e.g. "otp", "pratica") for the outbox page and the admin.
+    message (e.g. "otp", "pratica") for the outbox page and the admin. ``secret``: the text
+    carries a code or a link; it is blanked once delivered (``outbox_redact``).
     """
     to = re.sub(r"[\s.\-/]", "", to or "")
     if not to:
@@ -47,7 +50,12 @@ def send_sms(*, to: str, text: str, sender: str | None = None, kind: str = "") -
         sender = getattr(settings, "SMS_OTP_SENDER", "") or DEFAULT_SMS_SENDER
     with transaction.atomic():
         message = OutboxMessage.objects.create(
-            channel=OutboxMessage.Channel.SMS, recipient=to, sender=sender, text=text, kind=kind
+            channel=OutboxMessage.Channel.SMS,
+            recipient=to,
+            sender=sender,
+            text=text,
+            kind=kind,
+            secret=secret,
         )
         enqueue_on_commit(deliver, message.pk)
     return message
@@ -61,11 +69,12 @@ def send_email(
     html: str = "",
     attachments: list[Attachment] | None = None,
     kind: str = "",
+    secret: bool = False,
 ) -> OutboxMessage:
     """Store an e-mail for ``to`` (with the automatic-mail footer) and queue its delivery.
 
     ``attachments``: ``[(filename, content_bytes, mimetype), ...]``. The sender is
-    ``settings.DEFAULT_FROM_EMAIL``.
+    ``settings.DEFAULT_FROM_EMAIL``. ``secret`` as for ``send_sms``.
     """
     to = (to or "").strip()
     validate_email(to)
@@ -78,6 +87,7 @@ def send_email(
             text=_text_with_footer(text),
             html=_html_with_footer(html) if html else "",
             kind=kind,
+            secret=secret,
         )
         OutboxAttachment.objects.bulk_create(
             OutboxAttachment(message=message, filename=name, content=content, mimetype=mimetype)
@@ -145,7 +155,50 @@ def deliver_now(message_id: int, *, final: bool = True) -> str:
         backend=backend.name,
         sent_at=timezone.now(),
     )
+    if message.secret and not _outbox_is_the_delivery(backend.name):
+        outbox_redact(ids=[message.pk])
     return OutboxMessage.Status.SENT
+
+
+def _outbox_is_the_delivery(backend_name: str) -> bool:
+    """With the outbox backend in demo mode the stored row is what the user reads (at
+    /demo/outbox/): its secret stays until ``outbox_purge`` (``NOTIFY_SECRET_MAX_HOURS``)."""
+    return backend_name == "outbox" and settings.PORTALE_DEMO
+
+
+def outbox_redact(*, ids=None, queryset=None) -> int:
+    """Blank the text of secret messages (code, link): nobody reads them after delivery."""
+    qs = queryset if queryset is not None else OutboxMessage.objects.filter(pk__in=ids)
+    return qs.filter(secret=True, redacted_at__isnull=True).update(
+        text=OutboxMessage.REDACTED, html="", redacted_at=timezone.now()
+    )
+
+
+def outbox_purge(*, now=None) -> dict[str, int]:
+    """Retention of the outbox (SECURITY.md): secret messages are blanked at the latest
+    ``NOTIFY_SECRET_MAX_HOURS`` (48, the life of a link) after their creation, delivered or
+    not; every message is deleted ``NOTIFY_RETENTION_DAYS`` (90) after its creation once it
+    is sent or failed."""
+    now = now or timezone.now()
+    secret_hours = getattr(settings, "NOTIFY_SECRET_MAX_HOURS", 48)
+    days = getattr(settings, "NOTIFY_RETENTION_DAYS", 90)
+    redacted = outbox_redact(
+        queryset=OutboxMessage.objects.filter(created_at__lt=now - timedelta(hours=secret_hours))
+    )
+    deleted = (
+        OutboxMessage.objects.filter(
+            created_at__lt=now - timedelta(days=days),
+            status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED],
+        )
+        .delete()[1]
+        .get("core.OutboxMessage", 0)
+    )
+    return {"redacted": redacted, "deleted": deleted}
+
+
+@periodic_task(crontab(minute="17"))
+def outbox_purge_task() -> dict[str, int]:
+    return outbox_purge()
 
 
 STALE_AFTER = timedelta(minutes=15)

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from portale.accounts.backends import SECOND_FACTOR_BACKEND
 from portale.core import capabilities
 from portale.core.context import build_context
 
@@ -94,7 +96,8 @@ def _expected_allowed(route: Route, user) -> bool:
     if access == "login":
         return True
     code = access.split(":", 1)[1]
-    ctx = build_context(user=user, session={})
+    # The session of a user logged in with both factors (force_login's SecondFactorBackend).
+    ctx = build_context(user=user, session={BACKEND_SESSION_KEY: SECOND_FACTOR_BACKEND})
     return capabilities.get(code).allows(ctx)
 
 

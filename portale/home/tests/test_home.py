@@ -39,7 +39,7 @@ def test_home_shows_greeting_last_access_and_help_boxes(client, employee):
     for title in ("NEWS", "ASSISTENZA", "CONTATTI", "DOCUMENTI"):
         assert title in response.text
     assert "VAI ALLA SEZIONE" in response.text
-    for name in ("public:member_news", "public:member_documents", "public:contacts"):
+    for name in ("public:member_news", "public:member_documents", "support:contacts"):
         assert f'href="{reverse(name)}"' in response.text
     assert "I miei widget" in response.text
 
@@ -91,3 +91,12 @@ def test_widgets_are_stored_per_user_in_order(client, roa, employee):
 def test_home_requires_login(client, db):
     response = client.get(reverse("home:index"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_a_user_with_no_profile_is_told_what_to_check(client, no_profile_user, roa):
+    client.force_login(no_profile_user)
+    body = client.get(reverse("home:index")).content.decode()
+    assert 'id="nessun-profilo"' in body and "Gestione referenti" in body
+    assert no_profile_user.mobile in body
+    client.force_login(roa)
+    assert 'id="nessun-profilo"' not in client.get(reverse("home:index")).content.decode()

@@ -120,7 +120,9 @@ def test_demo_users_log_in_and_get_their_profiles(demo):
         assert not user.is_superuser
 
     def ctx(username):
-        return build_context(user=users[username], session={})
+        # A session opened with both factors (SecondFactorBackend), as after the real login.
+        session = {"_auth_user_backend": "portale.accounts.backends.SecondFactorBackend"}
+        return build_context(user=users[username], session=session)
 
     roa = ctx("roa@demo.it")
     assert roa.profiles == {Profile.ROA, Profile.USER}

@@ -1,7 +1,7 @@
 """``manage.py demo_setup``: everything the demo shows, in one idempotent command.
 
 Each app owns its own demo content; this only runs them in order: the systems of record
-and demo users (records), the public news and documents (public), the history of pratiche
+and demo users (records), the public news and documents (public), the manuals (support), the history of pratiche
 and ordini (cases), two months of simulated traffic (rating; only the first time, since
 the worker adds live traffic while the demo runs). ``make demo`` and the CI SQLite pass
 run it.
@@ -23,10 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args, lines: int, traffic_days: int, **options):
         from portale.public.demo import load_public_demo_content
         from portale.records.demo.logins import DEMO_LOGINS
+        from portale.support.demo import load_support_demo_content
 
         verbosity = options["verbosity"]
         call_command("demo_data", lines=lines, verbosity=verbosity)
         load_public_demo_content()
+        load_support_demo_content()
         call_command("demo_cases", verbosity=verbosity)
         demo_staff = [d.username for d in DEMO_LOGINS if d.is_staff]
         call_command("backoffice_operator", *demo_staff, verbosity=verbosity)

@@ -1,0 +1,27 @@
+"""The session mark of the two factors (issue 15, item 1).
+
+Only ``user_login_complete`` logs a user in with ``SecondFactorBackend``, after the password
+and the SMS (or e-mail) code. Its path is stored in the session (``_auth_user_backend``), so
+a session opened any other way (a password-only ``authenticate()`` + ``login()``, such as
+Django's admin login form) carries ``ModelBackend`` instead and is refused by
+``portale.accounts.middleware.SessionSecurityMiddleware``.
+
+The backend never authenticates credentials itself: it only loads the user of a session.
+``Client.force_login`` in tests picks the first backend able to load users, this one, which
+matches its documented meaning ("bypasses the SMS step").
+"""
+
+from django.contrib.auth.backends import ModelBackend
+
+SECOND_FACTOR_BACKEND = "portale.accounts.backends.SecondFactorBackend"
+
+
+class SecondFactorBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        return None
+
+
+def session_has_second_factor(session) -> bool:
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    return session.get(BACKEND_SESSION_KEY) == SECOND_FACTOR_BACKEND
