@@ -120,7 +120,7 @@ class ErosionTable(Table):
     """The pop-up "Monitoring Erosione Soglie - Linea <n>"."""
 
     description = Column(_("Descrizione soglia"), sort=True)
-    value = Column(_("Valore soglia (€)"), sort=True, format=decimal(0))
+    value = Column(_("Valore soglia (€)"), sort=True, format=decimal(2))
     available = Column(_("Valore disponibile (€)"), sort=True, format=decimal(3))
     erosion = Column(_("Erosione"), lambda r: f"{_pct(r.erosion)} %", sort="erosion")
     period = Column(
