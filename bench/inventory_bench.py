@@ -106,8 +106,8 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from portale.inventory import services
-    from portale.inventory.models import ExportJob
+    from portale.core import export_jobs as services
+    from portale.core.models import ExportJob
     from portale.records.demo.logins import BULK_CONTRACT_CODE
     from portale.records.models import Contract, Line, Referent, Sim
     from portale.records.tests.factories import UserFactory
@@ -190,7 +190,7 @@ def main() -> None:
                 base = time.perf_counter() - t0
                 base_size = os.path.getsize(os.path.join(tmp, "baseline.xlsx"))
             job = ExportJob.objects.create(
-                user=user, contract=contract, kind=ExportJob.Kind.LINES, format="xlsx"
+                user=user, contract=contract, kind="ConsistenzaDettaglioLinee", format="xlsx"
             )
             t0 = time.perf_counter()
             services.export_write(job)
@@ -208,7 +208,10 @@ def main() -> None:
                 print("\n# Python heap peak during the export (tracemalloc)")
                 for limit in (10_000, None):
                     job = ExportJob.objects.create(
-                        user=user, contract=contract, kind=ExportJob.Kind.LINES, format="xlsx"
+                        user=user,
+                        contract=contract,
+                        kind="ConsistenzaDettaglioLinee",
+                        format="xlsx",
                     )
                     if limit:
                         # the same export on the first 10,000 SIMs only

@@ -131,3 +131,9 @@ def audit_document_download(*, request, filename: str) -> None:
         user=request.user,
         detail=f"{filename[:120]} da {request.path_info[:150]}",
     )
+
+
+def core_audit_sink(event: str, **data) -> None:
+    """The audit log behind ``portale.core.audit.record`` (registered in ``apps.py``)."""
+    if event == "contract_switch":
+        audit_contract_switch(request=data["request"], contract_id=data["contract_id"])

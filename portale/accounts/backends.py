@@ -13,15 +13,11 @@ matches its documented meaning ("bypasses the SMS step").
 
 from django.contrib.auth.backends import ModelBackend
 
-SECOND_FACTOR_BACKEND = "portale.accounts.backends.SecondFactorBackend"
+from portale.core.auth import SECOND_FACTOR_BACKEND, session_has_second_factor
+
+__all__ = ["SECOND_FACTOR_BACKEND", "SecondFactorBackend", "session_has_second_factor"]
 
 
 class SecondFactorBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         return None
-
-
-def session_has_second_factor(session) -> bool:
-    from django.contrib.auth import BACKEND_SESSION_KEY
-
-    return session.get(BACKEND_SESSION_KEY) == SECOND_FACTOR_BACKEND

@@ -21,6 +21,7 @@ OPERATOR_RIGHTS: dict[str, dict[str, tuple[str, ...]] | tuple[str, ...]] = {
     "core": {"outboxmessage": ("view",)},
     "rating": ("view",),
     "support": {"manual": ("view", "add", "change", "delete"), "callbackrequest": ("view",)},
+    "billing": ("view", "change"),  # e-invoices: codes, retry blocked, re-issue rejected
 }
 
 

@@ -7,7 +7,7 @@ from huey import crontab
 
 from portale.core.tasks import periodic_task
 
-from .services import invoices_complete, invoices_generate, payments_settle
+from .invoicing import einvoices_complete, invoices_complete, invoices_generate, payments_settle
 
 
 @periodic_task(crontab(minute="30", hour="2"))
@@ -18,5 +18,6 @@ def invoices_daily() -> None:
     rate_pending()
     invoices_generate()
     invoices_complete()
+    einvoices_complete()
     if getattr(settings, "PORTALE_DEMO", False):
         payments_settle()

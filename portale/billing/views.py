@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.db.models import IntegerField, Value
 from django.db.models.functions import Cast, StrIndex, Substr
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from portale.core import capabilities
 from portale.core.capabilities import capability_required
 from portale.core.lists import DATE, ActionColumn, Column, FilterForm, Table, render_list
 from portale.core.pdf import pdf_response
-from portale.records.models import Invoice, PaymentState
+from portale.records.models import PaymentState
 
-from .services import invoice_pdf_bytes
+from . import selectors
+from .models import EInvoice
 from .templatetags.traffic_format import eur
-
-DEPTH_DAYS = 365  # "le fatture emesse negli ultimi 12 mesi"
-
-
-def invoices_in_scope(contract):
-    since = timezone.localdate() - datetime.timedelta(days=DEPTH_DAYS)
-    return Invoice.objects.filter(contract=contract, emission_date__gte=since)
 
 
 class InvoiceFilter(FilterForm):
@@ -58,6 +50,15 @@ class InvoiceTable(Table):
         link=lambda i: reverse("billing:invoice_pdf", args=[i.pk]),
         action_label=lambda i: _("Scarica la fattura %(n)s in PDF") % {"n": i.number},
     )
+    xml = ActionColumn(
+        _("XML"),
+        icon="it-file-xml",
+        link=lambda i: reverse("billing:invoice_xml", args=[i.pk]) if _xml_ready(i) else "",
+        action_label=lambda i: (
+            _("Scarica la fattura elettronica %(n)s (XML FatturaPA)") % {"n": i.number}
+        ),
+    )
+    sdi = Column(_("Stato SdI"), lambda i: _sdi_state(i))
     # The eye icon opens the invoice on eBill (new window); shown once eBill is available.
     ebill = ActionColumn(
         _("eBill"),
@@ -77,6 +78,35 @@ class InvoiceTable(Table):
         caption = _("Fatture aziendali")
 
 
+def _einvoice(invoice):
+    try:
+        return invoice.einvoice
+    except EInvoice.DoesNotExist:
+        return None
+
+
+def _xml_ready(invoice) -> bool:
+    einvoice = _einvoice(invoice)
+    return bool(einvoice and einvoice.file_name)
+
+
+def _sdi_state(invoice) -> str:
+    if invoice.cancelled_on:
+        replaced = getattr(invoice, "replaced_by", None)
+        note = getattr(invoice, "credit_note", None)
+        return _("Annullata con nota di credito %(c)s, sostituita dalla %(n)s") % {
+            "c": note.number if note else "-",
+            "n": replaced.number if replaced else "-",
+        }
+    einvoice = _einvoice(invoice)
+    if einvoice is None:
+        return _("Da inviare")
+    label = einvoice.get_state_display()
+    if einvoice.state == EInvoice.State.REJECTED:
+        return f"{label} ({einvoice.error_code})"
+    return str(label)
+
+
 def _bimester_sort(qs):
     """Annotate year and number of "4/2021" so the column sorts chronologically."""
     slash = StrIndex("bimester", Value("/"))
@@ -91,7 +121,9 @@ def invoices(request):
     contract = request.portal.contract
     if contract is None:
         raise Http404
-    base = _bimester_sort(invoices_in_scope(contract))
+    base = _bimester_sort(selectors.company_invoices(contract=contract)).select_related(
+        "einvoice", "credit_note", "replaced_by"
+    )
     bimesters = sorted(
         set(base.values_list("bimester", flat=True)),
         key=lambda s: (int(s.split("/")[1]), int(s.split("/")[0])),
@@ -115,8 +147,24 @@ def invoices(request):
 
 @capability_required("billing.invoices")
 def invoice_pdf(request, pk: int):
-    contract = request.portal.contract
-    invoice = invoices_in_scope(contract).filter(pk=pk).first() if contract else None
+    invoice = selectors.company_invoice(contract=request.portal.contract, pk=pk)
     if invoice is None:
         raise Http404
-    return pdf_response(invoice_pdf_bytes(invoice), f"fattura_{invoice.number}.pdf")
+    return pdf_response(
+        selectors.invoice_pdf_bytes(invoice=invoice), f"fattura_{invoice.number}.pdf"
+    )
+
+
+@capability_required("billing.invoices")
+def invoice_xml(request, pk: int):
+    """The FatturaPA file of one invoice, beside its PDF; only a file that validates."""
+    invoice = selectors.company_invoice(contract=request.portal.contract, pk=pk)
+    found = selectors.invoice_xml(invoice=invoice) if invoice else None
+    if found is None:
+        raise Http404
+    name, data = found
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

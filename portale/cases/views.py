@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portale.core.capabilities import capability_required, login_only
+from portale.core.files import file_response
 
 from . import operations, services
 from .models import Case, CaseAttachment, Order, RequestDraft
@@ -99,13 +100,12 @@ def summary_pdf(request, token: str):
 
 
 def attachment_response(attachment: CaseAttachment) -> FileResponse:
-    """A kept document, always as a download (``nosniff`` comes from SecurityMiddleware),
-    named after the document and its checked type, never after the user's file name."""
+    """A kept document, always as a download with ``nosniff``, named after the document and
+    its checked type, never after the user's file name."""
     from .uploads import download_name
 
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    return file_response(
+        attachment.file,
         filename=download_name(
             kind=attachment.kind, pk=attachment.pk, content_type=attachment.content_type
         ),

@@ -73,7 +73,9 @@ class ReferentTable(Table):
         caption = _("Referenti del contratto")
         empty_text = _("Nessun referente.")
 
-    pending: dict = {}  # referent pk → its open "Referenti" pratica (set by the view)
+    def __init__(self, *args, pending: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending = pending or {}  # referent pk → its open "Referenti" pratica
 
     @cached_property
     def rows(self):

@@ -76,14 +76,14 @@ def profile(request):
 @capability_required("company.referents")
 def referents(request):
     contract = _contract(request)
-    table = ReferentTable.from_request(
-        request, with_role_rank(Referent.objects.filter(contract=contract))
-    )
     # G-09/G-10: a row with an open "Referenti" pratica shows it and offers no second change.
-    table.pending = {
+    pending = {
         c.payload.get("referent_id"): c
         for c in open_cases(contract=contract, operations=("referent_replace", "referent_contacts"))
     }
+    table = ReferentTable.from_request(
+        request, with_role_rank(Referent.objects.filter(contract=contract)), pending=pending
+    )
     return render_list(
         request,
         table,

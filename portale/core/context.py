@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from portale.accounts.backends import session_has_second_factor
 from portale.records import selectors as records
 from portale.records.models import Contract, Line, Referent
 
+from .auth import session_has_second_factor
 from .capabilities import Profile
 
 SESSION_CONTRACT_KEY = "portale_contract_id"

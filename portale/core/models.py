@@ -1,6 +1,13 @@
-"""Models of the shared platform: the notification outbox (DESIGN §5.5)."""
+"""Models of the shared platform: the notification outbox (DESIGN §5.5) and the background
+exports of any list ("I miei Export", P-07)."""
 
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,3 +79,114 @@ class OutboxAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+DEFAULT_EXPORT_RETENTION_DAYS = 30  # G-15
+
+
+def export_retention_days() -> int:
+    """How long a produced file is kept: ``settings.EXPORT_RETENTION_DAYS`` (30).
+
+    ``INVENTORY_EXPORT_RETENTION_DAYS`` (its name when exports were inventory-only) is
+    still read when the new name is not set."""
+    value = getattr(settings, "EXPORT_RETENTION_DAYS", None)
+    if value is None:
+        value = getattr(settings, "INVENTORY_EXPORT_RETENTION_DAYS", DEFAULT_EXPORT_RETENTION_DAYS)
+    return int(value)
+
+
+def export_upload_to(job: ExportJob, filename: str) -> str:
+    """One name per job: a job built again (its worker died) replaces its own file."""
+    return f"exports/{job.user_id}/{job.pk}_{filename}"
+
+
+class ExportJob(models.Model):
+    """A background export of a list, asked by one user ("I miei Export", F-7.2.4, G-15).
+
+    A durable job (``portale.core.jobs``): the row is written in the request's transaction,
+    the queue only wakes the worker, the minute sweep wakes rows never started or left by a
+    dead worker (``claimed_at`` older than the timeout), and the build claims the row first
+    so it runs once. ``kind`` is the guide's "Tipo richiesta" (ConsistenzaDettaglioLinee…),
+    the key of the list registered with ``portale.core.export_jobs.register_list``; the
+    job is visible only to the user who asked (G-15) and its file is deleted with the row or
+    when it expires (``expires_at``).
+    """
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", ".xlsx"
+        CSV = "csv", ".csv"
+
+    class State(models.TextChoices):
+        RUNNING = "IN_ELABORAZIONE", _("In elaborazione")
+        DONE = "COMPLETATO", _("COMPLETATO")
+        FAILED = "ERRORE", _("ERRORE")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    contract = models.ForeignKey(
+        "records.Contract",
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        null=True,
+        blank=True,
+        help_text=_("Il contratto della lista esportata (vuoto per le liste personali)"),
+    )
+    kind = models.CharField(_("Tipo richiesta"), max_length=40)
+    format = models.CharField(_("Formato"), max_length=4, choices=Format.choices)
+    params = models.JSONField(
+        _("Filtri"), default=dict, blank=True, help_text=_("La ricerca attiva al momento")
+    )
+    state = models.CharField(
+        _("Stato richiesta"), max_length=16, choices=State.choices, default=State.RUNNING
+    )
+    requested_at = models.DateTimeField(_("Data richiesta"), default=timezone.now, db_index=True)
+    # Durable-job bookkeeping: when a worker took the row (a row claimed long ago by a
+    # worker that never finished is taken again by the sweep) and how many times.
+    claimed_at = models.DateTimeField(_("Preso in carico il"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("Tentativi"), default=0)
+    completed_at = models.DateTimeField(_("Completato il"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("Disponibile fino al"), null=True, blank=True)
+    file = models.FileField(_("File"), upload_to=export_upload_to, blank=True, max_length=255)
+    rows = models.PositiveIntegerField(_("Righe"), null=True, blank=True)
+    error = models.TextField(_("Errore"), blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("export")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "contract", "-requested_at"], name="core_export_user_idx"),
+            models.Index(fields=["state", "requested_at"], name="core_export_state_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["IN_ELABORAZIONE", "COMPLETATO", "ERRORE"]),
+                name="core_exportjob_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(format__in=["xlsx", "csv"]), name="core_exportjob_format_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.get_state_display()})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == self.State.DONE and bool(self.file)
+
+    @property
+    def filename(self) -> str:
+        stamp = timezone.localtime(self.requested_at).strftime("%Y%m%d_%H%M")
+        scope = f"_{self.contract.code}" if self.contract_id else ""
+        return f"{self.kind}{scope}_{stamp}.{self.format}"
+
+    @property
+    def content_type(self) -> str:
+        if self.format == self.Format.CSV:
+            return "text/csv; charset=utf-8"
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def default_expiry(self, now: datetime.datetime | None = None) -> datetime.datetime:
+        return (now or timezone.now()) + datetime.timedelta(days=export_retention_days())

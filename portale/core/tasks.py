@@ -133,5 +133,8 @@ def ping(value: str = "pong") -> str:
 
 
 # The worker (run_huey) autodiscovers ``<app>.tasks`` modules only: register the platform's
-# own tasks (notification delivery) by importing them here, after the API above exists.
+# own tasks (the durable-job sweep, background exports, notification delivery) by
+# importing them here, after the API above exists.
+import portale.core.export_jobs  # noqa: E402,F401
+import portale.core.jobs  # noqa: E402,F401
 import portale.core.notifications.services  # noqa: E402,F401

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from . import audit
 from .capabilities import login_only
 from .context import select_contract
 
@@ -22,9 +23,7 @@ def contract_select(request):
         from django.http import Http404
 
         raise Http404
-    from portale.accounts.audit import audit_contract_switch
-
-    audit_contract_switch(request=request, contract_id=contract_id)
+    audit.record("contract_switch", request=request, contract_id=contract_id)
     nxt = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         nxt = ""

@@ -19,9 +19,12 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portale.core.export_jobs import register_list
 from portale.core.lists import (
     DATE,
+    DATETIME,
     INTEGER,
+    ActionColumn,
     Column,
     FilterForm,
     Format,
@@ -34,7 +37,6 @@ from portale.records.models import Sim
 from portale.records.models.dual_billing import DualBilling
 
 from . import selectors
-from .models import ExportJob
 
 
 def key(name: str) -> Callable:
@@ -225,6 +227,8 @@ class LinesDetail(Table):
         filter_form = SimSearch
         default_order = "numero"
         export_name = "ConsistenzaDettaglioLinee"
+        export_kind = "ConsistenzaDettaglioLinee"  # "Tipo richiesta" in I miei Export
+        export_in_background = "always"  # P-07
         caption = _("Linee del contratto")
 
 
@@ -241,6 +245,8 @@ class LineServicesDetail(Table):
         filter_form = LineServiceSearch
         default_order = "numero"
         export_name = "ConsistenzaDettaglioSTS"
+        export_kind = "ConsistenzaDettaglioSTS"  # "Tipo richiesta" in I miei Export
+        export_in_background = "always"  # P-07
         caption = _("Servizi su linea (STS) del contratto")
 
 
@@ -260,6 +266,8 @@ class DualBillingSubscriptionDetail(Table):
         filter_form = DualBillingSearch
         default_order = "numero"
         export_name = "ConsistenzaDettaglioTimTuoAbb"
+        export_kind = "ConsistenzaDettaglioTimTuoAbb"  # "Tipo richiesta" in I miei Export
+        export_in_background = "always"  # P-07
         caption = _("Linee con TIM TUO in abbonamento")
 
 
@@ -277,6 +285,8 @@ class DualBillingPrepaidDetail(Table):
     class Meta:
         default_order = "numero"
         export_name = "ConsistenzaDettaglioTimTuoRic"
+        export_kind = "ConsistenzaDettaglioTimTuoRic"  # "Tipo richiesta" in I miei Export
+        export_in_background = "always"  # P-07
 
 
 class DevicesDetail(Table):
@@ -293,6 +303,8 @@ class DevicesDetail(Table):
         filter_form = DeviceSearch
         default_order = "imei"
         export_name = "ConsistenzaDettaglioApparati"
+        export_kind = "ConsistenzaDettaglioApparati"  # "Tipo richiesta" in I miei Export
+        export_in_background = "always"  # P-07
         caption = _("Apparati del contratto")
 
 
@@ -306,6 +318,8 @@ class ContractServicesDetail(Table):
         filter_form = ContractServiceSearch
         default_order = "descrizione"
         export_name = "ConsistenzaDettaglioSAC"
+        export_kind = "ConsistenzaDettaglioSAC"  # "Tipo richiesta" in I miei Export
+        export_in_background = "always"  # P-07
         caption = _("Servizi sul contratto")
 
 
@@ -318,8 +332,12 @@ class ListKind:
     table: type[Table]
     rows: Callable  # contract → scoped queryset
     intro: str = ""
-    export_kind: str = ""  # "Tipo richiesta" of the background export (detail lists)
     on_screen: bool = True  # False: export only ("Servizi TIM TUO ricaricabile")
+
+    @property
+    def export_kind(self) -> str:
+        """ "Tipo richiesta" of the list's background export (detail lists), else ""."""
+        return self.table._meta.export_kind
 
     @property
     def summary(self) -> str:
@@ -418,7 +436,6 @@ DETAILS: dict[str, ListKind] = {
             LinesDetail,
             selectors.detail_lines,
             SEARCH_HINT,
-            ExportJob.Kind.LINES,
         ),
         ListKind(
             "sts",
@@ -430,7 +447,6 @@ DETAILS: dict[str, ListKind] = {
                 "In questa sezione è visualizzato l'elenco dettagliato dei Servizi Telefonici "
                 "Supplementari (STS) presenti nel contratto selezionato."
             ),
-            ExportJob.Kind.STS,
         ),
         ListKind(
             "timtuo-abbonamento",
@@ -439,7 +455,6 @@ DETAILS: dict[str, ListKind] = {
             DualBillingSubscriptionDetail,
             lambda c: selectors.detail_dual_billing(c, SUB),
             SEARCH_HINT,
-            ExportJob.Kind.TIMTUO_SUB,
         ),
         ListKind(
             "timtuo-ricaricabile",
@@ -452,7 +467,6 @@ DETAILS: dict[str, ListKind] = {
                 "contratto selezionato su cui è attivo il servizio TIM TUO per linee "
                 "ricaricabili."
             ),
-            ExportJob.Kind.TIMTUO_PREPAID,
             on_screen=False,
         ),
         ListKind(
@@ -465,7 +479,6 @@ DETAILS: dict[str, ListKind] = {
                 "In questa sezione è visualizzato l'elenco dettagliato degli apparati presenti "
                 "nel contratto selezionato."
             ),
-            ExportJob.Kind.DEVICES,
         ),
         ListKind(
             "sac",
@@ -477,9 +490,53 @@ DETAILS: dict[str, ListKind] = {
                 "In questa sezione è visualizzato l'elenco dettagliato dei Servizi attivi sul "
                 "contratto selezionato."
             ),
-            ExportJob.Kind.SAC,
         ),
     ]
 }
 
 DETAIL_BY_EXPORT_KIND: dict[str, ListKind] = {k.export_kind: k for k in DETAILS.values()}
+
+# The detail lists are exported in the background (I miei Export): the worker re-reads the
+# rows of the job's contract.
+for _spec in DETAILS.values():
+    register_list(_spec.table, rows=lambda job, spec=_spec: spec.rows(job.contract))
+
+
+# --- I miei Export (F-7.2.4) ---------------------------------------------------------------------
+def _download_url(job) -> str:
+    return reverse("inventory:export_download", kwargs={"pk": job.pk}) if job.is_done else ""
+
+
+def _job_label(action) -> Callable:
+    """``action``: a lazily translated "… %(kind)s del %(date)s", filled for each row."""
+
+    def label(job) -> str:
+        return str(action) % {"kind": job.kind, "date": DATETIME.html(job.requested_at)}
+
+    return label
+
+
+class ExportTable(Table):
+    requested_at = Column(_("Data richiesta"), "requested_at", sort=True, format=DATETIME)
+    kind = Column(_("Tipo richiesta"), "kind", sort=True)
+    state = Column(_("Stato richiesta"), "get_state_display", sort="state")
+    fmt = Column(_("Formato"), "get_format_display", sort="format")
+    download = ActionColumn(
+        _("Scarica"),
+        icon="it-download",
+        link=_download_url,
+        action_label=_job_label(_("Scarica %(kind)s del %(date)s")),
+        disabled_label=_job_label(_("Scarica %(kind)s del %(date)s: non ancora disponibile")),
+    )
+    delete = ActionColumn(
+        _("Elimina"),
+        icon="it-delete",
+        link=lambda job: reverse("inventory:export_delete", kwargs={"pk": job.pk}),
+        action_label=_job_label(_("Elimina %(kind)s del %(date)s")),
+    )
+
+    class Meta:
+        default_order = "-requested_at"
+        export_formats = ()
+        empty_text = _("Non ci sono export richiesti.")
+        caption = _("I miei Export")

@@ -7,20 +7,21 @@ object of another contract (a SIM, an export of another user) is a 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portale.core import export_jobs
 from portale.core.capabilities import capability_required
-from portale.core.lists import DATETIME, ActionColumn, Column, Table, render_list
+from portale.core.files import file_response
+from portale.core.lists import render_list
+from portale.core.models import ExportJob
 from portale.core.pdf import pdf_response, render_pdf
 
-from . import selectors, services
-from .models import ExportJob
-from .tables import AGGREGATES, DETAILS, ListKind
+from . import selectors
+from .tables import AGGREGATES, DETAILS, ExportTable, ListKind
 
 MENU = gettext_lazy("Linee e listino")
 AGGREGATE = gettext_lazy("Consistenze aggregate")
@@ -40,22 +41,6 @@ def _kind(registry: dict[str, ListKind], slug: str) -> ListKind:
         return registry[slug]
     except KeyError:
         raise Http404 from None
-
-
-def _export_requested_message(request, job: ExportJob) -> None:
-    messages.success(
-        request,
-        format_html(
-            '{} <a href="{}">{}</a>.',
-            _(
-                "La richiesta di export %(kind)s è stata presa in carico: quando avrà lo stato "
-                "COMPLETATO potrai scaricare il file dalla sezione"
-            )
-            % {"kind": job.kind},
-            reverse("inventory:exports"),
-            _("I miei Export"),
-        ),
-    )
 
 
 # --- consistenze aggregate (F-7.2.1) ---------------------------------------------------------
@@ -141,18 +126,9 @@ def detail_list(request, kind: str):
     }
     if not spec.on_screen:
         return render(request, "inventory/export_only.html", ctx)
+    # P-07: the detail tables export in the background ("I miei Export"): the export icon
+    # posts here and render_list files the job.
     table = spec.table.from_request(request, spec.rows(contract))
-    if table.export_format:
-        # P-07: detail lists are always exported in the background ("I miei Export").
-        job = services.export_request(
-            user=request.user,
-            contract=contract,
-            kind=spec.export_kind,
-            fmt=table.export_format,
-            params=request.GET,
-        )
-        _export_requested_message(request, job)
-        return redirect(table.url(export=None))
     return render_list(request, table, "inventory/list_page.html", ctx)
 
 
@@ -168,14 +144,14 @@ def export_request(request, kind: str):
     params = request.POST.copy()
     for name in ("csrfmiddlewaretoken", "format"):
         params.pop(name, None)
-    job = services.export_request(
+    job = export_jobs.export_request(
         user=request.user,
         contract=_contract(request),
         kind=spec.export_kind,
         fmt=fmt,
         params=params,
     )
-    _export_requested_message(request, job)
+    export_jobs.announce_request(request, job)
     return redirect("inventory:detail_list", kind=spec.slug)
 
 
@@ -216,9 +192,8 @@ def price_list(request):
         )
     if listino.pdf:
         # A managed document uploaded by the operator wins over the generated one.
-        return FileResponse(
-            listino.pdf.open("rb"),
-            as_attachment=True,
+        return file_response(
+            listino.pdf,
             filename=f"Listino_Convenzione_{listino.version}.pdf",
             content_type="application/pdf",
         )
@@ -229,47 +204,6 @@ def price_list(request):
 
 
 # --- I miei Export (F-7.2.4) -----------------------------------------------------------------------
-def _download_url(job) -> str:
-    return reverse("inventory:export_download", kwargs={"pk": job.pk}) if job.is_done else ""
-
-
-class ExportTable(Table):
-    requested_at = Column(
-        gettext_lazy("Data richiesta"), "requested_at", sort=True, format=DATETIME
-    )
-    kind = Column(gettext_lazy("Tipo richiesta"), "kind", sort=True)
-    state = Column(gettext_lazy("Stato richiesta"), "get_state_display", sort="state")
-    fmt = Column(gettext_lazy("Formato"), "get_format_display", sort="format")
-    download = ActionColumn(
-        gettext_lazy("Scarica"),
-        icon="it-download",
-        link=_download_url,
-        action_label=lambda job: (
-            _("Scarica %(kind)s del %(date)s")
-            % {"kind": job.kind, "date": DATETIME.html(job.requested_at)}
-        ),
-        disabled_label=lambda job: (
-            _("Scarica %(kind)s del %(date)s: non ancora disponibile")
-            % {"kind": job.kind, "date": DATETIME.html(job.requested_at)}
-        ),
-    )
-    delete = ActionColumn(
-        gettext_lazy("Elimina"),
-        icon="it-delete",
-        link=lambda job: reverse("inventory:export_delete", kwargs={"pk": job.pk}),
-        action_label=lambda job: (
-            _("Elimina %(kind)s del %(date)s")
-            % {"kind": job.kind, "date": DATETIME.html(job.requested_at)}
-        ),
-    )
-
-    class Meta:
-        default_order = "-requested_at"
-        export_formats = ()
-        empty_text = gettext_lazy("Non ci sono export richiesti.")
-        caption = gettext_lazy("I miei Export")
-
-
 def _my_exports(request):
     return ExportJob.objects.filter(user=request.user, contract=_contract(request)).select_related(
         "contract"
@@ -292,23 +226,14 @@ def export_download(request, pk: int):
     job = get_object_or_404(_my_exports(request), pk=pk)
     if not job.is_done:
         raise Http404
-    content_type = (
-        "text/csv; charset=utf-8"
-        if job.format == ExportJob.Format.CSV
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(job.file, filename=job.filename, content_type=job.content_type)
 
 
 @capability_required("inventory.exports")
 def export_delete(request, pk: int):
     job = get_object_or_404(_my_exports(request), pk=pk)
     if request.method == "POST":
-        services.export_delete(job=job)
+        export_jobs.export_delete(job=job)
         messages.success(request, _("L'export è stato cancellato."))
         return redirect("inventory:exports")
     return render(

@@ -6,9 +6,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connections
-from django.db.models import Count, Subquery, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from portale.records.models import TrafficEvent
@@ -76,53 +74,6 @@ def events(
     if paid_only:
         qs = qs.filter(net_amount__gt=0)
     return qs
-
-
-def capped(qs, limit: int = MAX_EVENTS):
-    """The newest ``limit`` events of ``qs`` as a queryset that can still be sorted."""
-    ids = qs.order_by("-occurred_at", "-pk").values("pk")[:limit]
-    return TrafficEvent.objects.filter(pk__in=Subquery(ids)).select_related(None)
-
-
-def count_capped(qs, limit: int = MAX_EVENTS) -> int:
-    """How many events ``qs`` has, counting no further than ``limit`` + 1 (one query).
-
-    For a plain filter of one table (what ``events`` returns) only its WHERE clause is
-    compiled and the capped count is written out: the ORM's count of a sliced queryset
-    builds and compiles a whole aggregate over a subquery, which cost the page more than
-    the query itself. Anything else (joins, distinct, slices) goes through the ORM."""
-    q = qs.query
-    tables = [alias for alias in q.alias_map if q.alias_refcount[alias]]
-    if len(tables) > 1 or q.distinct or q.is_sliced or q.combinator or q.annotations:
-        return qs.order_by()[: limit + 1].count()
-    connection = connections[qs.db]
-    try:
-        where, params = q.get_compiler(connection=connection).compile(q.where)
-    except EmptyResultSet:  # e.g. no category chosen: nothing to count
-        return 0
-    except FullResultSet:  # no condition at all
-        where, params = "1 = 1", []
-    table = connection.ops.quote_name(q.model._meta.db_table)
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) capped",
-            [*params, limit + 1],
-        )
-        return cur.fetchone()[0]
-
-
-def detail_table(table_class, qs, params, *, path: str = "", form=None):
-    """The "Dettaglio traffico" list over ``qs``: at most ``MAX_EVENTS`` events, newest
-    first; two queries for a page (a capped count and the page itself).
-
-    Returns (table, truncated)."""
-    n = count_capped(qs)
-    truncated = n > MAX_EVENTS
-    table = table_class(capped(qs) if truncated else qs, params, path=path)
-    if form is not None:
-        table.form = form
-    table.paginator.count = min(n, MAX_EVENTS)  # known already: no second COUNT
-    return table, truncated
 
 
 def over_bundle_summary(line, start: datetime.date, end: datetime.date) -> dict:

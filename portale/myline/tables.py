@@ -8,6 +8,7 @@ from portale.core.lists import DATE, DATETIME, DATETIME_SECONDS, Column, Table, 
 from portale.core.lists.formats import TEXT, Format
 
 from .forms import PrepaidDetailForm, ServiceSmsForm, SubscriptionDetailForm
+from .selectors import MAX_EVENTS
 
 AMOUNT4 = decimal(4)
 PERCENT = Format("decimal", 0, xlsx_num_format="0")
@@ -66,6 +67,9 @@ class SubscriptionTrafficTable(Table):
         default_order = "-occurred_at"
         export_name = "dettaglio_traffico"
         caption = _("Dettaglio del tuo traffico online netto bundle")
+        # G-44: the newest 3,000 events are shown and exported, sorted as asked.
+        max_rows = MAX_EVENTS
+        cap_order = ("-occurred_at", "-pk")
 
 
 class PrepaidTrafficTable(Table):
@@ -83,6 +87,9 @@ class PrepaidTrafficTable(Table):
         default_order = "-occurred_at"
         export_name = "dettaglio_traffico"
         caption = _("Dettaglio del tuo traffico dati")
+        # G-44: the newest 3,000 events are shown and exported, sorted as asked.
+        max_rows = MAX_EVENTS
+        cap_order = ("-occurred_at", "-pk")
 
 
 class ServiceSmsTable(Table):

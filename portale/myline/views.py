@@ -147,10 +147,9 @@ def consumption_detail(request):
     qs = sel.events(
         line, cd["dal"], cd["al"], form.stored_categories(), charging, cd["solo_pagamento"]
     )
-    table, truncated = sel.detail_table(table_class, qs, request.GET, path=request.path, form=form)
+    table = table_class.from_request(request, qs, form=form)
     ctx.update(
         table=table,
-        truncated=truncated,
         categories_label=form.category_labels(),
         charging_label=(
             ", ".join(

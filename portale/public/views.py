@@ -3,16 +3,15 @@
 Only "public" audience content is shown here; registered-only items are a 404.
 """
 
-import mimetypes
 import os
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portale.core.capabilities import login_only, public_view
+from portale.core.files import file_response
 
 from .contacts import contacts
 from .models import Document, News
@@ -68,15 +67,8 @@ def document_download(request, pk):
 
 
 def _download(doc):
-    if not doc.file:
-        raise Http404
-    try:
-        fh = doc.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    filename = os.path.basename(doc.file.name)
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return FileResponse(fh, as_attachment=True, filename=filename, content_type=content_type)
+    # Public documents (the convention's PDFs): a browser may keep them for an hour.
+    return file_response(doc.file, filename=os.path.basename(doc.file.name), private=False)
 
 
 @public_view

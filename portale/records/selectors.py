@@ -468,3 +468,21 @@ def active_service_codes(*, contract: Contract) -> list[str]:
         .exclude(code="")
         .values_list("code", flat=True)
     )
+
+
+# --- Company invoices of the billing pages -------------------------------------------------
+
+
+def company_invoices_since(*, contract: Contract, since: datetime.date) -> QuerySet[Invoice]:
+    """The contract's company invoices issued on or after ``since`` (F-7.4.1)."""
+    return Invoice.objects.filter(contract=contract, emission_date__gte=since)
+
+
+def company_invoice_of_contract(
+    *, contract: Contract, pk: int, since: datetime.date | None = None
+) -> Invoice | None:
+    """One company invoice of the contract (None if it is another contract's)."""
+    qs = Invoice.objects.filter(contract=contract, pk=pk).select_related("contract__administration")
+    if since is not None:
+        qs = qs.filter(emission_date__gte=since)
+    return qs.first()

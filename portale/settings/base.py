@@ -93,6 +93,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portale.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Connections sized to threads (README "Connections"): each web or worker thread keeps
+    # one connection open for DB_CONN_MAX_AGE seconds instead of opening one per request,
+    # checked before it is reused (so a PostgreSQL restart costs no failed request).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker use one SQLite file at the same time.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -279,6 +285,8 @@ FULFILMENT_MAX_ATTEMPTS = env.int("FULFILMENT_MAX_ATTEMPTS", default=3)
 # Lists above this many rows are exported in the background ("I miei Export").
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=20_000)
 INVENTORY_EXPORT_RETENTION_DAYS = env.int("INVENTORY_EXPORT_RETENTION_DAYS", default=30)
+# A background export claimed this long ago and not finished: its worker died; run it again.
+EXPORT_STUCK_AFTER_SECONDS = env.int("EXPORT_STUCK_AFTER_SECONDS", default=900)
 ACCOUNTS_AUDIT_RETENTION_DAYS = env.int("ACCOUNTS_AUDIT_RETENTION_DAYS", default=365)
 
 LOGGING = {

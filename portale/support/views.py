@@ -6,7 +6,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from portale.cases.wizard import file_now, operation_form, request_token, start_request
 from portale.core.capabilities import capability_required
+from portale.core.files import file_response
 from portale.core.lists import render_list
 from portale.public.contacts import contacts
 from portale.records import selectors as records
@@ -179,14 +180,9 @@ def manual_pdf(request, pk: int):
     manual = get_object_or_404(selectors.manuals_for(ctx=request.portal), pk=pk)
     if not manual.file:
         raise Http404
-    response = FileResponse(
-        manual.file.open("rb"),
-        as_attachment=True,
-        filename=f"{manual.title}.pdf",
-        content_type="application/pdf",
+    return file_response(
+        manual.file, filename=f"{manual.title}.pdf", content_type="application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- chat (F-7.7.2) ----------------------------------------------------------------------

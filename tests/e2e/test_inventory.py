@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from portale.core.models import ExportJob
 from portale.inventory import selectors
-from portale.inventory.models import ExportJob
 from portale.records.models import Sim
 from portale.records.models.dual_billing import DualBilling
 from portale.records.tests import factories as f
@@ -398,7 +398,9 @@ def test_my_exports_icons_and_empty_message(roa_page, roa, contract, shot, axe_v
     shot(page, "inventory_exports_empty_360")
 
     done = data.done_job(roa, contract)
-    ExportJob.objects.create(user=roa, contract=contract, kind=ExportJob.Kind.STS, format="xlsx")
+    ExportJob.objects.create(
+        user=roa, contract=contract, kind="ConsistenzaDettaglioSTS", format="xlsx"
+    )
     for width in (1280, 360):
         page = roa_page(width)
         page.goto(reverse("inventory:exports"))

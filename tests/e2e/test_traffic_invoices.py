@@ -1,4 +1,5 @@
-"""Browser test of "Fatture aziendali" (F-7.4.1): filters, PDF download; 1280 and 360 px."""
+"""Browser test of "Fatture aziendali" (F-7.4.1): filters, PDF and FatturaPA XML downloads;
+1280 and 360 px."""
 
 from __future__ import annotations
 
@@ -48,3 +49,32 @@ def test_company_invoices_page(new_page, live_server, roa, contract, employee_li
         page.get_by_text("Tot. fatture 3").wait_for()
         assert page.locator("select[name=pagamento]").input_value() == ""
         assert not page.console_errors, page.console_errors
+
+
+def test_ebill_referent_downloads_the_xml_and_the_pdf_with_the_same_amount_due(
+    new_page, live_server, ebill, contract
+):
+    import re
+    import xml.etree.ElementTree as ET
+
+    from portale.billing.invoicing import einvoices_complete, invoices_complete
+
+    inv = make_invoice(contract, "7X00000411", "4/2021", amount="178.62")
+    einvoices_complete()  # what the nightly job does: the XML file, then the stored PDF
+    invoices_complete()
+    page = new_page(1280)
+    force_login(page, ebill, live_server.url)
+    page.goto(reverse("billing:invoices"))
+    expect(page.get_by_role("cell", name="Consegnata")).to_be_visible()
+    with page.expect_download() as dl:
+        page.get_by_title(f"Scarica la fattura elettronica {inv.number} (XML FatturaPA)").click()
+    with open(dl.value.path(), "rb") as fh:
+        root = ET.fromstring(fh.read())
+    xml_due = root.findtext(".//DettaglioPagamento/ImportoPagamento")
+    with page.expect_download() as dl:
+        page.get_by_title(f"Scarica la fattura {inv.number} in PDF").click()
+    with open(dl.value.path(), "rb") as fh:
+        text = pdf_text(fh.read())
+    pdf_due = re.search(r"Netto a pagare\s+([0-9.]+,[0-9]{2}) €", text).group(1)
+    assert xml_due == "146.41" and pdf_due == "146,41"  # 178.62 = 146.41 + 32.21 VAT
+    assert not page.console_errors, page.console_errors

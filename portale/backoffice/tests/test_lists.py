@@ -63,7 +63,7 @@ def test_lines_page_shape(staff_client, data):
     for label in ["Numero", "Contratto", "Ente", "Profilo tariffario", "Stato", "Data Attivazione"]:
         assert f"{label} <span" in html
     assert "CERCA" in html and "RESETTA" in html
-    assert "export=xlsx" in html and "export=csv" in html
+    assert 'name="export" value="xlsx"' in html and 'name="export" value="csv"' in html
     assert "<html" in html
     assert response["Vary"].count("HX-Request") == 1
 
@@ -126,8 +126,10 @@ def test_invalid_contract_code_is_explained(staff_client, data):
 
 def test_csv_export_has_every_filtered_row(staff_client, data):
     contract, _other = data
-    response = staff_client.get(
-        LINES, {"contratto": contract.code, "sort": "-activation_date", "export": "csv"}
+    response = staff_client.post(
+        LINES,
+        {"export": "csv"},
+        query_params={"contratto": contract.code, "sort": "-activation_date"},
     )
     assert isinstance(response, StreamingHttpResponse)
     body = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -154,7 +156,7 @@ def test_csv_export_has_every_filtered_row(staff_client, data):
 
 
 def test_xlsx_export_matches_the_database(staff_client, data):
-    response = staff_client.get(LINES, {"export": "xlsx"})
+    response = staff_client.post(LINES, {"export": "xlsx"})
     assert isinstance(response, FileResponse)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -193,8 +195,8 @@ def test_contracts_search_and_export(staff_client, data):
     contract, other = data
     table = staff_client.get(CONTRACTS, {"ente": other.administration.name}).context["table"]
     assert [r[0]["text"] for r in table.rows] == [other.code]
-    response = staff_client.get(
-        CONTRACTS, {"ente": other.administration.fiscal_code, "export": "xlsx"}
+    response = staff_client.post(
+        CONTRACTS, {"export": "xlsx"}, query_params={"ente": other.administration.fiscal_code}
     )
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert list(ws.iter_rows(min_row=2, values_only=True)) == [

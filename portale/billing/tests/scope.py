@@ -26,4 +26,13 @@ def _invoice_pdf(env):
     return {"user": env.users["ROA"], "own": {"pk": own.pk}, "foreign": {"pk": foreign.pk}}
 
 
-SCOPE_CASES = {"billing:invoice_pdf": _invoice_pdf}
+def _invoice_xml(env):
+    from portale.billing.invoicing import einvoices_complete
+
+    own = make_invoice(env.contract, "7X90000003", "2/2021")
+    foreign = make_invoice(env.other_contract, "7X90000004", "2/2021")
+    einvoices_complete()  # both have their FatturaPA file: only the scope hides the other
+    return {"user": env.users["ROA"], "own": {"pk": own.pk}, "foreign": {"pk": foreign.pk}}
+
+
+SCOPE_CASES = {"billing:invoice_pdf": _invoice_pdf, "billing:invoice_xml": _invoice_xml}

@@ -66,12 +66,12 @@ def test_history_newest_first_and_export(client, roa, contract):
     client.force_login(roa)
     body = client.get(reverse("cases:history")).content.decode()
     assert body.index(new.number) < body.index(old.number)
-    response = client.get(reverse("cases:history"), {"export": "xlsx"})
+    response = client.post(reverse("cases:history"), {"export": "xlsx"})
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     values = [c.value for c in next(book.active.iter_rows(min_row=1, max_row=1))]
     assert values[:3] == ["N pratica", "Tipo pratica", "Contratto"]
     assert book.active.max_row == 3
-    csv = client.get(reverse("cases:history"), {"export": "csv"})
+    csv = client.post(reverse("cases:history"), {"export": "csv"})
     text = b"".join(csv.streaming_content).decode("utf-8-sig")
     assert new.number in text and old.number in text
 
@@ -107,7 +107,7 @@ def test_orders_list_detail_truck_and_legend(client, roa, contract, other_contra
     assert "Consegnato" in tracking and "Spedizione affidata al corriere" in tracking
     assert client.get(reverse("cases:shipment", args=[plain.number])).status_code == 404
     assert client.get(reverse("cases:order_detail", args=[foreign.number])).status_code == 404
-    export = client.get(reverse("cases:orders"), {"export": "csv"})
+    export = client.post(reverse("cases:orders"), {"export": "csv"})
     assert order.number in b"".join(export.streaming_content).decode("utf-8-sig")
 
 
@@ -141,7 +141,7 @@ def test_the_date_survives_sorting_and_export(client, roa, contract):
     sort_url = table.url(sort="number")
     assert "data=" in sort_url
     assert old.number in client.get(sort_url).content.decode()
-    export = client.get(table.url(export="csv"))
+    export = client.post(table.export_action, {"export": "csv"})
     assert old.number in b"".join(export.streaming_content).decode("utf-8-sig")
 
 
@@ -170,7 +170,7 @@ def test_order_lines_follow_the_order_and_the_export_has_one_row_per_line(client
     detail = client.get(reverse("cases:order_detail", args=[order.number])).content.decode()
     assert first.msisdn in detail and second.msisdn in detail and "Stato servizio" in detail
 
-    export = client.get(reverse("cases:orders"), {"export": "csv"})
+    export = client.post(reverse("cases:orders"), {"export": "csv"})
     rows = [
         r.split(";") for r in b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
     ]

@@ -24,7 +24,10 @@ Example (the back office's "Linee")::
 
 and in ``app/lines.html``: ``{% include "core/list/list.html" %}``.
 
-Exports (``?export=xlsx|csv``) reuse the same columns over the whole filtered, sorted list;
+Exports (a POST of ``export=xlsx|csv``: the export icon is a small form) reuse the same
+columns over the whole filtered, sorted list: a download, or a background job of "I miei
+Export" for a long list whose table names a registered ``Meta.export_kind``
+(``portale.core.export_jobs``). ``Meta.max_rows`` caps a list (count, pages, exports);
 ``Meta.select = "multi"`` adds the P-08 "Sel." column, whose ticks ``table.selection`` /
 ``table.selected_queryset()`` return on any page (kept in the session).
 ``ActionColumn(label, icon="it-download", link=…, action_label=…)`` is an icon cell (a sprite
@@ -45,7 +48,7 @@ from .formats import (
     money,
 )
 from .tables import ActionColumn, Column, Table
-from .views import TableView, is_fragment_request, render_list
+from .views import export_list, is_fragment_request, render_list
 
 __all__ = [
     "BOOLEAN",
@@ -61,8 +64,8 @@ __all__ = [
     "Format",
     "LineSearchField",
     "Table",
-    "TableView",
     "decimal",
+    "export_list",
     "is_fragment_request",
     "line_search",
     "money",

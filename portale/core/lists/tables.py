@@ -9,8 +9,11 @@ the query string.
 
 Query parameters (all optional, prefixed with ``<prefix>-`` when a page has two lists):
 ``sort`` (a column name, ``-name`` for descending; unknown names are ignored),
-``per_page`` (10/25/50, anything else → 10), ``page`` (out of range → last page),
-``export`` (``xlsx``/``csv``: the whole filtered, sorted list) and the search fields.
+``per_page`` (10/25/50, anything else → 10), ``page`` (out of range → last page) and the
+search fields. An export (the whole filtered, sorted list as .xlsx/.csv) is a POST of
+``export=xlsx|csv`` to the list's URL: a direct download when the list is short, a
+background job ("I miei Export", ``portale.core.export_jobs``) when it is long or the
+table says ``Meta.export_in_background = "always"``. A GET never exports.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Callable, Iterator
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.http import QueryDict
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -203,6 +206,16 @@ class Options:
     empty_text = gettext_lazy("Nessun elemento trovato.")
     export_name: str = "export"  # file name stem: linee_20261125_1530.xlsx
     export_formats: tuple[str, ...] = ("xlsx", "csv")  # () hides the export icon
+    # Background export: the "Tipo richiesta" registered with
+    # ``portale.core.export_jobs.register_list`` ("" = direct downloads only), and when to use
+    # it: "large" (longer than ``EXPORT_SYNC_MAX_ROWS``) or "always" (P-07 detail lists).
+    export_kind: str = ""
+    export_in_background: str = "large"
+    # Row cap (e.g. G-44: at most 3,000 traffic events): count, pages and exports stop at
+    # ``max_rows``; the rows kept are the first in ``cap_order`` (default: the list's order),
+    # then sorted as asked. ``table.truncated`` says the cap was hit.
+    max_rows: int | None = None
+    cap_order: tuple[str, ...] = ()
     caption = ""  # accessible table caption (visually hidden)
     fragment_template = "core/list/list.html"  # what an htmx request gets back
     # P-08: "multi" adds a "Sel." checkbox column (+ select all), "single" a radio column.
@@ -262,16 +275,23 @@ class Table(metaclass=TableMeta):
         prefix: str = "",
         list_id="",
         session=None,
+        form: FilterForm | None = None,
+        exclude: tuple[str, ...] = (),
     ):
         self.base_queryset = queryset
         self.session = session
         self.params = params if params is not None else QueryDict()
         self.path = path
         self.prefix = prefix
-        self.columns = list(self.base_columns.values())
+        # ``exclude``: columns this page does not show (e.g. a link to a service not set up).
+        self.columns = [c for name, c in self.base_columns.items() if name not in exclude]
         self.list_id = list_id or f"lista-{prefix or type(self).__name__.lower()}"
         form_class = self._meta.filter_form
-        self.form = form_class(data=self.params, prefix=prefix or None) if form_class else None
+        if form is None and form_class is not None:
+            # A view whose search form needs more than the query string builds it and
+            # passes it as ``form=`` (it still answers ``filter(queryset)``).
+            form = form_class(data=self.params, prefix=prefix or None)
+        self.form = form
 
     @classmethod
     def from_request(cls, request, queryset: QuerySet, **kwargs) -> Table:
@@ -304,29 +324,58 @@ class Table(metaclass=TableMeta):
             return sizes[0]
         return value if value in sizes else sizes[0]
 
-    @cached_property
-    def export_format(self) -> str | None:
-        fmt = self.params.get(self.param("export"), "")
+    def posted_export_format(self, data) -> str | None:
+        """The format of an export POSTed to this list (``export=xlsx``), if it offers it."""
+        fmt = data.get(self.param("export"), "")
         return fmt if fmt in self._meta.export_formats else None
 
     # --- data --------------------------------------------------------------------------
     @cached_property
-    def queryset(self) -> QuerySet:
-        """The scoped queryset, searched and ordered (the whole list, before paging)."""
+    def filtered_queryset(self) -> QuerySet:
+        """The scoped queryset, searched (not ordered, not capped)."""
         qs = self.base_queryset
         if self.form is not None:
             qs = self.form.filter(qs)
+        return qs
+
+    def _order_fields(self) -> tuple[str, ...]:
         if self.ordering:
             column, desc = self.ordering
             sign = "-" if desc else ""
-            qs = qs.order_by(*(f"{sign}{f}" for f in column.sort_fields), f"{sign}pk")
-        else:
-            qs = qs.order_by("pk")
-        return qs
+            return (*(f"{sign}{f}" for f in column.sort_fields), f"{sign}pk")
+        return ("pk",)
+
+    @cached_property
+    def capped_count(self) -> int | None:
+        """With ``Meta.max_rows``: how many rows, counting no further than ``max_rows`` + 1
+        (one query that stops early, however long the list)."""
+        limit = self._meta.max_rows
+        if limit is None:
+            return None
+        return self.filtered_queryset.order_by()[: limit + 1].count()
+
+    @property
+    def truncated(self) -> bool:
+        """True when the list is longer than ``Meta.max_rows`` and only the first are shown."""
+        return self.capped_count is not None and self.capped_count > self._meta.max_rows
+
+    @cached_property
+    def queryset(self) -> QuerySet:
+        """The scoped queryset, searched, capped and ordered (the whole list, before paging)."""
+        qs = self.filtered_queryset
+        if self.truncated:
+            keep_order = self._meta.cap_order or self._order_fields()
+            keep = qs.order_by(*keep_order).values("pk")[: self._meta.max_rows]
+            qs = qs.filter(pk__in=Subquery(keep))
+        return qs.order_by(*self._order_fields())
 
     @cached_property
     def paginator(self) -> Paginator:
-        return Paginator(self.queryset, self.per_page)
+        paginator = Paginator(self.queryset, self.per_page)
+        if self.capped_count is not None:
+            # Known already: the page needs no second COUNT (over a subquery).
+            paginator.count = min(self.capped_count, self._meta.max_rows)
+        return paginator
 
     @cached_property
     def page(self):
@@ -445,6 +494,11 @@ class Table(metaclass=TableMeta):
         )
 
     def should_export_in_background(self) -> bool:
+        """True when an export of this list is a background job rather than a download."""
+        if not self._meta.export_kind:
+            return False
+        if self._meta.export_in_background == "always":
+            return True
         return exports.should_run_in_background(self.count)
 
     # --- URLs and the pieces of the template -------------------------------------------
@@ -595,17 +649,44 @@ class Table(metaclass=TableMeta):
         return f"{self.path}?{encoded}" if encoded else self.path or "?"
 
     @property
+    def export_action(self) -> str:
+        """Where the export form posts: this page with its whole query (but the page number),
+        so the view sees the same list the user sees."""
+        query = self.params.copy()
+        for name in (self.param("page"), self.param("export")):
+            query.pop(name, None)
+        encoded = query.urlencode()
+        return f"{self.path}?{encoded}" if encoded else self.path or "?"
+
+    @property
+    def export_param(self) -> str:
+        return self.param("export")
+
+    @cached_property
     def export_links(self) -> list[dict]:
+        """The export buttons: a download, or "Richiedi export" for a background job."""
         labels = {"xlsx": ".xlsx", "csv": ".csv"}
-        return [
-            {
-                "format": fmt,
-                "label": labels.get(fmt, fmt),
-                "url": self.url(export=fmt, page=None),
-                "icon": f"it-file-{fmt}",
-            }
-            for fmt in self._meta.export_formats
-        ]
+        background = self.should_export_in_background()
+        out = []
+        for fmt in self._meta.export_formats:
+            label = labels.get(fmt, fmt)
+            if background:
+                title = _(
+                    "Richiedi l'export dell'elenco completo in formato %(fmt)s: lo scarichi "
+                    "da I miei Export"
+                ) % {"fmt": label}
+            else:
+                title = _("Scarica l'elenco completo in formato %(fmt)s") % {"fmt": label}
+            out.append(
+                {
+                    "format": fmt,
+                    "label": label,
+                    "title": title,
+                    "background": background,
+                    "icon": f"it-file-{fmt}",
+                }
+            )
+        return out
 
     @property
     def meta(self) -> Options:

@@ -173,12 +173,12 @@ def test_links_keep_search_sort_and_size(lines37):
     assert dict(t.search_hidden) == {"sort": "-msisdn", "per_page": "25"}
     assert dict(t.size_hidden) == {"sort": "-msisdn", "linea": "12"}
     assert t.reset_url == "/linee/?sort=-msisdn&per_page=25"
-    xlsx = next(link for link in t.export_links if link["format"] == "xlsx")["url"]
-    assert query(xlsx) == {
-        "export": ["xlsx"],
+    # the export form posts to the same list: search, sort and size kept, page dropped
+    assert query(table({**dict(t.params.items()), "page": "2"}).export_action) == {
         "linea": ["12"],
         "sort": ["-msisdn"],
         "per_page": ["25"],
+        "foo": ["bar"],
     }
 
 
@@ -274,31 +274,11 @@ def test_datetime_is_shown_in_local_time():
     assert DATETIME.xlsx(value) == datetime.datetime(2024, 7, 1, 12, 5)
 
 
-def test_long_exports_go_to_the_background_hook(lines37, settings):
-    from portale.core.lists import render_list
-
-    calls = []
-
-    def background(table, fmt):
-        from django.http import HttpResponse
-
-        calls.append((table.count, fmt))
-        return HttpResponse("in coda")
-
-    request = rf.get("/linee/", {"export": "xlsx"})
-    request.htmx = False
-    settings.EXPORT_SYNC_MAX_ROWS = 36
-    t = LinesTable.from_request(request, Line.objects.all())
-    response = render_list(request, t, "unused.html", background_export=background)
-    assert response.content == b"in coda" and calls == [(t.count, "xlsx")]
-    settings.EXPORT_SYNC_MAX_ROWS = 1000
-    t = LinesTable.from_request(request, Line.objects.all())
-    response = render_list(request, t, "unused.html", background_export=background)
-    assert response["Content-Disposition"].startswith("attachment")
-
-
-def test_unknown_export_format_renders_the_page(lines37):
-    assert table({"export": "pdf"}).export_format is None
+def test_only_a_posted_known_format_exports(lines37):
+    t = table({"export": "xlsx"})
+    assert t.posted_export_format({"export": "pdf"}) is None
+    assert t.posted_export_format({}) is None
+    assert t.posted_export_format({"export": "csv"}) == "csv"
 
 
 def test_a_subclass_meta_refines_its_base_tables_meta():
@@ -319,3 +299,69 @@ def test_a_subclass_meta_refines_its_base_tables_meta():
     assert Child._meta.noun == "linee"
     assert Child._meta.export_name == "figlio"
     assert Base._meta.export_name == "export"
+
+
+class BackgroundLines(LinesTable):
+    class Meta:
+        export_kind = "ProvaLinee"
+
+
+def _post(data, query=None, user=None, contract=None):
+    from types import SimpleNamespace
+
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    request = rf.post("/linee/" + (f"?{query}" if query else ""), data)
+    request.htmx = False
+    request.user = user
+    request.portal = SimpleNamespace(contract=contract)
+    request._messages = CookieStorage(request)
+    return request
+
+
+def test_a_long_list_with_an_export_kind_is_exported_in_the_background(
+    lines37, contract, roa, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from portale.core import export_jobs
+    from portale.core.lists import render_list
+    from portale.core.models import ExportJob
+
+    monkeypatch.setitem(export_jobs.LISTS, "ProvaLinee", None)
+    export_jobs.register_list(BackgroundLines, rows=lambda job: Line.objects.all())
+    settings.EXPORT_SYNC_MAX_ROWS = 1000
+    request = _post({"export": "csv"}, "linea=&sort=-msisdn", roa, contract)
+    t = BackgroundLines.from_request(request, Line.objects.all())
+    assert [link["background"] for link in t.export_links] == [False, False]
+    response = render_list(request, t, "unused.html")
+    assert response["Content-Disposition"].startswith("attachment")  # short: a download
+    assert not ExportJob.objects.exists()
+
+    settings.EXPORT_SYNC_MAX_ROWS = 36
+    request = _post({"export": "csv"}, "sort=-msisdn", roa, contract)
+    t = BackgroundLines.from_request(request, Line.objects.all())
+    assert "Richiedi l'export" in t.export_links[0]["title"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = render_list(request, t, "unused.html")
+    assert response.status_code == 302 and response["Location"] == "/linee/?sort=-msisdn"
+    job = ExportJob.objects.get()
+    assert (job.user, job.contract, job.kind, job.params) == (
+        roa,
+        contract,
+        "ProvaLinee",
+        {"sort": ["-msisdn"]},
+    )
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE and job.rows == 37
+    with job.file.open("rb") as fh:
+        lines = fh.read().decode("utf-8-sig").splitlines()
+    assert lines[1].startswith(max(line.msisdn for line in lines37))  # sorted as asked
+
+
+def test_a_list_without_an_export_kind_always_downloads(lines37, settings):
+    from portale.core.lists import render_list
+
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    request = _post({"export": "xlsx"})
+    t = LinesTable.from_request(request, Line.objects.all())
+    assert not t.should_export_in_background()
+    assert render_list(request, t, "unused.html")["Content-Disposition"].startswith("attachment")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
-from portale.inventory.models import ExportJob
+from portale.core.models import ExportJob
 from portale.records.models import Line, Sim
 from portale.records.models.dual_billing import DualBilling
 from portale.records.models.services import ContractService, Device, LineService
@@ -135,7 +135,7 @@ def populate(contract, *, prefix="331254"):
     return lines
 
 
-def done_job(user, contract, kind=ExportJob.Kind.LINES, fmt="csv") -> ExportJob:
+def done_job(user, contract, kind="ConsistenzaDettaglioLinee", fmt="csv") -> ExportJob:
     job = ExportJob.objects.create(
         user=user, contract=contract, kind=kind, format=fmt, state=ExportJob.State.DONE
     )

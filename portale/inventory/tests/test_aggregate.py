@@ -75,7 +75,7 @@ def test_sort_descending_by_total(roa_client, populated):
 
 def test_synchronous_export_xlsx_and_csv(roa_client, populated):
     url = reverse("inventory:aggregate_list", args=["linee"])
-    response = roa_client.get(url, {"export": "xlsx"})
+    response = roa_client.post(url, {"export": "xlsx"})
     assert response.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(wb.active.iter_rows(values_only=True))
@@ -85,7 +85,7 @@ def test_synchronous_export_xlsx_and_csv(roa_client, populated):
         (2, "RICARICABILE Business VOLTE", "ATTIVO"),
         (3, "RICARICABILE Business VOLTE", "CONGELATO"),
     ]
-    response = roa_client.get(url, {"export": "csv"})
+    response = roa_client.post(url, {"export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text), delimiter=";"))[0] == [
         "Tot. Linee",

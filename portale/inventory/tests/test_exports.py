@@ -10,8 +10,9 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from portale.inventory import services, tasks
-from portale.inventory.models import ExportJob
+from portale.core import export_jobs as services
+from portale.core import jobs
+from portale.core.models import ExportJob
 from portale.inventory.tables import DETAILS
 from portale.records.models import Sim
 from portale.records.models.services import LineService
@@ -39,7 +40,7 @@ def test_detail_export_icon_files_a_job_built_by_the_worker(
 ):
     url = reverse("inventory:detail_list", args=["linee"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = roa_client.get(url, {"export": "xlsx"}, follow=True)
+        response = roa_client.post(url, {"export": "xlsx"}, follow=True)
     assert "I miei Export" in response.content.decode()
     job = ExportJob.objects.get(user=roa)
     # Huey runs immediately in tests: the worker has already built the file.
@@ -70,7 +71,7 @@ def test_detail_export_icon_files_a_job_built_by_the_worker(
 def test_export_keeps_the_search(roa_client, roa, populated, django_capture_on_commit_callbacks):
     url = reverse("inventory:detail_list", args=["sts"])
     with django_capture_on_commit_callbacks(execute=True):
-        roa_client.get(url, {"linea": populated[1].msisdn, "export": "csv"})
+        roa_client.post(f"{url}?linea={populated[1].msisdn}", {"export": "csv"})
     job = ExportJob.objects.get(user=roa)
     assert job.kind == "ConsistenzaDettaglioSTS" and job.params == {"linea": [populated[1].msisdn]}
     with job.file.open("rb") as fh:
@@ -124,7 +125,7 @@ def test_export_never_contains_another_contract(roa, populated, contract, other_
 
 
 def test_double_request_makes_one_pending_job(roa, contract, monkeypatch):
-    monkeypatch.setattr(services, "enqueue_on_commit", lambda *a, **k: None)
+    monkeypatch.setattr(jobs, "enqueue_on_commit", lambda *a, **k: None)
     a = services.export_request(
         user=roa, contract=contract, kind="ConsistenzaDettaglioLinee", fmt="xlsx"
     )
@@ -171,11 +172,11 @@ def test_failure_state(roa, contract, monkeypatch, django_capture_on_commit_call
         raise RuntimeError("disco pieno")
 
     monkeypatch.setattr(services, "export_write", boom)
-    monkeypatch.setattr(services, "enqueue_on_commit", lambda *a, **k: None)
+    monkeypatch.setattr(jobs, "enqueue_on_commit", lambda *a, **k: None)
     job = services.export_request(
         user=roa, contract=contract, kind="ConsistenzaDettaglioSAC", fmt="csv"
     )
-    tasks.export_build.call_local(job.pk)  # the last attempt (retries exhausted)
+    services.export_build.call_local(job.pk)  # the last attempt (retries exhausted)
     job.refresh_from_db()
     assert job.state == ExportJob.State.FAILED and "disco pieno" in job.error
     assert job.get_state_display() == "ERRORE"
@@ -190,7 +191,7 @@ def test_cleanup_removes_expired_files(roa, contract, settings):
     ExportJob.objects.filter(pk=old.pk).update(
         expires_at=timezone.now() - datetime.timedelta(hours=1)
     )
-    tasks.exports_cleanup.call_local()
+    services.exports_cleanup_daily.call_local()
     assert not ExportJob.objects.filter(pk=old.pk).exists() and not storage.exists(name)
     assert ExportJob.objects.filter(pk=fresh.pk).exists()
 
@@ -206,7 +207,7 @@ def test_my_exports_show_download_and_trash_icons(roa_client, roa, contract):
 
     done = data.done_job(roa, contract)
     running = ExportJob.objects.create(
-        user=roa, contract=contract, kind=ExportJob.Kind.STS, format="xlsx"
+        user=roa, contract=contract, kind="ConsistenzaDettaglioSTS", format="xlsx"
     )
     html = roa_client.get(reverse("inventory:exports")).content.decode()
     sprite = "/static/vendor/bootstrap-italia/svg/sprites.svg"
@@ -234,3 +235,14 @@ def test_my_exports_show_download_and_trash_icons(roa_client, roa, contract):
 def test_no_exports_message(roa_client):
     html = roa_client.get(reverse("inventory:exports")).content.decode()
     assert 'data-list="empty"' in html and "Non ci sono export richiesti." in html
+
+
+def test_a_get_of_the_export_url_only_shows_the_list(roa_client, populated):
+    """A crawler or a prefetching browser following ?export= creates nothing (POST only)."""
+    url = reverse("inventory:detail_list", args=["linee"])
+    response = roa_client.get(url, {"export": "xlsx"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert not ExportJob.objects.exists()
+    html = response.content.decode()
+    assert 'method="post"' in html and 'name="export" value="xlsx"' in html
+    assert "Richiedi export:" in html  # detail lists always go to I miei Export

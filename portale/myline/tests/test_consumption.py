@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portale.billing.services import invoices_generate
+from portale.billing.invoicing import invoices_generate
 from portale.core.pdf import pdf_text
 from portale.rating.ingest import import_cdr_bytes
 from portale.rating.tests.helpers import cdr_bytes, data, voice
@@ -80,7 +80,7 @@ def test_cdr_events_priced_on_the_employee_pages_and_in_the_invoice_pdf(
     )
     assert "2784 KB" in html and "Kbyte" in html and "1,0000" in html
     # export (csv) of the same search
-    r = client.get(reverse("myline:consumption_detail"), {**params, "export": "csv"})
+    r = client.post(reverse("myline:consumption_detail"), {"export": "csv"}, query_params=params)
     body = b"".join(r.streaming_content).decode("utf-8-sig")
     assert "3399902***" in body and body.count("\n") == 5
     # paid only
@@ -158,7 +158,7 @@ def test_detail_is_capped_at_3000_events(client, employee, employee_line):
     }
     html = client.get(reverse("myline:consumption_detail"), params).content.decode()
     assert "Tot. record 3000" in html and "Visualizzati i primi 3.000 eventi" in html
-    r = client.get(reverse("myline:consumption_detail"), {**params, "export": "csv"})
+    r = client.post(reverse("myline:consumption_detail"), {"export": "csv"}, query_params=params)
     assert b"".join(r.streaming_content).decode("utf-8-sig").count("\n") == 3001
 
 
@@ -240,6 +240,6 @@ def test_service_sms(client, employee, employee_line):
     assert "TIMBusiness" in html and "SMS Area Clienti H24" in html and "CONSEGNATO" in html
     html = client.get(reverse("myline:service_sms"), {"periodo": "6"}).content.decode()
     assert "Tot. SMS 2" in html and "troppo vecchio" not in html
-    r = client.get(reverse("myline:service_sms"), {"export": "csv"})
+    r = client.post(reverse("myline:service_sms"), {"export": "csv"}, query_params={"periodo": "6"})
     body = b"".join(r.streaming_content).decode("utf-8-sig")
     assert "di un mese fa" in body and "recente" in body and "troppo vecchio" not in body

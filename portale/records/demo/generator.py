@@ -14,6 +14,7 @@ from . import usage
 from .lines import M2M, PA8, PACK, PLANS, PREPAID, LineBuilder, LineSpec
 from .logins import BULK_CONTRACT_CODE, CONTRACT_CODES, DEMO_LOGINS
 from .organisations import (
+    BULK_EINVOICING,
     MARKER_FISCAL_CODE,
     address,
     create_contract_services,
@@ -102,6 +103,8 @@ def generate_bulk(*, lines: int, today: datetime.date | None = None, batch: int 
             activation_date=datetime.date(2021, 9, 1),
             invoice_address=address(src, "Bari", attention_of="Ufficio Economato"),
             docs_address=address(src, "Bari", attention_of="Servizi Informativi"),
+            office_code=BULK_EINVOICING[0],
+            cig=BULK_EINVOICING[1],
         )
         span = (today - contract.activation_date).days - 30
         plan_cycle = [plans[PA8]] * 7 + [plans[PACK]] * 5 + [plans[PREPAID]] * 5

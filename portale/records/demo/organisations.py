@@ -19,6 +19,18 @@ ADMINISTRATIONS = [
     ("Provincia di Ancona", "Ancona", "8000767042", CONTRACT_CODES[4:5]),
 ]
 MARKER_FISCAL_CODE = italian.entity_fiscal_code(ADMINISTRATIONS[0][2])
+# Electronic invoicing: the IPA code of each administration, and per contract the office
+# receiving its invoices ("Codice Univoco Ufficio"), the derived CIG and an optional CUP
+# and order reference (demo values in the right formats).
+IPA_CODES = ["c_g478", "asl_ba", "p_an"]
+EINVOICING = {
+    CONTRACT_CODES[0]: ("UFG478", "9183264A1B", "", "ORD-PG-2021-01"),
+    CONTRACT_CODES[1]: ("UFG479", "9183264A1B", "J91H21000030002", ""),
+    CONTRACT_CODES[2]: ("UFBA01", "91832651C2", "", ""),
+    CONTRACT_CODES[3]: ("UFBA02", "91832651C2", "", "DEL-412-2021"),
+    CONTRACT_CODES[4]: ("UFAN07", "9183266D3E", "", ""),
+}
+BULK_EINVOICING = ("UFBA03", "91832651C2")
 R = m.Referent.Role
 # Extra (generated) referents per contract code, after the demo users' rows.
 EXTRA_REFERENTS = {
@@ -79,6 +91,7 @@ def create_organisations(src: Source) -> list[m.Contract]:
             fiscal_code=italian.entity_fiscal_code(cf_base),
             name=name,
             seat=address(src, city),
+            ipa_code=IPA_CODES[index],
         )
         rep = src.person()
         m.LegalRepresentative.objects.create(
@@ -90,6 +103,7 @@ def create_organisations(src: Source) -> list[m.Contract]:
             fiscal_code=rep.fiscal_code,
         )
         for n, code in enumerate(codes):
+            office_code, cig, cup, order_reference = EINVOICING[code]
             contracts.append(
                 m.Contract.objects.create(
                     code=code,
@@ -97,6 +111,10 @@ def create_organisations(src: Source) -> list[m.Contract]:
                     activation_date=datetime.date(2021, 1 + 2 * index, 15 + n),
                     invoice_address=address(src, city, attention_of="Ufficio Economato"),
                     docs_address=address(src, city, attention_of="Servizi Informativi"),
+                    office_code=office_code,
+                    cig=cig,
+                    cup=cup,
+                    order_reference=order_reference,
                 )
             )
     return contracts

@@ -8,6 +8,17 @@ msisdn_validator = RegexValidator(
     r"^3\d{8,9}$", _("Inserisci un numero mobile valido (es. 3351234567).")
 )
 contract_code_validator = RegexValidator(r"^\d{12}$", _("Il codice contratto è di 12 cifre."))
+# Electronic invoicing (FatturaPA) of a public administration
+ipa_code_validator = RegexValidator(
+    r"^[a-z0-9_]{2,20}$", _("Il codice IPA è di 2-20 caratteri: lettere minuscole, cifre e _.")
+)
+office_code_validator = RegexValidator(
+    r"^[A-Z0-9]{6}$", _("Il Codice Univoco Ufficio è di 6 caratteri maiuscoli o cifre.")
+)
+cig_validator = RegexValidator(r"^[A-Z0-9]{10}$", _("Il CIG è di 10 caratteri maiuscoli o cifre."))
+cup_validator = RegexValidator(
+    r"^[A-Z][0-9A-Z]{14}$", _("Il CUP è di 15 caratteri maiuscoli o cifre, il primo una lettera.")
+)
 
 
 class Address(models.Model):
@@ -39,11 +50,20 @@ class Administration(models.Model):
     seat = models.ForeignKey(
         Address, verbose_name=_("Sede legale"), on_delete=models.PROTECT, related_name="+"
     )
+    ipa_code = models.CharField(
+        _("Codice IPA"), max_length=20, blank=True, validators=[ipa_code_validator]
+    )
 
     class Meta:
         verbose_name = _("amministrazione")
         verbose_name_plural = _("amministrazioni")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ipa_code="") | models.Q(ipa_code__regex=r"^[a-z0-9_]{2,20}$"),
+                name="administration_ipa_code_format",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -89,6 +109,23 @@ class Contract(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Electronic invoicing (FatturaPA): where the SdI delivers the invoices, what they cite
+    office_code = models.CharField(
+        _("Codice Univoco Ufficio"),
+        max_length=6,
+        blank=True,
+        validators=[office_code_validator],
+        help_text=_("L'ufficio dell'IPA che riceve le fatture elettroniche del contratto."),
+    )
+    cig = models.CharField(_("CIG"), max_length=10, blank=True, validators=[cig_validator])
+    cup = models.CharField(_("CUP"), max_length=15, blank=True, validators=[cup_validator])
+    order_reference = models.CharField(
+        _("Riferimento ordine"),
+        max_length=20,
+        blank=True,
+        help_text=_("Il numero dell'ordine di fornitura citato in fattura (facoltativo)."),
+    )
+    order_date = models.DateField(_("Data ordine"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contratto")
@@ -97,7 +134,19 @@ class Contract(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(code__regex=r"^[0-9]{12}$"), name="contract_code_12_digits"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(office_code="") | models.Q(office_code__regex=r"^[A-Z0-9]{6}$"),
+                name="contract_office_code_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cig="") | models.Q(cig__regex=r"^[A-Z0-9]{10}$"),
+                name="contract_cig_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cup="") | models.Q(cup__regex=r"^[A-Z][0-9A-Z]{14}$"),
+                name="contract_cup_format",
+            ),
         ]
 
     def __str__(self) -> str:

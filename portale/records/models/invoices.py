@@ -35,6 +35,17 @@ class Invoice(models.Model):
     )
     pdf = models.FileField(_("PDF"), upload_to="fatture/aziendali/", blank=True)
     ebill_id = models.CharField(_("Identificativo eBill"), max_length=40, blank=True)
+    # An issued invoice is never edited: a wrong one is cancelled (by a credit note) and
+    # issued again under a new number, which "replaces" it.
+    cancelled_on = models.DateField(_("Annullata il"), null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("Sostituisce"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
 
     class Meta:
         verbose_name = _("fattura aziendale")
@@ -53,7 +64,9 @@ class Invoice(models.Model):
                 name="invoice_due_after_emission",
             ),
             models.UniqueConstraint(
-                fields=["contract", "bimester"], name="invoice_one_per_contract_bimester"
+                fields=["contract", "bimester"],
+                condition=models.Q(cancelled_on__isnull=True),
+                name="invoice_one_per_contract_bimester",
             ),
         ]
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
+from stdnum import luhn
 
 from portale.records import models
 
@@ -26,8 +27,12 @@ class AdministrationFactory(DjangoModelFactory):
     class Meta:
         model = models.Administration
 
-    fiscal_code = factory.Sequence(lambda n: f"{80000000000 + n:011d}")
+    # a numeric codice fiscale with its check digit (FatturaPA validates it)
+    fiscal_code = factory.Sequence(
+        lambda n: f"{8000000 + n:07d}054" + luhn.calc_check_digit(f"{8000000 + n:07d}054")
+    )
     name = factory.Sequence(lambda n: f"Comune di Prova {n}")
+    ipa_code = factory.Sequence(lambda n: f"c_p{n:03d}")
     seat = factory.SubFactory(AddressFactory)
 
 
@@ -40,6 +45,8 @@ class ContractFactory(DjangoModelFactory):
     activation_date = datetime.date(2021, 3, 1)
     invoice_address = factory.SubFactory(AddressFactory)
     docs_address = factory.SubFactory(AddressFactory)
+    office_code = factory.Sequence(lambda n: f"UF{n:04d}")
+    cig = factory.Sequence(lambda n: f"Z{n:09d}")
 
 
 class ReferentFactory(DjangoModelFactory):

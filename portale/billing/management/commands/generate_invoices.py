@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from portale.billing.services import invoices_complete, invoices_generate
+from portale.billing.invoicing import einvoices_complete, invoices_complete, invoices_generate
 
 
 class Command(BaseCommand):
@@ -16,7 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args, today, **options):
         r = invoices_generate(today=today)
         completed = invoices_complete(today=today)
+        made = einvoices_complete(today=today)
         self.stdout.write(
             f"{len(r.company)} fatture aziendali e {len(r.personal)} fatture personali emesse; "
-            f"{completed} fatture completate con il PDF"
+            f"{completed} PDF di fatture già emesse archiviati; {made} file FatturaPA generati"
         )

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         load_public_demo_content()
         load_support_demo_content()
         call_command("demo_cases", verbosity=verbosity)
+        call_command("send_einvoices", verbosity=verbosity)  # FatturaPA files of the invoices
         demo_staff = [d.username for d in DEMO_LOGINS if d.is_staff]
         call_command("backoffice_operator", *demo_staff, verbosity=verbosity)
         from portale.rating.models import CdrFile

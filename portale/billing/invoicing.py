@@ -1,4 +1,6 @@
-"""Invoices from rated traffic and fees: company (per contract) and personal (TIM TUO).
+"""The invoicing engine: issues invoices from rated traffic and fees, company (per
+contract) and personal (TIM TUO). Only the nightly job (``billing.tasks``) and the
+``generate_invoices`` command run it; the pages read through ``billing.selectors``.
 
 ``invoices_generate(today=...)`` is the periodic job's body: for every contract and every
 closed bimester of the last 12 months whose emission date has come and that has no invoice
@@ -18,8 +20,11 @@ Late traffic: an invoice charges the events rated before it was issued; an event
 after its bimester's invoice (a late CDR) goes into the next invoice, on its own row
 ("…, periodi precedenti"). The cutoff of each issued invoice is kept in
 ``billing.models.TrafficCutoff``. Company and personal invoices are issued, numbered and
-rendered by the same code (``_issue``, ``invoice_pdf_bytes``), parameterised by an
-``InvoiceKind``.
+rendered by the same code (``_issue``), parameterised by an ``InvoiceKind``.
+
+An issued invoice never changes: its charges are stored with it (``TrafficCutoff.charges``)
+and its PDF is rendered from them when it is issued (``billing.documents``); a lost file is
+rendered again from the same stored charges.
 
 A personal invoice charges the employee's share of the STS fees, the active personal
 TIM TUO options and the "Personale" traffic of the line, plus VAT.
@@ -32,14 +37,13 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Q, Sum, Value, When
 from django.utils import timezone
 
-from portale.core.pdf import render_pdf
+from portale.records import services as records
 from portale.records.models import (
     Contract,
     DualBilling,
@@ -53,10 +57,12 @@ from portale.records.models import (
 )
 
 from . import bimesters as bim
-from .models import TrafficCutoff
+from . import fatturapa, sdi
+from .charges import Charges, LineCharges, money
+from .documents import invoice_pdf_render, stored_bytes
+from .models import CreditNote, EInvoice, TrafficCutoff
+from .selectors import invoice_document_charges
 
-VAT = Decimal("0.22")
-Q2 = Decimal("0.01")
 CATEGORY_LABELS = {
     "VOCE": "Traffico voce",
     "SMS_MMS": "Traffico SMS/MMS",
@@ -66,53 +72,6 @@ CATEGORY_LABELS = {
     "GENERICO": "Traffico generico",
 }
 LATE_LABEL = "periodi precedenti"  # late events carried from an earlier bimester
-
-
-def _money(x) -> Decimal:
-    return Decimal(x or 0).quantize(Q2, ROUND_HALF_UP)
-
-
-@dataclass
-class LineCharges:
-    line: Line
-    fees: list[tuple[str, Decimal]] = field(default_factory=list)
-    traffic: list[dict] = field(default_factory=list)  # category, label, events, amount
-
-    @property
-    def fees_total(self) -> Decimal:
-        return sum((a for _d, a in self.fees), Decimal(0))
-
-    @property
-    def traffic_total(self) -> Decimal:
-        return sum((t["amount"] for t in self.traffic), Decimal(0))
-
-    @property
-    def total(self) -> Decimal:
-        return _money(self.fees_total + self.traffic_total)
-
-
-@dataclass
-class Charges:
-    bimester: str
-    start: datetime.date
-    end: datetime.date  # exclusive
-    lines: list[LineCharges]
-
-    @property
-    def taxable(self) -> Decimal:
-        return _money(sum((lc.total for lc in self.lines), Decimal(0)))
-
-    @property
-    def vat(self) -> Decimal:
-        return _money(self.taxable * VAT)
-
-    @property
-    def total(self) -> Decimal:
-        return self.taxable + self.vat
-
-    @property
-    def last_day(self) -> datetime.date:
-        return self.end - datetime.timedelta(days=1)
 
 
 def _bounds(start: datetime.date, end: datetime.date):
@@ -164,7 +123,7 @@ def _traffic_by_line(line_ids, start, end, charging, window: RatedWindow) -> dic
                 "label": f"{label}, {LATE_LABEL}" if r["late"] else label,
                 "late": r["late"],
                 "events": r["events"],
-                "amount": _money(r["amount"]),
+                "amount": money(r["amount"]),
             }
         )
     return out
@@ -188,16 +147,16 @@ def company_charges(
     traffic = _traffic_by_line(ids, start, end, TrafficEvent.Charging.COMPANY, window)
     out = []
     for line in lines:
-        lc = LineCharges(line)
+        lc = LineCharges(line.msisdn)
         if line.tariff_plan.monthly_fee:
             lc.fees.append(
                 (
                     f"Canone {line.tariff_plan.name} (2 mesi)",
-                    _money(line.tariff_plan.monthly_fee * 2),
+                    money(line.tariff_plan.monthly_fee * 2),
                 )
             )
         for s in services[line.pk]:
-            share = _money(s.monthly_fee * 2 * s.pct_charged_to_entity / 100)
+            share = money(s.monthly_fee * 2 * s.pct_charged_to_entity / 100)
             if share:
                 lc.fees.append((f"{s.display_description} (2 mesi)", share))
         lc.traffic = traffic.get(line.pk, [])
@@ -210,9 +169,9 @@ def personal_charges(
 ) -> Charges:
     start, end = bim.period(b, y)
     line = billing.line
-    lc = LineCharges(line)
+    lc = LineCharges(line.msisdn)
     for s in _active_in(LineService.objects.filter(line=line), start, end).order_by("description"):
-        share = _money(s.monthly_fee * 2 * s.pct_employee / 100)
+        share = money(s.monthly_fee * 2 * s.pct_employee / 100)
         if share:
             lc.fees.append((f"{s.display_description} (quota dipendente, 2 mesi)", share))
     options = _active_in(
@@ -222,7 +181,7 @@ def personal_charges(
     ).exclude(state=DualBillingOption.State.PENDING)
     for o in options.order_by("family"):
         if o.price:
-            lc.fees.append((f"{o.name} (2 mesi)", _money(o.price * 2)))
+            lc.fees.append((f"{o.name} (2 mesi)", money(o.price * 2)))
     lc.traffic = _traffic_by_line(
         [line.pk], start, end, TrafficEvent.Charging.PERSONAL, window
     ).get(line.pk, [])
@@ -249,44 +208,44 @@ class InvoiceKind:
 
     model: type
     owner: str  # the invoice's FK: "contract" / "dual_billing"
-    amount: str  # the total's field: "amount" / "total"
     prefix: str
     first_number: int
-    template: str
-    context_name: str  # the owner's name in the PDF template
     cutoff: str  # TrafficCutoff's FK to the invoice
     charges: Callable[..., Charges]
-    extra: Callable[[object, int, int], dict]
+    create: Callable[..., Invoice | PersonalInvoice]  # the records' write
+    electronic: bool  # a FatturaPA file sent to the SdI (company invoices only)
+
+
+def _create_company(owner, charges: Charges, b: int, y: int, **fields) -> Invoice:
+    return records.invoice_create(
+        contract=owner, amount=charges.total, ebill_id=f"EB{owner.code}{b}{y}", **fields
+    )
+
+
+def _create_personal(owner, charges: Charges, b: int, y: int, **fields) -> PersonalInvoice:
+    return records.personal_invoice_create(billing=owner, total=charges.total, **fields)
 
 
 COMPANY = InvoiceKind(
     model=Invoice,
     owner="contract",
-    amount="amount",
     prefix="7X",
     first_number=311,
-    template="billing/pdf/invoice.html",
-    context_name="contract",
     cutoff="invoice",
     charges=company_charges,
-    extra=lambda contract, b, y: {"ebill_id": f"EB{contract.code}{b}{y}"},
+    create=_create_company,
+    electronic=True,
 )
 PERSONAL = InvoiceKind(
     model=PersonalInvoice,
     owner="dual_billing",
-    amount="total",
     prefix="8T",
     first_number=101,
-    template="billing/pdf/personal_invoice.html",
-    context_name="billing",
     cutoff="personal_invoice",
     charges=personal_charges,
-    extra=lambda billing, b, y: {},
+    create=_create_personal,
+    electronic=False,
 )
-
-
-def _kind_of(invoice) -> InvoiceKind:
-    return PERSONAL if isinstance(invoice, PersonalInvoice) else COMPANY
 
 
 def _cutoff(kind: InvoiceKind, owner, bimester: str) -> datetime.datetime | None:
@@ -305,97 +264,65 @@ def _window(kind: InvoiceKind, owner, b: int, y: int, until) -> RatedWindow:
     return RatedWindow(since=_cutoff(kind, owner, bim.label(*bim.previous(b, y))), until=until)
 
 
-def _render(kind: InvoiceKind, invoice, charges: Charges) -> bytes:
-    owner = getattr(invoice, kind.owner)
-    return render_pdf(
-        kind.template, {"invoice": invoice, kind.context_name: owner, "charges": charges}
-    )
-
-
-def _stored(file) -> bytes | None:
-    if not file:
-        return None
-    try:
-        with file.open("rb") as fh:
-            return fh.read()
-    except (FileNotFoundError, OSError):
-        return None
-
-
-@transaction.atomic
-def invoice_pdf_bytes(invoice: Invoice | PersonalInvoice) -> bytes:
-    """The invoice's PDF (company or TIM TUO personal, F-7.4.1, F-9.2.1.2). An invoice that
-    has none (loaded without its document, e.g. the demo seed) is completed once from the
-    records: its amount becomes the total of the charges the PDF lists, so the list and the
-    document always agree, and its traffic cutoff is recorded then."""
-    data = _stored(invoice.pdf)
-    if data is not None:
-        return data
-    kind = _kind_of(invoice)
-    owner = getattr(invoice, kind.owner)
-    b, y = bim.parse(invoice.bimester)
-    cutoff = _cutoff(kind, owner, invoice.bimester)
-    if cutoff is None:
-        cutoff = timezone.now()
-        TrafficCutoff.objects.create(**{kind.cutoff: invoice, "rated_before": cutoff})
-    charges = kind.charges(owner, b, y, _window(kind, owner, b, y, cutoff))
-    setattr(invoice, kind.amount, charges.total)
-    data = _render(kind, invoice, charges)
-    invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(data), save=False)
-    invoice.save(update_fields=[kind.amount, "pdf"])
-    return data
-
-
 def invoices_complete(*, today: datetime.date | None = None) -> int:
-    """Give every invoice of the last 12 months lacking its PDF the document (and the amount)
-    computed from the records. Part of the nightly job."""
+    """Store the PDF of every invoice of the last 12 months that has none (loaded without
+    its document, e.g. the demo seed, or its file lost), rendered from the stored invoice:
+    nothing of the invoice changes. Part of the nightly job."""
     since = (today or timezone.localdate()) - datetime.timedelta(days=365)
     n = 0
-    for inv in Invoice.objects.filter(pdf="", emission_date__gte=since).select_related("contract"):
-        invoice_pdf_bytes(inv)
-        n += 1
-    for pinv in PersonalInvoice.objects.filter(pdf="", emission_date__gte=since).select_related(
-        "dual_billing__line"
-    ):
-        invoice_pdf_bytes(pinv)
-        n += 1
+    for model, related in ((Invoice, "contract"), (PersonalInvoice, "dual_billing__line")):
+        for inv in model.objects.filter(emission_date__gte=since).select_related(related):
+            if stored_bytes(inv.pdf) is None:
+                charges = invoice_document_charges(invoice=inv)
+                records.invoice_pdf_attach(
+                    invoice=inv, data=invoice_pdf_render(invoice=inv, charges=charges)
+                )
+                n += 1
     return n
 
 
 # --- issuing ------------------------------------------------------------------------------
 
 
-def _due(emission: datetime.date) -> datetime.date:
-    return emission + datetime.timedelta(days=30)
-
-
 def _issue(kind: InvoiceKind, owner, b: int, y: int):
     """Issue the invoice of ``owner`` for one bimester with its PDF (None if it exists).
 
     The traffic charged is the one rated before now (the cutoff, recorded with the
-    invoice) plus the late events carried from earlier bimesters."""
+    invoice) plus the late events carried from earlier bimesters; the charges are stored
+    with the invoice, the PDF is rendered from them."""
     label = bim.label(b, y)
-    if kind.model.objects.filter(**{kind.owner: owner, "bimester": label}).exists():
+    issued = kind.model.objects.filter(**{kind.owner: owner, "bimester": label})
+    if kind.model is Invoice:
+        issued = issued.filter(cancelled_on__isnull=True)
+    if issued.exists():
         return None
     emission, due = bim.dates(b, y)
     try:
         with transaction.atomic():
             cutoff = timezone.now()
             charges = kind.charges(owner, b, y, _window(kind, owner, b, y, cutoff))
-            invoice = kind.model.objects.create(
-                **{kind.owner: owner, kind.amount: charges.total},
+            invoice = kind.create(
+                owner,
+                charges,
+                b,
+                y,
                 number=_next_number(kind.model, kind.prefix, kind.first_number),
                 bimester=label,
                 emission_date=emission,
                 due_date=due,
-                payment_state=PaymentState.UNPAID,
-                **kind.extra(owner, b, y),
             )
-            TrafficCutoff.objects.create(**{kind.cutoff: invoice, "rated_before": cutoff})
-            pdf = _render(kind, invoice, charges)
-            invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(pdf), save=True)
+            TrafficCutoff.objects.create(
+                **{kind.cutoff: invoice}, rated_before=cutoff, charges=charges.to_json()
+            )
+            if kind.electronic:
+                _einvoice_make(document=_invoice_document(invoice, charges), invoice=invoice)
+            records.invoice_pdf_attach(
+                invoice=invoice, data=invoice_pdf_render(invoice=invoice, charges=charges)
+            )
     except IntegrityError:  # issued meanwhile by another worker
         return None
+    if kind.electronic:
+        einvoices_send_pending()
     return invoice
 
 
@@ -407,6 +334,174 @@ def invoice_issue(*, contract: Contract, b: int, y: int) -> Invoice | None:
 def personal_invoice_issue(*, billing: DualBilling, b: int, y: int) -> PersonalInvoice | None:
     """Issue the TIM TUO personal invoice of one bimester (None if it exists already)."""
     return _issue(PERSONAL, billing, b, y)
+
+
+# --- FatturaPA and the SdI (company invoices) ---------------------------------------------
+
+
+def _invoice_document(invoice: Invoice, charges: Charges) -> fatturapa.Document:
+    return fatturapa.Document(
+        kind=fatturapa.DocumentType.INVOICE,
+        number=invoice.number,
+        date=invoice.emission_date,
+        due_date=invoice.due_date,
+        contract=invoice.contract,
+        charges=charges,
+    )
+
+
+def _progressive(pk: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    while pk:
+        pk, r = divmod(pk, 36)
+        out = digits[r] + out
+    return out.rjust(5, "0")[-5:]
+
+
+def _einvoice_fill(einvoice: EInvoice, document: fatturapa.Document) -> EInvoice:
+    """Make (or make again, for a blocked one) the file of a document with the records'
+    codes of now; a file that does not validate is not kept: the row is "Bloccata"."""
+    contract = document.contract
+    recipient = fatturapa.Recipient.of(contract)
+    einvoice.office_code, einvoice.cig = recipient.office_code, recipient.cig
+    einvoice.cup, einvoice.order_reference = recipient.cup, recipient.order_reference
+    einvoice.amount_due = document.amount_due
+    problems = fatturapa.problems(contract)
+    einvoice.state = EInvoice.State.BLOCKED if problems else EInvoice.State.READY
+    einvoice.problem = "; ".join(problems)
+    einvoice.save()
+    if problems:
+        return einvoice
+    progressive = _progressive(einvoice.pk)
+    xml = fatturapa.build(document, recipient, progressive=progressive)
+    errors = fatturapa.validation_errors(xml)
+    if errors:
+        einvoice.state = EInvoice.State.BLOCKED
+        einvoice.problem = f"File non conforme allo schema FatturaPA: {errors[0]}"[:300]
+        einvoice.save(update_fields=["state", "problem"])
+        return einvoice
+    einvoice.file_name = f"IT{fatturapa.SUPPLIER['vat']}_{progressive}.xml"
+    einvoice.xml.save(einvoice.file_name, ContentFile(xml), save=False)
+    einvoice.save(update_fields=["file_name", "xml"])
+    return einvoice
+
+
+def _einvoice_make(
+    *, document: fatturapa.Document, invoice: Invoice | None = None, credit_note=None
+) -> EInvoice:
+    return _einvoice_fill(EInvoice(invoice=invoice, credit_note=credit_note), document)
+
+
+def einvoice_send(*, einvoice: EInvoice) -> EInvoice:
+    """Send a ready file to the SdI (the stand-in) and record its receipt; once only."""
+    with transaction.atomic():
+        einvoice = EInvoice.objects.select_for_update().get(pk=einvoice.pk)
+        if einvoice.state != EInvoice.State.READY:
+            return einvoice
+        receipt = sdi.receive(file_name=einvoice.file_name, xml=stored_bytes(einvoice.xml) or b"")
+        einvoice.state = {
+            "RC": EInvoice.State.DELIVERED,
+            "NS": EInvoice.State.REJECTED,
+            "MC": EInvoice.State.NOT_DELIVERED,
+        }[receipt.kind]
+        einvoice.receipt_kind, einvoice.sdi_id = receipt.kind, receipt.sdi_id
+        einvoice.error_code = receipt.error_code
+        einvoice.error_description = receipt.error_description
+        einvoice.receipt_at = timezone.now()
+        einvoice.save()
+    return einvoice
+
+
+def einvoices_send_pending() -> int:
+    """Send every file not yet sent (a send that failed is retried by the nightly job)."""
+    pending = EInvoice.objects.filter(state=EInvoice.State.READY).order_by("pk")
+    for einvoice in pending:
+        einvoice_send(einvoice=einvoice)
+    return len(pending)
+
+
+def einvoices_complete(*, today: datetime.date | None = None) -> int:
+    """Make the file of every company invoice of the last 12 months that has none (loaded
+    without it, e.g. the demo seed) from the stored invoice, then send what is ready."""
+    since = (today or timezone.localdate()) - datetime.timedelta(days=365)
+    missing = Invoice.objects.filter(
+        emission_date__gte=since, cancelled_on__isnull=True, einvoice__isnull=True
+    ).select_related("contract__administration__seat")
+    n = 0
+    for invoice in missing:
+        with transaction.atomic():
+            charges = invoice_document_charges(invoice=invoice)
+            _einvoice_make(document=_invoice_document(invoice, charges), invoice=invoice)
+        n += 1
+    einvoices_send_pending()
+    return n
+
+
+def einvoice_retry(*, einvoice: EInvoice) -> EInvoice:
+    """The back office completed the records (office code, CIG): make the blocked file
+    again from the stored invoice, unchanged, and send it."""
+    if einvoice.state != EInvoice.State.BLOCKED or einvoice.invoice is None:
+        raise records.RecordError("Solo una fattura elettronica bloccata si rigenera.")
+    invoice = einvoice.invoice
+    with transaction.atomic():
+        charges = invoice_document_charges(invoice=invoice)
+        _einvoice_fill(einvoice, _invoice_document(invoice, charges))
+    return einvoice_send(einvoice=einvoice)
+
+
+def invoice_reissue(*, invoice: Invoice, reason: str = "") -> Invoice:
+    """Correct an invoice the SdI rejected: it is cancelled by a credit note (TD04) and
+    issued again under a new number, with the same charges and the records' codes of now
+    (the back office corrected them). The rejected invoice itself is never edited."""
+    invoice = Invoice.objects.select_related("contract__administration__seat").get(pk=invoice.pk)
+    einvoice = EInvoice.objects.filter(invoice=invoice).first()
+    if einvoice is None or einvoice.state != EInvoice.State.REJECTED or invoice.cancelled_on:
+        raise records.RecordError("Si riemette solo una fattura scartata dallo SdI.")
+    today = timezone.localdate()
+    with transaction.atomic():
+        charges = invoice_document_charges(invoice=invoice)
+        note = CreditNote.objects.create(
+            number=_next_number(CreditNote, "7N", 1),
+            invoice=invoice,
+            amount=invoice.amount,
+            emission_date=today,
+            reason=reason or f"Storno della fattura {invoice.number} scartata dallo SdI",
+        )
+        records.invoice_cancel(invoice=invoice, on=today)
+        new = records.invoice_create(
+            contract=invoice.contract,
+            number=_next_number(Invoice, COMPANY.prefix, COMPANY.first_number),
+            bimester=invoice.bimester,
+            amount=invoice.amount,
+            emission_date=today,
+            due_date=today + (invoice.due_date - invoice.emission_date),
+            ebill_id=invoice.ebill_id,
+            replaces=invoice,
+        )
+        cutoff = TrafficCutoff.objects.filter(invoice=invoice).first()
+        if cutoff:
+            TrafficCutoff.objects.create(
+                invoice=new, rated_before=cutoff.rated_before, charges=cutoff.charges
+            )
+        _einvoice_make(
+            document=fatturapa.Document(
+                kind=fatturapa.DocumentType.CREDIT_NOTE,
+                number=note.number,
+                date=today,
+                due_date=today,
+                contract=invoice.contract,
+                charges=charges,
+                cancels=invoice,
+            ),
+            credit_note=note,
+        )
+        _einvoice_make(document=_invoice_document(new, charges), invoice=new)
+        records.invoice_pdf_attach(
+            invoice=new, data=invoice_pdf_render(invoice=new, charges=charges)
+        )
+    einvoices_send_pending()
+    return new
 
 
 @dataclass
@@ -456,9 +551,11 @@ def payments_settle(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     n = 0
     for model in (Invoice, PersonalInvoice):
-        for inv in model.objects.filter(payment_state=PaymentState.UNPAID, due_date__lt=today):
+        unpaid = model.objects.filter(payment_state=PaymentState.UNPAID, due_date__lt=today)
+        if model is Invoice:
+            unpaid = unpaid.filter(cancelled_on__isnull=True)  # cancelled: nothing to pay
+        for inv in unpaid:
             if hashlib.sha256(inv.number.encode()).digest()[0] % 5:
-                inv.payment_state = PaymentState.PAID
-                inv.save(update_fields=["payment_state"])
+                records.invoice_payment_state_set(invoice=inv, state=PaymentState.PAID)
                 n += 1
     return n

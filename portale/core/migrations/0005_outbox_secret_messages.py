@@ -20,7 +20,7 @@ def mark_and_blank_secrets(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_outbox_claim'),
+        ('core', '0004_exportjob_from_inventory'),
     ]
 
     operations = [

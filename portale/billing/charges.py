@@ -1,0 +1,121 @@
+"""What an issued invoice charges: the one source of its PDF (and of its FatturaPA XML).
+
+The engine (``billing.invoicing``) computes the ``Charges`` of an invoice from the records
+when it issues it and stores them with the invoice (``TrafficCutoff.charges``, as JSON);
+every document of the invoice is rendered from that stored copy, so a document rendered
+again later (a lost file) shows exactly what was issued, whatever the records say by then.
+
+An invoice loaded without its charges (the demo seed, an invoice of the operator's billing
+system) is documented from its stored amount only (``Charges.stated``): one summary of
+taxable amount and VAT whose total is the amount in the records, to the cent.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+VAT_RATE = Decimal("22.00")  # percent, the only rate of the Convenzione's charges
+VAT = VAT_RATE / 100
+Q2 = Decimal("0.01")
+
+
+def money(x) -> Decimal:
+    return Decimal(x or 0).quantize(Q2, ROUND_HALF_UP)
+
+
+@dataclass
+class LineCharges:
+    msisdn: str
+    fees: list[tuple[str, Decimal]] = field(default_factory=list)
+    traffic: list[dict] = field(default_factory=list)  # category, label, late, events, amount
+
+    @property
+    def fees_total(self) -> Decimal:
+        return sum((a for _d, a in self.fees), Decimal(0))
+
+    @property
+    def traffic_total(self) -> Decimal:
+        return sum((t["amount"] for t in self.traffic), Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        return money(self.fees_total + self.traffic_total)
+
+
+@dataclass
+class Charges:
+    bimester: str
+    start: datetime.date
+    end: datetime.date  # exclusive
+    lines: list[LineCharges]
+    # Only for an invoice loaded without its charges: (taxable, vat) read from its amount.
+    stated_amounts: tuple[Decimal, Decimal] | None = None
+
+    @property
+    def taxable(self) -> Decimal:
+        if self.stated_amounts:
+            return self.stated_amounts[0]
+        return money(sum((lc.total for lc in self.lines), Decimal(0)))
+
+    @property
+    def vat(self) -> Decimal:
+        if self.stated_amounts:
+            return self.stated_amounts[1]
+        return money(self.taxable * VAT)
+
+    @property
+    def total(self) -> Decimal:
+        return self.taxable + self.vat
+
+    @property
+    def is_stated(self) -> bool:
+        return self.stated_amounts is not None
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.end - datetime.timedelta(days=1)
+
+    @classmethod
+    def stated(
+        cls, *, bimester: str, start: datetime.date, end: datetime.date, total: Decimal
+    ) -> Charges:
+        """The summary of an invoice known by its total only: taxable = total / 1.22 to
+        the cent, VAT the rest (so taxable + VAT is the total exactly)."""
+        total = money(total)
+        taxable = money(total / (1 + VAT))
+        return cls(bimester, start, end, [], stated_amounts=(taxable, total - taxable))
+
+    # --- the stored copy ----------------------------------------------------------------
+
+    def to_json(self) -> dict:
+        return {
+            "bimester": self.bimester,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "lines": [
+                {
+                    "msisdn": lc.msisdn,
+                    "fees": [[d, str(a)] for d, a in lc.fees],
+                    "traffic": [{**t, "amount": str(t["amount"])} for t in lc.traffic],
+                }
+                for lc in self.lines
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Charges:
+        return cls(
+            data["bimester"],
+            datetime.date.fromisoformat(data["start"]),
+            datetime.date.fromisoformat(data["end"]),
+            [
+                LineCharges(
+                    row["msisdn"],
+                    [(d, Decimal(a)) for d, a in row["fees"]],
+                    [{**t, "amount": Decimal(t["amount"])} for t in row["traffic"]],
+                )
+                for row in data["lines"]
+            ],
+        )

@@ -1,0 +1,104 @@
+"""A GET never creates or changes anything (issue 18 §4): every state-changing action is a
+POST, so a crawler, a prefetching browser or a double GET leaves the database as it was.
+
+The walk reuses the access walk of ``test_access.py``: every URL of the project, as every
+profile (and anonymous), parametrised URLs with their scope case's own object. Each GET
+runs under query capture; any INSERT, UPDATE or DELETE outside the session table fails the
+test. The URLs that only act (``export_request``…) must answer 405 to a GET.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .test_access import ScopeEnv, project_routes, scope_cases
+
+# The session is the visitor's state, not the portal's data (a GET may refresh its expiry
+# or remember the selected contract).
+# The session, and the audit log: recording who downloaded a document (issue 15) is not a
+# change of the data a GET must leave alone.
+ALLOWED_TABLES = {"django_session", "accounts_securityevent"}
+
+# GETs that still write, owned by other work in progress: each entry is a known defect to
+# remove, never a licence; each was seen writing in this walk or by reading its view.
+KNOWN_WRITERS = {
+    # P-09: downloading the summary PDF / an attachment of a draft marks it as downloaded
+    # (cases/, being refactored by the lead): to become a POST or a read-only mark.
+    "cases:summary_pdf",
+    "cases:draft_attachment",
+    # Downloading an invoice PDF whose file is missing completes the invoice (billing/, being
+    # reworked by the billing helper: issue 9 §5).
+    "billing:invoice_pdf",
+    # The links of the confirmation e-mails confirm on GET (accounts/, security helper): a
+    # mail scanner that prefetches links would confirm for the user. To become a page with
+    # a "Conferma" button (POST).
+    "accounts:email_confirm",
+    "accounts:register_confirm",
+}
+
+# URLs that only act: a GET must be refused outright.
+POST_ONLY = {"inventory:export_request"}
+
+WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def _writes(queries) -> list[str]:
+    out = []
+    for query in queries:
+        match = WRITE.match(query["sql"])
+        if match and match.group(2) not in ALLOWED_TABLES:
+            out.append(f"{match.group(1).split()[0].upper()} {match.group(2)}")
+    return out
+
+
+def _get(client, url) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        # A lazy body (a streamed download) is read too: its queries count.
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    return response.status_code, _writes(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_no_get_writes_to_the_database(client, users_by_profile, contract, other_contract):
+    cases = scope_cases()
+    env = ScopeEnv(users=users_by_profile, contract=contract, other_contract=other_contract)
+    offenders: dict[str, set[str]] = {}
+    refused: dict[str, int] = {}
+    visitors = {"anonymous": None, **users_by_profile}
+    for route in project_routes():
+        if route.params:
+            spec = cases[route.name](env)
+            url = reverse(route.name, kwargs=spec["own"])
+            targets = [(spec.get("user"), url), (spec.get("user"), f"{url}?export=xlsx")]
+        else:
+            url = reverse(route.name)
+            # ``?export=`` too: a link that used to file an export job must not any more.
+            targets = [(user, url) for user in visitors.values()]
+            targets.append((users_by_profile["ROA"], f"{url}?export=xlsx"))
+        for user, url in targets:
+            if user is None:
+                client.logout()
+            else:
+                client.force_login(user)
+            status, writes = _get(client, url)
+            if writes:
+                offenders.setdefault(route.name, set()).update(writes)
+            if route.name in POST_ONLY:
+                refused[route.name] = status
+    unexpected = {name: w for name, w in offenders.items() if name not in KNOWN_WRITERS}
+    assert not unexpected, f"GETs that write to the database: {unexpected}"
+    assert refused == dict.fromkeys(POST_ONLY, 405)
+
+
+@pytest.mark.django_db
+def test_the_known_writers_are_urls():
+    """Keeps KNOWN_WRITERS honest: a name that is no longer a URL must leave the list."""
+    names = {r.name for r in project_routes()}
+    assert names >= KNOWN_WRITERS, KNOWN_WRITERS - names
