@@ -138,8 +138,9 @@ def main() -> None:
                     assert status == 200, (label, status)
                 print(f"{label:45} {p50:8.0f} {p95:8.0f}")
             t0 = time.perf_counter()
-            response = client.get(adv, {"export": "csv"})
-            size = len(b"".join(response.streaming_content))
+            response = client.post(adv, {"export": "csv"})
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            size = len(body)
             print(
                 f"{'CSV of every line (Scarica il file CSV)':45} "
                 f"{(time.perf_counter() - t0) * 1000:8.0f} ms, {size / 1e6:.1f} MB"

@@ -320,7 +320,6 @@ def advanced(request):
         "thresholds/advanced.html",
         {
             "tabs": _tabs("advanced"),
-            "csv_url": request.path + "?export=csv",
             "title": MONITORING,
             "breadcrumbs": [(MENU, ""), (MONITORING, "")],
         },
