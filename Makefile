@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 .PHONY: install demo test lint format smoke-sqlite chromium bench clean
 
-install: .venv/.installed node_modules/.installed
+install: .venv/.installed node_modules/.installed var/build/bootstrap-italia/.built
 
 .venv/.installed: pyproject.toml uv.lock
 	@python3 -m uv --version >/dev/null 2>&1 || command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
@@ -19,6 +19,11 @@ install: .venv/.installed node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The portal's Bootstrap Italia (only the components it uses), built from the package's sources.
+var/build/bootstrap-italia/.built: node_modules/.installed $(wildcard assets/*)
+	npm run --silent build
 	@touch $@
 
 chromium:

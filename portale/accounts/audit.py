@@ -113,9 +113,10 @@ def audit_backoffice_action(*, request, case, action: str, assignee_id: int | No
 
 
 def audit_contract_switch(*, request, contract_id: int) -> None:
-    from portale.records.models import Contract
+    from portale.records import selectors as records
 
-    code = Contract.objects.filter(pk=contract_id).values_list("code", flat=True).first()
+    contract = records.contract_by_pk(pk=contract_id)
+    code = contract.code if contract else None
     security_event_log(
         kind=Kind.CONTRACT_SWITCH,
         request=request,

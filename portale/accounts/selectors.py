@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 
-from portale.records.models import Administration, Line, LineState, Referent
+from portale.records import selectors as records
+from portale.records.models import Administration, Line
 
 
 @dataclass
@@ -48,16 +49,12 @@ def mobile_eligibility(*, msisdn: str) -> MobileEligibility:
     result = MobileEligibility(msisdn=msisdn)
     if not msisdn:
         return result
-    line = (
-        Line.objects.select_related("contract__administration")
-        .filter(msisdn=msisdn, state=LineState.ACTIVE)
-        .first()
-    )
+    line = records.active_line_for_mobile(mobile=msisdn)
     admins: dict[int, Administration] = {}
     if line is not None:
         result.line = line
         admins[line.contract.administration_id] = line.contract.administration
-    for ref in Referent.objects.filter(mobile=msisdn).select_related("contract__administration"):
+    for ref in records.referents_for_mobile(mobile=msisdn):
         admins.setdefault(ref.contract.administration_id, ref.contract.administration)
     result.administrations = list(admins.values())
     return result

@@ -7,7 +7,7 @@ from portale.cases import operations
 from portale.cases.lifecycle import OPEN_STATES
 from portale.cases.models import CaseState, Channel, OrderState
 from portale.core.lists import FilterForm
-from portale.records.models import Contract
+from portale.records import selectors as records
 
 REQUIRED = {"required": _("Campo obbligatorio.")}
 
@@ -85,7 +85,7 @@ class FileCaseForm(forms.Form):
 
     def clean_contract(self):
         code = self.cleaned_data["contract"].strip()
-        contract = Contract.objects.filter(code=code).first()
+        contract = records.contract_by_code(code=code)
         if contract is None:
             raise forms.ValidationError(_("Contratto %(code)s inesistente.") % {"code": code})
         return contract

@@ -50,6 +50,7 @@ class LineTable(Table):
     activation_date = Column(_("Data Attivazione"), sort=True, format=DATE)
 
     class Meta:
+        key_columns = ("msisdn", "contract", "state")
         filter_form = LineFilter
         default_order = "msisdn"  # G-47: line lists by number
         counter_label = _("Tot. linee")
@@ -87,6 +88,7 @@ class ContractTable(Table):
     line_count = Column(_("Linee"), sort=True, format=INTEGER, link=_contract_lines_url)
 
     class Meta:
+        key_columns = ("code", "administration", "line_count")
         filter_form = ContractFilter
         default_order = "code"
         counter_label = _("Tot. contratti")
@@ -116,6 +118,7 @@ class ConsoleCaseTable(Table):
         noun = _("pratiche")
         export_name = "console_pratiche"
         caption = _("Pratiche da lavorare")
+        key_columns = ("number", "type_label", "state", "opened_at")
 
 
 class ConsoleOrderTable(Table):
@@ -134,3 +137,4 @@ class ConsoleOrderTable(Table):
         filter_form = OrderFilter
         default_order = "-created_at"
         export_name = "console_ordini"
+        key_columns = ("number", "created_at", "state")

@@ -7,7 +7,6 @@ hand through the same lifecycle transitions (``portale.cases.lifecycle``).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from portale.cases.views import attachment_response
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 from portale.core.pdf import pdf_response
-from portale.records.models import Contract, Line
+from portale.records import selectors as records
 from portale.support import selectors as support_selectors
 from portale.support import services as support_services
 from portale.support.models import CallbackState, ChatSession, Ticket
@@ -42,16 +41,14 @@ def index(request):
 @capability_required("backoffice.queue")
 def lines(request):
     """Every line of every contract; search by number/ICCID and by contract code."""
-    queryset = Line.objects.select_related("contract__administration", "tariff_plan")
-    table = LineTable.from_request(request, queryset)
+    table = LineTable.from_request(request, records.all_lines())
     return render_list(request, table, "backoffice/list_page.html", {"title": _("Linee")})
 
 
 @capability_required("backoffice.queue")
 def contracts(request):
     """Every contract with its number of lines."""
-    queryset = Contract.objects.select_related("administration").annotate(line_count=Count("lines"))
-    table = ContractTable.from_request(request, queryset)
+    table = ContractTable.from_request(request, records.contracts_with_line_count())
     return render_list(request, table, "backoffice/list_page.html", {"title": _("Contratti")})
 
 

@@ -49,6 +49,7 @@ class InvoiceTable(Table):
         icon="it-file-pdf",
         link=lambda i: reverse("billing:invoice_pdf", args=[i.pk]),
         action_label=lambda i: _("Scarica la fattura %(n)s in PDF") % {"n": i.number},
+        prepares_file=True,
     )
     xml = ActionColumn(
         _("XML"),
@@ -70,6 +71,7 @@ class InvoiceTable(Table):
     )
 
     class Meta:
+        key_columns = ("number", "amount", "due_date", "pdf")
         default_order = "-emission_date"
         empty_text = _("Nessuna fattura trovata.")
         counter_label = _("Tot. fatture")

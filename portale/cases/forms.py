@@ -4,12 +4,12 @@ An operation's form validates raw input, whoever sends it (the wizard's page, a 
 row, the back office, an API call), and turns it into the pratica's JSON payload::
 
     class SimChangeForm(OperationForm):
-        line = forms.ModelChoiceField(queryset=Line.objects.none())
+        line = forms.ModelChoiceField(queryset=None)
         new_iccid = forms.CharField(max_length=19)
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            self.fields["line"].queryset = Line.objects.filter(contract=self.contract)
+            self.fields["line"].queryset = records.lines_of_contract(contract=self.contract)
 
         def payload(self) -> dict:
             return {"line_id": self.cleaned_data["line"].pk, "new_iccid": ...}

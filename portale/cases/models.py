@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portale.records.models import Contract, Line
+from portale.records.models.scoping import PortalQuerySet, RowScope
 
 
 class CaseState(models.TextChoices):
@@ -94,6 +95,9 @@ class Case(models.Model):
     needs_attention = models.BooleanField(default=False)
     effect_applied_at = models.DateTimeField(null=True, blank=True)
 
+    portal_scope = RowScope(contract="contract", line="line")
+    objects = PortalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("pratica")
         verbose_name_plural = _("pratiche")
@@ -149,6 +153,9 @@ class Order(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    portal_scope = RowScope(contract="contract", line=None)
+    objects = PortalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ordine")

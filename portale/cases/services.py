@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portale.records import selectors as records
 from portale.records.models import Contract, Line
 
 from . import hooks, lifecycle, operations
@@ -427,8 +428,8 @@ def _create_order(*, case: Case, op, line, payload: dict, now) -> Order:
     lines = payload.get("lines") or ([{"line_id": line.pk}] if line else [])
     by_id = {
         ln.pk: ln
-        for ln in Line.objects.filter(
-            contract=case.contract, pk__in=[i.get("line_id") for i in lines]
+        for ln in records.lines_of_contract(contract=case.contract).filter(
+            pk__in=[i.get("line_id") for i in lines]
         )
     }
     OrderLine.objects.bulk_create(

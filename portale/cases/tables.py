@@ -104,18 +104,38 @@ def _case_detail_url(case) -> str:
     return op.detail_url(case) if op is not None and op.detail_url else ""
 
 
+class StateColumn(Column):
+    """ "Stato" with the pratica's outcome beneath it, when it has one.
+
+    The guide's Storico pratiche has no "Esito" column: the outcome (a rejection's reason,
+    a closing note) belongs to the pratica, shown with its state rather than as a column.
+    """
+
+    def html(self, row) -> str:
+        state = super().html(row)
+        if not row.outcome:
+            return state
+        return format_html(
+            '<span>{}<br><small class="text-secondary" data-outcome>{}</small></span>',
+            state,
+            row.outcome,
+        )
+
+
 class CaseTable(Table):
-    number = Column(_("N pratica"), sort=True, link=_case_detail_url)
+    number = Column(
+        _("N pratica"), sort=True, link=_case_detail_url, css_class="portale-keep"
+    )  # "7-6391…" whole
     type_label = Column(_("Tipo pratica"), sort="description")
     contract = Column(_("Contratto"), "contract.code")
     line = Column(_("Linea"), lambda c: c.line.msisdn if c.line_id else "")
     channel = Column(_("Provenienza"), "get_channel_display", sort="channel")
-    state = Column(_("Stato"), "get_state_display", sort="state")
-    outcome = Column(_("Esito"), "outcome")
+    state = StateColumn(_("Stato"), "get_state_display", sort="state", wrap=True)
     opened_at = Column(_("Apertura"), sort=True, format=DATE)
     closed_at = Column(_("Chiusura"), sort=True, format=DATE)
 
     class Meta:
+        key_columns = ("number", "type_label", "state", "opened_at")
         filter_form = DateWindowFilter
         default_order = "-opened_at"
         noun = _("pratiche")
@@ -143,12 +163,12 @@ class OrderTable(Table):
     number = Column(
         _("ID ordine"),
         sort=True,
+        css_class="portale-keep",
         link=lambda o: reverse("cases:order_detail", kwargs={"number": o.number}),
     )
     created_at = Column(_("Data creazione"), sort=True, format=DATETIME)
     channel = Column(_("Canale di acquisizione"), sort=True)
     state = Column(_("Stato lavorazione"), "get_state_display", sort="state")
-    description = Column(_("Tipo pratica"), lambda o: o.case.type_label)
     shipment = Column(
         _("Spedizione"),
         _has_shipment,
@@ -159,6 +179,7 @@ class OrderTable(Table):
     )
 
     class Meta:
+        key_columns = ("number", "created_at", "state")
         filter_form = OrderDateFilter
         default_order = "-created_at"
         export_name = "storico_ordini"

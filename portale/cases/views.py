@@ -155,17 +155,11 @@ def outcome(request, number: str):
 # --- histories -------------------------------------------------------------------------
 
 
-def _contract(request):
-    if request.portal.contract is None:
-        raise Http404
-    return request.portal.contract
-
-
 @capability_required("cases.history")
 def history(request):
     from .tables import CaseTable, render_table
 
-    qs = Case.objects.filter(contract=_contract(request)).select_related("contract", "line")
+    qs = Case.objects.for_portal(request.portal).select_related("contract", "line")
     return render_table(
         request,
         CaseTable,
@@ -183,7 +177,7 @@ def orders(request):
     from .tables import OrderTable, render_table
 
     qs = (
-        Order.objects.filter(contract=_contract(request))
+        Order.objects.for_portal(request.portal)
         .select_related("case")
         .prefetch_related("shipments")
     )
@@ -201,9 +195,8 @@ def orders(request):
 
 def _order(request, number: str) -> Order:
     return get_object_or_404(
-        Order.objects.select_related("case", "contract"),
+        Order.objects.for_portal(request.portal).select_related("case", "contract"),
         number=number,
-        contract=_contract(request),
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale
 
 from portale.cases.forms import OperationForm
+from portale.records import selectors as records
 from portale.records.models import Referent
 
 from . import comuni
@@ -51,7 +52,7 @@ class ReferentForm(OperationForm):
     """A request on one of the contract's editable referents (eBill, traffic, messaging)."""
 
     referent = forms.ModelChoiceField(
-        queryset=Referent.objects.none(),
+        queryset=None,  # the contract's editable referents, set in __init__
         widget=forms.HiddenInput,
         error_messages={
             "required": _("Scegli il referente da modificare."),
@@ -61,8 +62,8 @@ class ReferentForm(OperationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referent"].queryset = Referent.objects.filter(
-            contract=self.contract, role__in=EDITABLE_ROLES
+        self.fields["referent"].queryset = records.referents_of_contract(
+            contract=self.contract, roles=EDITABLE_ROLES
         )
         # The referent the request is about: the bound choice, else the initial one.
         self.referent = None
@@ -77,7 +78,7 @@ class ReferentReplaceForm(ReferentForm):
 
     existing = forms.ModelChoiceField(
         label=_("Referente già presente"),
-        queryset=Referent.objects.none(),
+        queryset=None,  # the contract's other referents, set in __init__
         required=False,
         empty_label=_("— Nuovo referente —"),
     )
@@ -93,7 +94,7 @@ class ReferentReplaceForm(ReferentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        others = Referent.objects.filter(contract=self.contract)
+        others = records.referents_of_contract(contract=self.contract)
         if self.referent is not None:
             others = others.exclude(pk=self.referent.pk)
         self.fields["existing"].queryset = others
@@ -125,9 +126,9 @@ class ReferentReplaceForm(ReferentForm):
                     self.add_error(field, REQUIRED["required"])
         mobile = data.get("mobile")
         if mobile and not self.errors:
-            clash = Referent.objects.filter(
-                contract=self.referent.contract, role=self.referent.role, mobile=mobile
-            )
+            clash = records.referents_of_contract(
+                contract=self.referent.contract, roles=[self.referent.role]
+            ).filter(mobile=mobile)
             if clash.exists():
                 self.add_error(
                     "mobile", _("Questo numero è già associato a un referente di questo tipo.")
@@ -176,9 +177,9 @@ class ReferentContactsForm(ReferentForm):
         if data["mobile"] == self.referent.mobile and data["email"] == self.referent.email:
             raise forms.ValidationError(_("Non hai modificato né il numero mobile né l'email."))
         if data["mobile"] != self.referent.mobile:
-            clash = Referent.objects.filter(
-                contract=self.referent.contract, role=self.referent.role, mobile=data["mobile"]
-            )
+            clash = records.referents_of_contract(
+                contract=self.referent.contract, roles=[self.referent.role]
+            ).filter(mobile=data["mobile"])
             if clash.exists():
                 self.add_error(
                     "mobile", _("Questo numero è già associato a un referente di questo tipo.")

@@ -68,6 +68,7 @@ class ReferentTable(Table):
     menu = MenuColumn(_("Azioni"))
 
     class Meta:
+        key_columns = ("role", "last_name", "first_name", "menu")
         default_order = "role"
         export_formats = ()
         caption = _("Referenti del contratto")

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from portale.cases.selectors import open_cases
 from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
+from portale.core.context import referent_contract_or_404
 from portale.core.lists import render_list
+from portale.records import selectors as records
 from portale.records.models import Referent
 
 from . import comuni
@@ -46,16 +48,9 @@ def _page_context(request, ctx: dict) -> dict:
     return ctx
 
 
-def _contract(request):
-    contract = request.portal.contract
-    if contract is None:
-        raise Http404
-    return contract
-
-
 @capability_required("company.profile")
 def profile(request):
-    contract = _contract(request)
+    contract = referent_contract_or_404(request.portal)
     admin = contract.administration
     legal = getattr(admin, "legal_representative", None)
     masked_cf = f"{legal.fiscal_code[:6]}*" if legal and legal.fiscal_code else ""
@@ -75,14 +70,16 @@ def profile(request):
 
 @capability_required("company.referents")
 def referents(request):
-    contract = _contract(request)
+    contract = referent_contract_or_404(request.portal)
     # G-09/G-10: a row with an open "Referenti" pratica shows it and offers no second change.
     pending = {
         c.payload.get("referent_id"): c
         for c in open_cases(contract=contract, operations=("referent_replace", "referent_contacts"))
     }
     table = ReferentTable.from_request(
-        request, with_role_rank(Referent.objects.filter(contract=contract)), pending=pending
+        request,
+        with_role_rank(records.referents_for_portal(ctx=request.portal)),
+        pending=pending,
     )
     return render_list(
         request,
@@ -93,7 +90,7 @@ def referents(request):
 
 
 def _editable_referent(request, pk: int) -> Referent:
-    ref = get_object_or_404(Referent, pk=pk, contract=_contract(request))
+    ref = get_object_or_404(records.referents_for_portal(ctx=request.portal), pk=pk)
     if ref.role not in EDITABLE_ROLES:
         raise PermissionDenied
     return ref
@@ -140,8 +137,8 @@ ADDRESS_KINDS = {"fatture": "invoice_address", "documentazione": "docs_address"}
 
 @capability_required("company.addresses")
 def addresses(request):
-    contract = _contract(request)
-    roa = contract.referents.filter(role=Referent.Role.MASTER).first()
+    contract = referent_contract_or_404(request.portal)
+    roa = records.master_referent(contract=contract)
     pending = {
         c.operation: c
         for c in open_cases(contract=contract, operations=("invoice_address", "docs_address"))

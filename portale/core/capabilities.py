@@ -91,6 +91,8 @@ class Capability:
     condition: Callable[[PortalContext], bool] | None = field(default=None, compare=False)
     # A function the contract does not have (G-37) does not exist for it: 404, not 403.
     absent_is_404: bool = False
+    # The page is a file made on request (a PDF): its links say "Preparazione in corso…".
+    prepares_file: bool = False
 
     def allows(self, ctx: PortalContext) -> bool:
         if not (self.profiles & ctx.profiles):
@@ -131,7 +133,7 @@ REGISTRY: dict[str, Capability] = {
         # §7.2 lines and price list
         C("inventory.aggregate", "7.2.1", _("Consistenze aggregate"), "lines", INVENTORY, "inventory:aggregate", widget=True),
         C("inventory.detail", "7.2.2", _("Consistenze di dettaglio"), "lines", INVENTORY, "inventory:detail", widget=True),
-        C("inventory.price_list", "7.2.3", _("Visualizza Listino"), "lines", EVERYONE, "inventory:price_list", widget=True),
+        C("inventory.price_list", "7.2.3", _("Visualizza Listino"), "lines", EVERYONE, "inventory:price_list", widget=True, prepares_file=True),
         C("inventory.exports", "7.2.4", _("I miei Export"), "lines", INVENTORY, "inventory:exports", widget=True),
         C("myline.sim", "9.1.1", _("La mia SIM"), "lines", EMPLOYEE, "myline:sim", _MY_LINE, widget=True),
         C("myline.recharge", "9.1.2", _("Ricarica personale"), "lines", EMPLOYEE, "myline:recharge", _MY_LINE, True, _prepaid_line),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.http import Http404
+
 from portale.records import selectors as records
 from portale.records.models import Contract, Line, Referent
 
@@ -48,6 +50,13 @@ class PortalContext:
     def line_contract(self) -> Contract | None:
         return self.line.contract if self.line else None
 
+    @property
+    def referent_contract(self) -> Contract | None:
+        """The selected contract when the user is one of its referents, else None. Rows are
+        read with ``for_portal(ctx)``; this is for a page about the contract itself or work
+        keyed by it (an export job)."""
+        return self.contract if self.referent_profiles else None
+
     @cached_property
     def service_codes(self) -> frozenset[str]:
         """The active advanced services (SAC codes) of the selected contract, read once."""
@@ -83,6 +92,13 @@ def build_context(*, user, session) -> PortalContext:
     return PortalContext(
         user=user, contracts=ordered, contract=selected, line=line, profiles=frozenset(profiles)
     )
+
+
+def referent_contract_or_404(ctx: PortalContext) -> Contract:
+    """``ctx.referent_contract``, or 404 (P-02: out of scope is not found)."""
+    if ctx.referent_contract is None:
+        raise Http404
+    return ctx.referent_contract
 
 
 def select_contract(*, session, ctx: PortalContext, contract_id: int) -> bool:

@@ -67,17 +67,26 @@ class ListExport:
     kind: str
     table: type  # a portale.core.lists.Table
     rows: Callable[[ExportJob], QuerySet]  # the rows the job's user may see, re-read
+    label: str = ""  # what users read for it: "Consistenze di dettaglio - Su linea"
 
 
 LISTS: dict[str, ListExport] = {}
 
 
-def register_list(table: type, *, rows: Callable[[ExportJob], QuerySet]) -> ListExport:
+def kind_label(kind: str) -> str:
+    """The human name of an export kind (never the internal code when one is registered)."""
+    entry = LISTS.get(kind)
+    return str(entry.label) if entry is not None and entry.label else kind
+
+
+def register_list(
+    table: type, *, rows: Callable[[ExportJob], QuerySet], label: str = ""
+) -> ListExport:
     """Make ``table`` exportable in the background under its ``Meta.export_kind``."""
     kind = table._meta.export_kind
     if not kind:
         raise ValueError(f"{table.__name__}: set Meta.export_kind to export it in background")
-    entry = LISTS[kind] = ListExport(kind=kind, table=table, rows=rows)
+    entry = LISTS[kind] = ListExport(kind=kind, table=table, rows=rows, label=label)
     return entry
 
 
@@ -159,7 +168,7 @@ def announce_request(request, job: ExportJob) -> None:
                 "La richiesta di export %(kind)s è stata presa in carico: quando avrà lo stato "
                 "COMPLETATO potrai scaricare il file dalla sezione"
             )
-            % {"kind": job.kind},
+            % {"kind": kind_label(job.kind)},
             reverse(getattr(settings, "EXPORTS_URL_NAME", "inventory:exports")),
             _("I miei Export"),
         ),

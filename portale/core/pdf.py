@@ -95,9 +95,20 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     return document.write_pdf()
 
 
+# Set by portale.js when a link marked ``data-preparing`` is clicked; a file response clears
+# it, so the page knows the download has started and drops "Preparazione in corso…".
+PREPARING_COOKIE = "portale_preparing"
+
+
+def file_ready(response: HttpResponse) -> HttpResponse:
+    """Tell the page that asked for a file made on request that the file is on its way."""
+    response.delete_cookie(PREPARING_COOKIE, samesite="Lax")
+    return response
+
+
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
     """An HTTP response carrying ``pdf``: a download, or shown in the browser if ``inline``."""
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = file_ready(HttpResponse(pdf, content_type="application/pdf"))
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     response["Content-Length"] = str(len(pdf))
     response["X-Content-Type-Options"] = "nosniff"

@@ -42,7 +42,7 @@ def help_boxes(ctx) -> list[dict]:
         },
         {
             "title": _("ASSISTENZA"),
-            "text": _("Contatta il Servizio Clienti o apri una richiesta di assistenza."),
+            "text": _("Chiama il numero verde o scrivi al Servizio Clienti della Convenzione."),
             "url": support or _first_url("public:contacts"),
         },
         {

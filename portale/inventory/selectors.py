@@ -3,7 +3,8 @@
 Rows are ``values()`` dictionaries with Italian-neutral keys, so a list page, a synchronous
 download and a 100,000-row background export read the same columns without building model
 instances. Every function takes the contract explicitly: the caller passes
-``request.portal.contract`` (or the job's contract), and nothing here can widen it.
+``request.portal.referent_contract`` (or the job's contract), and nothing here can widen it. The
+rows come from ``portale.records.selectors``; this module adds the columns.
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils.translation import gettext as _
 
-from portale.records.models import Contract, Line, Sim
-from portale.records.models.dual_billing import DualBilling
-from portale.records.models.services import ContractService, Device, LineService
+from portale.records import selectors as records
+from portale.records.models import Contract, Device, LineService, Sim
 
 NOT_AVAILABLE = "n.d."
 
@@ -34,7 +34,7 @@ NOT_AVAILABLE = "n.d."
 def aggregate_lines(contract: Contract) -> QuerySet:
     """Lines grouped by tariff profile and state: "Tot. Linee", "Profilo Tariffario", "Stato"."""
     return (
-        Line.objects.filter(contract=contract)
+        records.lines_of_contract(contract=contract)
         .values(profilo=F("tariff_plan__name"), stato=F("state"))
         .annotate(totale=Count("pk"))
         .order_by()
@@ -44,7 +44,7 @@ def aggregate_lines(contract: Contract) -> QuerySet:
 def aggregate_line_services(contract: Contract) -> QuerySet:
     """STS grouped by service and state: "Tot. Servizi", "Descrizione Servizio", "Stato"."""
     return (
-        LineService.objects.filter(line__contract=contract)
+        records.line_services_of_contract(contract=contract)
         .values(descrizione=F("description"), stato=F("state"))
         .annotate(totale=Count("pk"))
         .order_by()
@@ -54,7 +54,7 @@ def aggregate_line_services(contract: Contract) -> QuerySet:
 def aggregate_dual_billing(contract: Contract, kind: str) -> QuerySet:
     """TIM TUO (subscription or rechargeable) lines by state: "Tot. Servizi", "Stato"."""
     return (
-        DualBilling.objects.filter(line__contract=contract, kind=kind)
+        records.dual_billings_of_contract(contract=contract, kind=kind)
         .values(stato=F("state"))
         .annotate(totale=Count("pk"))
         .order_by()
@@ -73,7 +73,7 @@ def _device_service_label():
 def aggregate_devices(contract: Contract) -> QuerySet:
     """Devices by NMU code, service type and state: "Tot. Servizi", "Codice NMU", …"""
     return (
-        Device.objects.filter(contract=contract)
+        records.devices_of_contract(contract=contract)
         .annotate(tipo_servizio=_device_service_label())
         .values("tipo_servizio", codice_nmu=F("nmu_code"), stato=F("state"))
         .annotate(totale=Count("pk"))
@@ -84,7 +84,7 @@ def aggregate_devices(contract: Contract) -> QuerySet:
 def aggregate_contract_services(contract: Contract) -> QuerySet:
     """SAC by service and state: "Tot. Sac", "Descrizione Servizio", "Stato"."""
     return (
-        ContractService.objects.filter(contract=contract)
+        records.services_of_contract(contract=contract)
         .values(descrizione=F("description"), stato=F("state"))
         .annotate(totale=Count("pk"))
         .order_by()
@@ -98,9 +98,17 @@ def listed_sims(contract: Contract) -> QuerySet:
     A line with One Number has a main and secondary SIMs, each a row with its role. A
     replaced (ceased) SIM of a live line is left out; a ceased line keeps its SIMs.
     """
-    return Sim.objects.filter(line__contract=contract).filter(
-        ~Q(state=Sim.State.CEASED) | Q(line__state="CESSATO")
-    )
+    return _listed(records.sims_on_lines_of_contract(contract=contract))
+
+
+def _listed(sims: QuerySet) -> QuerySet:
+    return sims.filter(~Q(state=Sim.State.CEASED) | Q(line__state="CESSATO"))
+
+
+def listed_sim(ctx, pk: int) -> Sim | None:
+    """One SIM of "Su linea" in the portal context (for "Richiedi" IMEI), else None."""
+    sims = records.sims_for_portal(ctx=ctx).filter(line__isnull=False)
+    return _listed(sims).select_related("line").filter(pk=pk).first()
 
 
 def detail_lines(contract: Contract) -> QuerySet:
@@ -122,7 +130,7 @@ def detail_lines(contract: Contract) -> QuerySet:
 
 
 def detail_line_services(contract: Contract) -> QuerySet:
-    return LineService.objects.filter(line__contract=contract).values(
+    return records.line_services_of_contract(contract=contract).values(
         "pk",
         numero=F("line__msisdn"),
         descrizione=Case(
@@ -144,12 +152,13 @@ def detail_line_services(contract: Contract) -> QuerySet:
 
 def detail_dual_billing(contract: Contract, kind: str) -> QuerySet:
     main_iccid = (
-        Sim.objects.filter(line=OuterRef("line"), role=Sim.Role.MAIN)
+        records.sims_of_line(line=OuterRef("line"))
+        .filter(role=Sim.Role.MAIN)
         .exclude(state=Sim.State.CEASED)
         .order_by("-pk")
         .values("iccid")[:1]
     )
-    return DualBilling.objects.filter(line__contract=contract, kind=kind).values(
+    return records.dual_billings_of_contract(contract=contract, kind=kind).values(
         "pk",
         numero=F("line__msisdn"),
         codice=F("code"),
@@ -166,7 +175,7 @@ def detail_dual_billing(contract: Contract, kind: str) -> QuerySet:
 
 def detail_devices(contract: Contract) -> QuerySet:
     return (
-        Device.objects.filter(contract=contract)
+        records.devices_of_contract(contract=contract)
         .annotate(tipo_servizio=_device_service_label())
         .values(
             "pk",
@@ -183,7 +192,7 @@ def detail_devices(contract: Contract) -> QuerySet:
 
 
 def detail_contract_services(contract: Contract) -> QuerySet:
-    return ContractService.objects.filter(contract=contract).values(
+    return records.services_of_contract(contract=contract).values(
         "pk",
         descrizione=F("description"),
         attivazione=F("activation_date"),
@@ -216,9 +225,8 @@ def current_imei(sim: Sim) -> str:
         return sim.imei
     if sim.line_id and sim.role == Sim.Role.MAIN:
         device = (
-            Device.objects.filter(
-                line_id=sim.line_id, contract_id=sim.contract_id, state=Device.State.ACTIVE
-            )
+            records.devices_of_contract(contract=sim.contract_id)
+            .filter(line_id=sim.line_id, state=Device.State.ACTIVE)
             .order_by("-activation_date", "-pk")
             .values_list("imei", flat=True)
             .first()
@@ -268,3 +276,31 @@ def price_list_context(price_list) -> dict:
         "sections": [s for s in sections if s["items"]],
         "count": len(items),
     }
+
+
+def price_list_pdf(price_list) -> bytes:
+    """The generated price-list PDF, rendered once per content and kept in the cache.
+
+    The key carries a digest of every item, so a changed price makes a new document while
+    an unchanged listino is served at once instead of re-rendered (about 2 s) on each click.
+    """
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from portale.core.pdf import render_pdf
+
+    context = price_list_context(price_list)
+    content = [price_list.version, str(price_list.date)] + [
+        (i.kind, i.code, i.description, i.unit, str(i.price))
+        for section in context["sections"]
+        for i in section["items"]
+    ]
+    digest = hashlib.sha256(repr(content).encode()).hexdigest()[:20]
+    key = f"inventory:price_list_pdf:{price_list.pk}:{get_language()}:{digest}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf("inventory/pdf/price_list.html", context)
+        cache.set(key, pdf, timeout=None)
+    return pdf

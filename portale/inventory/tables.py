@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portale.core.export_jobs import register_list
+from portale.core.export_jobs import kind_label, register_list
 from portale.core.lists import (
     DATE,
     DATETIME,
@@ -33,7 +33,7 @@ from portale.core.lists import (
     decimal,
     money,
 )
-from portale.records.models import Sim
+from portale.records import selectors as records
 from portale.records.models.dual_billing import DualBilling
 
 from . import selectors
@@ -60,7 +60,7 @@ def line_or_iccid(msisdn: str, line_id: str) -> Callable:
     """P-05 on a row hanging off a line: its number or the ICCID of one of its SIMs."""
 
     def lookup(value: str, model) -> Q:
-        by_iccid = Sim.objects.filter(iccid__endswith=value).values("line_id")
+        by_iccid = records.sims_with_iccid_ending(digits=value).values("line_id")
         return Q(**{f"{msisdn}__endswith": value}) | Q(**{f"{line_id}__in": by_iccid})
 
     return lookup
@@ -160,6 +160,7 @@ class LinesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("totale", "profilo", "stato")
         export_name = "consistenza_aggregata_linee"
         caption = _("Linee per profilo tariffario e stato")
 
@@ -171,6 +172,7 @@ class LineServicesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("totale", "descrizione", "stato")
         export_name = "consistenza_aggregata_sts"
         caption = _("Servizi su linea per servizio e stato")
 
@@ -181,6 +183,7 @@ class DualBillingAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("totale", "stato")
         export_name = "consistenza_aggregata_timtuo"
         caption = _("Servizi TIM TUO per stato")
 
@@ -193,6 +196,7 @@ class DevicesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("totale", "codice_nmu", "tipo_servizio", "stato")
         export_name = "consistenza_aggregata_apparati"
         caption = _("Apparati per modello, tipo servizio e stato")
 
@@ -204,6 +208,7 @@ class ContractServicesAggregate(AggregateTable):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("totale", "descrizione", "stato")
         export_name = "consistenza_aggregata_sac"
         caption = _("Servizi sul contratto per servizio e stato")
 
@@ -224,6 +229,7 @@ class LinesDetail(Table):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("numero", "profilo", "stato")
         filter_form = SimSearch
         default_order = "numero"
         export_name = "ConsistenzaDettaglioLinee"
@@ -242,6 +248,7 @@ class LineServicesDetail(Table):
     canone = Column(_("Canone €"), key("canone"), sort="canone", format=money())
 
     class Meta:
+        key_columns = ("numero", "descrizione", "stato")
         filter_form = LineServiceSearch
         default_order = "numero"
         export_name = "ConsistenzaDettaglioSTS"
@@ -263,6 +270,7 @@ class DualBillingSubscriptionDetail(Table):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("numero", "dipendente", "stato")
         filter_form = DualBillingSearch
         default_order = "numero"
         export_name = "ConsistenzaDettaglioTimTuoAbb"
@@ -283,6 +291,7 @@ class DualBillingPrepaidDetail(Table):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("numero", "dipendente", "stato")
         default_order = "numero"
         export_name = "ConsistenzaDettaglioTimTuoRic"
         export_kind = "ConsistenzaDettaglioTimTuoRic"  # "Tipo richiesta" in I miei Export
@@ -300,6 +309,7 @@ class DevicesDetail(Table):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("imei", "linea", "stato")
         filter_form = DeviceSearch
         default_order = "imei"
         export_name = "ConsistenzaDettaglioApparati"
@@ -315,6 +325,7 @@ class ContractServicesDetail(Table):
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
+        key_columns = ("descrizione", "attivazione", "stato")
         filter_form = ContractServiceSearch
         default_order = "descrizione"
         export_name = "ConsistenzaDettaglioSAC"
@@ -496,10 +507,20 @@ DETAILS: dict[str, ListKind] = {
 
 DETAIL_BY_EXPORT_KIND: dict[str, ListKind] = {k.export_kind: k for k in DETAILS.values()}
 
+
+def export_kind_label(kind: str) -> str:
+    """What a user reads for an export's code: "Consistenze di dettaglio - Su linea"."""
+    return kind_label(kind)
+
+
 # The detail lists are exported in the background (I miei Export): the worker re-reads the
 # rows of the job's contract.
 for _spec in DETAILS.values():
-    register_list(_spec.table, rows=lambda job, spec=_spec: spec.rows(job.contract))
+    register_list(
+        _spec.table,
+        rows=lambda job, spec=_spec: spec.rows(job.contract),
+        label=_("Consistenze di dettaglio - %(list)s") % {"list": _spec.title},
+    )
 
 
 # --- I miei Export (F-7.2.4) ---------------------------------------------------------------------
@@ -511,16 +532,16 @@ def _job_label(action) -> Callable:
     """``action``: a lazily translated "… %(kind)s del %(date)s", filled for each row."""
 
     def label(job) -> str:
-        return str(action) % {"kind": job.kind, "date": DATETIME.html(job.requested_at)}
+        kind = export_kind_label(job.kind)
+        return str(action) % {"kind": kind, "date": DATETIME.html(job.requested_at)}
 
     return label
 
 
 class ExportTable(Table):
     requested_at = Column(_("Data richiesta"), "requested_at", sort=True, format=DATETIME)
-    kind = Column(_("Tipo richiesta"), "kind", sort=True)
+    kind = Column(_("Tipo richiesta"), lambda job: export_kind_label(job.kind), sort="kind")
     state = Column(_("Stato richiesta"), "get_state_display", sort="state")
-    fmt = Column(_("Formato"), "get_format_display", sort="format")
     download = ActionColumn(
         _("Scarica"),
         icon="it-download",
@@ -536,6 +557,7 @@ class ExportTable(Table):
     )
 
     class Meta:
+        key_columns = ("requested_at", "kind", "state", "download")
         default_order = "-requested_at"
         export_formats = ()
         empty_text = _("Non ci sono export richiesti.")

@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from portale.core import export_jobs
 from portale.core.capabilities import capability_required
+from portale.core.context import referent_contract_or_404
 from portale.core.files import file_response
 from portale.core.lists import render_list
 from portale.core.models import ExportJob
-from portale.core.pdf import pdf_response, render_pdf
+from portale.core.pdf import file_ready, pdf_response
+from portale.records import selectors as records
 
 from . import selectors
 from .tables import AGGREGATES, DETAILS, ExportTable, ListKind
@@ -30,10 +32,8 @@ EXPORTS = gettext_lazy("I miei Export")
 
 
 def _contract(request):
-    contract = request.portal.contract
-    if contract is None:
-        raise Http404
-    return contract
+    """The rows of a list and its export job are keyed by the referent's contract."""
+    return referent_contract_or_404(request.portal)
 
 
 def _kind(registry: dict[str, ListKind], slug: str) -> ListKind:
@@ -83,7 +83,7 @@ def aggregate_list(request, kind: str):
             "hint": _(
                 "Ognuna delle liste è esportabile (download) in formato .xlsx o .csv "
                 "(utilizzabile con Microsoft Excel o altri programmi che possono gestire lo "
-                "stesso formato) cliccando sull'icona di export."
+                'stesso formato) cliccando su .xlsx o .csv accanto a "Esporta:".'
             ),
         },
     )
@@ -118,10 +118,11 @@ def detail_list(request, kind: str):
         "breadcrumbs": [(MENU, ""), (DETAIL, reverse("inventory:detail")), (spec.title, "")],
         "siblings": DETAILS.values(),
         "url_name": "inventory:detail_list",
+        "export_queued": True,  # its export links file a job: "Richiedi export"
         "hint": _(
-            "Ognuna delle liste è esportabile in formato .xlsx o .csv cliccando sull'icona di "
-            'export: il file viene preparato in background e si scarica dalla sezione "I miei '
-            'Export".'
+            "Ognuna delle liste è esportabile in formato .xlsx o .csv cliccando su .xlsx o .csv "
+            'accanto a "Richiedi export:": il file viene preparato in background e si scarica '
+            'dalla sezione "I miei Export".'
         ),
     }
     if not spec.on_screen:
@@ -158,7 +159,9 @@ def export_request(request, kind: str):
 @capability_required("inventory.detail")
 def imei(request, pk: int):
     """G-12 "Richiedi": the IMEI of the device holding the SIM, shown in place (htmx)."""
-    sim = get_object_or_404(selectors.listed_sims(_contract(request)).select_related("line"), pk=pk)
+    sim = selectors.listed_sim(request.portal, pk)
+    if sim is None:
+        raise Http404
     value = selectors.current_imei(sim)
     template = "inventory/_imei.html" if request.htmx else "inventory/imei_page.html"
     return render(
@@ -181,9 +184,7 @@ def imei(request, pk: int):
 # --- Visualizza Listino (F-7.2.3) ----------------------------------------------------------------
 @capability_required("inventory.price_list")
 def price_list(request):
-    from portale.records.models import PriceList
-
-    listino = PriceList.objects.filter(is_current=True).prefetch_related("items").first()
+    listino = records.current_price_list()
     if listino is None:
         return render(
             request,
@@ -192,14 +193,14 @@ def price_list(request):
         )
     if listino.pdf:
         # A managed document uploaded by the operator wins over the generated one.
-        return file_response(
-            listino.pdf,
-            filename=f"Listino_Convenzione_{listino.version}.pdf",
-            content_type="application/pdf",
+        return file_ready(
+            file_response(
+                listino.pdf,
+                filename=f"Listino_Convenzione_{listino.version}.pdf",
+                content_type="application/pdf",
+            )
         )
-    pdf = render_pdf(
-        "inventory/pdf/price_list.html", selectors.price_list_context(listino), request=request
-    )
+    pdf = selectors.price_list_pdf(listino)
     return pdf_response(pdf, f"Listino_Convenzione_{listino.version}.pdf")
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from portale.records.models import TrafficEvent
+from portale.records import selectors as records
 
 MAX_EVENTS = 3000  # G-44: at most 3,000 events shown or exported
 
@@ -26,14 +26,21 @@ PREPAID_CATEGORIES = {
     "generico": ("Generico", ["GENERICO", "EVENTI"]),
     "dati": ("Dati/Servizi a contenuto", ["DATI", "SERVIZI_INTERATTIVI"]),
 }
-# "Tipologia traffico" rows: label, guide category keys
+# "Tipologia traffico" rows: label, guide category keys, shown even at zero (the guide's rows).
+# The rows after them ("EVENTI", "ALTRO") appear only when the line has such traffic, so the
+# costs still add up to what the line spent.
 SUBSCRIPTION_TYPES = [
-    ("GENERICO", "generico"),
-    ("DATI", "dati"),
-    ("SERVIZI INTERATTIVI", "interattivi"),
-    ("EVENTI", "eventi"),
+    ("GENERICO", "generico", True),
+    ("DATI", "dati", True),
+    ("SERVIZI INTERATTIVI", "interattivi", True),
+    ("EVENTI", "eventi", False),
 ]
-PREPAID_TYPES = [("FONIA", "voce"), ("SMS-MMS", "sms"), ("DATI", "dati"), ("ALTRO", "generico")]
+PREPAID_TYPES = [
+    ("FONIA", "voce", True),
+    ("SMS-MMS", "sms", True),
+    ("DATI", "dati", True),
+    ("ALTRO", "generico", False),
+]
 
 
 def local_bounds(start: datetime.date, end_inclusive: datetime.date):
@@ -66,21 +73,21 @@ def events(
     (Loading only the displayed columns with ``.only()`` was measured slower on the page:
     Django's deferred-field bookkeeping costs more than the 6 columns it saves.)"""
     lo, hi = local_bounds(start, end)
-    qs = TrafficEvent.objects.filter(
-        line_id=line.pk, occurred_at__gte=lo, occurred_at__lt=hi, category__in=list(categories)
+    return records.traffic_of_line(
+        line=line,
+        start=lo,
+        end=hi,
+        categories=categories,
+        charging=charging or None,
+        paid_only=paid_only,
     )
-    if charging:
-        qs = qs.filter(charging__in=list(charging))
-    if paid_only:
-        qs = qs.filter(net_amount__gt=0)
-    return qs
 
 
 def over_bundle_summary(line, start: datetime.date, end: datetime.date) -> dict:
     """Riepilogo dei consumi: € over bundle by row × column, with per-type breakdowns."""
     lo, hi = local_bounds(start, end)
     rows = (
-        TrafficEvent.objects.filter(line=line, occurred_at__gte=lo, occurred_at__lt=hi)
+        records.traffic_of_line(line=line, start=lo, end=hi)
         .values("category", "charging", "roaming_zone", "type")
         .annotate(amount=Sum("net_amount"), n=Count("pk"))
     )
@@ -108,19 +115,15 @@ def over_bundle_summary(line, start: datetime.date, end: datetime.date) -> dict:
 def cost_by_type(line, start: datetime.date, end: datetime.date, types, categories) -> list[dict]:
     lo, hi = local_bounds(start, end)
     sums = dict(
-        TrafficEvent.objects.filter(line=line, occurred_at__gte=lo, occurred_at__lt=hi)
+        records.traffic_of_line(line=line, start=lo, end=hi)
         .values_list("category")
         .annotate(s=Sum("net_amount"))
         .values_list("category", "s")
     )
     out = []
-    for label, key in types:
+    for label, key, always in types:
         cats = categories[key][1]
-        out.append(
-            {
-                "label": label,
-                "key": key,
-                "cost": sum((sums.get(c) or Decimal(0) for c in cats), Decimal(0)),
-            }
-        )
+        cost = sum((sums.get(c) or Decimal(0) for c in cats), Decimal(0))
+        if always or cost:
+            out.append({"label": label, "key": key, "cost": cost})
     return out

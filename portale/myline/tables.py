@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from portale.core.lists import DATE, DATETIME, DATETIME_SECONDS, Column, Table, decimal
-from portale.core.lists.formats import TEXT, Format
+from portale.core.lists import DATE, DATETIME, DATETIME_SECONDS, Column, Table, money
+from portale.core.lists.formats import TEXT, Format, data_volume
 
 from .forms import PrepaidDetailForm, ServiceSmsForm, SubscriptionDetailForm
 from .selectors import MAX_EVENTS
 
-AMOUNT4 = decimal(4)
+AMOUNT4 = money(4)  # traffic amounts: 4 decimals, with "€" like every amount (P-23)
 PERCENT = Format("decimal", 0, xlsx_num_format="0")
-FEE = decimal(2)
+FEE = money(2)
 
 
 def _hms(seconds) -> str:
@@ -23,7 +23,7 @@ def _hms(seconds) -> str:
 
 
 def _kb(ev) -> str:
-    return f"{ev.volume_kb} KB" if ev.category == "DATI" and ev.volume_kb else ""
+    return data_volume(ev.volume_kb) if ev.category == "DATI" and ev.volume_kb else ""
 
 
 def _duration_or_volume(ev) -> str:
@@ -44,6 +44,7 @@ class ServicesTable(Table):
     monthly_fee = Column(_("Canone €"), sort=True, format=FEE)
 
     class Meta:
+        key_columns = ("description", "state", "monthly_fee")
         default_order = "description"
         export_formats = ()
         caption = _("Servizi attivi")
@@ -63,6 +64,7 @@ class SubscriptionTrafficTable(Table):
     rating_unit = Column(_("Tariffazione"))
 
     class Meta:
+        key_columns = ("type", "occurred_at", "net_amount")
         filter_form = SubscriptionDetailForm
         default_order = "-occurred_at"
         export_name = "dettaglio_traffico"
@@ -83,6 +85,7 @@ class PrepaidTrafficTable(Table):
     rating_unit = Column(_("Tariffazione"))
 
     class Meta:
+        key_columns = ("type", "occurred_at", "cost")
         filter_form = PrepaidDetailForm
         default_order = "-occurred_at"
         export_name = "dettaglio_traffico"
@@ -101,6 +104,7 @@ class ServiceSmsTable(Table):
     state = Column(_("Stato"), "get_state_display", sort="state")
 
     class Meta:
+        key_columns = ("sender", "text", "sent_at")
         filter_form = ServiceSmsForm
         default_order = "-sent_at"
         counter_label = _("Tot. SMS")

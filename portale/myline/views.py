@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 from portale.records import selectors as records
-from portale.records.models import Bundle, DualBillingOption, ServiceSms
+from portale.records.models import Bundle
 
 from . import selectors as sel
 from .forms import PrepaidDetailForm, SubscriptionDetailForm
@@ -78,12 +77,7 @@ def _personal_enabled(line) -> bool:
 def consumption(request):
     line = own_line(request)
     if line.is_prepaid:
-        options = list(
-            DualBillingOption.objects.filter(
-                line=line,
-                state__in=[DualBillingOption.State.ACTIVE, DualBillingOption.State.PENDING],
-            ).order_by("scope", "family")
-        )
+        options = list(records.dual_billing_options_of_line(line=line))
         bundles = list(records.bundles_of_line(line=line))
         return render(
             request,
@@ -210,10 +204,10 @@ def service_sms(request):
         months = 1
     if request.GET.get("export"):
         # The download icon exports every SMS received (the whole 6 months).
-        every = ServiceSms.objects.filter(line=line, sent_at__gte=_months_ago(SMS_DEPTH_MONTHS))
+        every = records.service_sms_of_line(line=line, since=_months_ago(SMS_DEPTH_MONTHS))
         table = ServiceSmsTable(every, request.GET, path=request.path)
     else:
-        qs = ServiceSms.objects.filter(line=line).filter(Q(sent_at__gte=_months_ago(months)))
+        qs = records.service_sms_of_line(line=line, since=_months_ago(months))
         table = ServiceSmsTable.from_request(request, qs)
     return render_list(
         request,

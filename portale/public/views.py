@@ -5,8 +5,9 @@ Only "public" audience content is shown here; registered-only items are a 404.
 
 import os
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,9 @@ from .models import Document, News
 
 @public_view
 def index(request):
+    # A logged-in user who opens "/" (or the header's "Gruppo TIM") means their own home.
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return render(
         request,
         "public/index.html",

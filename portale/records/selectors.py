@@ -1,16 +1,21 @@
-"""Reads of the systems of record. Views and other apps read records through here."""
+"""Reads of the systems of record. Portal apps read records only through here (DESIGN §5).
+
+A page reads the rows of its portal context (``*_for_portal(ctx=request.portal)``, scoped by
+``PortalQuerySet.for_portal``: the selected contract for a referent, the own line for an
+employee). Code that runs without a request (a background export, a form validated for
+``case_file``) names its contract or line (``*_of_contract``, ``*_of_line``). The querysets
+are unordered unless the order is part of the read: lists sort them.
+"""
 
 from __future__ import annotations
 
 import datetime
 import math
 from collections.abc import Iterable
-from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet
 
 from .models import (
-    Administration,
     Bundle,
     Contract,
     ContractService,
@@ -21,20 +26,18 @@ from .models import (
     Line,
     LineService,
     LineState,
-    NetworkCategory,
-    PersonalInvoice,
-    PriceItem,
     PriceList,
     Referent,
-    RifProfile,
     ServicePoint,
     ServiceSms,
     ServiceState,
     Sim,
-    Threshold,
     TrafficEvent,
 )
 from .models.dual_billing import OPEN_STATES as OPEN_DUAL_BILLING_STATES
+from .models.scoping import PortalScope
+
+# --- Who the user is (profiles, registration, log-in) -----------------------------------------
 
 
 def referents_for_mobile(*, mobile: str) -> QuerySet[Referent]:
@@ -54,43 +57,39 @@ def line_for_mobile(*, mobile: str) -> Line | None:
     )
 
 
-def contracts_for_codes(*, codes: list[str]) -> QuerySet[Contract]:
-    return Contract.objects.filter(code__in=codes).select_related("administration")
+def active_line_for_mobile(*, mobile: str) -> Line | None:
+    """The ACTIVE line of a number, which may register or log in (F-3, F-4)."""
+    return (
+        Line.objects.select_related("contract__administration")
+        .filter(msisdn=mobile, state=LineState.ACTIVE)
+        .first()
+    )
 
 
-def lines_for_contract(*, contract: Contract) -> QuerySet[Line]:
-    return Line.objects.filter(contract=contract).select_related("tariff_plan")
+# --- Contracts and referents ----------------------------------------------------------------
 
 
-# --- Contracts and referents ------------------------------------------------------------
+def contract_by_pk(*, pk: int) -> Contract | None:
+    return Contract.objects.filter(pk=pk).first()
 
 
 def contract_by_code(*, code: str) -> Contract | None:
     return Contract.objects.select_related("administration").filter(code=code).first()
 
 
-def contracts_of_administration(*, administration: Administration) -> QuerySet[Contract]:
-    return Contract.objects.filter(administration=administration).order_by("code")
+def contracts_with_line_count() -> QuerySet[Contract]:
+    """Every contract, annotated ``line_count`` (back office)."""
+    return Contract.objects.select_related("administration").annotate(line_count=Count("lines"))
 
 
-def contract_detail(*, contract_id: int) -> Contract | None:
-    """A contract with its administration, seat, legal representative and addresses."""
-    return (
-        Contract.objects.select_related(
-            "administration__seat",
-            "administration__legal_representative",
-            "invoice_address",
-            "docs_address",
-        )
-        .filter(pk=contract_id)
-        .first()
-    )
+def referents_for_portal(*, ctx: PortalScope) -> QuerySet[Referent]:
+    return Referent.objects.for_portal(ctx)
 
 
 def referents_of_contract(
     *, contract: Contract, roles: Iterable[str] | None = None
 ) -> QuerySet[Referent]:
-    qs = Referent.objects.filter(contract=contract)
+    qs = Referent.objects.for_contract(contract)
     if roles is not None:
         qs = qs.filter(role__in=list(roles))
     return qs.order_by("role", "last_name", "first_name")
@@ -100,189 +99,71 @@ def master_referent(*, contract: Contract) -> Referent | None:
     return Referent.objects.filter(contract=contract, role=Referent.Role.MASTER).first()
 
 
-# --- Lines and SIMs -------------------------------------------------------------------
+# --- Lines and SIMs ---------------------------------------------------------------------------
 
 
-def _apply_line_search(qs: QuerySet[Line], search: str) -> QuerySet[Line]:
-    """MSISDN (full or partial) or ICCID (19 digits or the last digits shown, e.g. 10)."""
-    term = "".join(ch for ch in search if ch.isdigit())
-    if not term:
-        return qs.none() if search.strip() else qs
-    if len(term) == 19:
-        return qs.filter(sims__iccid=term).distinct()
-    by_number = Q(msisdn__startswith=term) if len(term) < 10 else Q(msisdn=term)
-    if len(term) >= 6:
-        return qs.filter(by_number | Q(sims__iccid__endswith=term)).distinct()
-    return qs.filter(by_number)
+def all_lines() -> QuerySet[Line]:
+    """Every line of every contract with its contract and plan (back office)."""
+    return Line.objects.select_related("contract__administration", "tariff_plan")
 
 
-def contract_lines(
-    *,
-    contract: Contract,
-    search: str = "",
-    states: Iterable[str] | None = None,
-    categories: Iterable[str] | None = None,
-    tariff_plan_names: Iterable[str] | None = None,
-    exclude_ceased: bool = False,
-) -> QuerySet[Line]:
-    """The lines of a contract, optionally searched by MSISDN or ICCID (full/last digits),
-    filtered by state, tariff category (TariffPlan.Category values) or plan name."""
-    qs = Line.objects.filter(contract=contract).select_related("tariff_plan", "rif_profile")
-    if states is not None:
-        qs = qs.filter(state__in=list(states))
-    if exclude_ceased:
-        qs = qs.exclude(state=LineState.CEASED)
-    if categories is not None:
-        qs = qs.filter(tariff_plan__category__in=list(categories))
-    if tariff_plan_names is not None:
-        qs = qs.filter(tariff_plan__name__in=list(tariff_plan_names))
-    if search:
-        qs = _apply_line_search(qs, search)
-    return qs.order_by("msisdn")
+def lines_of_contract(*, contract: Contract) -> QuerySet[Line]:
+    return Line.objects.for_contract(contract)
 
 
-def contract_lines_with_main_sim(*, contract: Contract, search: str = "") -> QuerySet[Line]:
-    """Lines annotated with ``main_iccid`` (the main SIM's ICCID, None when absent)."""
-    main = Sim.objects.filter(line=OuterRef("pk"), role=Sim.Role.MAIN).order_by("-state")
-    return contract_lines(contract=contract, search=search).annotate(
-        main_iccid=Subquery(main.values("iccid")[:1])
-    )
+def sims_for_portal(*, ctx: PortalScope) -> QuerySet[Sim]:
+    return Sim.objects.for_portal(ctx)
 
 
-def line_in_contract(*, contract: Contract, line_id: int) -> Line | None:
-    """A line of the contract, or None: out-of-scope lines are never returned (P-02)."""
-    return (
-        Line.objects.select_related("tariff_plan", "rif_profile", "contract")
-        .filter(contract=contract, pk=line_id)
-        .first()
-    )
+def sims_of_line(*, line: Line | OuterRef) -> QuerySet[Sim]:
+    """The SIMs of a line, ceased ones included (``line`` may be an ``OuterRef``)."""
+    return Sim.objects.for_line(line)
 
 
-def line_by_msisdn(*, msisdn: str, contract: Contract | None = None) -> Line | None:
-    qs = Line.objects.select_related("tariff_plan", "contract__administration")
-    if contract is not None:
-        qs = qs.filter(contract=contract)
-    return qs.filter(msisdn=msisdn).first()
+def sims_on_lines_of_contract(*, contract: Contract) -> QuerySet[Sim]:
+    """The SIMs on a line of the contract (the hot stock, on no line, is left out)."""
+    return Sim.objects.filter(line__contract=contract)
 
 
-def sims_of_line(*, line: Line, include_ceased: bool = False) -> QuerySet[Sim]:
-    qs = Sim.objects.filter(line=line)
-    if not include_ceased:
-        qs = qs.exclude(state=Sim.State.CEASED)
-    return qs.order_by("role", "iccid")  # PRINCIPALE before SECONDARIA
+def sims_with_iccid_ending(*, digits: str) -> QuerySet[Sim]:
+    """SIMs whose ICCID ends with ``digits`` (the screen shows the last 10, E-08), any
+    contract: a subquery of a search whose outer query is scoped."""
+    return Sim.objects.filter(iccid__endswith=digits)
 
 
-def main_sim(*, line: Line) -> Sim | None:
-    return (
-        Sim.objects.filter(line=line, role=Sim.Role.MAIN)
-        .exclude(state=Sim.State.CEASED)
-        .order_by("state")
-        .first()
-    )
-
-
-def secondary_sims(*, line: Line) -> QuerySet[Sim]:
-    return Sim.objects.filter(line=line, role=Sim.Role.SECONDARY).exclude(state=Sim.State.CEASED)
-
-
-def sim_by_iccid(*, iccid: str, contract: Contract | None = None) -> Sim | None:
-    """A SIM by its full ICCID or by the last 10 digits shown on screen."""
-    qs = Sim.objects.select_related("line", "contract")
-    if contract is not None:
-        qs = qs.filter(contract=contract)
-    if len(iccid) == 19:
-        return qs.filter(iccid=iccid).first()
-    matches = list(qs.filter(iccid__endswith=iccid)[:2])
-    return matches[0] if len(matches) == 1 else None
-
-
-def stock_sims(*, contract: Contract, kind: str | None = None) -> QuerySet[Sim]:
-    """Hot-stock SIMs of the contract ("scorta calda"), not yet on a line."""
-    qs = Sim.objects.filter(contract=contract, state=Sim.State.STOCK, line__isnull=True)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("iccid")
-
-
-def line_counts_by_plan_and_state(*, contract: Contract) -> list[dict]:
-    """Consistenze aggregate "Su linea": [{tariff_plan__name, state, total}]."""
-    return list(
-        Line.objects.filter(contract=contract)
-        .values("tariff_plan__name", "state")
-        .annotate(total=Count("pk"))
-        .order_by("state", "tariff_plan__name")
-    )
-
-
-# --- Services, devices, TIM TUO ---------------------------------------------------------
+# --- Services, devices, TIM TUO -------------------------------------------------------------
 
 
 def services_of_line(*, line: Line, include_ceased: bool = True) -> QuerySet[LineService]:
-    qs = LineService.objects.filter(line=line)
+    qs = LineService.objects.for_line(line)
     if not include_ceased:
         qs = qs.exclude(state=ServiceState.CEASED)
     return qs.order_by("description", "activation_date")
 
 
-def line_services_of_contract(*, contract: Contract, search: str = "") -> QuerySet[LineService]:
-    """Consistenza di dettaglio STS, searchable by MSISDN/ICCID."""
-    qs = LineService.objects.filter(line__contract=contract).select_related("line")
-    if search:
-        lines = _apply_line_search(Line.objects.filter(contract=contract), search)
-        qs = qs.filter(line__in=lines.values("pk"))
-    return qs.order_by("line__msisdn", "description")
-
-
-def line_service_counts(*, contract: Contract) -> list[dict]:
-    """Consistenze aggregate STS: [{description, state, total}]."""
-    return list(
-        LineService.objects.filter(line__contract=contract)
-        .values("description", "state")
-        .annotate(total=Count("pk"))
-        .order_by("state", "description")
-    )
-
-
-def active_recharge_services(*, line: Line) -> QuerySet[LineService]:
-    """Timed/parametric recharge STS already active on the line (G-22)."""
-    return LineService.objects.filter(
-        line=line,
-        kind__in=[LineService.Kind.TIMED_RECHARGE, LineService.Kind.PARAMETRIC_RECHARGE],
-        state__in=[ServiceState.ACTIVE, ServiceState.PENDING],
-    )
+def line_services_of_contract(*, contract: Contract) -> QuerySet[LineService]:
+    """Servizi su linea (STS) of the contract's lines."""
+    return LineService.objects.for_contract(contract)
 
 
 def services_of_contract(*, contract: Contract) -> QuerySet[ContractService]:
-    return ContractService.objects.filter(contract=contract).order_by("description")
+    """Servizi a contratto (SAC)."""
+    return ContractService.objects.for_contract(contract)
 
 
-def contract_has_service(*, contract: Contract, code: str) -> bool:
-    """Whether an advanced service (SAC code, e.g. "EMM") is active on the contract (G-37)."""
-    return ContractService.objects.filter(
-        contract=contract, code=code, state=ServiceState.ACTIVE
-    ).exists()
-
-
-def devices_of_contract(*, contract: Contract, search: str = "") -> QuerySet[Device]:
-    qs = Device.objects.filter(contract=contract).select_related("line")
-    if search:
-        qs = qs.filter(Q(imei__contains=search) | Q(line__msisdn__startswith=search))
-    return qs.order_by("imei")
-
-
-def device_in_contract(*, contract: Contract, imei: str) -> Device | None:
-    return Device.objects.filter(contract=contract, imei=imei).first()
+def devices_of_contract(*, contract: Contract | int) -> QuerySet[Device]:
+    return Device.objects.for_contract(contract)
 
 
 def dual_billings_of_contract(
     *, contract: Contract, kind: str | None = None, states: Iterable[str] | None = None
 ) -> QuerySet[DualBilling]:
-    qs = DualBilling.objects.filter(line__contract=contract).select_related("line")
+    qs = DualBilling.objects.for_contract(contract)
     if kind:
         qs = qs.filter(kind=kind)
     if states is not None:
         qs = qs.filter(state__in=list(states))
-    return qs.order_by("line__msisdn", "-activation_date")
+    return qs
 
 
 def dual_billing_of_line(*, line: Line) -> DualBilling | None:
@@ -297,7 +178,7 @@ def dual_billing_of_line(*, line: Line) -> DualBilling | None:
 def dual_billing_options_of_line(
     *, line: Line, scope: str | None = None, live_only: bool = True
 ) -> QuerySet[DualBillingOption]:
-    qs = DualBillingOption.objects.filter(line=line)
+    qs = DualBillingOption.objects.for_line(line)
     if scope:
         qs = qs.filter(scope=scope)
     if live_only:
@@ -305,66 +186,24 @@ def dual_billing_options_of_line(
     return qs.order_by("scope", "family")
 
 
-# --- Network, RIF, bundles, thresholds ------------------------------------------------
-
-
-def network_categories() -> QuerySet[NetworkCategory]:
-    return NetworkCategory.objects.all()
-
-
-def rif_profiles() -> QuerySet[RifProfile]:
-    return RifProfile.objects.all()
-
-
-def blocked_category_codes(*, line: Line) -> set[str]:
-    return set(line.blocked_categories.values_list("code", flat=True))
-
-
 def bundles_of_line(*, line: Line, scope: str | None = None) -> QuerySet[Bundle]:
-    qs = Bundle.objects.filter(line=line)
+    qs = Bundle.objects.for_line(line)
     if scope:
         qs = qs.filter(scope=scope)
     return qs.order_by("scope", "unit", "name")
 
 
-def thresholds_of_line(*, line: Line, live_only: bool = True) -> QuerySet[Threshold]:
-    qs = Threshold.objects.filter(line=line)
-    if live_only:
-        qs = qs.exclude(state=Threshold.State.CEASED)
-    return qs.order_by("kind", "description")
+# --- Invoices, traffic, SMS -------------------------------------------------------------------
 
 
-def thresholds_of_contract(
-    *, contract: Contract, live_only: bool = True, search: str = ""
-) -> QuerySet[Threshold]:
-    qs = Threshold.objects.filter(line__contract=contract).select_related("line")
-    if live_only:
-        qs = qs.exclude(state=Threshold.State.CEASED)
-    if search:
-        lines = _apply_line_search(Line.objects.filter(contract=contract), search)
-        qs = qs.filter(line__in=lines.values("pk"))
-    return qs.order_by("line__msisdn", "description")
-
-
-# --- Invoices, traffic, SMS -------------------------------------------------------------
-
-
-def invoices_of_contract(
-    *, contract: Contract, bimester: str = "", payment_state: str = ""
+def invoices_for_portal(
+    *, ctx: PortalScope, since: datetime.date | None = None
 ) -> QuerySet[Invoice]:
-    qs = Invoice.objects.filter(contract=contract)
-    if bimester:
-        qs = qs.filter(bimester=bimester)
-    if payment_state:
-        qs = qs.filter(payment_state=payment_state)
-    return qs.order_by("-emission_date")
-
-
-def personal_invoices_of_line(*, line: Line, limit: int = 6) -> list[PersonalInvoice]:
-    """The last personal TIM TUO invoices of the line (F-9.2.1.2 shows the last 6)."""
-    return list(
-        PersonalInvoice.objects.filter(dual_billing__line=line).order_by("-emission_date")[:limit]
-    )
+    """The selected contract's invoices (Fatture aziendali), issued on or after ``since``."""
+    qs = Invoice.objects.for_portal(ctx)
+    if since is not None:
+        qs = qs.filter(emission_date__gte=since)
+    return qs
 
 
 def traffic_of_line(
@@ -376,8 +215,9 @@ def traffic_of_line(
     charging: Iterable[str] | None = None,
     paid_only: bool = False,
 ) -> QuerySet[TrafficEvent]:
-    """Traffic events of a line in [start, end), newest first; cap the slice (3,000, G-44)."""
-    qs = TrafficEvent.objects.filter(line=line)
+    """Traffic events of a line in [start, end): one table, no join (the count cap of the
+    "Dettaglio traffico" relies on it)."""
+    qs = TrafficEvent.objects.for_line(line)
     if start is not None:
         qs = qs.filter(occurred_at__gte=start)
     if end is not None:
@@ -388,31 +228,54 @@ def traffic_of_line(
         qs = qs.filter(charging__in=list(charging))
     if paid_only:
         qs = qs.filter(net_amount__gt=0)
-    return qs.order_by("-occurred_at")
+    return qs
+
+
+def traffic_events_in(*, ids: QuerySet) -> QuerySet[TrafficEvent]:
+    """The events whose pk is in ``ids`` (a ``values("pk")`` subquery, e.g. a capped slice)."""
+    return TrafficEvent.objects.filter(pk__in=ids)
 
 
 def service_sms_of_line(*, line: Line, since: datetime.datetime) -> QuerySet[ServiceSms]:
-    return ServiceSms.objects.filter(line=line, sent_at__gte=since).order_by("-sent_at")
+    return ServiceSms.objects.for_line(line).filter(sent_at__gte=since)
 
 
-# --- Reference: price list, service points -----------------------------------------------
+# --- Reference: price list --------------------------------------------------------------------
 
 
 def current_price_list() -> PriceList | None:
-    return PriceList.objects.filter(is_current=True).first()
+    """The Convenzione's current listino with its items."""
+    return PriceList.objects.filter(is_current=True).prefetch_related("items").first()
 
 
-def price_items(*, price_list: PriceList, kind: str | None = None) -> QuerySet[PriceItem]:
-    qs = PriceItem.objects.filter(price_list=price_list)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("kind", "code")
+# --- Assistenza: devices, service points ------------------------------------------------------
 
 
-def price_of(*, kind: str, code: str) -> Decimal | None:
-    """The current list price of an item (e.g. a TIM TUO option code), or None."""
-    item = PriceItem.objects.filter(price_list__is_current=True, kind=kind, code=code).first()
-    return item.price if item else None
+def assistance_devices(*, contract: Contract) -> QuerySet[Device]:
+    """G-54: the devices an all-risk ticket may be opened for (rental or maintenance)."""
+    return (
+        Device.objects.for_contract(contract)
+        .filter(
+            state=Device.State.ACTIVE,
+            service_type__in=[Device.ServiceType.RENTAL, Device.ServiceType.MAINTENANCE],
+        )
+        .select_related("line")
+        .order_by("description", "imei")
+    )
+
+
+def active_service_codes(*, contract: Contract) -> list[str]:
+    """G-37: the codes of the advanced services (SAC) active on the contract."""
+    return list(
+        ContractService.objects.for_contract(contract)
+        .filter(state=ServiceState.ACTIVE)
+        .exclude(code="")
+        .values_list("code", flat=True)
+    )
+
+
+def active_service_points() -> QuerySet[ServicePoint]:
+    return ServicePoint.objects.filter(is_active=True).order_by("province", "city", "name")
 
 
 def service_points_near(
@@ -429,45 +292,19 @@ def service_points_near(
     )
     found = []
     for point in candidates:
-        dist = haversine_km(latitude, longitude, float(point.latitude), float(point.longitude))
+        dist = _haversine_km(latitude, longitude, float(point.latitude), float(point.longitude))
         if dist <= radius_km:
             found.append((point, dist))
     found.sort(key=lambda pair: pair[1])
     return found[:limit]
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     dphi = phi2 - phi1
     dlmb = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     return 2 * 6371.0088 * math.asin(math.sqrt(a))
-
-
-def assistance_devices(*, contract: Contract) -> QuerySet[Device]:
-    """G-54: the devices an all-risk ticket may be opened for (rental or maintenance)."""
-    return (
-        Device.objects.filter(
-            contract=contract,
-            state=Device.State.ACTIVE,
-            service_type__in=[Device.ServiceType.RENTAL, Device.ServiceType.MAINTENANCE],
-        )
-        .select_related("line")
-        .order_by("description", "imei")
-    )
-
-
-def active_service_points() -> QuerySet[ServicePoint]:
-    return ServicePoint.objects.filter(is_active=True).order_by("province", "city", "name")
-
-
-def active_service_codes(*, contract: Contract) -> list[str]:
-    """G-37: the codes of the advanced services (SAC) active on the contract."""
-    return list(
-        ContractService.objects.filter(contract=contract, state=ServiceState.ACTIVE)
-        .exclude(code="")
-        .values_list("code", flat=True)
-    )
 
 
 # --- Company invoices of the billing pages -------------------------------------------------

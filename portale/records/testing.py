@@ -19,8 +19,9 @@ from django.db import connection
 
 PORTALE = Path(__file__).resolve().parents[1]
 RECORDS = PORTALE / "records"
-# Back-end engines that own the records they produce (DESIGN §1).
-ENGINES = (PORTALE / "rating",)
+# Back-end engines that own the records they produce (DESIGN §1): rating (events, counters,
+# service SMS) and the invoicing engine (invoices from rated traffic and fees).
+ENGINES = (PORTALE / "rating", PORTALE / "billing" / "invoicing.py")
 
 _WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)\"?", re.IGNORECASE)
 

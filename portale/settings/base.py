@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come pre-compressed), above everything that writes the body.
+    "portale.core.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,21 +156,35 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "static"))
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "portale" / "static",
-    ("vendor/bootstrap-italia", BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"),
+    # The portal's own Bootstrap Italia build (npm run build, run by `make install`).
+    ("vendor/bootstrap-italia", BASE_DIR / "var" / "build" / "bootstrap-italia"),
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Static files: `manage.py collectstatic` (bin/demo and the production recipe run it) writes
+# every file under a content-hashed name with its gzip and Brotli copies; WhiteNoise serves
+# them from STATIC_ROOT with a long immutable cache. With DEBUG the files are served
+# unhashed from the finders, so development needs no collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_STORAGE",
-            default="django.contrib.staticfiles.storage.StaticFilesStorage",
+            default="whitenoise.storage.CompressedManifestStaticFilesStorage",
         )
     },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+# Files under hashed names get WhiteNoise's "forever" cache (ten years, immutable); a file
+# asked for under its plain name keeps a short one.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 300
+
+
+# Pages never compressed: they show a secret next to text a visitor can reflect (BREACH;
+# see portale/core/compression.py).
+UNCOMPRESSED_URL_NAMES = ["demo:outbox"]
 
 # --- Security (production values come from the environment) -------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
@@ -205,6 +221,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'", "data:"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
     }
 }
 

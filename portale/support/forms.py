@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from portale.cases.forms import OperationForm
 from portale.company import comuni as comuni_data
 from portale.records import selectors as records
-from portale.records.models import Device, ServicePoint
 
 from . import catalogue, geo
 from .models import Ticket
@@ -219,7 +218,7 @@ class DeviceSupportForm(OperationForm):
 
     device = forms.ModelChoiceField(
         label=_("Apparato"),
-        queryset=Device.objects.none(),
+        queryset=None,  # the contract's assistance devices, set in __init__
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Scegli l'apparato dall'elenco (lente di ingrandimento)."),
@@ -247,7 +246,7 @@ class DeviceSupportForm(OperationForm):
     )
     service_point = forms.ModelChoiceField(
         label=_("Punto di assistenza"),
-        queryset=ServicePoint.objects.none(),
+        queryset=None,  # the active service points, set in __init__
         required=False,
         error_messages={"invalid_choice": _("Scegli un punto di assistenza dell'elenco.")},
     )

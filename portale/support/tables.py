@@ -37,6 +37,7 @@ class TicketTable(Table):
     closed_at = Column(_("Data chiusura"), sort=True, format=DATE)
 
     class Meta:
+        key_columns = ("number", "opened_at", "state")
         filter_form = TicketFilter
         default_order = "-opened_at"
         noun = _("ticket")

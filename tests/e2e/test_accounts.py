@@ -339,3 +339,22 @@ def test_session_warning_esci_and_small_screen(new_page, shot, live_server, empl
     assert "/area-privata/" not in page.url
     page.goto("/area-privata/")
     assert "/accesso/login/" in page.url
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_logged_in_user_opening_the_public_home_lands_on_the_private_home(
+    new_page, live_server, login, roa, width
+):
+    """ "/" typed in the address bar, or "Gruppo TIM" in the header, after logging in."""
+    page = new_page(width)
+    login(page, roa)
+    page.goto("/")
+    expect(page).to_have_url(f"{live_server.url}/area-privata/")
+    expect(page.get_by_role("link", name="REGISTRATI ORA")).to_have_count(0)
+    page.goto("/area-privata/pratiche/")
+    brand = page.get_by_role("link", name="Gruppo TIM", include_hidden=True)
+    if width >= 576:  # the slim header hides the brand on a phone
+        brand.click()
+    else:
+        page.goto(brand.get_attribute("href"))
+    expect(page).to_have_url(f"{live_server.url}/area-privata/")

@@ -61,7 +61,7 @@ def test_lines_page_shape(staff_client, data):
     assert "1 - 10 di 37 linee - Pagina 1" in html
     assert "Numero di elementi visualizzati:" in html
     for label in ["Numero", "Contratto", "Ente", "Profilo tariffario", "Stato", "Data Attivazione"]:
-        assert f"{label} <span" in html
+        assert f"{label}&nbsp;<span" in html
     assert "CERCA" in html and "RESETTA" in html
     assert 'name="export" value="xlsx"' in html and 'name="export" value="csv"' in html
     assert "<html" in html
@@ -188,7 +188,7 @@ def test_contracts_list(staff_client, data):
     assert table.rows[0][4]["url"].endswith(f"?contratto={contract.code}")
     html = response.content.decode()
     for label in ["Contratto", "Ente", "Tipologia offerta", "Data di attivazione", "Linee"]:
-        assert f"{label} <span" in html
+        assert f"{label}&nbsp;<span" in html
 
 
 def test_contracts_search_and_export(staff_client, data):

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -82,6 +83,10 @@ def test_rejected_case_shows_its_reason(client, roa, contract):
     client.force_login(roa)
     body = client.get(reverse("cases:history")).content.decode()
     assert "Scartato" in body and "Referente già cessato" in body
+    # the reason stands with the state, not in an "Esito" column the guide does not have
+    assert ">Esito<" not in body
+    outcome = r"<span>Scartato<br><small[^>]*data-outcome>Referente già cessato</small></span>"
+    assert re.search(outcome, body)
 
 
 def test_orders_list_detail_truck_and_legend(client, roa, contract, other_contract):

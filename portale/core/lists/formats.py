@@ -45,6 +45,18 @@ def italian_number(value, places: int = 2, *, grouping: bool = True) -> str:
     return f"{sign}{int_part},{frac}" if places else f"{sign}{int_part}"
 
 
+def data_volume(kb) -> str:
+    """A data volume as a person reads it: 850 → '850 KB', 1647 → '1,6 MB', 3.5M → '3,34 GB'."""
+    if kb is None or kb == "":
+        return ""
+    kb = Decimal(kb)
+    if kb < 1024:
+        return f"{italian_number(kb, 0)} KB"
+    if kb < 1024 * 1024:
+        return f"{italian_number(kb / 1024, 1)} MB"
+    return f"{italian_number(kb / (1024 * 1024), 2)} GB"
+
+
 def local_datetime(value: datetime.datetime) -> datetime.datetime:
     if timezone.is_aware(value):
         return timezone.localtime(value)

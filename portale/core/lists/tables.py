@@ -9,7 +9,7 @@ the query string.
 
 Query parameters (all optional, prefixed with ``<prefix>-`` when a page has two lists):
 ``sort`` (a column name, ``-name`` for descending; unknown names are ignored),
-``per_page`` (10/25/50, anything else → 10), ``page`` (out of range → last page) and the
+``per_page`` (10/25/50/100, anything else → 10), ``page`` (out of range → last page) and the
 search fields. An export (the whole filtered, sorted list as .xlsx/.csv) is a POST of
 ``export=xlsx|csv`` to the list's URL: a direct download when the list is short, a
 background job ("I miei Export", ``portale.core.export_jobs``) when it is long or the
@@ -79,6 +79,8 @@ class Column:
             classes.append("text-end")
         if not wrap:
             classes.append("text-nowrap")
+        if format.numeric or format.kind.startswith("date"):
+            classes.append("portale-keep")  # never wrapped, even where text cells may wrap
         self.css_class = " ".join(classes)
         self.choices = getattr(choices, "choices", choices)
         self._labels: dict[str, dict] = {}
@@ -153,6 +155,8 @@ class ActionColumn(Column):
       text) and shown as a tooltip: a string or a callable ``row → str``; defaults to the
       column's label. The header keeps the label for screen readers only.
     - ``disabled_label``: the same for an inert icon (default "<label> non disponibile").
+    - ``prepares_file``: the link makes a file on request (a PDF): a click shows
+      "Preparazione in corso…" next to the icon (``data-preparing``, portale.js).
 
     Action columns are never exported and never sortable.
     """
@@ -168,11 +172,13 @@ class ActionColumn(Column):
         action_label: str | Callable | None = None,
         disabled_label: str | Callable | None = None,
         css_class: str = "text-center",
+        prepares_file: bool = False,
     ):
         super().__init__(label, self._label, link=link, export=False, css_class=css_class)
         self.icon = icon
         self.action_label = action_label
         self.disabled_label = disabled_label
+        self.prepares_file = prepares_file
 
     def _label(self, row) -> str:
         label = self.action_label if self.action_label is not None else self.label
@@ -192,6 +198,7 @@ class ActionColumn(Column):
             "url": url or "",
             "label": self._label(row) if url else self._disabled_label(row),
             "css_class": self.css_class,
+            "preparing": _("Preparazione in corso…") if self.prepares_file else "",
         }
 
 
@@ -200,7 +207,7 @@ class Options:
 
     filter_form: type[FilterForm] | None = None
     default_order: str = ""  # a column name, "-name" for descending (G-47); "" = first sortable
-    page_sizes: tuple[int, ...] = (10, 25, 50)
+    page_sizes: tuple[int, ...] = (10, 25, 50, 100)  # G-46
     counter_label = gettext_lazy("Tot. record")  # "Tot. linee", "Tot. fatture"…
     noun = gettext_lazy("record")  # in the pager: "… di 37 linee"
     empty_text = gettext_lazy("Nessun elemento trovato.")
@@ -222,6 +229,9 @@ class Options:
     # The selection lives in the session, so it survives paging, sorting and searching.
     select: str | None = None
     select_label = gettext_lazy("Sel.")
+    # The columns a reader needs on every screen (column names, in the order declared). On a
+    # phone the rows stack as labelled cards with these first; every table declares them.
+    key_columns: tuple[str, ...] = ()
 
     def __init__(self, meta=None, parent: Options | None = None):
         # A subclass's Meta refines its base table's: unset options are inherited.
@@ -389,8 +399,13 @@ class Table(metaclass=TableMeta):
     def rows(self) -> list[list[dict]]:
         out = []
         selected = self.selection if self._meta.select else set()
+        keys = set(self._meta.key_columns)
         for obj in self.page.object_list:
-            cells = [col.cell(obj) for col in self.columns]
+            # "heading" labels the cell when a phone stacks the row as a card (data-label).
+            cells = [
+                {**col.cell(obj), "heading": col.label, "key": col.name in keys}
+                for col in self.columns
+            ]
             if self._meta.select:
                 pk = str(self.row_pk(obj))
                 cells.insert(
@@ -402,6 +417,7 @@ class Table(metaclass=TableMeta):
                         "disabled": not self.is_selectable(obj),
                         "label": self.columns[0].html(obj) if self.columns else pk,
                         "css_class": "text-center",
+                        "heading": self._meta.select_label,
                     },
                 )
             out.append(cells)
@@ -578,6 +594,7 @@ class Table(metaclass=TableMeta):
                 "sortable": col.sortable,
                 "css_class": col.css_class,
                 "hidden": col.header_hidden,
+                "key": col.name in self._meta.key_columns,
             }
             if col.sortable:
                 active = col is current

@@ -95,7 +95,7 @@ def breadcrumb(context, items=None):
 
 HINTS = {
     "suggerimento": ("success", "it-info-circle", "Suggerimento:"),
-    "attenzione": ("warning", "it-help-circle", "Attenzione:"),
+    "attenzione": ("warning", "it-warning-circle", "Attenzione:"),
     "nota": ("note", "it-info-circle", "Nota:"),
 }
 

@@ -142,3 +142,48 @@ def test_the_write_guard_stops_a_direct_write():
     ref = f.ReferentFactory()  # the factories live in records: allowed
     with records_write_guard(), pytest.raises(RecordsBoundaryViolation, match="test_architecture"):
         Referent.objects.filter(pk=ref.pk).update(email="diretta@ente.it")
+
+
+# Portal apps read records through ``portale.records.selectors`` (DESIGN §5): a page or an app
+# selector that queries a records model's manager bypasses the scope (``for_portal``) and
+# duplicates a read the records layer owns. Back-end engines and commands are exempt.
+READ_EXEMPT = ("management",)
+# Pending the billing split (issue 9 item 5): the nightly invoicing engine and the invoice list.
+READ_PENDING: set[Path] = set()
+
+
+def manager_references(source: str, models: set[str]) -> list[tuple[int, str]]:
+    """Every ``Model.objects`` of the given models (a read, a write or a queryset argument)."""
+    return sorted(
+        (node.lineno, f"{node.value.id}.objects")
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and node.attr == "objects"
+        and isinstance(node.value, ast.Name)
+        and node.value.id in models
+    )
+
+
+def test_no_app_reads_a_records_model_through_its_manager():
+    models = {m.__name__ for m in apps.get_app_config("records").get_models()}
+    offenders = []
+    for app, path in _app_modules():
+        relative = path.relative_to(PORTALE)
+        if app == "records" or any(path.is_relative_to(e) for e in ENGINES):
+            continue
+        if any(part in READ_EXEMPT for part in relative.parts) or relative in READ_PENDING:
+            continue
+        for line, ref in manager_references(path.read_text(encoding="utf-8"), models):
+            offenders.append(f"{relative}:{line} {ref}")
+    assert offenders == []
+
+
+def test_the_manager_reference_finder_finds_one():
+    source = (
+        '"""Docstring: Line.objects.filter(contract=c) is prose."""\n'
+        "from portale.records import selectors as records\n"
+        "rows = records.lines_of_contract(contract=c)\n"
+        "sims = Sim.objects.filter(line__contract=c).values('pk')\n"
+        "cases = Case.objects.all()\n"
+    )
+    assert manager_references(source, {"Line", "Sim"}) == [(4, "Sim.objects")]

@@ -1,7 +1,9 @@
 import pytest
+from django.http import Http404
 
 from portale.core.capabilities import Profile
-from portale.core.context import build_context
+from portale.core.context import build_context, referent_contract_or_404
+from portale.records import selectors as records
 from portale.records.models import Referent
 from portale.records.tests import factories as f
 
@@ -39,3 +41,25 @@ def test_a_ceased_line_gives_no_employee_profile(employee, employee_line):
     employee_line.state = "CESSATO"
     employee_line.save()
     assert build_context(user=employee, session={}).profiles == {Profile.USER}
+
+
+@pytest.mark.django_db
+def test_an_employee_reads_the_own_line_not_the_contract(employee, employee_line, contract):
+    colleague = f.LineFactory(contract=contract)
+    f.ReferentFactory(contract=contract)
+    ctx = build_context(user=employee, session={})
+    assert ctx.contract == contract  # selected for the menus, but not a referent's
+    assert ctx.referent_contract is None
+    with pytest.raises(Http404):
+        referent_contract_or_404(ctx)
+    assert list(records.referents_for_portal(ctx=ctx)) == []
+    assert list(records.sims_for_portal(ctx=ctx)) == list(employee_line.sims.all())
+    assert colleague.pk not in {s.line_id for s in records.sims_for_portal(ctx=ctx)}
+
+
+@pytest.mark.django_db
+def test_a_referent_reads_the_selected_contract(roa, contract, other_contract):
+    f.ReferentFactory(contract=other_contract)
+    ctx = build_context(user=roa, session={})
+    assert referent_contract_or_404(ctx) == contract
+    assert {r.contract_id for r in records.referents_for_portal(ctx=ctx)} == {contract.pk}

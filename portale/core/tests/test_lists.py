@@ -126,13 +126,22 @@ def test_only_whitelisted_sort_fields(lines37, bad):
 
 @pytest.mark.parametrize(
     ("value", "size"),
-    [("10", 10), ("25", 25), ("50", 50), ("7", 10), ("100000", 10), ("abc", 10), ("", 10)],
+    [
+        ("10", 10),
+        ("25", 25),
+        ("50", 50),
+        ("100", 100),
+        ("7", 10),
+        ("100000", 10),
+        ("abc", 10),
+        ("", 10),
+    ],
 )
 def test_page_size(lines37, value, size):
     t = table({"per_page": value})
     assert t.per_page == size
     assert len(t.rows) == min(size, 37)
-    assert [c["value"] for c in t.page_size_choices] == [10, 25, 50]
+    assert [c["value"] for c in t.page_size_choices] == [10, 25, 50, 100]  # G-46
 
 
 def test_counter_and_pager_text_for_37_rows(lines37):

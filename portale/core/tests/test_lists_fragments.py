@@ -93,11 +93,11 @@ def test_invoices_fragment(client, ebill, contract):
     client.force_login(ebill)
     url, lid = reverse("billing:invoices"), "lista-invoicetable"
     page = full_page_list(client, url, {}, lid)
-    assert "per una corretta visualizzazione" in page  # the hint outside the list
+    assert "clicca sulla relativa icona nella colonna PDF" in page  # the text outside the list
     html = assert_fragment(htmx_get(client, url, {"page": "2"}, lid), lid)
     assert "Tot. fatture 12" in html and "11 - 12 di 12 fatture - Pagina 2" in html
     assert "CERCA" in html and "RESETTA" in html  # the search form is part of the list
-    assert "per una corretta visualizzazione" not in html
+    assert "clicca sulla relativa icona nella colonna PDF" not in html
     # the row actions render in the fragment as on the page (PDF icon, eBill eye if allowed)
     first = assert_fragment(htmx_get(client, url, {}, lid), lid)
     assert first.count('data-action-icon="it-file-pdf"') == 10

@@ -81,7 +81,9 @@ def test_action_columns_have_hidden_headers_and_are_not_exported_nor_sortable(tw
     assert headers["Scarica"]["hidden"] and not headers["Numero"]["hidden"]
     html = render(t)
     assert re.search(
-        r'<th scope="col" class="[^"]*"><span class="visually-hidden">Scarica</span>', html
+        r'<th role="columnheader" scope="col" class="[^"]*"><span class="visually-hidden">'
+        r"Scarica</span>",
+        html,
     )
 
 
@@ -89,7 +91,7 @@ def test_empty_message_is_outside_the_scrolling_table(db):
     t = ActionLines.from_request(rf.get("/linee/"), Line.objects.none())
     html = render(t)
     assert "Non ci sono linee." in html
-    scroller = html.index('<div class="table-responsive">')
+    scroller = html.index('<div class="table-responsive portale-list-scroll">')
     end_of_table = html.index("</table>", scroller)
     message = html.index("Non ci sono linee.")
     assert message > end_of_table  # not a cell spanning a table wider than a phone
@@ -102,12 +104,12 @@ def test_a_list_with_rows_has_no_empty_message(two_lines):
     assert 'data-list="empty"' not in html and "Non ci sono linee." not in html
 
 
-@pytest.mark.parametrize("value", ["100", "5", "0", "-10", "25.0", "abc", ""])
+@pytest.mark.parametrize("value", ["1000", "5", "0", "-10", "25.0", "abc", ""])
 def test_invalid_page_size_falls_back_to_10(two_lines, value):
     t = ActionLines.from_request(rf.get("/linee/", {"per_page": value}), Line.objects.all())
     assert t.per_page == 10
-    assert [c["value"] for c in t.page_size_choices] == [10, 25, 50]  # DESIGN §5.2, not G-46
-    assert [c["selected"] for c in t.page_size_choices] == [True, False, False]
+    assert [c["value"] for c in t.page_size_choices] == [10, 25, 50, 100]  # G-46
+    assert [c["selected"] for c in t.page_size_choices] == [True, False, False, False]
 
 
 def test_page_size_selector_is_labelled_as_the_guide(two_lines):
@@ -119,7 +121,7 @@ def test_page_size_selector_is_labelled_as_the_guide(two_lines):
         in (html)
     )
     options = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', html, re.S).group(1)
-    assert re.findall(r'value="(\d+)"', options) == ["10", "25", "50"]
+    assert re.findall(r'value="(\d+)"', options) == ["10", "25", "50", "100"]
 
 
 def test_fragment_template_answers_htmx_with_the_fragment_only(two_lines):

@@ -154,3 +154,29 @@ def test_the_filing_task_runs_on_commit(
     # immediate mode: the queued task ran once after the commit (one step: Aperto → In lavorazione)
     assert case.state in (CaseState.WORKING, CaseState.CLOSED)
     assert Case.objects.count() == 1
+
+
+def test_a_pratica_whose_wake_up_was_lost_is_worked_by_the_core_sweep(
+    roa, contract, settings, django_capture_on_commit_callbacks
+):
+    """The row is the job: with no task queued, the minute sweep finds it when it is due."""
+    from portale.core import jobs
+    from portale.fulfilment.tasks import CASES
+
+    settings.FULFILMENT_DELAYS = {"take": 0, "work": 0, "order_step": 0}
+    ref = ebill_referent(contract)
+    case = services.case_file(
+        operation="referent_contacts",
+        actor=roa,
+        contract=contract,
+        payload={"referent": str(ref.pk), "mobile": "3351112299", "email": "s@ente.it"},
+    )  # no on_commit here: the wake-up never happens
+    assert jobs.REGISTRY["fulfilment_cases"] is CASES
+    later = timezone.now() + timedelta(seconds=1)
+    assert case.pk in list(CASES.due(later))
+    for _ in range(3):  # immediate mode: each sweep runs the woken tasks inline
+        with django_capture_on_commit_callbacks(execute=True):
+            jobs.sweep(now=timezone.now() + timedelta(minutes=1))
+    case.refresh_from_db()
+    ref.refresh_from_db()
+    assert case.state == CaseState.CLOSED and ref.mobile == "3351112299"

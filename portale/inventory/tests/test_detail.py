@@ -114,7 +114,8 @@ def test_imei_richiedi_in_place(roa_client, populated, contract):
     assert device.imei in response.content.decode()
     assert "<html" not in response.content.decode()
     secondary = Sim.objects.get(line=line, role=Sim.Role.SECONDARY)
-    assert "n.d." in roa_client.get(reverse("inventory:imei", args=[secondary.pk])).content.decode()
+    html = roa_client.get(reverse("inventory:imei", args=[secondary.pk])).content.decode()
+    assert "n.d." in html and "la rete non ha ancora visto questa SIM" in html
     secondary.imei = "356789012345678"
     secondary.save()
     assert selectors.current_imei(secondary) == "356789012345678"

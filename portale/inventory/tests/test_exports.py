@@ -62,7 +62,8 @@ def test_detail_export_icon_files_a_job_built_by_the_worker(
     )
     assert sorted((r[0], r[2]) for r in rows[1:]) == expected
     page = roa_client.get(reverse("inventory:exports")).content.decode()
-    assert "ConsistenzaDettaglioLinee" in page and "COMPLETATO" in page
+    assert "Consistenze di dettaglio - Su linea" in page and "COMPLETATO" in page
+    assert "ConsistenzaDettaglio" not in page  # the internal code is never shown
     download = roa_client.get(reverse("inventory:export_download", args=[job.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
@@ -214,15 +215,16 @@ def test_my_exports_show_download_and_trash_icons(roa_client, roa, contract):
     download = reverse("inventory:export_download", args=[done.pk])
     link = re.search(rf'<a href="{download}"[^>]*>(.*?)</a>', html, re.S).group(1)
     assert f"{sprite}#it-download" in link
-    assert '<span class="visually-hidden">Scarica ConsistenzaDettaglioLinee del ' in link
+    assert '<span class="visually-hidden">Scarica Consistenze di dettaglio - Su linea del ' in link
     for job in (done, running):
         trash = reverse("inventory:export_delete", args=[job.pk])
         link = re.search(rf'<a href="{trash}"[^>]*>(.*?)</a>', html, re.S).group(1)
         assert f"{sprite}#it-delete" in link
-        assert f'<span class="visually-hidden">Elimina {job.kind} del ' in link
+        assert '<span class="visually-hidden">Elimina Consistenze di dettaglio - ' in link
     # the running job's download icon is there but inert
     assert reverse("inventory:export_download", args=[running.pk]) not in html
-    assert "Scarica ConsistenzaDettaglioSTS del " in html and "non ancora disponibile" in html
+    assert "Scarica Consistenze di dettaglio - Servizi su Linea (STS) del " in html
+    assert "non ancora disponibile" in html
     # icons, not the words "Scarica"/"Elimina", in the cells
     cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
     visible = [re.sub(r'<span class="visually-hidden">.*?</span>|<[^>]+>', "", c) for c in cells]

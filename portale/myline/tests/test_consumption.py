@@ -78,7 +78,7 @@ def test_cdr_events_priced_on_the_employee_pages_and_in_the_invoice_pdf(
     assert (
         "0,0800" in html and "0,0600" in html and "0,0400" in html and "PACCHETTO 5 MINUTI" in html
     )
-    assert "2784 KB" in html and "Kbyte" in html and "1,0000" in html
+    assert "2,7 MB" in html and "Kbyte" in html and "1,0000 €" in html  # 2784 KB, P-23
     # export (csv) of the same search
     r = client.post(reverse("myline:consumption_detail"), {"export": "csv"}, query_params=params)
     body = b"".join(r.streaming_content).decode("utf-8-sig")

@@ -190,3 +190,26 @@ def test_an_article_body_is_split_into_paragraphs_on_blank_lines():
 
     article = News(body="Primo paragrafo.\r\n\r\nSecondo\nparagrafo.\n\n\n")
     assert article.paragraphs == ["Primo paragrafo.", "Secondo\nparagrafo."]
+
+
+@pytest.mark.parametrize("fixture", ["roa", "employee"])
+def test_a_logged_in_user_opening_the_public_home_lands_on_the_private_home(
+    client, request, fixture
+):
+    """ "/" and the header's "Gruppo TIM" (which links to it) mean "my home" once logged in."""
+    client.force_login(request.getfixturevalue(fixture))
+    response = client.get(reverse("public:index"))
+    assert response.status_code == 302 and response["Location"] == reverse("home:index")
+    assert "REGISTRATI ORA" not in client.get(reverse("public:index"), follow=True).content.decode()
+
+
+def test_an_anonymous_visitor_still_sees_the_public_home(client):
+    response = client.get(reverse("public:index"))
+    assert response.status_code == 200 and "REGISTRATI ORA" in response.content.decode()
+
+
+def test_contacts_page_promises_only_channels_that_exist(client):
+    html = client.get(reverse("public:contacts")).content.decode()
+    for promise in ("chat", "prenotazione di una chiamata", "Scrivici"):
+        assert promise not in html
+    assert "800.680.068" in html

@@ -132,10 +132,15 @@ def traffic(
 SMS_TEXTS = [
     "Gentile Cliente, la soglia SOGLIA INFO SPESA PA sulla linea {n} ha raggiunto l'80%.",
     "Ti confermiamo l'attivazione dell'opzione richiesta sulla linea {n}.",
-    "Ricarica di 20,00 euro effettuata sulla linea {n}. Credito disponibile aggiornato.",
     "Il tuo codice di accesso all'Area Clienti e' stato inviato. Non comunicarlo a nessuno.",
     "TIM TUO: e' disponibile la nuova fattura personale. Consultala sul Portale.",
     "La soglia SOGLIA INFO VALORE DATI EXTRA UE PA sulla linea {n} ha raggiunto il 100%.",
+]
+
+
+# Only a prepaid line is recharged: a subscription line never receives this one.
+PREPAID_SMS_TEXTS = [
+    "Ricarica di 20,00 euro effettuata sulla linea {n}. Credito disponibile aggiornato.",
 ]
 
 
@@ -153,7 +158,9 @@ def service_sms(src: Source, lines: list[m.Line], today: datetime.date, rich: se
             rows.append(
                 m.ServiceSms(
                     line=line,
-                    text=rng.choice(SMS_TEXTS).format(n=line.msisdn),
+                    text=rng.choice(
+                        SMS_TEXTS + PREPAID_SMS_TEXTS if line.is_prepaid else SMS_TEXTS
+                    ).format(n=line.msisdn),
                     sent_at=sent,
                     delivered_at=sent + datetime.timedelta(seconds=rng.randrange(1, 90))
                     if delivered

@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .scoping import PortalQuerySet, RowScope
+
 msisdn_validator = RegexValidator(
     r"^3\d{8,9}$", _("Inserisci un numero mobile valido (es. 3351234567).")
 )
@@ -172,6 +174,9 @@ class Referent(models.Model):
         _("N° mobile"), max_length=15, db_index=True, validators=[msisdn_validator]
     )
     email = models.EmailField(_("Email"))
+
+    portal_scope = RowScope(contract="contract", line=None)
+    objects = PortalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("referente")

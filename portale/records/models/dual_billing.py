@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import Address
 from .lines import Line
+from .scoping import PortalQuerySet, RowScope
 
 personal_code_validator = RegexValidator(
     r"^\d{12}$", _("Il codice contratto personale è di 12 cifre.")
@@ -106,6 +107,9 @@ class DualBilling(models.Model):
     sms_notification_number = models.CharField(_("Numero SMS notifica"), max_length=15, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    portal_scope = RowScope(contract="line__contract", line="line")
+    objects = PortalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("TIM TUO")
         verbose_name_plural = _("TIM TUO")
@@ -199,6 +203,9 @@ class DualBillingOption(models.Model):
         blank=True,
         help_text=_("Blocco per richiesta in lavorazione (G-52)"),
     )
+
+    portal_scope = RowScope(contract="line__contract", line="line")
+    objects = PortalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("opzione TIM TUO")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import Contract
 from .dual_billing import DualBilling
+from .scoping import PortalQuerySet, RowScope
 
 BIMESTER_REGEX = r"^[1-6]/[0-9]{4}$"
 
@@ -47,6 +48,9 @@ class Invoice(models.Model):
         related_name="replaced_by",
     )
 
+    portal_scope = RowScope(contract="contract", line=None)
+    objects = PortalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("fattura aziendale")
         verbose_name_plural = _("fatture aziendali")
@@ -87,6 +91,9 @@ class PersonalInvoice(models.Model):
         _("Pagato"), max_length=20, choices=PaymentState.choices, default=PaymentState.UNPAID
     )
     pdf = models.FileField(_("PDF"), upload_to="fatture/personali/", blank=True)
+
+    portal_scope = RowScope(contract=None, line="dual_billing__line")
+    objects = PortalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fattura personale TIM TUO")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import Contract, msisdn_validator
 from .reference import NetworkCategory, RifProfile
+from .scoping import PortalQuerySet, RowScope
 
 iccid_validator = RegexValidator(r"^\d{19}$", _("L'ICCID è di 19 cifre."))
 
@@ -103,6 +104,9 @@ class Line(models.Model):
     )
     cost_centre = models.CharField(_("Centro di costo"), max_length=40, blank=True)
 
+    portal_scope = RowScope(contract="contract", line="pk")
+    objects = PortalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("linea")
         verbose_name_plural = _("linee")
@@ -168,6 +172,9 @@ class Sim(models.Model):
     state = models.CharField(_("Stato"), max_length=10, choices=State.choices, default=State.ACTIVE)
     activation_date = models.DateField(_("Data Attivazione"), null=True, blank=True)
     imei = models.CharField(_("IMEI"), max_length=15, blank=True)
+
+    portal_scope = RowScope(contract="contract", line="line")
+    objects = PortalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("SIM")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import Contract
 from .lines import Line
+from .scoping import PortalQuerySet, RowScope
 
 imei_validator = RegexValidator(r"^\d{15}$", _("L'IMEI è di 15 cifre."))
 percent_validators = [MinValueValidator(0), MaxValueValidator(100)]
@@ -57,6 +58,9 @@ class LineService(models.Model):
         validators=percent_validators,
     )
     monthly_fee = models.DecimalField(_("Canone €"), max_digits=8, decimal_places=2, default=0)
+
+    portal_scope = RowScope(contract="line__contract", line="line")
+    objects = PortalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("servizio su linea (STS)")
@@ -118,6 +122,9 @@ class ContractService(models.Model):
         _("Stato"), max_length=15, choices=ServiceState.choices, default=ServiceState.ACTIVE
     )
 
+    portal_scope = RowScope(contract="contract", line=None)
+    objects = PortalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("servizio a contratto (SAC)")
         verbose_name_plural = _("servizi a contratto (SAC)")
@@ -170,6 +177,9 @@ class Device(models.Model):
     os = models.CharField(_("Sistema operativo"), max_length=40, blank=True)
     activation_date = models.DateField(_("Data attivazione"), null=True, blank=True)
     cessation_date = models.DateField(_("Data cessazione"), null=True, blank=True)
+
+    portal_scope = RowScope(contract="contract", line="line")
+    objects = PortalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("apparato")

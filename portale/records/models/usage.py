@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .lines import Line, Sim
+from .scoping import PortalQuerySet, RowScope
 
 
 class Bundle(models.Model):
@@ -29,6 +30,9 @@ class Bundle(models.Model):
     remaining = models.DecimalField(_("Rimanente"), max_digits=12, decimal_places=2)
     period_start = models.DateField(_("Inizio periodo"), null=True, blank=True)
     updated_at = models.DateTimeField(_("Ultimo aggiornamento"))
+
+    portal_scope = RowScope(contract="line__contract", line="line")
+    objects = PortalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bundle")
@@ -110,6 +114,9 @@ class Threshold(models.Model):
     blocked_line = models.BooleanField(
         _("Linea bloccata dalla soglia"), default=False, help_text=_("DISPOSITIVA al 100%")
     )
+
+    portal_scope = RowScope(contract="line__contract", line="line")
+    objects = PortalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("soglia")
@@ -223,6 +230,9 @@ class TrafficEvent(models.Model):
     )
     rated_at = models.DateTimeField(_("Valorizzato il"), null=True, blank=True)
 
+    portal_scope = RowScope(contract="line__contract", line="line")
+    objects = PortalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("evento di traffico")
         verbose_name_plural = _("eventi di traffico")
@@ -292,6 +302,9 @@ class ServiceSms(models.Model):
     sent_at = models.DateTimeField(_("Data/ora invio"))
     delivered_at = models.DateTimeField(_("Data/ora consegna"), null=True, blank=True)
     state = models.CharField(_("Stato"), max_length=15, choices=State.choices, default=State.SENT)
+
+    portal_scope = RowScope(contract="line__contract", line="line")
+    objects = PortalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("SMS di servizio")

@@ -180,3 +180,11 @@ def test_logins_prints_the_table_only():
         assert login.username in output
     assert DEMO_PASSWORD in output
     assert not m.Line.objects.exists()
+
+
+def test_service_sms_fit_the_kind_of_line(demo):
+    """A subscription line is never recharged: no "Ricarica di 20,00 euro" SMS on it."""
+    recharges = m.ServiceSms.objects.filter(text__startswith="Ricarica di")
+    assert recharges.exists()  # the prepaid lines do get them
+    kinds = {sms.line.is_prepaid for sms in recharges.select_related("line__tariff_plan")}
+    assert kinds == {True}
