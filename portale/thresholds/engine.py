@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from portale.core.lists.formats import italian_number
 from portale.rating.hooks import RatedBatch
+from portale.records import selectors as record_selectors
 from portale.records import services as records
 from portale.records.models import Threshold, TrafficEvent
 
@@ -76,12 +77,14 @@ def period_consumption(
 ) -> dict[int, Decimal]:
     """line id → the sum of the pay-per-use charges of that period (4 decimals, exact),
     from ``since`` (the activation day) when it falls inside the period."""
-    qs = TrafficEvent.objects.filter(
-        PAID,
-        KIND_TRAFFIC[kind],
-        line_id__in=list(line_ids),
-        occurred_at__gte=_aware(max(start, since or start)),
-        occurred_at__lt=_aware(_next_start(period, start)),
+    qs = record_selectors.traffic_events_where(
+        where=PAID
+        & KIND_TRAFFIC[kind]
+        & Q(
+            line_id__in=list(line_ids),
+            occurred_at__gte=_aware(max(start, since or start)),
+            occurred_at__lt=_aware(_next_start(period, start)),
+        )
     )
     return dict(qs.values("line_id").annotate(s=Sum("net_amount")).values_list("line_id", "s"))
 
@@ -97,7 +100,7 @@ def paid_lines(event_ids) -> dict[str, set[int]]:
         else:
             which = Q(pk__in=chunk)
         rows = (
-            TrafficEvent.objects.filter(PAID, which)
+            record_selectors.traffic_events_where(where=PAID & which)
             .values_list("line_id", "charging", "category", "roaming_zone")
             .distinct()
         )
@@ -193,9 +196,8 @@ def erode_lines(
         return result
     with transaction.atomic():
         thresholds = list(
-            Threshold.objects.select_for_update(of=("self",))
+            record_selectors.thresholds_active(where=which, lock=True)
             .select_related("line")
-            .filter(which, state=Threshold.State.ACTIVE)
             .order_by("pk")
         )
         # (kind, period, period start, counted from): a threshold activated during its
@@ -279,8 +281,8 @@ def reset_due(*, now: datetime.datetime | None = None, chunk: int = 2000) -> int
     """Thresholds whose period has ended start again (available = value, unblocked)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    due = Threshold.objects.filter(state=Threshold.State.ACTIVE).filter(
-        Q(period=Threshold.Period.DAILY, period_start__lt=today)
+    due = record_selectors.thresholds_active(
+        where=Q(period=Threshold.Period.DAILY, period_start__lt=today)
         | Q(period=Threshold.Period.MONTHLY, period_start__lt=today.replace(day=1))
         | Q(period_start__isnull=True)
     )

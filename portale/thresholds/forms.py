@@ -73,7 +73,7 @@ class _LinesMixin:
 class ThresholdActivateForm(_LinesMixin, OperationForm):
     """F-7.5.1: the selected lines, "Tipologia soglia", "Periodo Soglia", "Valore*"."""
 
-    lines = forms.ModelMultipleChoiceField(queryset=Line.objects.none())
+    lines = forms.ModelMultipleChoiceField(queryset=None)
     type = forms.ChoiceField(
         label=gettext_lazy("Tipologia soglia"), choices=TYPE_CHOICES, widget=forms.RadioSelect
     )
@@ -124,7 +124,7 @@ class _ThresholdsForm(_LinesMixin, OperationForm):
     """A variation or a cessation of thresholds of the same type (F-7.5.2–4)."""
 
     kind = Threshold.Kind.SPENDING
-    thresholds = forms.ModelMultipleChoiceField(queryset=Threshold.objects.none())
+    thresholds = forms.ModelMultipleChoiceField(queryset=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from portale.cases.operations import implement
 from portale.core.lists.formats import italian_number
+from portale.records import selectors as record_selectors
 from portale.records import services as records
-from portale.records.models import Line
 
 from . import engine, forms
 
@@ -22,7 +22,7 @@ from . import engine, forms
 def activate(case) -> None:
     p = case.payload
     for item in p["lines"]:
-        line = Line.objects.get(pk=item["line_id"], contract=case.contract)
+        line = record_selectors.lines_of_contract(contract=case.contract).get(pk=item["line_id"])
         records.threshold_activate(
             line=line, type=p["type"], period=p["period"], value=Decimal(p["value"])
         )

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from portale.records import selectors as record_selectors
 from portale.records import services as records
 from portale.records.models import Contract, Line, LineState, Referent, Threshold
 
@@ -25,10 +26,7 @@ def erosion_pct(value: Decimal, available: Decimal) -> Decimal:
 
 
 def contract_thresholds(*, contract: Contract, live_only: bool = True) -> QuerySet[Threshold]:
-    qs = Threshold.objects.filter(line__contract=contract).select_related("line")
-    if live_only:
-        qs = qs.filter(state__in=LIVE)
-    return qs
+    return record_selectors.thresholds_of_contract(contract=contract, live_only=live_only)
 
 
 def line_thresholds(*, contract: Contract, line_id: int) -> QuerySet[Threshold]:
@@ -38,9 +36,8 @@ def line_thresholds(*, contract: Contract, line_id: int) -> QuerySet[Threshold]:
 
 def _subscription_lines(contract: Contract) -> QuerySet[Line]:
     return (
-        Line.objects.filter(
-            contract=contract, tariff_plan__category__in=records.SPENDING_CATEGORIES
-        )
+        record_selectors.lines_of_contract(contract=contract)
+        .filter(tariff_plan__category__in=records.SPENDING_CATEGORIES)
         .exclude(state=LineState.CEASED)
         .select_related("tariff_plan")
     )
@@ -48,8 +45,8 @@ def _subscription_lines(contract: Contract) -> QuerySet[Line]:
 
 def activation_lines(*, contract: Contract) -> QuerySet[Line]:
     """F-7.5.1: subscription lines without a live spending threshold."""
-    live = Threshold.objects.filter(
-        line=OuterRef("pk"), kind=Threshold.Kind.SPENDING, state__in=LIVE
+    live = record_selectors.thresholds_of_contract(contract=contract).filter(
+        line=OuterRef("pk"), kind=Threshold.Kind.SPENDING
     )
     return _subscription_lines(contract).exclude(Exists(live))
 
@@ -75,7 +72,7 @@ def roaming_thresholds(*, contract: Contract) -> QuerySet[Threshold]:
 def blocked_thresholds() -> QuerySet[Threshold]:
     """Back office: the thresholds blocking their line now."""
     return (
-        Threshold.objects.filter(blocked_line=True, state=Threshold.State.ACTIVE)
+        record_selectors.thresholds_blocking()
         .select_related("line__contract__administration")
         .order_by("line__msisdn")
     )
@@ -83,9 +80,8 @@ def blocked_thresholds() -> QuerySet[Threshold]:
 
 def digest_recipients(*, contract: Contract) -> list:
     """G-36: the registered users with the ROA or traffic manager profile on the contract."""
-    mobiles = Referent.objects.filter(
-        contract=contract,
-        role__in=[Referent.Role.MASTER, Referent.Role.TRAFFIC_MANAGER],
+    mobiles = record_selectors.referents_of_contract(
+        contract=contract, roles=[Referent.Role.MASTER, Referent.Role.TRAFFIC_MANAGER]
     ).values("mobile")
     users = get_user_model().objects.filter(mobile__in=mobiles, status="active").exclude(email="")
     return list(users.order_by("pk"))

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from portale.core.exports import write_xlsx
 from portale.core.lists.formats import DATETIME, MONEY, TEXT, Format, decimal
 from portale.core.notifications.services import send_email
+from portale.records import selectors as record_selectors
 from portale.records import services as records
-from portale.records.models import Contract, Threshold
+from portale.records.models import Contract
 
 from . import engine, selectors
 from .models import ThresholdDigest, ThresholdEvent
@@ -34,7 +35,7 @@ def threshold_unblock(*, threshold_id: int, actor=None) -> ThresholdEvent:
             threshold = records.threshold_unblock(threshold_id=threshold_id)
         except records.RecordError as exc:
             raise ThresholdError(str(exc)) from exc
-        threshold = Threshold.objects.select_related("line").get(pk=threshold.pk)
+        threshold = record_selectors.threshold_by_pk(pk=threshold.pk)
         event = engine._event(
             threshold,
             ThresholdEvent.Kind.UNBLOCK,
@@ -167,6 +168,6 @@ def digests_send(*, day: datetime.date | None = None) -> int:
         .distinct()
     )
     count = 0
-    for contract in Contract.objects.filter(pk__in=list(contract_ids)).order_by("pk"):
+    for contract in record_selectors.contracts_by_pks(pks=contract_ids).order_by("pk"):
         count += len(digest_send(contract=contract, day=day))
     return count

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
-from portale.records.models import Line
+from portale.records import selectors as record_selectors
 
 from . import selectors
 from .forms import CHANGES
@@ -330,7 +330,7 @@ def advanced(request):
 def erosion(request, line_id: int):
     """The pop-up "Monitoring Erosione Soglie - Linea <n>"."""
     contract = _contract(request)
-    line = get_object_or_404(Line, pk=line_id, contract=contract)
+    line = get_object_or_404(record_selectors.lines_of_contract(contract=contract), pk=line_id)
     qs = with_erosion(selectors.line_thresholds(contract=contract, line_id=line.pk))
     table = ErosionTable.from_request(request, qs)
     return render_list(
