@@ -63,6 +63,7 @@ class ActivationTable(Table):
     plan = Column(_("Profilo tariffario"), "tariff_plan.name", sort="tariff_plan__name")
 
     class Meta:
+        key_columns = ("msisdn", "plan")
         select = "multi"
         filter_form = LineFilter
         export_formats = ()
@@ -81,6 +82,7 @@ class ThresholdSelectTable(Table):
     value = Column(_("Valore €"), sort=True, format=decimal(2))
 
     class Meta:
+        key_columns = ("msisdn", "description", "value")
         select = "multi"
         filter_form = ThresholdLineFilter
         export_formats = ()
@@ -111,6 +113,7 @@ class MonitoringTable(Table):
     )
 
     class Meta:
+        key_columns = ("msisdn", "description", "value", "erosion")
         filter_form = ThresholdLineFilter
         default_order = "msisdn"
         export_name = "monitoring_soglie"
@@ -129,6 +132,7 @@ class ErosionTable(Table):
     activation_date = Column(_("Attivazione soglia"), sort=True, format=DATE)
 
     class Meta:
+        key_columns = ("description", "available", "erosion")
         export_formats = ()
         default_order = "description"
 
@@ -180,6 +184,7 @@ class AdvancedTable(Table):
     activation_date = Column(_("Attivazione soglia"), sort=True, format=DATE)
 
     class Meta:
+        key_columns = ("msisdn", "description", "available", "erosion")
         filter_form = AdvancedFilter
         default_order = "msisdn"
         export_name = "soglie_linee"
@@ -198,6 +203,7 @@ class DigestTable(Table):
     detail = ActionColumn(_("Dettaglio e-mail"), icon="it-search", link=_digest_link)
 
     class Meta:
+        key_columns = ("sent_at", "subject", "detail")
         default_order = "-sent_at"
         counter_label = _("Tot. email inviate")
         noun = _("email")
@@ -226,6 +232,7 @@ class BlockedTable(Table):
     )
 
     class Meta:
+        key_columns = ("msisdn", "description", "unblock")
         filter_form = ThresholdLineFilter
         default_order = "msisdn"
         counter_label = _("Tot. linee bloccate")
