@@ -245,6 +245,53 @@ def file_case(request):
     )
 
 
+# --- lines blocked by a DISPOSITIVA threshold (F-7.5) ---------------------------------------
+
+
+@capability_required("backoffice.queue")
+def thresholds(request):
+    """Lines whose pay-per-use traffic a DISPOSITIVA threshold has blocked."""
+    from portale.thresholds import selectors as threshold_selectors
+    from portale.thresholds.tables import BlockedTable
+
+    table = BlockedTable.from_request(request, threshold_selectors.blocked_thresholds())
+    title = _("Linee bloccate da soglia")
+    return render_list(request, table, "backoffice/list_page.html", {"title": title})
+
+
+@capability_required("backoffice.queue")
+def threshold_unblock(request, pk: int):
+    """ "Sblocca": the line's pay-per-use traffic flows again; the customer is notified."""
+    from portale.thresholds import selectors as threshold_selectors
+    from portale.thresholds import services as threshold_services
+
+    threshold = get_object_or_404(threshold_selectors.blocked_thresholds(), pk=pk)
+    if request.method == "POST":
+        try:
+            threshold_services.threshold_unblock(threshold_id=threshold.pk, actor=request.user)
+        except threshold_services.ThresholdError as exc:
+            messages.error(request, str(exc))
+        else:
+            from portale.accounts.audit import Kind, security_event_log
+
+            security_event_log(
+                kind=Kind.BACKOFFICE_ACTION,
+                request=request,
+                user=request.user,
+                detail=f"threshold_unblock soglia {threshold.pk} linea {threshold.line.msisdn} "
+                f"contratto {threshold.line.contract.code}",
+            )
+            messages.success(
+                request, _("Linea %(msisdn)s sbloccata.") % {"msisdn": threshold.line.msisdn}
+            )
+        return redirect("backoffice:thresholds")
+    return render(
+        request,
+        "backoffice/threshold_unblock.html",
+        {"threshold": threshold, "title": _("Sblocca")},
+    )
+
+
 @capability_required("backoffice.queue")
 def callbacks(request):
     """ "Prenota una chiamata" requests to work: call, then mark the outcome."""

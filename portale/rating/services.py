@@ -21,7 +21,12 @@ Rules, per event, in time order within each line:
    counter's period is not covered (list price). A partly covered event pays the uncovered
    share. ``option`` names the bundle(s) or option(s) used.
 4. **Over-bundle** at list price: ``net_amount`` is what is left to pay.
-5. **Prepaid lines** pay from the company credit (company traffic) or the personal credit
+5. **Thresholds** (F-7.5): a line blocked by a DISPOSITIVA threshold
+   (``Threshold.blocked_line``, set by the threshold engine) pays nothing more for the
+   traffic that threshold counts in the blocked period (company traffic for a spending
+   threshold, extra-UE data for the roaming one): the network refuses it, the event is
+   recorded with ``net_amount`` 0 and ``option`` "BLOCCO SOGLIA".
+6. **Prepaid lines** pay from the company credit (company traffic) or the personal credit
    (personal traffic). Credit never goes below zero: an event costing more than the credit
    left is charged only what is left (``net_amount`` = the credit, ``option`` "CREDITO
    ESAURITO"), and when a credit reaches zero the line gets a service SMS (F-9.2.3). With
@@ -54,6 +59,7 @@ from portale.records.models import (
     Line,
     LineState,
     ServiceSms,
+    Threshold,
     TrafficEvent,
 )
 
@@ -74,6 +80,7 @@ from .pricing import Q4, RATING_UNIT, RateCard, service_of
 CREDIT_EXHAUSTED = "CREDITO ESAURITO"
 REFUSED_SUSPENDED = "RIFIUTATO: LINEA SOSPESA"
 REFUSED_CATEGORY = "RIFIUTATO: DIRETTRICE BLOCCATA"
+THRESHOLD_BLOCKED = "BLOCCO SOGLIA"
 LIVE_DUAL_BILLING = [DualBillingState.ACTIVE, DualBillingState.SUSPENDED]
 UNIT_OF_SERVICE = {"VOCE": "MIN", "SMS": "SMS", "MMS": "SMS", "DATI": "GB"}
 Q2 = Decimal("0.01")
@@ -119,9 +126,26 @@ class _LineState:
             TrafficEvent.Charging.PERSONAL: personal,
         }
         self.personal_ok = personal_ok
-        self.blocked: set[str] = set()  # codes of the network categories blocked (F-7.3.9)
+        self.blocked_categories: set[str] = set()  # network categories blocked (F-7.3.9)
         self.dirty: dict[int, Allowance] = {}  # id() → allowance eroded in this batch
         self.credit_changed = False
+        # kind → (period, period start) of the thresholds blocking the line (F-7.5)
+        self.blocks: dict[str, tuple[str, datetime.date | None]] = {}
+
+    def blocked(self, event: TrafficEvent) -> bool:
+        """The event is traffic a DISPOSITIVA threshold has blocked, in the blocked period."""
+        for kind, (period, start) in self.blocks.items():
+            if kind == Threshold.Kind.SPENDING:
+                counted = event.charging == TrafficEvent.Charging.COMPANY
+            else:
+                counted = event.category == "DATI" and event.roaming_zone == "EXTRA_UE"
+            if not counted:
+                continue
+            day = local_date(event.occurred_at)
+            current = day if period == Threshold.Period.DAILY else day.replace(day=1)
+            if start is None or current == start:
+                return True
+        return False
 
     def erode(self, event: TrafficEvent, service: str, quantity: int) -> tuple[int, str]:
         """Cover up to ``quantity`` base units from the allowances of the event's charging
@@ -239,7 +263,12 @@ def _load_lines(line_ids: list[int]) -> dict[int, _LineState]:
     }
     blocked = Line.blocked_categories.through.objects.filter(line_id__in=line_ids)
     for line_id, code in blocked.values_list("line_id", "networkcategory__code"):
-        states[line_id].blocked.add(code)
+        states[line_id].blocked_categories.add(code)
+    blocks = Threshold.objects.filter(
+        line_id__in=line_ids, blocked_line=True, state=Threshold.State.ACTIVE
+    ).values_list("line_id", "kind", "period", "period_start")
+    for line_id, kind, period, start in blocks:
+        states[line_id].blocks[kind] = (period, start)
     return states
 
 
@@ -272,7 +301,7 @@ def refusal(line: Line, ev: TrafficEvent, service: str = "", blocked=frozenset()
 def _rate_one(card: RateCard, st: _LineState, ev: TrafficEvent, now) -> list[ServiceSms]:
     line = st.line
     service = service_of(ev.category, ev.type)
-    refused = refusal(line, ev, service, st.blocked)
+    refused = refusal(line, ev, service, st.blocked_categories)
     if refused:
         ev.gross_amount = ev.net_amount = Decimal(0)
         ev.option = refused
@@ -297,6 +326,9 @@ def _rate_one(card: RateCard, st: _LineState, ev: TrafficEvent, now) -> list[Ser
         covered, option = st.erode(ev, service, quantity)
         if covered:
             net = (gross * (quantity - covered) / quantity).quantize(Q4, ROUND_HALF_UP)
+    if net > 0 and st.blocks and st.blocked(ev):
+        net = Decimal(0)
+        option = f"{option}, {THRESHOLD_BLOCKED}" if option else THRESHOLD_BLOCKED
     sms: list[ServiceSms] = []
     if line.tariff_plan.is_prepaid and net > 0:
         attr = (

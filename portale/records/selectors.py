@@ -13,7 +13,7 @@ import datetime
 import math
 from collections.abc import Iterable
 
-from django.db.models import Count, OuterRef, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet
 
 from .models import (
     Bundle,
@@ -32,6 +32,7 @@ from .models import (
     ServiceSms,
     ServiceState,
     Sim,
+    Threshold,
     TrafficEvent,
 )
 from .models.dual_billing import OPEN_STATES as OPEN_DUAL_BILLING_STATES
@@ -323,3 +324,39 @@ def company_invoice_of_contract(
     if since is not None:
         qs = qs.filter(emission_date__gte=since)
     return qs.first()
+
+
+# --- Thresholds (§7.5): the pages, the threshold engine and the back office -------------
+
+
+def thresholds_of_contract(*, contract: Contract, live_only: bool = True) -> QuerySet[Threshold]:
+    qs = Threshold.objects.filter(line__contract=contract).select_related("line")
+    if live_only:
+        qs = qs.filter(state__in=["IN ATTIVAZIONE", "ATTIVO"])
+    return qs
+
+
+def thresholds_blocking() -> QuerySet[Threshold]:
+    """Active thresholds blocking their line now (every contract: the back office)."""
+    return Threshold.objects.filter(blocked_line=True, state=Threshold.State.ACTIVE)
+
+
+def thresholds_active(*, where: Q, lock: bool = False) -> QuerySet[Threshold]:
+    """Active thresholds matching ``where``; ``lock`` = ``SELECT … FOR UPDATE`` (the engine)."""
+    qs = Threshold.objects.filter(where, state=Threshold.State.ACTIVE)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return qs
+
+
+def threshold_by_pk(*, pk: int) -> Threshold | None:
+    return Threshold.objects.select_related("line").filter(pk=pk).first()
+
+
+def traffic_events_where(*, where: Q) -> QuerySet[TrafficEvent]:
+    """Traffic events matching ``where`` (the threshold engine's period sums)."""
+    return TrafficEvent.objects.filter(where)
+
+
+def contracts_by_pks(*, pks: Iterable[int]) -> QuerySet[Contract]:
+    return Contract.objects.filter(pk__in=list(pks))

@@ -130,6 +130,33 @@ def _sim_change(contract):
     return payload, check
 
 
+def _subscription_line(contract):
+    from portale.records.tests import factories as f
+
+    return f.SimFactory(line__contract=contract).line
+
+
+def _threshold_activate(contract):
+    line = _subscription_line(contract)
+    payload = {
+        "lines": [str(line.pk)],
+        "type": "DISPOSITIVA",
+        "period": "GIORNALIERO",
+        "value": "0",
+    }
+
+    def check():
+        t = line.thresholds.get(kind="SPESA")
+        assert (t.type, t.period, t.value, t.description) == (
+            "DISPOSITIVA",
+            "GIORNALIERO",
+            0,
+            "SOGLIA DISPO SPESA PA",
+        )
+
+    return payload, check
+
+
 def _bundle_flags(contract):
     plan = f.TariffPlanFactory(name="PA 8 PACCHETTO", category="PACCHETTO")
     package = f.LineFactory(contract=contract, tariff_plan=plan)
@@ -239,6 +266,64 @@ def _imei_block(contract):
     return payload, check, files
 
 
+def _threshold(contract, kind="SPESA", **kw):
+    from portale.records.tests import factories as f
+
+    line = _subscription_line(contract)
+    if kind == "SPESA":
+        return f.ThresholdFactory(line=line, **kw)
+    return f.ThresholdFactory(
+        line=line,
+        kind="DATI_EXTRA_UE",
+        description="SOGLIA INFO VALORE DATI EXTRA UE PA",
+        **kw,
+    )
+
+
+def _threshold_change(contract):
+    t = _threshold(contract)
+    payload = {"thresholds": [str(t.pk)], "change": "periodo", "period": "GIORNALIERO"}
+
+    def check():
+        t.refresh_from_db()
+        assert (t.period, t.state, t.type) == ("GIORNALIERO", "ATTIVO", "INFORMATIVA")
+
+    return payload, check
+
+
+def _roaming_value(contract):
+    t = _threshold(contract, kind="DATI_EXTRA_UE")
+    payload = {"thresholds": [str(t.pk)], "value": "120,50"}
+
+    def check():
+        t.refresh_from_db()
+        assert (str(t.value), t.available, t.period) == ("120.50", Decimal("120.500"), "MENSILE")
+
+    return payload, check
+
+
+def _roaming_type(contract):
+    t = _threshold(contract, kind="DATI_EXTRA_UE")
+    payload = {"thresholds": [str(t.pk)], "type": "DISPOSITIVA"}
+
+    def check():
+        t.refresh_from_db()
+        assert (t.type, t.description) == ("DISPOSITIVA", "SOGLIA DISPO VALORE DATI EXTRA UE PA")
+
+    return payload, check
+
+
+def _threshold_cease(contract):
+    t = _threshold(contract)
+    payload = {"thresholds": [str(t.pk)], "type": "INFORMATIVA"}
+
+    def check():
+        t.refresh_from_db()
+        assert t.state == "CESSATO" and t.cessation_date is not None
+
+    return payload, check
+
+
 CASES = {
     "imei_block": _imei_block,
     "network_services": _network_services,
@@ -251,6 +336,11 @@ CASES = {
     "sim_unblock": _sim_unblock,
     "sim_change": _sim_change,
     "employee_sim_change": _sim_change,
+    "threshold_activate": _threshold_activate,
+    "threshold_change": _threshold_change,
+    "roaming_threshold_value": _roaming_value,
+    "roaming_threshold_type": _roaming_type,
+    "threshold_cease": _threshold_cease,
     "referent_replace": _referent_replace,
     "referent_contacts": _referent_contacts,
     "invoice_address": _address("invoice_address", "Ufficio economato"),

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ThresholdsConfig(AppConfig):
+    name = "portale.thresholds"
+    label = "thresholds"
+
+    def ready(self) -> None:
+        from portale.rating.hooks import after_rating
+
+        from . import engine
+
+        after_rating(engine.after_rating_hook)

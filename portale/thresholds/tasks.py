@@ -1,0 +1,37 @@
+"""Background jobs of the threshold engine (Huey, ``portale.core.tasks``)."""
+
+from __future__ import annotations
+
+from huey import crontab
+
+from portale.core.tasks import periodic_task, task
+
+from . import engine
+
+
+@task(priority=10)
+def erode_task(event_ids: list[int]) -> int:
+    """Erode the thresholds of a rated batch's lines (queued by the after_rating hook)."""
+    return len(engine.erode_batch(event_ids=event_ids).events)
+
+
+@periodic_task(crontab(minute="*/5"))
+def thresholds_reset() -> int:
+    """A new day or month: thresholds start again (and lines blocked by them are unblocked)."""
+    return engine.reset_due()
+
+
+@periodic_task(crontab(minute="0", hour="8"))
+def thresholds_daily_digest() -> int:
+    """G-36: about 08:00, yesterday's "Avanzamento Soglie" to the ROA and traffic managers."""
+    from .services import digests_send
+
+    return digests_send()
+
+
+@periodic_task(crontab(minute="30", hour="3"))
+def roaming_thresholds_provision() -> int:
+    """G-33: every line has its extra-UE roaming data threshold (50 €, monthly)."""
+    from portale.records.services import roaming_thresholds_provision as provision
+
+    return provision()
