@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -41,26 +40,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portale.settings.base")
 os.environ.setdefault("DEBUG", "1")
 
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
-    return values[k]
-
-
-def timed_get(client, url: str, runs: int, params_fn=None) -> tuple[float, float, int]:
-    times = []
-    status = 0
-    client.get(url, params_fn() if params_fn else None)  # warm-up
-    for _ in range(runs):
-        params = params_fn() if params_fn else None
-        t0 = time.perf_counter()
-        response = client.get(url, params)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
-        times.append((time.perf_counter() - t0) * 1000)
-        status = response.status_code
-    return statistics.median(times), pct(times, 95), status
+from page_timing import timed_get  # noqa: E402
 
 
 def baseline_xlsx(contract, path: str) -> int:

@@ -31,23 +31,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portale.settings.base")
 os.environ.setdefault("DEBUG", "1")
 
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))]
-
-
-def timed(client, url: str, runs: int, params_fn=None) -> tuple[float, float, int]:
-    times, status = [], 0
-    client.get(url, params_fn() if params_fn else None)  # warm-up
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        response = client.get(url, params_fn() if params_fn else None)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
-        times.append((time.perf_counter() - t0) * 1000)
-        status = response.status_code
-    return pct(times, 50), pct(times, 95), status
+from page_timing import pct, timed_get  # noqa: E402
 
 
 def main() -> None:
@@ -134,7 +118,7 @@ def main() -> None:
                         times.append((time.perf_counter() - t0) * 1000)
                     p50, p95 = pct(times, 50), pct(times, 95)
                 else:
-                    p50, p95, status = timed(client, url, args.runs, params)
+                    p50, p95, status = timed_get(client, url, args.runs, params)
                     assert status == 200, (label, status)
                 print(f"{label:45} {p50:8.0f} {p95:8.0f}")
             t0 = time.perf_counter()
