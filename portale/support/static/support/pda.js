@@ -20,6 +20,6 @@
       bounds.push([p.lat, p.lon]);
     });
     window.L.circleMarker(center, { radius: 5, color: "#d9364f" }).addTo(map);
-    map.fitBounds(bounds, { padding: [20, 20] });
+    map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });  // one point: a street view, not a zoom without end
   });
 })();
