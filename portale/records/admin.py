@@ -134,6 +134,14 @@ class ReferentAdmin(admin.ModelAdmin):
     raw_id_fields = ["contract"]
 
 
+@admin.register(m.CostCentre)
+class CostCentreAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "contract", "created_at"]
+    search_fields = ["code", "name", "contract__code"]
+    list_select_related = ["contract"]
+    raw_id_fields = ["contract"]
+
+
 @admin.register(m.TariffPlan)
 class TariffPlanAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "monthly_fee"]
@@ -156,7 +164,7 @@ class LineAdmin(admin.ModelAdmin):
     search_fields = ["msisdn", "contract__code", "sims__iccid"]
     list_filter = ["state", "tariff_plan", "one_number", "dual_billing_enabled"]
     list_select_related = ["contract", "tariff_plan"]
-    raw_id_fields = ["contract"]
+    raw_id_fields = ["contract", "cost_centre"]
     filter_horizontal = ["blocked_categories"]
     show_full_result_count = False
     inlines = [SimInline, LineServiceInline, BundleInline, ThresholdInline, DualBillingOptionInline]

@@ -19,6 +19,7 @@ from .models import (
     Bundle,
     Contract,
     ContractService,
+    CostCentre,
     Device,
     DualBilling,
     DualBillingOption,
@@ -110,6 +111,15 @@ def all_lines() -> QuerySet[Line]:
 
 def lines_of_contract(*, contract: Contract) -> QuerySet[Line]:
     return Line.objects.for_contract(contract)
+
+
+def cost_centres_for_portal(*, ctx: PortalScope) -> QuerySet[CostCentre]:
+    """The selected contract's cost centres, each with its number of lines."""
+    return CostCentre.objects.for_portal(ctx).annotate(line_count=Count("lines"))
+
+
+def cost_centres_of_contract(*, contract: Contract) -> QuerySet[CostCentre]:
+    return CostCentre.objects.filter(contract=contract)
 
 
 def sims_for_portal(*, ctx: PortalScope) -> QuerySet[Sim]:

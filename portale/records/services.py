@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from .models import (
     Address,
     Contract,
+    CostCentre,
     Device,
     DualBilling,
     Invoice,
@@ -266,6 +267,74 @@ def lines_set_bundle_flags(*, contract: Contract, changes: list[dict]) -> int:
                 )
             setattr(line, flag, bool(value))
     Line.objects.bulk_update(lines, list(BUNDLE_FLAGS), batch_size=1000)
+    return len(lines)
+
+
+# --- Cost centres (F-7.4.2, eBill "Gestione dei Centri di Costo") -----------------------------
+
+
+def _cost_centre_code(code: str) -> str:
+    code = " ".join(code.split()).upper()
+    if not code:
+        raise RecordError(_("Il codice del centro di costo è obbligatorio."))
+    if len(code) > 40:
+        raise RecordError(_("Il codice del centro di costo può avere al massimo 40 caratteri."))
+    return code
+
+
+@transaction.atomic
+def cost_centre_create(*, contract: Contract, code: str, name: str = "") -> CostCentre:
+    """A new cost centre of the contract; codes are unique within a contract."""
+    code = _cost_centre_code(code)
+    if CostCentre.objects.filter(contract=contract, code=code).exists():
+        raise RecordError(
+            _("Il centro di costo %(code)s esiste già su questo contratto.") % {"code": code}
+        )
+    return CostCentre.objects.create(contract=contract, code=code, name=name.strip()[:120])
+
+
+@transaction.atomic
+def cost_centre_update(*, contract: Contract, cost_centre_id: int, name: str) -> CostCentre:
+    centre = CostCentre.objects.select_for_update().get(contract=contract, pk=cost_centre_id)
+    centre.name = name.strip()[:120]
+    centre.save(update_fields=["name"])
+    return centre
+
+
+@transaction.atomic
+def cost_centre_delete(*, contract: Contract, cost_centre_id: int) -> int:
+    """Delete a cost centre; its lines become unallocated. Returns how many lines it had."""
+    centre = CostCentre.objects.select_for_update().get(contract=contract, pk=cost_centre_id)
+    count = Line.objects.filter(cost_centre=centre).update(cost_centre=None)
+    centre.delete()
+    return count
+
+
+@transaction.atomic
+def lines_cost_centre_assign(*, contract: Contract, assignments: dict[int, int | None]) -> int:
+    """Allocate lines to cost centres (``line_id → cost_centre_id``, None unallocates).
+
+    Every line and every cost centre must belong to the contract, or nothing changes.
+    """
+    centre_ids = {c for c in assignments.values() if c is not None}
+    known = set(
+        CostCentre.objects.filter(contract=contract, pk__in=centre_ids).values_list("pk", flat=True)
+    )
+    if known != centre_ids:
+        raise RecordError(_("Alcuni centri di costo non appartengono al contratto."))
+    ids = list(assignments)
+    lines = []
+    for start in range(0, len(ids), 5000):
+        lines += list(
+            Line.objects.select_for_update(of=("self",)).filter(
+                contract=contract, pk__in=ids[start : start + 5000]
+            )
+        )
+    if len(lines) != len(ids):
+        raise RecordError(_("Alcune linee non sono presenti sul contratto."))
+    for line in lines:
+        line.cost_centre_id = assignments[line.pk]
+    Line.objects.bulk_update(lines, ["cost_centre"], batch_size=1000)
     return len(lines)
 
 

@@ -111,6 +111,10 @@ def generate_bulk(*, lines: int, today: datetime.date | None = None, batch: int 
         plan_cycle += [plans[M2M]] * 3
         from .italian import iccid as make_iccid
 
+        centres = m.CostCentre.objects.bulk_create(
+            m.CostCentre(contract=contract, code=f"CDC-{n + 1:03d}", name=f"Ufficio {n + 1:03d}")
+            for n in range(40)
+        )
         for start in range(0, lines, batch):
             stop = min(lines, start + batch)
             batch_lines = []
@@ -138,7 +142,7 @@ def generate_bulk(*, lines: int, today: datetime.date | None = None, batch: int 
                         activation_date=activation,
                         cessation_date=today if state == "CESSATO" else None,
                         auto_recharge="CONFERMA" if plan.category == "RICARICABILE" else "",
-                        cost_centre=f"CDC-{n % 40 + 1:03d}",
+                        cost_centre=centres[n % 40],
                     )
                 )
             m.Line.objects.bulk_create(batch_lines, batch_size=batch)

@@ -14,6 +14,16 @@ from portale.records import models as m
 from . import catalog, italian
 from .people import Person, Source
 
+COST_CENTRE_NAMES = [
+    "Segreteria generale",
+    "Ragioneria",
+    "Ufficio tecnico",
+    "Polizia locale",
+    "Servizi sociali",
+    "Servizi demografici",
+    "Sistemi informativi",
+]
+
 PA8, PACK, PREPAID, M2M = "PA 8", "PA 8 PACCHETTO", "RICARICABILE Business VOLTE", "M2M PA 8"
 PLANS = [PA8, PACK, PREPAID, M2M]
 STATES = ["ATTIVO", "SOSPESO", "CONGELATO", "CESSATO"]
@@ -109,8 +119,20 @@ class LineBuilder:
         span = max(1, (self.today - datetime.timedelta(days=120) - start).days)
         return start + datetime.timedelta(days=self.rng.randrange(span))
 
+    def cost_centres(self, contract: m.Contract, count: int) -> list[m.CostCentre]:
+        """The contract's cost centres: offices of a public administration."""
+        return m.CostCentre.objects.bulk_create(
+            m.CostCentre(
+                contract=contract,
+                code=f"CDC-{contract.code[-3:]}-{n + 1:02d}",
+                name=COST_CENTRE_NAMES[n % len(COST_CENTRE_NAMES)],
+            )
+            for n in range(count)
+        )
+
     def build(self, contract: m.Contract, specs: list[LineSpec]) -> list[m.Line]:
         rng = self.rng
+        centres = self.cost_centres(contract, 7)
         lines = []
         for n, spec in enumerate(specs):
             plan = self.plans[spec.plan]
@@ -143,7 +165,7 @@ class LineBuilder:
                     company_credit=D(rng.randrange(0, 5000)) / 100 if prepaid else D(0),
                     personal_credit=credit,
                     rif_profile=rng.choice(self.rif_profiles) if spec.plan != M2M else None,
-                    cost_centre=f"CDC-{contract.code[-3:]}-{n % 7 + 1:02d}",
+                    cost_centre=centres[n % len(centres)],
                 )
             )
         m.Line.objects.bulk_create(lines)

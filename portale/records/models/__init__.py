@@ -5,6 +5,7 @@ customer request: fulfilment applies the effect of a pratica (DESIGN §1).
 """
 
 from .base import Address, Administration, Contract, LegalRepresentative, Referent
+from .costs import CostCentre
 from .dual_billing import DualBilling, DualBillingOption, DualBillingState
 from .invoices import Invoice, PaymentState, PersonalInvoice
 from .lines import Line, LineState, Sim, TariffPlan
@@ -17,6 +18,7 @@ __all__ = [
     "Administration",
     "Bundle",
     "Contract",
+    "CostCentre",
     "ContractService",
     "Device",
     "DualBilling",

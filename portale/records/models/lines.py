@@ -102,7 +102,15 @@ class Line(models.Model):
         related_name="blocked_lines",
         blank=True,
     )
-    cost_centre = models.CharField(_("Centro di costo"), max_length=40, blank=True)
+    # Allocated by the referent in eBill (F-7.4.2); always a cost centre of the same contract.
+    cost_centre = models.ForeignKey(
+        "records.CostCentre",
+        verbose_name=_("Centro di costo"),
+        on_delete=models.SET_NULL,
+        related_name="lines",
+        null=True,
+        blank=True,
+    )
 
     portal_scope = RowScope(contract="contract", line="pk")
     objects = PortalQuerySet.as_manager()

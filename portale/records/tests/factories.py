@@ -311,3 +311,12 @@ class PriceItemFactory(DjangoModelFactory):
     description = "Pacchetto S4"
     unit = "€/mese"
     price = Decimal("5.0000")
+
+
+class CostCentreFactory(DjangoModelFactory):
+    class Meta:
+        model = models.CostCentre
+
+    contract = factory.SubFactory(ContractFactory)
+    code = factory.Sequence(lambda n: f"CDC-{n:03d}")
+    name = factory.Sequence(lambda n: f"Ufficio {n}")

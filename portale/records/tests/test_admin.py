@@ -48,6 +48,7 @@ def admin_client_with_data(client):
     f.PriceItemFactory()
     f.NetworkCategoryFactory()
     f.RifProfileFactory()
+    f.CostCentreFactory(contract=sim.contract)
     return client
 
 

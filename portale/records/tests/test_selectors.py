@@ -59,6 +59,7 @@ ROWS = {
     "TrafficEvent": lambda line: f.TrafficEventFactory(line=line),
     "ServiceSms": lambda line: f.ServiceSmsFactory(line=line),
     "Invoice": lambda line: f.InvoiceFactory(contract=line.contract),
+    "CostCentre": lambda line: f.CostCentreFactory(contract=line.contract),
     "PersonalInvoice": lambda line: f.PersonalInvoiceFactory(dual_billing__line=line),
 }
 
