@@ -19,7 +19,8 @@ from portale.cases import operations
 from portale.cases.forms import OperationForm
 from portale.cases.platform import render_pdf
 from portale.cases.uploads import FIELD_PREFIX
-from portale.records.models import Line, LineState, NetworkCategory, RifProfile, Sim
+from portale.records import selectors as records
+from portale.records.models import LineState, Sim
 from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
 
 from . import bulk, selectors
@@ -33,7 +34,7 @@ class LineChoiceForm(OperationForm):
     state_error = ""
 
     line = forms.ModelChoiceField(
-        queryset=Line.objects.none(),
+        queryset=None,
         widget=forms.HiddenInput,
         error_messages={
             "required": _("Scegli la linea."),
@@ -43,7 +44,7 @@ class LineChoiceForm(OperationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = Line.objects.filter(contract=self.contract)
+        self.fields["line"].queryset = records.lines_of_contract(contract=self.contract)
 
     def clean_line(self):
         line = self.cleaned_data["line"]
@@ -107,7 +108,7 @@ class SimChangeForm(OperationForm):
     """
 
     sim = forms.ModelChoiceField(
-        queryset=Sim.objects.none(),
+        queryset=None,
         widget=forms.HiddenInput,
         error_messages={
             "required": _("Scegli la SIM da sostituire."),
@@ -159,7 +160,7 @@ class SimChangeForm(OperationForm):
         if iccid == sim.iccid:
             self.add_error("new_iccid", _("Il nuovo ICCID è quello della SIM da sostituire."))
             return data
-        new = Sim.objects.filter(iccid=iccid).first()
+        new = records.sims_with_iccids(iccids=[iccid]).first()
         if new is None or new.contract_id != self.contract.pk:
             self.add_error(
                 "new_iccid",
@@ -370,7 +371,7 @@ class CompanyRechargeForm(DocumentsOnRequest, OperationForm):
 
     tipo = forms.ChoiceField(label=_("Tipo di ricarica"), choices=RECHARGE_KINDS)
     line = forms.ModelChoiceField(
-        queryset=Line.objects.none(),
+        queryset=None,
         widget=forms.HiddenInput,
         error_messages={
             "required": _("Scegli la linea da ricaricare."),
@@ -397,7 +398,8 @@ class CompanyRechargeForm(DocumentsOnRequest, OperationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = (
-            Line.objects.filter(contract=self.contract, tariff_plan__category="RICARICABILE")
+            records.lines_of_contract(contract=self.contract)
+            .filter(tariff_plan__category="RICARICABILE")
             .exclude(state=LineState.CEASED)
             .select_related("tariff_plan")
         )
@@ -571,7 +573,7 @@ class NetworkServicesForm(LineChoiceForm):
 
     blocked = forms.ModelMultipleChoiceField(
         label=_("Direttrici bloccate"),
-        queryset=NetworkCategory.objects.all(),
+        queryset=None,
         to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -583,6 +585,7 @@ class NetworkServicesForm(LineChoiceForm):
         self.fields["line"].queryset = self.fields["line"].queryset.exclude(
             tariff_plan__category="RICARICABILE"
         )
+        self.fields["blocked"].queryset = records.network_categories()
         self.fields["line"].error_messages["invalid_choice"] = _(
             "La linea non è una linea in abbonamento di questo contratto."
         )
@@ -614,7 +617,7 @@ class RifProfileForm(LineChoiceForm):
 
     profile = forms.ModelChoiceField(
         label=_("Profilo RIF"),
-        queryset=RifProfile.objects.all(),
+        queryset=None,
         to_field_name="code",
         empty_label=None,
         widget=forms.RadioSelect,
@@ -623,6 +626,10 @@ class RifProfileForm(LineChoiceForm):
             "invalid_choice": _("Profilo RIF sconosciuto."),
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].queryset = records.rif_profiles()
 
     def clean(self):
         data = super().clean()
@@ -693,7 +700,7 @@ class ImeiBlockForm(OperationForm):
 
     def clean_numero(self):
         msisdn = self.cleaned_data["numero"].replace(" ", "")
-        line = Line.objects.filter(contract=self.contract, msisdn=msisdn).first()
+        line = records.lines_of_contract(contract=self.contract).filter(msisdn=msisdn).first()
         if line is None:
             raise forms.ValidationError(_("La linea non appartiene a questo contratto."))
         self.chosen_line = line

@@ -19,6 +19,7 @@ from portale.cases import services as cases
 from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
+from portale.records import selectors as records
 from portale.records.models import LineState
 from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
 
@@ -644,8 +645,6 @@ def network_services_line(request, pk: int):
 
 @capability_required("sim.rif_profile")
 def rif_profile(request):
-    from portale.records.models import RifProfile
-
     contract = _contract(request)
     table = RifProfileTable.from_request(request, selectors.rif_lines(contract=contract))
     return render_list(
@@ -656,7 +655,7 @@ def rif_profile(request):
             "title": RIF_TITLE,
             "breadcrumbs": _crumbs(RIF_TITLE, "sim:rif_profile"),
             "contract": contract,
-            "profiles": RifProfile.objects.all(),
+            "profiles": records.rif_profiles(),
         },
     )
 
@@ -698,11 +697,9 @@ def _imei_crumbs(*extra):
 
 @capability_required("sim.imei_block")
 def imei_block(request):
-    from portale.records.models import Device
-
     contract = _contract(request)
     table = DeviceTable.from_request(
-        request, Device.objects.filter(contract=contract).select_related("line")
+        request, records.devices_of_contract(contract=contract).select_related("line")
     )
     return render_list(
         request,
@@ -747,13 +744,12 @@ def _imei_request(request, *, variant: str, device=None):
 
 @capability_required("sim.imei_block")
 def imei_block_device(request, pk: int):
-    from portale.records.models import Device
-
     from .forms import KNOWN
 
     device = (
-        Device.objects.select_related("line")
-        .filter(contract=_contract(request), pk=pk, state="ATTIVO")
+        records.devices_of_contract(contract=_contract(request))
+        .select_related("line")
+        .filter(pk=pk, state="ATTIVO")
         .first()
     )
     if device is None:

@@ -159,7 +159,8 @@ def _threshold_activate(contract):
 
 def _bundle_flags(contract):
     plan = f.TariffPlanFactory(name="PA 8 PACCHETTO", category="PACCHETTO")
-    package = f.LineFactory(contract=contract, tariff_plan=plan)
+    off = dict.fromkeys(("extra_bundle", "over_bundle_national", "over_bundle_extra_eu"), False)
+    package = f.LineFactory(contract=contract, tariff_plan=plan, **off)
     consumption = f.LineFactory(contract=contract, over_bundle_extra_eu=True)
     righe = (
         "NUMERO;EXTRA_BUNDLE;OVER_BUNDLE_NAZIONALE_UE;OVER_BUNDLE_EXTRA_UE\n"
