@@ -150,3 +150,17 @@ def rif_lines(*, contract: Contract) -> QuerySet[Line]:
         .exclude(state=LineState.CEASED)
         .select_related("tariff_plan", "rif_profile")
     )
+
+
+def iccids_in_open_activation(*, contract: Contract) -> set[str]:
+    """The SIMs an open "Attivazione differita SIM" pratica already asks to activate."""
+    iccids: set[str] = set()
+    cases = open_cases(contract=contract, operations=("deferred_activation",))
+    for payload in cases.values_list("payload", flat=True):
+        iccids |= {item["iccid"] for item in (payload or {}).get("sims", [])}
+    return iccids
+
+
+def hot_stock(*, contract: Contract) -> QuerySet[Sim]:
+    """F-7.3.11: the contract's SIMs in stock, with the number each arrived with."""
+    return records.stock_sims_of_contract(contract=contract)
