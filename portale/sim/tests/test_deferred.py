@@ -125,9 +125,7 @@ def test_the_help_page_and_template_list_the_hot_stock(client, roa, contract):
     assert response.status_code == 302 and RequestDraft.objects.get().payload["sims"]
 
 
-def test_fulfilled_the_sims_are_active_lines_and_a_sim_in_an_open_request_is_refused(
-    roa, contract
-):
+def test_fulfilled_the_sims_are_active_lines_and_a_sim_in_an_open_request_is_refused(roa, contract):
     f.TariffPlanFactory()  # PA 8
     sim = stock_sim(contract, 1)
     payload = {"righe": _csv(f"{sim.msisdn};{sim.iccid}")}
