@@ -12,20 +12,16 @@ import datetime
 import re
 
 from django import forms
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from portale.cases import operations
 from portale.cases.forms import OperationForm
-from portale.cases.platform import render_pdf
-from portale.cases.uploads import FIELD_PREFIX
+from portale.cases.linelist import LineListDocument
 from portale.company.forms import ADDRESS_FIELDS, AddressForm
 from portale.records import selectors as records
 from portale.records.models import LineState, Sim
 from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
 
 from . import bulk, selectors
-from .textpdf import text_pdf
 
 
 class LineChoiceForm(OperationForm):
@@ -210,45 +206,37 @@ YES, NO = "S", "N"
 MSISDN = re.compile(r"^3\d{8,9}$")
 
 
-class DocumentsOnRequest:
-    """P-09: a multi-line request keeps the "list of lines" (a PDF made from the request,
-    not uploaded) as a second document to download before INVIA."""
+class BulkRowsForm(LineListDocument, OperationForm):
+    """A multi-line request as ``righe`` (``bulk`` CSV). ``first_row`` is the number of the
+    first data row in the messages: 2 for a file (the header is row 1), 1 for the page's
+    own rows, which have no header line for the user."""
 
-    generated = "elenco_linee"
+    righe = forms.CharField(
+        label=_("Linee"),
+        widget=forms.Textarea,
+        strip=False,
+        error_messages={"required": _("Inserisci almeno una linea.")},
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, first_row: int = 2, **kwargs):
+        self.first_row = first_row
         super().__init__(*args, **kwargs)
-        self.fields.pop(FIELD_PREFIX + self.generated, None)
 
-    def line_list(self) -> tuple[list[str], list[list[str]]]:
-        raise NotImplementedError
+    def rows(self, header: tuple[str, ...]) -> list[bulk.Row]:
+        try:
+            rows = bulk.parse(self.cleaned_data["righe"], header)
+        except bulk.BulkError as exc:
+            raise forms.ValidationError(exc.errors) from exc
+        for row in rows:
+            row.number += self.first_row - 2
+        return rows
 
-    TABLE_MAX_ROWS = 200  # beyond, plain text pages: WeasyPrint lays out big tables slowly
-
-    def documents(self) -> dict:
-        header, rows = self.line_list()
-        title = operations.get(self.operation).label
-        if len(rows) > self.TABLE_MAX_ROWS:
-            widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
-
-            def line(cells):
-                return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True))
-
-            pdf = text_pdf(
-                title=f"{_('Elenco delle linee')} - {title} - {_('Contratto')} "
-                f"{self.contract.code} - {len(rows)} {_('linee')}",
-                header=line(header),
-                lines=[line(r) for r in rows],
-            )
-        else:
-            pdf = render_pdf(
-                "sim/pdf/lines.html",
-                {"title": title, "contract": self.contract, "header": header, "rows": rows},
-            )
-        return {self.generated: ContentFile(pdf, name="elenco-linee.pdf")}
+    @staticmethod
+    def row_error(row: bulk.Row, problem) -> str:
+        return _("Riga %(n)s: %(reason)s") % {"n": row.number, "reason": problem}
 
 
-class BundleFlagsForm(DocumentsOnRequest, OperationForm):
+class BundleFlagsForm(BulkRowsForm):
     """The lines and their new flags, as ``righe`` (``bulk`` CSV): every row checked."""
 
     righe = forms.CharField(
@@ -259,10 +247,7 @@ class BundleFlagsForm(DocumentsOnRequest, OperationForm):
     )
 
     def clean_righe(self):
-        try:
-            rows = bulk.parse(self.cleaned_data["righe"], BUNDLE_HEADER)
-        except bulk.BulkError as exc:
-            raise forms.ValidationError(exc.errors) from exc
+        rows = self.rows(BUNDLE_HEADER)
         lines = bulk.resolve_lines(
             contract=self.contract, msisdns=[r.values["NUMERO"] for r in rows]
         )
@@ -367,7 +352,7 @@ FREQUENCIES = (7, 15, 30)
 SERVICE_KIND = {TIMED: "RIC_TEMPO", PARAMETRIC: "RIC_PARAM"}
 
 
-class CompanyRechargeForm(DocumentsOnRequest, OperationForm):
+class CompanyRechargeForm(LineListDocument, OperationForm):
     """One line, one kind of recharge and its parameters (G-20, G-21, G-22)."""
 
     tipo = forms.ChoiceField(label=_("Tipo di ricarica"), choices=RECHARGE_KINDS)
@@ -486,7 +471,7 @@ def next_month(today=None) -> str:
     return (today.replace(day=1) + datetime.timedelta(days=32)).strftime("%Y-%m")
 
 
-class RechargeModeForm(DocumentsOnRequest, OperationForm):
+class RechargeModeForm(BulkRowsForm):
     """The lines whose automatic recharge is confirmed (CONFERMA lines) or waived (RINUNCIA
     lines) for next month only; the operation says which (G-18, G-19)."""
 
@@ -499,10 +484,7 @@ class RechargeModeForm(DocumentsOnRequest, OperationForm):
 
     def clean_righe(self):
         mode = MODE_OF_OPERATION[self.operation]
-        try:
-            rows = bulk.parse(self.cleaned_data["righe"], MODE_HEADER)
-        except bulk.BulkError as exc:
-            raise forms.ValidationError(exc.errors) from exc
+        rows = self.rows(MODE_HEADER)
         lines = bulk.resolve_lines(
             contract=self.contract, msisdns=[r.values["NUMERO"] for r in rows]
         )
@@ -747,36 +729,6 @@ class ImeiBlockForm(OperationForm):
 DEFERRED_HEADER = ("NUMERO", "ICCID")
 ICCID_FULL = re.compile(r"^8939\d{15}$")
 ICCID_SHORT = re.compile(r"^\d{10}$")
-
-
-class BulkRowsForm(DocumentsOnRequest, OperationForm):
-    """A multi-line request as ``righe`` (``bulk`` CSV). ``first_row`` is the number of the
-    first data row in the messages: 2 for a file (the header is row 1), 1 for the page's
-    own rows, which have no header line for the user."""
-
-    righe = forms.CharField(
-        label=_("Linee"),
-        widget=forms.Textarea,
-        strip=False,
-        error_messages={"required": _("Inserisci almeno una linea.")},
-    )
-
-    def __init__(self, *args, first_row: int = 2, **kwargs):
-        self.first_row = first_row
-        super().__init__(*args, **kwargs)
-
-    def rows(self, header: tuple[str, ...]) -> list[bulk.Row]:
-        try:
-            rows = bulk.parse(self.cleaned_data["righe"], header)
-        except bulk.BulkError as exc:
-            raise forms.ValidationError(exc.errors) from exc
-        for row in rows:
-            row.number += self.first_row - 2
-        return rows
-
-    @staticmethod
-    def row_error(row: bulk.Row, problem) -> str:
-        return _("Riga %(n)s: %(reason)s") % {"n": row.number, "reason": problem}
 
 
 class DeferredActivationForm(BulkRowsForm):

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from portale.cases.linelist import LINE_LIST
 from portale.cases.operations import Upload, implement
 from portale.records import services as records
 from portale.records.models import Sim
@@ -137,9 +138,6 @@ def hot_stock_delivered(order) -> None:
     for kind, n in order.case.payload["quantities"].items():
         if n:
             records.sims_hot_stock_receive(contract=order.contract, kind=kind, quantity=n)
-
-
-LINE_LIST = Upload(forms.DocumentsOnRequest.generated, _("Elenco delle linee"))
 
 
 def _tolerant(summary):
