@@ -66,6 +66,11 @@ def test_dispositiva_threshold_end_to_end(
     info.value.save_as(str(target))
     text = pdf_text(target.read_bytes())
     assert line.msisdn in text and "DISPOSITIVA" in text
+    with page.expect_download(timeout=60_000) as info:  # P-09: the list of lines too
+        page.get_by_role("link", name=re.compile("Elenco delle linee")).click()
+    info.value.save_as(str(tmp_path / "elenco.pdf"))
+    assert line.msisdn in pdf_text((tmp_path / "elenco.pdf").read_bytes())
+    page.reload()
     page.get_by_role("button", name="INVIA").click()
     page.wait_for_load_state()
     number = re.search(r"7-\d{11}", page.locator("#case-number").inner_text()).group(0)
