@@ -58,8 +58,9 @@ def test_dispositiva_threshold_end_to_end(
     expect(page.get_by_label("DISPOSITIVA")).to_be_checked()
     page.fill("#id_value", "10")
     shot(page, "thresholds-activate-params-1280")
-    page.get_by_role("button", name="CONTINUA").click()
-    expect(page.get_by_role("button", name="INVIA")).to_be_visible()
+    # CONTINUA renders the list of lines (WeasyPrint): up to a minute on a loaded machine
+    page.get_by_role("button", name="CONTINUA").click(timeout=60_000)
+    expect(page.get_by_role("button", name="INVIA")).to_be_visible(timeout=60_000)
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("link", name="Scarica il pdf con il riepilogo dei dati").click()
     target = tmp_path / info.value.suggested_filename
