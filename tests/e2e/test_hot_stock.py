@@ -28,6 +28,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_hot_stock_then_deferred_activation(new_page, live_server, roa, staff, contract, shot):
     f.TariffPlanFactory()  # "PA 8": the plan of a voice SIM's new line
     page = new_page(1280)
+    page.set_default_timeout(60_000)  # the PDFs render in the request, on a shared machine
     force_login(page, roa, live_server.url)
 
     page.goto(reverse("sim:hot_stock"))
@@ -76,6 +77,7 @@ def test_hot_stock_then_deferred_activation(new_page, live_server, roa, staff, c
     assert line.contract_id == contract.pk and line.sims.get().iccid == sims[0].iccid
 
     phone = new_page(360, 780)
+    phone.set_default_timeout(60_000)
     force_login(phone, roa, live_server.url)
     for name, url in (
         ("sim-hot-stock-360", "sim:hot_stock"),
