@@ -308,6 +308,9 @@ def order_advance(*, order: Order | int, now: datetime | None = None) -> Order |
         order.due_at = None
         if shipment:
             _deliver(shipment, stamp)
+            delivered = operations.get(order.case.operation).on_delivered
+            if delivered is not None:
+                delivered(order)  # e.g. the hot-stock SIMs enter the contract's stock
     else:
         order.due_at = None
     order.save(update_fields=["state", "due_at", "updated_at"])

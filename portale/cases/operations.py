@@ -77,6 +77,10 @@ class Operation:
     # all-risk ticket), and the page that follows it (linked from "Storico pratiche").
     on_file: Callable[[Any], None] | None = field(default=None, repr=False)
     detail_url: Callable[[Any], str] | None = field(default=None, repr=False)
+    # Worked by a person although it has an effect (the effect runs when the back office
+    # closes it, e.g. the hot-stock shipment), and what happens when its goods are delivered.
+    manual: bool = False
+    on_delivered: Callable[[Any], None] | None = field(default=None, repr=False)
 
     @property
     def profiles(self) -> frozenset[Profile]:
@@ -90,8 +94,9 @@ class Operation:
     @property
     def automatic(self) -> bool:
         """Carried out by the fulfilment engine; without an effect a person works it (e.g. a
-        call-back request to Customer Service) from the back office queue."""
-        return self.effect is not None
+        call-back request to Customer Service) from the back office queue; a ``manual`` one
+        waits for a person too, and its effect runs when the back office closes it."""
+        return self.effect is not None and not self.manual
 
     @property
     def type_label(self) -> str:
@@ -218,9 +223,13 @@ def implement(
     uploads: tuple[Upload, ...] | list[Upload] = (),
     on_file: Callable[[Any], None] | None = None,
     detail_url: Callable[[Any], str] | None = None,
+    manual: bool = False,
+    on_delivered: Callable[[Any], None] | None = None,
 ) -> Operation:
     """Attach the owning app's hooks to a declared operation (re-registering replaces them)."""
     op = get(code)
+    op.manual = manual
+    op.on_delivered = on_delivered
     op.on_file = on_file
     op.detail_url = detail_url
     op.form = form

@@ -452,3 +452,28 @@ def _create_order(*, case: Case, op, line, payload: dict, now) -> Order:
             shipment=shipment, at=now, description=_("Ordine ricevuto"), place=""
         )
     return order
+
+
+def shipment_order_create(*, case: Case, items: list[dict], address: str) -> Order:
+    """The back-end's logistics ordine for a pratica that ships goods though Appendix 1 gives
+    it none (G-29: the hot-stock SIMs): ``items`` are ``{"product", "quantity"}``. Made by the
+    effect in the closing transaction, it follows the pratica's ordini (Lavorato, then the
+    engine ships and delivers it, with its tracking events) and shows in Storico ordini."""
+    for _attempt in range(5):
+        number = _order_number()
+        if not Order.objects.filter(number=number).exists():
+            break
+    order = Order.objects.create(
+        number=number,
+        case=case,
+        contract=case.contract,
+        channel="Web" if case.channel == Channel.PORTAL else "",
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(order=order, product=i["product"], quantity=i["quantity"]) for i in items
+    )
+    shipment = Shipment.objects.create(order=order, address=address[:250])
+    ShipmentEvent.objects.create(
+        shipment=shipment, at=timezone.now(), description=_("In preparazione"), place=""
+    )
+    return order

@@ -33,9 +33,17 @@ Rules, per event, in time order within each line:
    zero credit, further paid events are charged 0 and marked the same way (the network
    would have cut them off; the mediation still records them).
 
-6. **Refusals**: the network does not carry the traffic of a blocked line (SOSPESO, F-7.3.7)
+7. **Refusals**: the network does not carry the traffic of a blocked line (SOSPESO, F-7.3.7)
    nor the traffic of a network category ("direttrice", F-7.3.9) blocked on the line: such an
    event is recorded at zero (``option`` "RIFIUTATO: …"), erodes nothing and costs nothing.
+8. **Over/extra bundle** (F-7.3.5, G-23): company traffic left to pay after the allowances is
+   carried only if the line's flag allows it, when its tariff type has that flag: extra-UE
+   traffic needs "Over bundle Extra UE"; national/EU traffic of a kind the line's bundles
+   include (minutes, messages, GB) needs "Over bundle Nazionale + UE" once they are used up;
+   traffic of a kind no bundle of the line includes (interactive services, a package without
+   that unit) needs "Extra bundle". Otherwise the network stops it where the bundle ends: the
+   covered share erodes the bundle as usual, the rest is refused (``net_amount`` 0, ``option``
+   "RIFIUTATO: …"; an event with nothing covered is refused whole, at zero).
 
 After each batch commits, the rating service calls the hooks registered with
 ``hooks.after_rating`` (thresholds plug in there); no Django signals.
@@ -62,6 +70,7 @@ from portale.records.models import (
     Threshold,
     TrafficEvent,
 )
+from portale.records.services import BUNDLE_FLAGS_BY_CATEGORY
 
 from .allowances import (
     BASE_PER_UNIT,
@@ -80,6 +89,8 @@ from .pricing import Q4, RATING_UNIT, RateCard, service_of
 CREDIT_EXHAUSTED = "CREDITO ESAURITO"
 REFUSED_SUSPENDED = "RIFIUTATO: LINEA SOSPESA"
 REFUSED_CATEGORY = "RIFIUTATO: DIRETTRICE BLOCCATA"
+REFUSED_OVER_BUNDLE = "RIFIUTATO: OVER BUNDLE NON ABILITATO"
+REFUSED_EXTRA_BUNDLE = "RIFIUTATO: EXTRA BUNDLE NON ABILITATO"
 THRESHOLD_BLOCKED = "BLOCCO SOGLIA"
 LIVE_DUAL_BILLING = [DualBillingState.ACTIVE, DualBillingState.SUSPENDED]
 UNIT_OF_SERVICE = {"VOCE": "MIN", "SMS": "SMS", "MMS": "SMS", "DATI": "GB"}
@@ -298,6 +309,33 @@ def refusal(line: Line, ev: TrafficEvent, service: str = "", blocked=frozenset()
     return ""
 
 
+def bundle_refusal(st: _LineState, ev: TrafficEvent, service: str) -> str:
+    """Why the network stops this event's traffic beyond the bundle ("" if the line's
+    over/extra bundle flags allow it, G-23); only company traffic is asked."""
+    if ev.charging != TrafficEvent.Charging.COMPANY:
+        return ""
+    line = st.line
+    allowed = BUNDLE_FLAGS_BY_CATEGORY.get(line.tariff_plan.category, ())
+    if not allowed:
+        return ""
+    if ev.roaming_zone == "EXTRA_UE":
+        flag, reason = "over_bundle_extra_eu", REFUSED_OVER_BUNDLE
+    else:
+        unit = UNIT_OF_SERVICE.get(service)
+        included = unit is not None and any(
+            a.unit == unit and a.scope == Bundle.Scope.NATIONAL
+            for a in st.allowances[TrafficEvent.Charging.COMPANY]
+        )
+        flag, reason = (
+            ("over_bundle_national", REFUSED_OVER_BUNDLE)
+            if included
+            else ("extra_bundle", REFUSED_EXTRA_BUNDLE)
+        )
+    if flag in allowed and not getattr(line, flag):
+        return reason
+    return ""
+
+
 def _rate_one(card: RateCard, st: _LineState, ev: TrafficEvent, now) -> list[ServiceSms]:
     line = st.line
     service = service_of(ev.category, ev.type)
@@ -321,11 +359,19 @@ def _rate_one(card: RateCard, st: _LineState, ev: TrafficEvent, now) -> list[Ser
             volume_kb=ev.volume_kb,
         )
     net, option = gross, ""
+    covered = 0
     quantity = _quantity(service, ev)
     if quantity:
         covered, option = st.erode(ev, service, quantity)
         if covered:
             net = (gross * (quantity - covered) / quantity).quantize(Q4, ROUND_HALF_UP)
+    if net > 0:
+        stopped = bundle_refusal(st, ev, service)
+        if stopped:
+            if not covered:  # nothing carried: refused whole, like the other refusals
+                gross = Decimal(0)
+            net = Decimal(0)
+            option = f"{stopped}, {option}" if option else stopped
     if net > 0 and st.blocks and st.blocked(ev):
         net = Decimal(0)
         option = f"{option}, {THRESHOLD_BLOCKED}" if option else THRESHOLD_BLOCKED

@@ -27,8 +27,10 @@ from .models import (
     Line,
     LineService,
     LineState,
+    NetworkCategory,
     PriceList,
     Referent,
+    RifProfile,
     ServicePoint,
     ServiceSms,
     ServiceState,
@@ -140,6 +142,52 @@ def sims_with_iccid_ending(*, digits: str) -> QuerySet[Sim]:
     """SIMs whose ICCID ends with ``digits`` (the screen shows the last 10, E-08), any
     contract: a subquery of a search whose outer query is scoped."""
     return Sim.objects.filter(iccid__endswith=digits)
+
+
+def sims_of_contract(*, contract: Contract) -> QuerySet[Sim]:
+    """Every SIM of the contract: on its lines and in its hot stock."""
+    return Sim.objects.for_contract(contract)
+
+
+def stock_sims_of_contract(*, contract: Contract) -> QuerySet[Sim]:
+    """The contract's hot stock (F-7.3.11): SIMs on no line, not active, ready for a deferred
+    activation (F-7.3.6) or a SIM change (F-7.3.8)."""
+    return Sim.objects.for_contract(contract).filter(line__isnull=True, state=Sim.State.STOCK)
+
+
+def sims_with_iccids(*, iccids: Iterable[str]) -> QuerySet[Sim]:
+    """SIMs by ICCID, any contract: a request names an ICCID, the form says whose it is."""
+    return Sim.objects.filter(iccid__in=list(iccids))
+
+
+def lines_with_msisdns(*, msisdns: Iterable[str]) -> QuerySet[Line]:
+    """Lines by number, any contract (a number already in use cannot be activated again)."""
+    return Line.objects.filter(msisdn__in=list(msisdns))
+
+
+def network_categories() -> QuerySet[NetworkCategory]:
+    """The direttrici (G-27), reference data."""
+    return NetworkCategory.objects.all()
+
+
+def rif_profiles() -> QuerySet[RifProfile]:
+    """The RIF profiles of the Legenda (G-27), reference data."""
+    return RifProfile.objects.all()
+
+
+def active_recharge_services(*, kinds: Iterable[str]) -> QuerySet[LineService]:
+    """Active automatic recharge services of every line (the periodic job, F-7.3.4)."""
+    return LineService.objects.filter(kind__in=list(kinds), state=ServiceState.ACTIVE)
+
+
+def prepaid_lines_with_auto_recharge(*, modes: Iterable[str]) -> QuerySet[Line]:
+    """Live rechargeable lines of every contract whose monthly recharge mode is one of
+    ``modes`` (the start-of-month job, F-7.3.3)."""
+    return Line.objects.filter(
+        tariff_plan__category="RICARICABILE",
+        state=LineState.ACTIVE,
+        auto_recharge__in=list(modes),
+    )
 
 
 # --- Services, devices, TIM TUO -------------------------------------------------------------

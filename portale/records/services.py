@@ -41,6 +41,7 @@ from .models import (
     ServiceSms,
     ServiceState,
     Sim,
+    TariffPlan,
     Threshold,
 )
 
@@ -223,6 +224,123 @@ def sim_replace(
     return new
 
 
+# --- Hot stock and deferred activation (F-7.3.11, F-7.3.6) -----------------------------------
+
+# The tariff plan category a hot-stock SIM's new line gets, by SIM kind (G-23: "PA 8").
+STOCK_PLAN_CATEGORY = {
+    Sim.Kind.VOICE: TariffPlan.Category.CONSUMPTION,
+    Sim.Kind.M2M_STANDARD: TariffPlan.Category.M2M,
+    Sim.Kind.M2M_PIN_DISABLE: TariffPlan.Category.M2M,
+}
+HOT_STOCK_ICCID_PREFIX = "893901000"
+HOT_STOCK_MSISDN_PREFIX = "329"
+
+
+def _free_iccid() -> str:
+    import secrets
+
+    while True:
+        iccid = f"{HOT_STOCK_ICCID_PREFIX}{secrets.randbelow(10**10):010d}"
+        if not Sim.objects.filter(iccid=iccid).exists():
+            return iccid
+
+
+def _free_msisdn(taken: set[str]) -> str:
+    import secrets
+
+    while True:
+        msisdn = f"{HOT_STOCK_MSISDN_PREFIX}{secrets.randbelow(10**7):07d}"
+        if (
+            msisdn not in taken
+            and not Line.objects.filter(msisdn=msisdn).exists()
+            and not Sim.objects.filter(msisdn=msisdn).exists()
+        ):
+            taken.add(msisdn)
+            return msisdn
+
+
+@transaction.atomic
+def sims_hot_stock_receive(*, contract: Contract, kind: str, quantity: int) -> list[Sim]:
+    """Reintegro scorta calda: ``quantity`` new SIMs of ``kind`` delivered to the contract,
+    each with its ICCID and assigned number, in stock (ready for a deferred activation or a
+    SIM change)."""
+    if kind not in Sim.Kind.values:
+        raise RecordError(_("Tipo di SIM sconosciuto: %(kind)s.") % {"kind": kind})
+    if not 0 < quantity <= 1000:
+        raise RecordError(_("Quantità di SIM non valida: %(n)s.") % {"n": quantity})
+    taken: set[str] = set()
+    sims = [
+        Sim(
+            iccid=_free_iccid(),
+            msisdn=_free_msisdn(taken),
+            contract=contract,
+            kind=kind,
+            state=Sim.State.STOCK,
+        )
+        for _n in range(quantity)
+    ]
+    for sim in sims:
+        sim.full_clean(exclude=["line", "contract"])
+    return Sim.objects.bulk_create(sims)
+
+
+@transaction.atomic
+def sims_activate(
+    *, contract: Contract, items: list[dict], on: datetime.date | None = None
+) -> list[Line]:
+    """Attivazione differita SIM: each ``{"iccid", "msisdn"}`` is a hot-stock SIM of the
+    contract with that assigned number; it becomes the active principal SIM of a new line
+    with that number (plan by SIM kind, bundle flags as at activation, G-23). All or none."""
+    on = on or timezone.localdate()
+    iccids = [i["iccid"] for i in items]
+    if len(set(iccids)) != len(iccids):
+        raise RecordError(_("La stessa SIM compare due volte nella richiesta."))
+    sims = {
+        s.iccid: s
+        for s in Sim.objects.select_for_update().filter(contract=contract, iccid__in=iccids)
+    }
+    plans: dict[str, TariffPlan] = {}
+    lines = []
+    for item in items:
+        sim = sims.get(item["iccid"])
+        if sim is None or sim.line_id is not None or sim.state != Sim.State.STOCK:
+            raise RecordError(
+                _("La SIM %(iccid)s non è una SIM in scorta di questo contratto.")
+                % {"iccid": item["iccid"]}
+            )
+        if sim.msisdn != item["msisdn"]:
+            raise RecordError(
+                _("Il numero %(msisdn)s non è quello della SIM %(iccid)s.")
+                % {"msisdn": item["msisdn"], "iccid": sim.iccid}
+            )
+        if Line.objects.filter(msisdn=sim.msisdn).exists():
+            raise RecordError(_("Il numero %(msisdn)s è già in uso.") % {"msisdn": sim.msisdn})
+        category = STOCK_PLAN_CATEGORY[sim.kind]
+        if category not in plans:
+            plan = TariffPlan.objects.filter(category=category).order_by("pk").first()
+            if plan is None:
+                raise RecordError(
+                    _("Nessun profilo tariffario per le SIM %(k)s.") % {"k": sim.kind}
+                )
+            plans[category] = plan
+        line = Line(
+            msisdn=sim.msisdn,
+            contract=contract,
+            tariff_plan=plans[category],
+            activation_date=on,
+            **bundle_defaults(category),
+        )
+        line.full_clean(exclude=["contract", "tariff_plan", "rif_profile"])
+        line.save()
+        sim.line = line
+        sim.role = Sim.Role.MAIN
+        sim.state = Sim.State.ACTIVE
+        sim.activation_date = on
+        sim.save(update_fields=["line", "role", "state", "activation_date"])
+        lines.append(line)
+    return lines
+
+
 # --- Over/extra bundle (F-7.3.5, G-23) -------------------------------------------------------
 
 BUNDLE_FLAGS = ("extra_bundle", "over_bundle_national", "over_bundle_extra_eu")
@@ -233,6 +351,29 @@ BUNDLE_FLAGS_BY_CATEGORY: dict[str, tuple[str, ...]] = {
     "RICARICABILE": BUNDLE_FLAGS,
     "M2M": (),
 }
+
+# G-23: the setting a line gets at activation, by tariff type. Rating refuses the traffic
+# beyond the bundle that a disabled flag does not allow (``rating.services.refusal``), so
+# the defaults keep a PA line working when its bundle ends: every flag on, except the
+# extra-UE roaming of a rechargeable line, which the guide warns can leave the credit
+# negative and stop next month's package (the ROA enables it on the lines that travel).
+# Subscription lines' extra-UE data is watched by the 50 EUR roaming threshold (G-33)
+# instead. M2M lines have no flags (never refused on them).
+BUNDLE_DEFAULTS: dict[str, dict[str, bool]] = {
+    "CONSUMO": dict.fromkeys(BUNDLE_FLAGS, True),
+    "PACCHETTO": dict.fromkeys(BUNDLE_FLAGS, True),
+    "RICARICABILE": {
+        "extra_bundle": True,
+        "over_bundle_national": True,
+        "over_bundle_extra_eu": False,
+    },
+    "M2M": dict.fromkeys(BUNDLE_FLAGS, False),
+}
+
+
+def bundle_defaults(category: str) -> dict[str, bool]:
+    """The over/extra bundle flags a new line of this tariff category starts with."""
+    return dict(BUNDLE_DEFAULTS.get(category, dict.fromkeys(BUNDLE_FLAGS, True)))
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from portale.records import selectors as records
 from portale.records.models import Contract, Line
 
 MAX_ROWS = 10_000
@@ -67,7 +68,9 @@ def resolve_lines(*, contract: Contract, msisdns: Iterable[str]) -> dict[str, Li
     wanted = sorted(set(msisdns))
     found: dict[str, Line] = {}
     for start in range(0, len(wanted), 5000):
-        qs = Line.objects.filter(contract=contract, msisdn__in=wanted[start : start + 5000])
+        qs = records.lines_of_contract(contract=contract).filter(
+            msisdn__in=wanted[start : start + 5000]
+        )
         found.update({line.msisdn: line for line in qs.select_related("tariff_plan")})
     return found
 

@@ -12,18 +12,16 @@ import datetime
 import re
 
 from django import forms
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from portale.cases import operations
 from portale.cases.forms import OperationForm
-from portale.cases.platform import render_pdf
-from portale.cases.uploads import FIELD_PREFIX
-from portale.records.models import Line, LineState, NetworkCategory, RifProfile, Sim
+from portale.cases.linelist import LineListDocument
+from portale.company.forms import ADDRESS_FIELDS, AddressForm
+from portale.records import selectors as records
+from portale.records.models import LineState, Sim
 from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
 
 from . import bulk, selectors
-from .textpdf import text_pdf
 
 
 class LineChoiceForm(OperationForm):
@@ -33,7 +31,7 @@ class LineChoiceForm(OperationForm):
     state_error = ""
 
     line = forms.ModelChoiceField(
-        queryset=Line.objects.none(),
+        queryset=None,
         widget=forms.HiddenInput,
         error_messages={
             "required": _("Scegli la linea."),
@@ -43,7 +41,7 @@ class LineChoiceForm(OperationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = Line.objects.filter(contract=self.contract)
+        self.fields["line"].queryset = records.lines_of_contract(contract=self.contract)
 
     def clean_line(self):
         line = self.cleaned_data["line"]
@@ -107,7 +105,7 @@ class SimChangeForm(OperationForm):
     """
 
     sim = forms.ModelChoiceField(
-        queryset=Sim.objects.none(),
+        queryset=None,
         widget=forms.HiddenInput,
         error_messages={
             "required": _("Scegli la SIM da sostituire."),
@@ -159,7 +157,7 @@ class SimChangeForm(OperationForm):
         if iccid == sim.iccid:
             self.add_error("new_iccid", _("Il nuovo ICCID è quello della SIM da sostituire."))
             return data
-        new = Sim.objects.filter(iccid=iccid).first()
+        new = records.sims_with_iccids(iccids=[iccid]).first()
         if new is None or new.contract_id != self.contract.pk:
             self.add_error(
                 "new_iccid",
@@ -208,45 +206,37 @@ YES, NO = "S", "N"
 MSISDN = re.compile(r"^3\d{8,9}$")
 
 
-class DocumentsOnRequest:
-    """P-09: a multi-line request keeps the "list of lines" (a PDF made from the request,
-    not uploaded) as a second document to download before INVIA."""
+class BulkRowsForm(LineListDocument, OperationForm):
+    """A multi-line request as ``righe`` (``bulk`` CSV). ``first_row`` is the number of the
+    first data row in the messages: 2 for a file (the header is row 1), 1 for the page's
+    own rows, which have no header line for the user."""
 
-    generated = "elenco_linee"
+    righe = forms.CharField(
+        label=_("Linee"),
+        widget=forms.Textarea,
+        strip=False,
+        error_messages={"required": _("Inserisci almeno una linea.")},
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, first_row: int = 2, **kwargs):
+        self.first_row = first_row
         super().__init__(*args, **kwargs)
-        self.fields.pop(FIELD_PREFIX + self.generated, None)
 
-    def line_list(self) -> tuple[list[str], list[list[str]]]:
-        raise NotImplementedError
+    def rows(self, header: tuple[str, ...]) -> list[bulk.Row]:
+        try:
+            rows = bulk.parse(self.cleaned_data["righe"], header)
+        except bulk.BulkError as exc:
+            raise forms.ValidationError(exc.errors) from exc
+        for row in rows:
+            row.number += self.first_row - 2
+        return rows
 
-    TABLE_MAX_ROWS = 200  # beyond, plain text pages: WeasyPrint lays out big tables slowly
-
-    def documents(self) -> dict:
-        header, rows = self.line_list()
-        title = operations.get(self.operation).label
-        if len(rows) > self.TABLE_MAX_ROWS:
-            widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
-
-            def line(cells):
-                return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True))
-
-            pdf = text_pdf(
-                title=f"{_('Elenco delle linee')} - {title} - {_('Contratto')} "
-                f"{self.contract.code} - {len(rows)} {_('linee')}",
-                header=line(header),
-                lines=[line(r) for r in rows],
-            )
-        else:
-            pdf = render_pdf(
-                "sim/pdf/lines.html",
-                {"title": title, "contract": self.contract, "header": header, "rows": rows},
-            )
-        return {self.generated: ContentFile(pdf, name="elenco-linee.pdf")}
+    @staticmethod
+    def row_error(row: bulk.Row, problem) -> str:
+        return _("Riga %(n)s: %(reason)s") % {"n": row.number, "reason": problem}
 
 
-class BundleFlagsForm(DocumentsOnRequest, OperationForm):
+class BundleFlagsForm(BulkRowsForm):
     """The lines and their new flags, as ``righe`` (``bulk`` CSV): every row checked."""
 
     righe = forms.CharField(
@@ -257,10 +247,7 @@ class BundleFlagsForm(DocumentsOnRequest, OperationForm):
     )
 
     def clean_righe(self):
-        try:
-            rows = bulk.parse(self.cleaned_data["righe"], BUNDLE_HEADER)
-        except bulk.BulkError as exc:
-            raise forms.ValidationError(exc.errors) from exc
+        rows = self.rows(BUNDLE_HEADER)
         lines = bulk.resolve_lines(
             contract=self.contract, msisdns=[r.values["NUMERO"] for r in rows]
         )
@@ -365,12 +352,12 @@ FREQUENCIES = (7, 15, 30)
 SERVICE_KIND = {TIMED: "RIC_TEMPO", PARAMETRIC: "RIC_PARAM"}
 
 
-class CompanyRechargeForm(DocumentsOnRequest, OperationForm):
+class CompanyRechargeForm(LineListDocument, OperationForm):
     """One line, one kind of recharge and its parameters (G-20, G-21, G-22)."""
 
     tipo = forms.ChoiceField(label=_("Tipo di ricarica"), choices=RECHARGE_KINDS)
     line = forms.ModelChoiceField(
-        queryset=Line.objects.none(),
+        queryset=None,
         widget=forms.HiddenInput,
         error_messages={
             "required": _("Scegli la linea da ricaricare."),
@@ -397,7 +384,8 @@ class CompanyRechargeForm(DocumentsOnRequest, OperationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = (
-            Line.objects.filter(contract=self.contract, tariff_plan__category="RICARICABILE")
+            records.lines_of_contract(contract=self.contract)
+            .filter(tariff_plan__category="RICARICABILE")
             .exclude(state=LineState.CEASED)
             .select_related("tariff_plan")
         )
@@ -483,7 +471,7 @@ def next_month(today=None) -> str:
     return (today.replace(day=1) + datetime.timedelta(days=32)).strftime("%Y-%m")
 
 
-class RechargeModeForm(DocumentsOnRequest, OperationForm):
+class RechargeModeForm(BulkRowsForm):
     """The lines whose automatic recharge is confirmed (CONFERMA lines) or waived (RINUNCIA
     lines) for next month only; the operation says which (G-18, G-19)."""
 
@@ -496,10 +484,7 @@ class RechargeModeForm(DocumentsOnRequest, OperationForm):
 
     def clean_righe(self):
         mode = MODE_OF_OPERATION[self.operation]
-        try:
-            rows = bulk.parse(self.cleaned_data["righe"], MODE_HEADER)
-        except bulk.BulkError as exc:
-            raise forms.ValidationError(exc.errors) from exc
+        rows = self.rows(MODE_HEADER)
         lines = bulk.resolve_lines(
             contract=self.contract, msisdns=[r.values["NUMERO"] for r in rows]
         )
@@ -571,7 +556,7 @@ class NetworkServicesForm(LineChoiceForm):
 
     blocked = forms.ModelMultipleChoiceField(
         label=_("Direttrici bloccate"),
-        queryset=NetworkCategory.objects.all(),
+        queryset=None,
         to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -583,6 +568,7 @@ class NetworkServicesForm(LineChoiceForm):
         self.fields["line"].queryset = self.fields["line"].queryset.exclude(
             tariff_plan__category="RICARICABILE"
         )
+        self.fields["blocked"].queryset = records.network_categories()
         self.fields["line"].error_messages["invalid_choice"] = _(
             "La linea non è una linea in abbonamento di questo contratto."
         )
@@ -614,7 +600,7 @@ class RifProfileForm(LineChoiceForm):
 
     profile = forms.ModelChoiceField(
         label=_("Profilo RIF"),
-        queryset=RifProfile.objects.all(),
+        queryset=None,
         to_field_name="code",
         empty_label=None,
         widget=forms.RadioSelect,
@@ -623,6 +609,10 @@ class RifProfileForm(LineChoiceForm):
             "invalid_choice": _("Profilo RIF sconosciuto."),
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].queryset = records.rif_profiles()
 
     def clean(self):
         data = super().clean()
@@ -693,7 +683,7 @@ class ImeiBlockForm(OperationForm):
 
     def clean_numero(self):
         msisdn = self.cleaned_data["numero"].replace(" ", "")
-        line = Line.objects.filter(contract=self.contract, msisdn=msisdn).first()
+        line = records.lines_of_contract(contract=self.contract).filter(msisdn=msisdn).first()
         if line is None:
             raise forms.ValidationError(_("La linea non appartiene a questo contratto."))
         self.chosen_line = line
@@ -732,3 +722,200 @@ class ImeiBlockForm(OperationForm):
 
     def case_line(self):
         return self.chosen_line
+
+
+# --- Attivazione differita SIM (F-7.3.6, G-24) -----------------------------------------------
+
+DEFERRED_HEADER = ("NUMERO", "ICCID")
+ICCID_FULL = re.compile(r"^8939\d{15}$")
+ICCID_SHORT = re.compile(r"^\d{10}$")
+
+
+class DeferredActivationForm(BulkRowsForm):
+    """Number and ICCID of hot-stock SIMs of the contract (G-24: the ICCID in full, 19 digits
+    from 8939, or its last 10). Every row is checked; nothing is filed if one is wrong."""
+
+    def clean_righe(self):
+        rows = self.rows(DEFERRED_HEADER)
+        cells = [
+            (r.values["NUMERO"].replace(" ", ""), r.values["ICCID"].replace(" ", "")) for r in rows
+        ]
+        full = {i for _m, i in cells if ICCID_FULL.match(i)}
+        short = {i for _m, i in cells if ICCID_SHORT.match(i)}
+        by_iccid = {s.iccid: s for s in records.sims_with_iccids(iccids=full)}
+        stock = records.sims_of_contract(contract=self.contract)
+        by_short: dict[str, list] = {}
+        if short:
+            from django.db.models.functions import Right
+
+            found = stock.annotate(short=Right("iccid", 10)).filter(short__in=list(short))
+            for sim in found:
+                by_short.setdefault(sim.short, []).append(sim)
+        in_use = set(
+            records.lines_with_msisdns(msisdns=[m for m, _i in cells]).values_list(
+                "msisdn", flat=True
+            )
+        )
+        pending = selectors.iccids_in_open_activation(contract=self.contract)
+        errors, items, seen_iccid, seen_number = [], [], {}, {}
+        for row, (msisdn, iccid) in zip(rows, cells, strict=True):
+            problem, sim = self._check(
+                msisdn, iccid, by_iccid, by_short, in_use, pending, seen_iccid, seen_number, row
+            )
+            if problem:
+                errors.append(self.row_error(row, problem))
+            else:
+                items.append({"iccid": sim.iccid, "msisdn": msisdn, "kind": sim.kind})
+        if errors:
+            raise forms.ValidationError(errors)
+        return items
+
+    def _check(self, msisdn, iccid, by_iccid, by_short, in_use, pending, seen_i, seen_m, row):
+        if not MSISDN.match(msisdn):
+            return _("numero di linea non valido (%(v)s).") % {"v": msisdn or "vuoto"}, None
+        if ICCID_FULL.match(iccid):
+            sim = by_iccid.get(iccid)
+        elif ICCID_SHORT.match(iccid):
+            found = by_short.get(iccid, [])
+            sim = found[0] if len(found) == 1 else None
+            if len(found) > 1:
+                return _("l'ICCID %(v)s non è univoco: indicalo per intero.") % {"v": iccid}, None
+        else:
+            return (
+                _("ICCID non valido (%(v)s): 19 cifre che iniziano con 8939, o le ultime 10.")
+                % {"v": iccid or "vuoto"},
+                None,
+            )
+        if msisdn in seen_m:
+            return _("il numero %(m)s è ripetuto (già alla riga %(r)s).") % {
+                "m": msisdn,
+                "r": seen_m[msisdn],
+            }, None
+        seen_m[msisdn] = row.number
+        key = sim.iccid if sim else iccid
+        if key in seen_i:
+            return _("la SIM %(i)s è ripetuta (già alla riga %(r)s).") % {
+                "i": iccid,
+                "r": seen_i[key],
+            }, None
+        seen_i[key] = row.number
+        if sim is None or sim.contract_id != self.contract.pk:
+            return _("la SIM %(i)s non è una SIM di questo contratto.") % {"i": iccid}, None
+        if sim.line_id is not None or sim.state != Sim.State.STOCK:
+            return _("la SIM %(i)s è già attiva o non più disponibile.") % {"i": iccid}, None
+        if sim.msisdn != msisdn:
+            return _("il numero %(m)s non è quello della SIM %(i)s.") % {
+                "m": msisdn,
+                "i": iccid,
+            }, None
+        if msisdn in in_use:
+            return _("il numero %(m)s è già attivo.") % {"m": msisdn}, None
+        if sim.iccid in pending:
+            return _("la SIM %(i)s è già in una richiesta di attivazione in corso.") % {
+                "i": iccid
+            }, None
+        return "", sim
+
+    def payload(self) -> dict:
+        return {"sims": self.cleaned_data["righe"]}
+
+    def line_list(self):
+        kinds = dict(Sim.Kind.choices)
+        return (
+            [str(_("Numero")), str(_("ICCID")), str(_("Tipo di SIM"))],
+            [[i["msisdn"], i["iccid"], str(kinds[i["kind"]])] for i in self.cleaned_data["righe"]],
+        )
+
+
+# --- Reintegro scorta calda di SIM (F-7.3.11, G-28) ------------------------------------------
+
+HOT_STOCK_MAX = 100  # G-28: per SIM kind and request
+QUANTITY_FIELDS = {
+    "fonia": Sim.Kind.VOICE,
+    "m2m_standard": Sim.Kind.M2M_STANDARD,
+    "m2m_pin_disable": Sim.Kind.M2M_PIN_DISABLE,
+}
+
+
+def _quantity():
+    return forms.IntegerField(
+        label=_("Quantità"),
+        min_value=0,
+        max_value=HOT_STOCK_MAX,
+        required=False,
+        initial=0,
+        error_messages={
+            "invalid": _("Indica un numero intero."),
+            "min_value": _("La quantità non può essere negativa."),
+            "max_value": _("Al massimo %(limit_value)s SIM per tipo in una richiesta."),
+        },
+    )
+
+
+class HotStockForm(AddressForm):
+    """Quantities of the three kinds of SIM, the delivery address (pre-filled with the
+    contract's documentation address, G-28) and the contact at the delivery site."""
+
+    fonia = _quantity()
+    m2m_standard = _quantity()
+    m2m_pin_disable = _quantity()
+    sede = forms.CharField(label=_("Sede"), max_length=80, required=False)
+    denominazione = forms.CharField(label=_("Denominazione"), max_length=120, required=False)
+    referente = forms.CharField(label=_("Referente sede"), max_length=120, required=False)
+    telefono = forms.CharField(label=_("Telefono"), max_length=20, required=False)
+    fax = forms.CharField(label=_("Numero fax"), max_length=20, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        error_messages={"invalid": _("Indirizzo e-mail non valido.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].label = _("Numero civico")
+        self.fields.pop("hamlet", None)
+        for name in QUANTITY_FIELDS:
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": "0"})
+
+    def current_values(self) -> dict:
+        address = self.contract.docs_address
+        return {k: getattr(address, k) for k in ADDRESS_FIELDS}
+
+    def _phone(self, name: str) -> str:
+        value = "".join(ch for ch in self.cleaned_data[name] if ch.isdigit() or ch == "+")
+        if value and not re.fullmatch(r"(\+39)?\d{6,11}", value):
+            raise forms.ValidationError(_("Numero non valido: solo cifre, da 6 a 11."))
+        return value
+
+    def clean_telefono(self):
+        return self._phone("telefono")
+
+    def clean_fax(self):
+        return self._phone("fax")
+
+    def clean(self):
+        data = super().clean()
+        quantities = [data.get(name) or 0 for name in QUANTITY_FIELDS]
+        if not any(self.has_error(name) for name in QUANTITY_FIELDS) and not any(quantities):
+            self.add_error(None, _("Indica almeno una quantità maggiore di zero."))
+        return data
+
+    def address_text(self) -> str:
+        d = self.cleaned_data
+        return (
+            f"{d['toponym']} {d['street']} {d['number']}, {d['cap']} {d['city'].upper()} "
+            f"({d['province']})"
+        )
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "quantities": {str(kind): d.get(name) or 0 for name, kind in QUANTITY_FIELDS.items()},
+            "delivery_address": self.address_text(),
+            "sede": d["sede"].strip(),
+            "denominazione": d["denominazione"].strip(),
+            "referente": d["referente"].strip(),
+            "telefono": d["telefono"],
+            "fax": d["fax"],
+            "email": d["email"],
+        }

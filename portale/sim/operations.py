@@ -10,8 +10,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from portale.cases.linelist import LINE_LIST
 from portale.cases.operations import Upload, implement
 from portale.records import services as records
+from portale.records.models import Sim
 
 from . import forms
 
@@ -106,7 +108,36 @@ def imei_block(case) -> None:
         records.device_block(contract=case.contract, imei=imei)
 
 
-LINE_LIST = Upload(forms.DocumentsOnRequest.generated, _("Elenco delle linee"))
+def deferred_activation(case) -> None:
+    """Attivazione differita SIM: each hot-stock SIM becomes the active SIM of a new line with
+    the number it arrived with."""
+    records.sims_activate(
+        contract=case.contract,
+        items=[{"iccid": i["iccid"], "msisdn": i["msisdn"]} for i in case.payload["sims"]],
+    )
+
+
+def hot_stock(case) -> None:
+    """Scorta calda SIM, closed by the back office once the SIMs are prepared: the back end
+    ships them (a logistics ordine with its tracking, G-29); they enter the contract's stock
+    when delivered (``hot_stock_delivered``)."""
+    from portale.cases.services import shipment_order_create
+
+    labels = dict(Sim.Kind.choices)
+    items = [
+        {"product": str(labels[kind]), "quantity": n}
+        for kind, n in case.payload["quantities"].items()
+        if n
+    ]
+    shipment_order_create(case=case, items=items, address=case.payload["delivery_address"])
+
+
+def hot_stock_delivered(order) -> None:
+    """The courier delivered the hot-stock SIMs: they are the contract's, in stock, each with
+    its ICCID and number, ready for a deferred activation."""
+    for kind, n in order.case.payload["quantities"].items():
+        if n:
+            records.sims_hot_stock_receive(contract=order.contract, kind=kind, quantity=n)
 
 
 def _tolerant(summary):
@@ -248,6 +279,41 @@ def _imei_summary(payload: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+@_tolerant
+def _deferred_summary(payload: dict) -> list[tuple[str, str, str]]:
+    items = payload.get("sims") or []
+    labels = dict(Sim.Kind.choices)
+    rows = [(_("Numero di SIM da attivare"), "", str(len(items)))]
+    for kind, label in labels.items():
+        n = sum(1 for i in items if i["kind"] == kind)
+        if n:
+            rows.append((str(label), "", str(n)))
+    return rows
+
+
+@_tolerant
+def _hot_stock_summary(payload: dict) -> list[tuple[str, str, str]]:
+    if not payload:
+        return []
+    labels = dict(Sim.Kind.choices)
+    rows = [
+        (str(labels[kind]), "", _("Quantità: %(n)s") % {"n": n})
+        for kind, n in payload["quantities"].items()
+    ]
+    rows.append((_("Indirizzo di consegna"), "", payload["delivery_address"]))
+    for key, label in (
+        ("sede", _("Sede")),
+        ("denominazione", _("Denominazione")),
+        ("referente", _("Referente sede")),
+        ("telefono", _("Telefono")),
+        ("fax", _("Numero fax")),
+        ("email", _("E-mail")),
+    ):
+        if payload.get(key):
+            rows.append((str(label), "", payload[key]))
+    return rows
+
+
 def _imei_key(payload: dict) -> str:
     return f"imei:{payload.get('imei') or payload.get('line_id') or sorted(payload.items())}"
 
@@ -270,4 +336,6 @@ implement("recharge_waive", form=forms.RechargeModeForm, effect=recharge_mode, s
 implement("network_services", form=forms.NetworkServicesForm, effect=network_services, conflict_key=_line_key, summary=_network_summary)
 implement("rif_profile", form=forms.RifProfileForm, effect=rif_profile, conflict_key=_line_key, summary=_rif_summary)
 implement("imei_block", form=forms.ImeiBlockForm, effect=imei_block, conflict_key=_imei_key, summary=_imei_summary, uploads=IMEI_DOCUMENTS)
+implement("deferred_activation", form=forms.DeferredActivationForm, effect=deferred_activation, summary=_deferred_summary, uploads=[LINE_LIST])
+implement("hot_stock", form=forms.HotStockForm, effect=hot_stock, summary=_hot_stock_summary, manual=True, on_delivered=hot_stock_delivered)
 # fmt: on

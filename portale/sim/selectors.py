@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from portale.cases.selectors import open_cases
-from portale.records.models import Contract, Line, LineState, Sim
+from portale.records import selectors as records
+from portale.records.models import Contract, Line, LineState, ServiceState, Sim
 
 # G-25: a CONGELATO line shows in the lists but takes no block/unblock nor SIM change.
 SIM_CHANGE_LINE_STATES = (LineState.ACTIVE, LineState.SUSPENDED)
@@ -19,13 +20,14 @@ def block_lines(*, contract: Contract) -> QuerySet[Line]:
     """Blocco/sblocco: the contract's lines with the ICCID of their principal SIM and
     whether a block/unblock pratica is open on them (no second request, F-7.3.7)."""
     main = (
-        Sim.objects.filter(line=OuterRef("pk"), role=Sim.Role.MAIN)
+        records.sims_of_line(line=OuterRef("pk"))
+        .filter(role=Sim.Role.MAIN)
         .exclude(state=Sim.State.CEASED)
         .order_by("state")
     )
     pending = open_cases(contract=contract, operations=BLOCK_OPERATIONS).filter(line=OuterRef("pk"))
     return (
-        Line.objects.filter(contract=contract)
+        records.lines_of_contract(contract=contract)
         .select_related("tariff_plan")
         .annotate(main_iccid=Subquery(main.values("iccid")[:1]), pending=Exists(pending))
     )
@@ -39,7 +41,8 @@ def changeable_sims(*, contract: Contract, line: Line | None = None) -> QuerySet
     """Cambio carta SIM: one row per live SIM on a line (One Number: principal and
     secondary rows of the same number), optionally of one line only (the employee's)."""
     qs = (
-        Sim.objects.filter(contract=contract, line__isnull=False)
+        records.sims_of_contract(contract=contract)
+        .filter(line__isnull=False)
         .exclude(state=Sim.State.CEASED)
         .exclude(line__state=LineState.CEASED)
         .select_related("line__tariff_plan")
@@ -86,7 +89,8 @@ def bundle_lines(*, contract: Contract) -> QuerySet[Line]:
 
     categories = [c for c, flags in BUNDLE_FLAGS_BY_CATEGORY.items() if flags]
     return (
-        Line.objects.filter(contract=contract, tariff_plan__category__in=categories)
+        records.lines_of_contract(contract=contract)
+        .filter(tariff_plan__category__in=categories)
         .exclude(state=LineState.CEASED)
         .select_related("tariff_plan")
     )
@@ -101,18 +105,15 @@ def open_recharge_kind(*, contract: Contract, line: Line, kind: str) -> bool:
 def recharge_lines(*, contract: Contract, service_kind: str = "") -> QuerySet[Line]:
     """F-7.3.4: the contract's live rechargeable lines; ``busy`` marks those that already
     have an active recharge service of ``service_kind`` (G-22)."""
-    from portale.records.models import LineService, ServiceState
-
     qs = (
-        Line.objects.filter(contract=contract, tariff_plan__category="RICARICABILE")
+        records.lines_of_contract(contract=contract)
+        .filter(tariff_plan__category="RICARICABILE")
         .exclude(state=LineState.CEASED)
         .select_related("tariff_plan")
     )
     if service_kind:
-        active = LineService.objects.filter(
-            line=OuterRef("pk"),
-            kind=service_kind,
-            state__in=[ServiceState.ACTIVE, ServiceState.PENDING],
+        active = records.services_of_line(line=OuterRef("pk")).filter(
+            kind=service_kind, state__in=[ServiceState.ACTIVE, ServiceState.PENDING]
         )
         qs = qs.annotate(busy=Exists(active))
     return qs
@@ -121,8 +122,8 @@ def recharge_lines(*, contract: Contract, service_kind: str = "") -> QuerySet[Li
 def recharge_mode_lines(*, contract: Contract) -> QuerySet[Line]:
     """F-7.3.3: the contract's live rechargeable lines with an automatic-recharge mode."""
     return (
-        Line.objects.filter(
-            contract=contract,
+        records.lines_of_contract(contract=contract)
+        .filter(
             tariff_plan__category="RICARICABILE",
             auto_recharge__in=["CONFERMA", "RINUNCIA"],
         )
@@ -134,7 +135,7 @@ def recharge_mode_lines(*, contract: Contract) -> QuerySet[Line]:
 def network_lines(*, contract: Contract) -> QuerySet[Line]:
     """F-7.3.9: the contract's live subscription lines, with their blocked direttrici."""
     return (
-        Line.objects.filter(contract=contract)
+        records.lines_of_contract(contract=contract)
         .exclude(tariff_plan__category="RICARICABILE")
         .exclude(state=LineState.CEASED)
         .select_related("tariff_plan")
@@ -145,7 +146,21 @@ def network_lines(*, contract: Contract) -> QuerySet[Line]:
 def rif_lines(*, contract: Contract) -> QuerySet[Line]:
     """F-7.3.10: the contract's live lines with their RIF profile."""
     return (
-        Line.objects.filter(contract=contract)
+        records.lines_of_contract(contract=contract)
         .exclude(state=LineState.CEASED)
         .select_related("tariff_plan", "rif_profile")
     )
+
+
+def iccids_in_open_activation(*, contract: Contract) -> set[str]:
+    """The SIMs an open "Attivazione differita SIM" pratica already asks to activate."""
+    iccids: set[str] = set()
+    cases = open_cases(contract=contract, operations=("deferred_activation",))
+    for payload in cases.values_list("payload", flat=True):
+        iccids |= {item["iccid"] for item in (payload or {}).get("sims", [])}
+    return iccids
+
+
+def hot_stock(*, contract: Contract) -> QuerySet[Sim]:
+    """F-7.3.11: the contract's SIMs in stock, with the number each arrived with."""
+    return records.stock_sims_of_contract(contract=contract)

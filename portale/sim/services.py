@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from portale.records import selectors as read
 from portale.records import services as records
-from portale.records.models import Contract, Line, LineService, LineState, ServiceState
+from portale.records.models import Contract
 
 
 def automatic_recharges_run(*, now=None) -> int:
     """Run every active timed or parametric recharge that is due; returns how many ran."""
-    ids = LineService.objects.filter(
-        kind__in=list(records.AUTOMATIC_RECHARGES), state=ServiceState.ACTIVE
-    ).values_list("pk", flat=True)
+    ids = read.active_recharge_services(kinds=records.AUTOMATIC_RECHARGES).values_list(
+        "pk", flat=True
+    )
     done = 0
     for service_id in ids.iterator(chunk_size=2000):
         done += records.recharge_service_run(service_id=service_id, now=now)
@@ -29,11 +30,7 @@ def monthly_recharges_run(*, today=None, now=None) -> int:
     today = today or timezone.localdate()
     month = today.strftime("%Y-%m")
     lines = (
-        Line.objects.filter(
-            tariff_plan__category="RICARICABILE",
-            state=LineState.ACTIVE,
-            auto_recharge__in=list(records.RECHARGE_OVERRIDES),
-        )
+        read.prepaid_lines_with_auto_recharge(modes=records.RECHARGE_OVERRIDES)
         .values_list("pk", "contract_id")
         .order_by("pk")
     )
@@ -42,7 +39,7 @@ def monthly_recharges_run(*, today=None, now=None) -> int:
     for line_id, contract_id in lines.iterator(chunk_size=2000):
         contract = contracts.get(contract_id)
         if contract is None:
-            contract = contracts[contract_id] = Contract.objects.get(pk=contract_id)
+            contract = contracts[contract_id] = read.contract_by_pk(pk=contract_id)
         done += records.line_monthly_recharge(
             contract=contract, line_id=line_id, month=month, now=now
         )

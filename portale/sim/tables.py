@@ -277,3 +277,19 @@ class DeviceTable(Table):
         noun = _("apparati")
         export_formats = ()
         caption = _("Apparati del contratto")
+
+
+class HotStockTable(Table):
+    """Attivazione differita SIM: the contract's hot stock, the SIMs that can be activated."""
+
+    msisdn = Column(_("Numero"), sort=True)
+    iccid = Column(_("ICCID"), sort=True)
+    kind = Column(_("Tipo di SIM"), sort=True, choices=Sim.Kind)
+
+    class Meta:
+        key_columns = ("msisdn", "iccid", "kind")
+        default_order = "iccid"
+        counter_label = _("Tot. SIM in scorta")
+        noun = _("SIM")
+        export_formats = ()
+        caption = _("SIM in scorta del contratto")

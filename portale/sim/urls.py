@@ -13,6 +13,24 @@ urlpatterns = [
     path(
         "abilitazione-bundle/modello.csv", views.bundle_flags_template, name="bundle_flags_template"
     ),
+    path("conferma-rinuncia-ricariche/file/", views.recharge_mode_bulk, name="recharge_mode_bulk"),
+    path(
+        "conferma-rinuncia-ricariche/modello.csv",
+        views.recharge_mode_template,
+        name="recharge_mode_template",
+    ),
+    path("attivazione-differita/", views.deferred_activation, name="deferred_activation"),
+    path(
+        "attivazione-differita/file/",
+        views.deferred_activation_bulk,
+        name="deferred_activation_bulk",
+    ),
+    path(
+        "attivazione-differita/modello.csv",
+        views.deferred_activation_template,
+        name="deferred_activation_template",
+    ),
+    path("scorta-calda/", views.hot_stock, name="hot_stock"),
     path("servizi-di-rete/", views.network_services, name="network_services"),
     path("servizi-di-rete/<int:pk>/", views.network_services_line, name="network_services_line"),
     path("profilo-rif/", views.rif_profile, name="rif_profile"),

@@ -19,17 +19,21 @@ from portale.cases import services as cases
 from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
+from portale.records import selectors as records
 from portale.records.models import LineState
 from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
 
 from . import bulk, selectors
 from .forms import (
     BUNDLE_HEADER,
+    DEFERRED_HEADER,
     FLAG_LABELS,
     FREQUENCIES,
+    MODE_HEADER,
     NO,
     ONE_SHOT,
     ONE_SHOT_AMOUNTS,
+    QUANTITY_FIELDS,
     RECHARGE_KINDS,
     SERVICE_KIND,
     YES,
@@ -38,6 +42,7 @@ from .tables import (
     BlockTable,
     BundleFlagsTable,
     DeviceTable,
+    HotStockTable,
     NetworkServicesTable,
     RechargeLineTable,
     RechargeModeTable,
@@ -47,6 +52,11 @@ from .tables import (
 
 REQUESTS_MENU = gettext_lazy("Pratiche e richieste")
 GESTIONE_SIM = gettext_lazy("Gestione SIM")
+SIM_KINDS = [
+    gettext_lazy("SIM Fonia (triple cut)"),
+    gettext_lazy("SIM M2M Standard (triple cut)"),
+    gettext_lazy("SIM M2M Pin disable (triple cut)"),
+]
 BLOCK_TITLE = gettext_lazy("Blocco/sblocco carta SIM")
 CHANGE_TITLE = gettext_lazy("Cambio carta SIM")
 
@@ -370,47 +380,116 @@ def bundle_flags(request):
     return render_list(request, table, "sim/bundle_flags.html", ctx)
 
 
-@capability_required("sim.bundle_flags")
-def bundle_flags_bulk(request):
-    """The same request from a CSV file of up to 10,000 lines; every bad row is reported."""
-    contract = _contract(request)
+# --- Bulk requests from a CSV file (issue 10 item 4): one mechanism for every multi-line
+# operation of §7.3: a downloadable template, up to 10,000 lines, every bad row reported
+# with its number and reason, nothing filed unless every row is valid.
+
+BULK_MAX_BYTES = 2 * 1024 * 1024
+
+
+def read_csv_upload(upload) -> tuple[str | None, list[str]]:
+    """The text of an uploaded CSV file, or None and the reason it cannot be read."""
+    if upload is None:
+        return None, [_("Scegli il file CSV da caricare.")]
+    if upload.size > BULK_MAX_BYTES:
+        return None, [_("Il file è troppo grande: al massimo 2 MB (10.000 linee).")]
+    try:
+        return upload.read().decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        return None, [_("Il file non è in UTF-8: salvalo come CSV UTF-8 e riprova.")]
+
+
+def file_rows_request(request, operation: str, text: str, *, back_url: str, first_row: int = 2):
+    """The request made of CSV rows: "Conferma dei dati" if every row is valid, else the
+    reasons (``None``, errors)."""
+    form = operation_form(request, operation, data={"righe": text}, first_row=first_row)
+    if form.is_valid():
+        response = start_request(request, form, back_url=back_url)
+        if response:
+            return response, []
+    errors = [str(e) for e in form.errors.get("righe", [])]
+    return None, errors + [str(e) for e in form.non_field_errors()]
+
+
+def csv_response(header: tuple[str, ...], rows, filename: str) -> HttpResponse:
+    response = HttpResponse(bulk.render(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def bulk_page(
+    request,
+    *,
+    operation: str | None,
+    header: tuple[str, ...],
+    title,
+    breadcrumbs: list,
+    back_url: str,
+    template_url: str,
+    columns: list[tuple[str, str]],
+    intro: str = "",
+    choices: list[tuple[str, str, str]] | None = None,
+):
+    """The CSV page of a multi-line request. ``choices`` (value, label, operation) is a
+    required radio when one page files one of several operations (Conferma / Rinuncia)."""
     errors: list[str] = []
+    chosen = request.POST.get("richiesta", "")
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            errors.append(_("Scegli il file CSV da caricare."))
-        elif upload.size > BULK_MAX_BYTES:
-            errors.append(_("Il file è troppo grande: al massimo 1 MB (10.000 linee)."))
-        else:
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                errors.append(_("Il file non è in UTF-8: salvalo come CSV UTF-8 e riprova."))
-            else:
-                form = operation_form(request, "bundle_flags", data={"righe": text})
-                if form.is_valid():
-                    response = start_request(
-                        request, form, back_url=reverse("sim:bundle_flags_bulk")
-                    )
-                    if response:
-                        return response
-                errors += [str(e) for e in form.errors.get("righe", [])]
-                errors += [str(e) for e in form.non_field_errors()]
+        if choices:
+            operation = {value: op for value, _label, op in choices}.get(chosen)
+            if operation is None:
+                errors.append(_("Scegli il tipo di richiesta."))
+        text, read_errors = read_csv_upload(request.FILES.get("file"))
+        errors += read_errors
+        if text is not None and not errors:
+            response, errors = file_rows_request(request, operation, text, back_url=back_url)
+            if response:
+                return response
     return render(
         request,
-        "sim/bundle_flags_bulk.html",
+        "sim/bulk.html",
         {
-            "title": BUNDLE_TITLE,
-            "breadcrumbs": _bundle_crumbs((_("Caricamento da file CSV"), "")),
-            "contract": contract,
+            "title": title,
+            "breadcrumbs": breadcrumbs,
+            "contract": _contract(request),
             "errors": errors,
-            "header": ";".join(BUNDLE_HEADER),
+            "header": ";".join(header),
+            "columns": columns,
+            "intro": intro,
+            "choices": choices,
+            "chosen": chosen,
+            "template_url": template_url,
+            "back_url": back_url,
             "max_rows": bulk.MAX_ROWS,
         },
     )
 
 
-BULK_MAX_BYTES = 1024 * 1024
+BUNDLE_COLUMN_HELP = [
+    ("NUMERO", gettext_lazy("il numero della linea del contratto")),
+    ("EXTRA_BUNDLE", gettext_lazy("S per abilitare, N per disabilitare, vuoto per non modificare")),
+    ("OVER_BUNDLE_NAZIONALE_UE", gettext_lazy("S, N o vuoto, come sopra")),
+    ("OVER_BUNDLE_EXTRA_UE", gettext_lazy("S, N o vuoto, come sopra")),
+]
+
+
+@capability_required("sim.bundle_flags")
+def bundle_flags_bulk(request):
+    """The same request from a CSV file of up to 10,000 lines; every bad row is reported."""
+    return bulk_page(
+        request,
+        operation="bundle_flags",
+        header=BUNDLE_HEADER,
+        title=BUNDLE_TITLE,
+        breadcrumbs=_bundle_crumbs((_("Caricamento da file CSV"), "")),
+        back_url=reverse("sim:bundle_flags"),
+        template_url=reverse("sim:bundle_flags_template"),
+        columns=BUNDLE_COLUMN_HELP,
+        intro=_(
+            "Abbonamento a consumo: solo Over Bundle Extra UE. Abbonamento a pacchetto e "
+            "ricaricabile: tutte e tre. Le linee M2M non hanno abilitazioni."
+        ),
+    )
 
 
 @capability_required("sim.bundle_flags")
@@ -423,11 +502,7 @@ def bundle_flags_template(request):
         [line.msisdn, *(mark[getattr(line, f)] for f in BUNDLE_FLAGS)]
         for line in lines.iterator(chunk_size=2000)
     )
-    response = HttpResponse(
-        bulk.render(BUNDLE_HEADER, rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="abilitazione-bundle.csv"'
-    return response
+    return csv_response(BUNDLE_HEADER, rows, "abilitazione-bundle.csv")
 
 
 # --- Ricarica aziendale con addebito in fattura (F-7.3.4) -----------------------------------
@@ -644,8 +719,6 @@ def network_services_line(request, pk: int):
 
 @capability_required("sim.rif_profile")
 def rif_profile(request):
-    from portale.records.models import RifProfile
-
     contract = _contract(request)
     table = RifProfileTable.from_request(request, selectors.rif_lines(contract=contract))
     return render_list(
@@ -656,7 +729,7 @@ def rif_profile(request):
             "title": RIF_TITLE,
             "breadcrumbs": _crumbs(RIF_TITLE, "sim:rif_profile"),
             "contract": contract,
-            "profiles": RifProfile.objects.all(),
+            "profiles": records.rif_profiles(),
         },
     )
 
@@ -698,11 +771,9 @@ def _imei_crumbs(*extra):
 
 @capability_required("sim.imei_block")
 def imei_block(request):
-    from portale.records.models import Device
-
     contract = _contract(request)
     table = DeviceTable.from_request(
-        request, Device.objects.filter(contract=contract).select_related("line")
+        request, records.devices_of_contract(contract=contract).select_related("line")
     )
     return render_list(
         request,
@@ -747,13 +818,12 @@ def _imei_request(request, *, variant: str, device=None):
 
 @capability_required("sim.imei_block")
 def imei_block_device(request, pk: int):
-    from portale.records.models import Device
-
     from .forms import KNOWN
 
     device = (
-        Device.objects.select_related("line")
-        .filter(contract=_contract(request), pk=pk, state="ATTIVO")
+        records.devices_of_contract(contract=_contract(request))
+        .select_related("line")
+        .filter(pk=pk, state="ATTIVO")
         .first()
     )
     if device is None:
@@ -767,3 +837,167 @@ def imei_block_unknown(request):
 
     _contract(request)
     return _imei_request(request, variant=UNKNOWN)
+
+
+@capability_required("sim.recharge_mode")
+def recharge_mode_bulk(request):
+    """Conferma / Rinuncia from a CSV file: one request per kind (G-19), chosen on the page."""
+    return bulk_page(
+        request,
+        operation=None,
+        header=MODE_HEADER,
+        title=MODE_TITLE,
+        breadcrumbs=[
+            (REQUESTS_MENU, ""),
+            (RICARICHE, ""),
+            (MODE_TITLE, reverse("sim:recharge_mode")),
+            (_("Caricamento da file CSV"), ""),
+        ],
+        back_url=reverse("sim:recharge_mode"),
+        template_url=reverse("sim:recharge_mode_template"),
+        columns=[("NUMERO", gettext_lazy("il numero della linea ricaricabile"))],
+        intro=_(
+            "Conferma: linee in modalità CONFERMA, per cui vuoi la ricarica del mese prossimo. "
+            "Rinuncia: linee in modalità RINUNCIA, per cui rinunci alla ricarica del mese "
+            "prossimo."
+        ),
+        choices=[
+            ("CONFERMA", _("Conferma la ricarica automatica"), "recharge_confirm"),
+            ("RINUNCIA", _("Rinuncia alla ricarica automatica"), "recharge_waive"),
+        ],
+    )
+
+
+@capability_required("sim.recharge_mode")
+def recharge_mode_template(request):
+    """The template: the contract's rechargeable lines, by mode (``?modalita=``)."""
+    lines = selectors.recharge_mode_lines(contract=_contract(request)).order_by("msisdn")
+    mode = request.GET.get("modalita", "")
+    if mode in MODE_OPERATIONS:
+        lines = lines.filter(auto_recharge=mode)
+    rows = ([msisdn] for msisdn in lines.values_list("msisdn", flat=True).iterator(2000))
+    return csv_response(MODE_HEADER, rows, f"ricariche-{mode.lower() or 'linee'}.csv")
+
+
+# --- Attivazione differita SIM (F-7.3.6, G-24) ----------------------------------------------
+
+DEFERRED_TITLE = gettext_lazy("Attivazione differita SIM")
+MANUAL_ROWS, MANUAL_MAX_ROWS = 3, 50
+
+
+def _deferred_crumbs(*extra):
+    return _crumbs(DEFERRED_TITLE, "sim:deferred_activation", *extra)
+
+
+@capability_required("sim.deferred_activation")
+def deferred_activation(request):
+    """Manual rows (number and ICCID, "AGGIUNGI RIGA") or a CSV file, then SALVA → "Conferma
+    dei dati" with the list of lines (P-09). The contract's hot stock is listed below."""
+    from itertools import zip_longest
+
+    contract = _contract(request)
+    table = HotStockTable.from_request(request, selectors.hot_stock(contract=contract))
+    numbers, iccids = request.POST.getlist("numero"), request.POST.getlist("iccid")
+    rows = [(n.strip(), i.strip()) for n, i in zip_longest(numbers, iccids, fillvalue="")] or [
+        ("", "")
+    ] * MANUAL_ROWS
+    errors: list[str] = []
+    if request.method == "POST" and "aggiungi" in request.POST:
+        if len(rows) < MANUAL_MAX_ROWS:
+            rows.append(("", ""))
+        else:
+            errors.append(_("Per più di 50 SIM carica un file CSV."))
+    elif request.method == "POST":
+        upload = request.FILES.get("file")
+        back = reverse("sim:deferred_activation")
+        if upload is not None:
+            text, errors = read_csv_upload(upload)
+            first_row = 2
+        elif any(n or i for n, i in rows):
+            text, first_row = bulk.render(DEFERRED_HEADER, rows), 1
+        else:
+            text = None
+            errors.append(_("Inserisci numero e ICCID di almeno una SIM, o carica un file CSV."))
+        if text is not None:
+            response, errors = file_rows_request(
+                request, "deferred_activation", text, back_url=back, first_row=first_row
+            )
+            if response:
+                return response
+    ctx = {
+        "title": DEFERRED_TITLE,
+        "breadcrumbs": _deferred_crumbs(),
+        "contract": contract,
+        "rows": rows,
+        "errors": errors,
+        "prefix": selectors.NEW_ICCID_PREFIX,
+    }
+    if request.method == "POST":
+        return render(request, "sim/deferred_activation.html", {"table": table, **ctx})
+    return render_list(request, table, "sim/deferred_activation.html", ctx)
+
+
+@capability_required("sim.deferred_activation")
+def deferred_activation_bulk(request):
+    """ "Cerchi aiuto sulla compilazione del file CSV da caricare? Clicca qui": the format,
+    the template and the upload (G-24)."""
+    return bulk_page(
+        request,
+        operation="deferred_activation",
+        header=DEFERRED_HEADER,
+        title=DEFERRED_TITLE,
+        breadcrumbs=_deferred_crumbs((_("Compilazione del file CSV"), "")),
+        back_url=reverse("sim:deferred_activation"),
+        template_url=reverse("sim:deferred_activation_template"),
+        columns=[
+            ("NUMERO", gettext_lazy("il numero telefonico assegnato alla SIM")),
+            (
+                "ICCID",
+                gettext_lazy(
+                    "l'ICCID della SIM: le 19 cifre che iniziano con 8939, oppure le ultime 10"
+                ),
+            ),
+        ],
+        intro=_(
+            "Una riga per SIM da attivare: la SIM deve essere in scorta sul contratto e il "
+            "numero quello assegnato alla SIM. Il modello contiene le SIM in scorta del "
+            "contratto: lascia solo quelle da attivare."
+        ),
+    )
+
+
+@capability_required("sim.deferred_activation")
+def deferred_activation_template(request):
+    """The template: the contract's hot-stock SIMs with their numbers."""
+    sims = selectors.hot_stock(contract=_contract(request)).order_by("iccid")
+    rows = ([msisdn, iccid] for msisdn, iccid in sims.values_list("msisdn", "iccid"))
+    return csv_response(DEFERRED_HEADER, rows, "attivazione-differita-sim.csv")
+
+
+# --- Reintegro scorta calda di SIM (F-7.3.11, G-28, G-29) -----------------------------------
+
+HOT_STOCK_TITLE = gettext_lazy("Reintegro scorta calda di SIM")
+
+
+@capability_required("sim.hot_stock")
+def hot_stock(request):
+    contract = _contract(request)
+    form = operation_form(request, "hot_stock")
+    if request.method == "POST" and form.is_valid():
+        response = start_request(request, form, back_url=reverse("sim:hot_stock"))
+        if response:
+            return response
+    return render(
+        request,
+        "sim/hot_stock.html",
+        {
+            "title": HOT_STOCK_TITLE,
+            "breadcrumbs": _crumbs(HOT_STOCK_TITLE, "sim:hot_stock"),
+            "contract": contract,
+            "form": form,
+            "quantities": [
+                (form[name], label) for name, label in zip(QUANTITY_FIELDS, SIM_KINDS, strict=True)
+            ],
+            "in_stock": selectors.hot_stock(contract=contract).count(),
+        },
+    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portale.cases.forms import OperationForm
+from portale.cases.linelist import LineListDocument
 from portale.cases.selectors import open_cases
 from portale.core.lists.formats import italian_number
 from portale.records.models import Line, Threshold
@@ -48,8 +49,20 @@ def threshold_text(t: Threshold) -> str:
     return f"{t.description} {italian_number(t.value, 2)} € {t.period}"
 
 
-class _LinesMixin:
-    """The lines of a multi-line request must not be in another open threshold pratica."""
+class _LinesMixin(LineListDocument):
+    """The lines of a multi-line request must not be in another open threshold pratica; the
+    list of lines (P-09) is the request's second document on "Conferma dei dati"."""
+
+    def line_list(self) -> tuple[list[str], list[list[str]]]:
+        items = self.payload()["lines"]
+        new = self.new_text()
+        return (
+            [_("Linea"), _("ICCID"), _("Soglia attuale"), _("Nuova soglia")],
+            [[i["msisdn"], i.get("iccid", ""), i.get("old", ""), i.get("new", new)] for i in items],
+        )
+
+    def new_text(self) -> str:
+        return ""
 
     def busy_lines(self, line_ids: set[int]) -> set[int]:
         busy: set[int] = set()
@@ -109,6 +122,10 @@ class ThresholdActivateForm(_LinesMixin, OperationForm):
                 for ln in sorted(d["lines"], key=lambda x: x.msisdn)
             ],
         }
+
+    def new_text(self) -> str:
+        d = self.cleaned_data
+        return f"{d['type']} {d['period']} {italian_number(d['value'], 2)} €"
 
     def case_line(self):
         lines = self.cleaned_data["lines"]

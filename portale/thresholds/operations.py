@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from portale.cases.linelist import LINE_LIST
 from portale.cases.operations import implement
 from portale.core.lists.formats import italian_number
 from portale.records import selectors as record_selectors
@@ -94,9 +95,9 @@ def cease_summary(p: dict) -> list[tuple[str, str, str]]:
 
 
 # fmt: off
-implement("threshold_activate", form=forms.ThresholdActivateForm, effect=activate, conflict_key=_lines_key, summary=activate_summary)
-implement("threshold_change", form=forms.ThresholdChangeForm, effect=change, conflict_key=_lines_key, summary=change_summary)
-implement("roaming_threshold_value", form=forms.RoamingValueForm, effect=change, conflict_key=_lines_key, summary=change_summary)
-implement("roaming_threshold_type", form=forms.RoamingTypeForm, effect=change, conflict_key=_lines_key, summary=change_summary)
-implement("threshold_cease", form=forms.ThresholdCeaseForm, effect=cease, conflict_key=_lines_key, summary=cease_summary)
+implement("threshold_activate", form=forms.ThresholdActivateForm, effect=activate, conflict_key=_lines_key, summary=activate_summary, uploads=[LINE_LIST])
+implement("threshold_change", form=forms.ThresholdChangeForm, effect=change, conflict_key=_lines_key, summary=change_summary, uploads=[LINE_LIST])
+implement("roaming_threshold_value", form=forms.RoamingValueForm, effect=change, conflict_key=_lines_key, summary=change_summary, uploads=[LINE_LIST])
+implement("roaming_threshold_type", form=forms.RoamingTypeForm, effect=change, conflict_key=_lines_key, summary=change_summary, uploads=[LINE_LIST])
+implement("threshold_cease", form=forms.ThresholdCeaseForm, effect=cease, conflict_key=_lines_key, summary=cease_summary, uploads=[LINE_LIST])
 # fmt: on

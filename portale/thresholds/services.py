@@ -117,9 +117,12 @@ def digest_texts(day: datetime.date) -> tuple[str, str]:
     return subject, text
 
 
-def digest_send(*, contract: Contract, day: datetime.date) -> list[ThresholdDigest]:
+def digest_send(
+    *, contract: Contract, day: datetime.date, sent_at: datetime.datetime | None = None
+) -> list[ThresholdDigest]:
     """One e-mail per recipient for the contract's events of ``day``; nothing without events.
-    Idempotent: a recipient already served for that day is skipped."""
+    Idempotent: a recipient already served for that day is skipped. ``sent_at`` dates the
+    archived e-mail (the demo's past days); by default now."""
     rows = report_rows(selectors.events_of_day(day=day, contract=contract))
     if not rows:
         return []
@@ -146,7 +149,7 @@ def digest_send(*, contract: Contract, day: datetime.date) -> list[ThresholdDige
                     user=user,
                     recipient=user.email,
                     day=day,
-                    sent_at=timezone.now(),
+                    sent_at=sent_at or timezone.now(),
                     sender=DIGEST_SENDER,
                     subject=subject,
                     text=text,

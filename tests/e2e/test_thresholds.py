@@ -58,14 +58,20 @@ def test_dispositiva_threshold_end_to_end(
     expect(page.get_by_label("DISPOSITIVA")).to_be_checked()
     page.fill("#id_value", "10")
     shot(page, "thresholds-activate-params-1280")
-    page.get_by_role("button", name="CONTINUA").click()
-    expect(page.get_by_role("button", name="INVIA")).to_be_visible()
+    # CONTINUA renders the list of lines (WeasyPrint): up to a minute on a loaded machine
+    page.get_by_role("button", name="CONTINUA").click(timeout=60_000)
+    expect(page.get_by_role("button", name="INVIA")).to_be_visible(timeout=60_000)
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("link", name="Scarica il pdf con il riepilogo dei dati").click()
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(str(target))
     text = pdf_text(target.read_bytes())
     assert line.msisdn in text and "DISPOSITIVA" in text
+    with page.expect_download(timeout=60_000) as info:  # P-09: the list of lines too
+        page.get_by_role("link", name=re.compile("Elenco delle linee")).click()
+    info.value.save_as(str(tmp_path / "elenco.pdf"))
+    assert line.msisdn in pdf_text((tmp_path / "elenco.pdf").read_bytes())
+    page.reload()
     page.get_by_role("button", name="INVIA").click()
     page.wait_for_load_state()
     number = re.search(r"7-\d{11}", page.locator("#case-number").inner_text()).group(0)

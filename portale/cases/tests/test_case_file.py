@@ -2,7 +2,7 @@
 
 import pytest
 
-from portale.cases import hooks, services
+from portale.cases import hooks, operations, services
 from portale.cases.models import Case, Channel
 from portale.cases.tests.helpers import ebill_referent
 from portale.fulfilment import engine
@@ -53,7 +53,8 @@ def test_a_referent_of_another_contract_is_not_a_valid_choice(roa, contract, oth
     assert "referent" in exc.value.errors
 
 
-def test_a_declared_operation_nobody_implements_is_not_fileable(roa, contract):
+def test_a_declared_operation_nobody_implements_is_not_fileable(roa, contract, monkeypatch):
+    monkeypatch.setattr(operations.get("deferred_activation"), "form", None)
     with pytest.raises(services.OperationNotAvailable):
         services.case_file(
             operation="deferred_activation", actor=roa, contract=contract, payload={"line": "1"}

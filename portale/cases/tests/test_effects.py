@@ -2,7 +2,7 @@
 records as the guide says, and only through ``records.services`` (the write guard is on).
 
 An app that implements a new operation with an effect adds its row to ``CASES``: the first
-test fails until it does.
+test fails until it does. One worked by a person (``manual``) is closed by the back office.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from portale.cases import operations, services
-from portale.cases.models import CaseState
+from portale.cases import lifecycle, operations, services
+from portale.cases.models import CaseState, Shipment
 from portale.cases.tests.helpers import ebill_referent
 from portale.fulfilment import engine
 from portale.records.models import LineState, Sim
@@ -159,7 +159,8 @@ def _threshold_activate(contract):
 
 def _bundle_flags(contract):
     plan = f.TariffPlanFactory(name="PA 8 PACCHETTO", category="PACCHETTO")
-    package = f.LineFactory(contract=contract, tariff_plan=plan)
+    off = dict.fromkeys(("extra_bundle", "over_bundle_national", "over_bundle_extra_eu"), False)
+    package = f.LineFactory(contract=contract, tariff_plan=plan, **off)
     consumption = f.LineFactory(contract=contract, over_bundle_extra_eu=True)
     righe = (
         "NUMERO;EXTRA_BUNDLE;OVER_BUNDLE_NAZIONALE_UE;OVER_BUNDLE_EXTRA_UE\n"
@@ -266,6 +267,52 @@ def _imei_block(contract):
     return payload, check, files
 
 
+def _deferred_activation(contract):
+    f.TariffPlanFactory()  # "PA 8": a voice SIM's new line (G-23)
+    stock = f.SimFactory(
+        line=None,
+        contract=contract,
+        state=Sim.State.STOCK,
+        iccid="8939010007712345678",
+        msisdn="3297712345",
+        activation_date=None,
+    )
+
+    def check():
+        stock.refresh_from_db()
+        line = stock.line
+        assert (line.msisdn, line.contract_id, line.state) == (
+            "3297712345",
+            contract.pk,
+            LineState.ACTIVE,
+        )
+        assert (stock.role, stock.state) == (Sim.Role.MAIN, Sim.State.ACTIVE)
+
+    return {"righe": f"NUMERO;ICCID\n3297712345;{stock.iccid[-10:]}\n"}, check
+
+
+def _hot_stock(contract):
+    payload = {
+        "fonia": "2",
+        "m2m_standard": "1",
+        "m2m_pin_disable": "0",
+        "toponym": "VIA",
+        "street": "Mazzini",
+        "number": "7",
+        "province": "RM",
+        "city": "Roma",
+        "cap": "00195",
+    }
+
+    def check():
+        stock = Sim.objects.filter(contract=contract, state=Sim.State.STOCK, line__isnull=True)
+        assert sorted(stock.values_list("kind", flat=True)) == ["FONIA", "FONIA", "M2M_STD"]
+        shipment = Shipment.objects.get(order__case__operation="hot_stock")
+        assert shipment.state == Shipment.State.DELIVERED and shipment.events.count() == 4
+
+    return payload, check
+
+
 def _threshold(contract, kind="SPESA", **kw):
     from portale.records.tests import factories as f
 
@@ -325,6 +372,8 @@ def _threshold_cease(contract):
 
 
 CASES = {
+    "deferred_activation": _deferred_activation,
+    "hot_stock": _hot_stock,
     "imei_block": _imei_block,
     "network_services": _network_services,
     "rif_profile": _rif_profile,
@@ -348,18 +397,22 @@ CASES = {
 }
 
 
-def test_every_automatic_operation_has_a_case_here():
-    assert {op.code for op in operations.implemented() if op.automatic} == set(CASES)
+def test_every_operation_with_an_effect_has_a_case_here():
+    assert {op.code for op in operations.implemented() if op.effect} == set(CASES)
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
-def test_filed_and_fulfilled_it_changes_the_records(code, roa, contract):
+def test_filed_and_fulfilled_it_changes_the_records(code, roa, staff, contract):
     payload, check, files = (*CASES[code](contract), None)[:3]  # files: declared documents
     with records_write_guard():
         case = services.case_file(
             operation=code, actor=roa, contract=contract, payload=payload, files=files
         )
         engine.run_until_idle()
+        if operations.get(code).manual:  # worked by a person: the back office closes it
+            lifecycle.case_take(case=case, operator=staff)
+            lifecycle.case_close(case=case, operator=staff)
+            engine.run_until_idle()
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED and case.effect_applied_at, case.last_error
     check()

@@ -148,16 +148,9 @@ def test_the_write_guard_stops_a_direct_write():
 # selector that queries a records model's manager bypasses the scope (``for_portal``) and
 # duplicates a read the records layer owns. Back-end engines and commands are exempt.
 READ_EXEMPT = ("management",)
-# Pending the billing split (issue 9 item 5): the nightly invoicing engine and the invoice list.
 # Modules written before the read boundary landed, still to move onto records selectors: the
-# list only shrinks (issue 10 follow-up).
-READ_PENDING: set[Path] = {
-    Path("sim/services.py"),
-    Path("sim/selectors.py"),
-    Path("sim/bulk.py"),
-    Path("sim/forms.py"),
-    Path("sim/views.py"),
-}
+# list only shrinks (empty since the SIM app moved, issue 10 follow-up).
+READ_PENDING: set[Path] = set()
 
 
 def manager_references(source: str, models: set[str]) -> list[tuple[int, str]]:

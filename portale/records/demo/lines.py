@@ -157,9 +157,7 @@ class LineBuilder:
                     cessation_date=cessation,
                     one_number=spec.one_number,
                     auto_recharge=rng.choice(["CONFERMA", "RINUNCIA"]) if prepaid else "",
-                    extra_bundle=spec.plan != M2M and rng.random() < 0.3,
-                    over_bundle_national=spec.plan != M2M and rng.random() < 0.5,
-                    over_bundle_extra_eu=spec.plan != M2M and rng.random() < 0.2,
+                    **self._bundle_flags(plan.category),
                     dual_billing_enabled=bool(spec.dual_billing)
                     or (spec.plan != M2M and rng.random() < 0.2),
                     company_credit=D(rng.randrange(0, 5000)) / 100 if prepaid else D(0),
@@ -177,6 +175,17 @@ class LineBuilder:
         self._bundles(specs, lines)
         self._dual_billing(specs, lines)
         return lines
+
+    def _bundle_flags(self, category: str) -> dict[str, bool]:
+        """G-23 as at activation; one line in ten had a flag its tariff type allows turned
+        off by the ROA (the traffic beyond its bundle is refused)."""
+        from portale.records.services import BUNDLE_FLAGS_BY_CATEGORY, bundle_defaults
+
+        flags = bundle_defaults(category)
+        allowed = BUNDLE_FLAGS_BY_CATEGORY.get(category, ())
+        if allowed and self.rng.random() < 0.1:
+            flags[self.rng.choice(allowed)] = False
+        return flags
 
     def next_iccid(self, block: int = 1) -> str:
         self.iccid_serial += 1
@@ -218,8 +227,15 @@ class LineBuilder:
                         )
                     )
         for kind in ["FONIA", "FONIA", "FONIA", "M2M_STD", "M2M_PIN"]:
+            iccid = self.next_iccid()
             sims.append(
-                m.Sim(iccid=self.next_iccid(), contract=contract, kind=kind, state="SCORTA")
+                m.Sim(
+                    iccid=iccid,
+                    msisdn=f"329{int(iccid[-7:]):07d}",  # the number the SIM arrived with
+                    contract=contract,
+                    kind=kind,
+                    state="SCORTA",
+                )
             )
         m.Sim.objects.bulk_create(sims)
 

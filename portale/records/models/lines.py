@@ -78,9 +78,11 @@ class Line(models.Model):
         choices=AutoRecharge.choices,
         blank=True,
     )
-    extra_bundle = models.BooleanField(_("Extra bundle"), default=False)
-    over_bundle_national = models.BooleanField(_("Over bundle Nazionale + UE"), default=False)
-    over_bundle_extra_eu = models.BooleanField(_("Over bundle Extra UE"), default=False)
+    # G-23: enabled at activation (rating refuses traffic beyond the bundle when disabled);
+    # ``records.services.BUNDLE_DEFAULTS`` gives each tariff type's activation setting.
+    extra_bundle = models.BooleanField(_("Extra bundle"), default=True)
+    over_bundle_national = models.BooleanField(_("Over bundle Nazionale + UE"), default=True)
+    over_bundle_extra_eu = models.BooleanField(_("Over bundle Extra UE"), default=True)
     dual_billing_enabled = models.BooleanField(_("Abilitato TIM TUO"), default=False)
     company_credit = models.DecimalField(
         _("Credito aziendale €"), max_digits=9, decimal_places=2, default=0
@@ -180,6 +182,9 @@ class Sim(models.Model):
     state = models.CharField(_("Stato"), max_length=10, choices=State.choices, default=State.ACTIVE)
     activation_date = models.DateField(_("Data Attivazione"), null=True, blank=True)
     imei = models.CharField(_("IMEI"), max_length=15, blank=True)
+    # A hot-stock SIM arrives with its number (F-7.3.6: "numero telefonico e ICCID"); the
+    # deferred activation puts a line with that number on it.
+    msisdn = models.CharField(_("Numero assegnato"), max_length=15, blank=True)
 
     portal_scope = RowScope(contract="contract", line="line")
     objects = PortalQuerySet.as_manager()

@@ -23,7 +23,8 @@ def package_plan(db):
 
 @pytest.fixture
 def lines(contract, package_plan):
-    return [f.LineFactory(contract=contract, tariff_plan=package_plan) for _ in range(3)]
+    off = dict.fromkeys(("extra_bundle", "over_bundle_national", "over_bundle_extra_eu"), False)
+    return [f.LineFactory(contract=contract, tariff_plan=package_plan, **off) for _ in range(3)]
 
 
 def _csv(*rows, header=HEADER):
@@ -112,7 +113,7 @@ def test_bulk_csv_reports_every_bad_row_and_files_nothing(
         f"{lines[0].msisdn};N;N;N",  # row 3: duplicate
         f"{foreign.msisdn};S;;",  # row 4: another contract
         f"{ceased.msisdn};S;;",  # row 5
-        f"{consumption.msisdn};S;;",  # row 6: not modifiable on consumption
+        f"{consumption.msisdn};N;;",  # row 6: not modifiable on consumption
         f"{m2m.msisdn};;;S",  # row 7
         f"{lines[1].msisdn};X;;",  # row 8: bad value
         "12345;S;;",  # row 9: not a number
@@ -171,7 +172,7 @@ def test_a_long_list_of_lines_is_a_plain_text_pdf_with_every_line(roa, contract,
 
     Line.objects.bulk_create(
         Line(msisdn=f"33500{i:05d}", contract=contract, tariff_plan=package_plan,
-             activation_date="2021-04-01")
+             activation_date="2021-04-01", extra_bundle=False)
         for i in range(250)
     )  # fmt: skip
     rows = [f"33500{i:05d};S;;" for i in range(250)]

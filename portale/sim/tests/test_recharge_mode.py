@@ -100,3 +100,45 @@ def test_a_line_in_the_other_mode_or_of_another_contract_is_refused(
     errors = str(exc.value.errors)
     assert "Riga 2: la linea" in errors and "non è in modalità RINUNCIA" in errors
     assert f"Riga 3: la linea {foreign.msisdn} non appartiene a questo contratto" in errors
+
+
+def _upload(client, text, richiesta="CONFERMA"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"file": SimpleUploadedFile("linee.csv", text.encode(), "text/csv")}
+    if richiesta:
+        data["richiesta"] = richiesta
+    return client.post(reverse("sim:recharge_mode_bulk"), data)
+
+
+def test_the_csv_page_files_the_chosen_request(client, roa, confirm_line, waive_line):
+    client.force_login(roa)
+    template = client.get(reverse("sim:recharge_mode_template") + "?modalita=CONFERMA")
+    assert template.content.decode().splitlines() == ["NUMERO", confirm_line.msisdn]
+    response = _upload(client, template.content.decode())
+    draft = RequestDraft.objects.get()
+    assert response["Location"] == reverse("cases:confirm", args=[draft.token])
+    assert draft.operation == "recharge_confirm" and draft.attachments.count() == 1
+
+
+def test_the_csv_page_reports_every_bad_row(
+    client, roa, contract, other_contract, plan, confirm_line, waive_line
+):
+    foreign = f.LineFactory(contract=other_contract, tariff_plan=plan, auto_recharge="CONFERMA")
+    client.force_login(roa)
+    text = "\n".join(
+        ["NUMERO", confirm_line.msisdn, confirm_line.msisdn, foreign.msisdn, waive_line.msisdn]
+    )
+    body = _upload(client, text).content.decode()
+    for expected in (
+        f"Riga 3: la linea {confirm_line.msisdn} è ripetuta (già alla riga 2).",
+        f"Riga 4: la linea {foreign.msisdn} non appartiene a questo contratto.",
+        f"Riga 5: la linea {waive_line.msisdn} non è in modalità CONFERMA.",
+    ):
+        assert expected in body, expected
+    assert "3 errori" in body
+    body = _upload(client, "LINEA\n" + confirm_line.msisdn).content.decode()
+    assert "Riga 1: intestazione non valida" in body
+    body = _upload(client, "NUMERO\n" + confirm_line.msisdn, richiesta="").content.decode()
+    assert "Scegli il tipo di richiesta." in body
+    assert not RequestDraft.objects.exists() and not Case.objects.exists()

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from portale.cases.models import Case, RequestDraft
+from portale.cases.platform import pdf_text
 from portale.records.models import Threshold
 from portale.records.tests import factories as f
 
@@ -147,8 +148,15 @@ def test_cessation_flow_files_a_pratica_with_an_ordine(client, roa, contract):
     draft = RequestDraft.objects.get()
     client.get(reverse("cases:summary_pdf", args=[draft.token]))
     client.post(reverse("cases:confirm", args=[draft.token]))
+    assert not Case.objects.exists()  # P-09: the list of lines is to download too
+    document = draft.attachments.get()
+    assert document.label == "Elenco delle linee"
+    listed = client.get(reverse("cases:draft_attachment", args=[draft.token, document.pk]))
+    assert t.line.msisdn in pdf_text(b"".join(listed.streaming_content))
+    client.post(reverse("cases:confirm", args=[draft.token]))
     case = Case.objects.get()
     assert case.description == "Cessazione soglie di spesa" and case.orders.count() == 1
+    assert case.attachments.get().label == "Elenco delle linee"
     assert Threshold.objects.get(pk=t.pk).state == "ATTIVO"  # until fulfilment closes it
 
 

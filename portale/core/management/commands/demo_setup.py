@@ -30,6 +30,9 @@ class Command(BaseCommand):
         load_public_demo_content()
         load_support_demo_content()
         call_command("demo_cases", verbosity=verbosity)
+        from portale.thresholds.demo import load_thresholds_demo_history
+
+        load_thresholds_demo_history()  # Visualizzazione cronologia notifiche (F-7.5.6)
         call_command("send_einvoices", verbosity=verbosity)  # FatturaPA files of the invoices
         demo_staff = [d.username for d in DEMO_LOGINS if d.is_staff]
         call_command("backoffice_operator", *demo_staff, verbosity=verbosity)
