@@ -114,7 +114,7 @@ def main() -> None:
     ids = sorted(lines.values())
     if not TrafficEvent.objects.exists():
         numbers = list(lines) if args.profile else None
-        import_cdr_file(cdr_file(args.events, args.lines, numbers), rate=False)
+        import_cdr_file(cdr_file(args.events, len(lines), numbers), rate=False)
     print(f"{TrafficEvent.objects.count():,} events in the table, {len(ids):,} lines")
     if args.refusals:
         compare_refusals(ids, args)
