@@ -3,11 +3,14 @@
 Each user is a thread with its own keep-alive connection and session (a demo login of one
 profile, logged in through Django's test client so no OTP is needed). It loops: a GET of a
 page its profile may open (every parameterless URL the capability registry grants it),
-then 1–3 s of think time; a ROA also asks for a background export now and then (a POST of
-the list's export form, with a different search each time, so no two are merged). At the
-end it prints requests, errors by cause, p50/p95/p99 per page, the drift between the first
-and last fifth of the run, the worker's memory at start and end, and checks in the
-database that every export request that got a success is there exactly once and built.
+then 1–3 s of think time. Writes, now and then: a ROA asks for a background export (a POST
+of the list's export form, with a different search each time, so no two are merged), and
+every profile files a "Scrivici" pratica (the form's page, then INVIA with its token). At
+the end it prints requests, errors by cause, p50/p95/p99 per page, the drift between the
+first and last 2 minutes (a fifth of shorter runs), the memory of the web and worker
+processes at start and end, the load average, and checks in the database that every write
+that got a success is there exactly once (pratiche by their idempotency key) and that every
+export job was built.
 
 Bounded and local: at most 300 users and 900 s; the base URL must be loopback.
 
@@ -54,6 +57,7 @@ PROFILE_LOGINS = {
 # Never requested: they end the session or are covered by other benches.
 SKIP = re.compile(r"logout|demo:|static|djdt|admin")
 EXPORT_LIST = "/area-privata/linee/consistenze-dettaglio/linee/"
+WRITE_PAGE = "support:write"  # "Scrivici": a pratica filed at INVIA (every profile)
 
 
 @dataclass
@@ -69,6 +73,7 @@ class Result:
 class Shared:
     results: list[Result] = field(default_factory=list)
     exports_ok: list[str] = field(default_factory=list)  # the search of each accepted request
+    pratiche_ok: list[str] = field(default_factory=list)  # the token of each filed pratica
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -192,29 +197,60 @@ def probe(pages, sessions, host: str, port: int) -> dict[str, list[tuple[str, st
     return kept
 
 
+def _export(browser, path, rng, shared: Shared) -> int:
+    status, body = browser.request("GET", path)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    search = f"{rng.randrange(10**7):07d}"
+    status, _ = browser.request(
+        "POST",
+        f"{path}?{urlencode({'linea': search})}",
+        {"csrfmiddlewaretoken": token.group(1).decode() if token else "", "export": "csv"},
+    )
+    if status == 302:
+        with shared.lock:
+            shared.exports_ok.append(search)
+    return status
+
+
+def _file_pratica(browser, path, rng, shared: Shared) -> int:
+    """ "Scrivici": the page, then INVIA; a 302 to the outcome page is a filed pratica."""
+    status, body = browser.request("GET", path)
+    if status != 200:
+        return status
+    csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    token = re.search(rb'name="request_token" value="([^"]+)"', body)
+    if not csrf or not token:
+        return 599  # the form is not there: counted as an error
+    data = {
+        "csrfmiddlewaretoken": csrf.group(1).decode(),
+        "request_token": token.group(1).decode(),
+        "reason": rng.choice(["TECNICA", "COMMERCIALE"]),
+        "phone": f"075{rng.randrange(10**7):07d}",
+        "notes": "Soak: richiesta di contatto",
+    }
+    status, _ = browser.request("POST", path, data)
+    if status == 302:
+        with shared.lock:
+            shared.pratiche_ok.append(data["request_token"])
+    return status
+
+
 def _user(profile, session, pages, args, host, port, deadline, shared: Shared, rng):
     browser = Browser(host, port, session)
     mine = pages.get(profile) or [("home", "/")]
+    write_path = dict(mine).get(WRITE_PAGE)
     while time.monotonic() < deadline:
         started = time.monotonic()
-        export = profile == "ROA" and rng.random() < args.export_share
-        name, path = ("export", EXPORT_LIST) if export else rng.choice(mine)
+        draw = rng.random()
+        if profile == "ROA" and draw < args.export_share:
+            name, path, action = "export (POST)", EXPORT_LIST, _export
+        elif write_path and draw > 1 - args.write_share:
+            name, path, action = "pratica Scrivici (POST)", write_path, _file_pratica
+        else:
+            (name, path), action = rng.choice(mine), None
         try:
-            if export:
-                status, body = browser.request("GET", path)
-                token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-                search = f"{rng.randrange(10**7):07d}"
-                status, _ = browser.request(
-                    "POST",
-                    f"{path}?{urlencode({'linea': search})}",
-                    {
-                        "csrfmiddlewaretoken": token.group(1).decode() if token else "",
-                        "export": "csv",
-                    },
-                )
-                if status == 302:
-                    with shared.lock:
-                        shared.exports_ok.append(search)
+            if action is not None:
+                status = action(browser, path, rng, shared)
             else:
                 status, _ = browser.request("GET", path)
             cause = "" if status < 400 else f"HTTP {status}"
@@ -246,6 +282,11 @@ def _rss_mb(pid: int | None) -> float | None:
     return round(total / 1024, 1)
 
 
+def print_memory(what: str, start: float | None, end: float | None) -> None:
+    growth = f" ({(end - start) / start * 100:+.1f}%)" if start and end else ""
+    print(f"{what} memory: start {start} MB, end {end} MB{growth}")
+
+
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -269,13 +310,17 @@ def report(shared: Shared, duration: float, start: float) -> dict:
             f"{page[:42]:42} {len(values):6d} {_pct(values, 0.5):8.0f} "
             f"{_pct(values, 0.95):8.0f} {_pct(values, 0.99):8.0f}"
         )
-    fifth = duration / 5
-    first = [r.seconds for r in results if r.started - start < fifth]
-    last = [r.seconds for r in results if r.started - start >= duration - fifth]
-    print(
-        f"\ndrift: first fifth p50 {_pct(first, 0.5):.0f} ms / p95 {_pct(first, 0.95):.0f} ms; "
-        f"last fifth p50 {_pct(last, 0.5):.0f} ms / p95 {_pct(last, 0.95):.0f} ms"
-    )
+    window = min(120.0, duration / 5)  # the first and last 2 minutes (a fifth if shorter)
+    first = [r for r in results if r.started - start < window]
+    last = [r for r in results if r.started - start >= duration - window]
+    for label, part in (("first", first), ("last", last)):
+        times = [r.seconds for r in part]
+        print(
+            f"{'drift:' if label == 'first' else '      '} {label} {window:.0f} s: "
+            f"{len(part)} requests, {sum(1 for r in part if r.cause)} errors, "
+            f"p50 {_pct(times, 0.5):.0f} ms, p95 {_pct(times, 0.95):.0f} ms, "
+            f"p99 {_pct(times, 0.99):.0f} ms"
+        )
     all_times = [r.seconds for r in results]
     if all_times:
         print(
@@ -313,6 +358,34 @@ def check_exports(shared: Shared, since, wait: float) -> bool:
         f"{len(doubled)}, not built {len(pending)}"
     )
     return not missing and not doubled and not pending
+
+
+def check_pratiche(shared: Shared) -> bool:
+    """Every "Scrivici" that got its outcome page is one pratica: none missing, none doubled."""
+    from django.db import close_old_connections
+
+    from portale.cases.models import Case
+
+    close_old_connections()
+    tokens = Counter(shared.pratiche_ok)
+    keys = Counter(
+        key.rsplit(":", 1)[-1]
+        for key in Case.objects.filter(idempotency_key__contains=":contact_request:").values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    missing = [t for t in tokens if keys[t] == 0]
+    doubled = [t for t in tokens if keys[t] > 1]
+    print(
+        f"pratiche: {sum(tokens.values())} filed (302 to the outcome), "
+        f"{sum(keys[t] for t in tokens)} rows for their tokens; missing {len(missing)}, "
+        f"doubled {len(doubled)}"
+    )
+    return not missing and not doubled
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def serve(port: int, env: dict) -> list[subprocess.Popen]:
@@ -354,9 +427,13 @@ def parse_args(argv=None):
     parser.add_argument("--think-min", type=float, default=1.0)
     parser.add_argument("--think-max", type=float, default=3.0)
     parser.add_argument("--export-share", type=float, default=0.05, help="ROA loops that export")
+    parser.add_argument(
+        "--write-share", type=float, default=0.02, help="loops that file a Scrivici pratica"
+    )
     parser.add_argument("--base-url", default="http://127.0.0.1:8123")
     parser.add_argument("--serve", action="store_true", help="start granian and a worker")
     parser.add_argument("--worker-pid", type=int, default=0)
+    parser.add_argument("--web-pid", type=int, default=0, help="granian's main process")
     parser.add_argument("--export-wait", type=float, default=120, help="seconds to wait")
     parser.add_argument("--seed", type=int, default=19)
     args = parser.parse_args(argv)
@@ -398,7 +475,7 @@ def main(argv=None) -> int:
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     if args.serve:
         procs = serve(url.port or 80, env)
-        args.worker_pid = procs[1].pid
+        args.web_pid, args.worker_pid = procs[0].pid, procs[1].pid
     try:
         wait_up(url.hostname, url.port or 80)
         sessions, pages = _sessions_and_pages(args.users, args.seed)
@@ -409,14 +486,28 @@ def main(argv=None) -> int:
         )
         print(f"# pages per profile: { {p: len(v) for p, v in pages.items()} }")
         rss_start = _rss_mb(args.worker_pid)
+        web_start = _rss_mb(args.web_pid)
+        print(f"# load average at start: {load_average()} (2 cores, shared machine)")
         since = timezone.now()
         shared = Shared()
+        warm: dict[str, float | None] = {}
+        sampler = threading.Timer(
+            min(120.0, args.duration / 5),
+            lambda: warm.update(worker=_rss_mb(args.worker_pid), web=_rss_mb(args.web_pid)),
+        )
+        sampler.daemon = True
+        sampler.start()
         start, duration = run_load(args, shared, sessions, pages)
         print(f"# load ran {duration:.0f} s (the last requests drain after {args.duration:.0f} s)")
         report(shared, args.duration, start)
-        ok = check_exports(shared, since, args.export_wait)
-        rss_end = _rss_mb(args.worker_pid)
-        print(f"worker memory: start {rss_start} MB, end {rss_end} MB")
+        print(f"# load average at end: {load_average()}")
+        ok = check_pratiche(shared)
+        ok = check_exports(shared, since, args.export_wait) and ok
+        worker_end, web_end = _rss_mb(args.worker_pid), _rss_mb(args.web_pid)
+        print_memory("worker", rss_start, worker_end)
+        print_memory("worker after warm-up", warm.get("worker"), worker_end)
+        print_memory("web (granian, all processes)", web_start, web_end)
+        print_memory("web after warm-up", warm.get("web"), web_end)
         return 0 if ok else 1
     finally:
         for p in procs:  # only the processes this script started

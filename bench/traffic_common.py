@@ -84,6 +84,25 @@ def ensure_lines(n: int) -> dict[str, int]:
     )
 
 
+def profile_lines(n: int) -> dict[str, int]:
+    """The first ``n`` live (not CESSATO) lines of the large demo profile (``demo_data
+    --lines``): msisdn → id, in id order; all of them when it has fewer."""
+    from portale.records.demo.logins import BULK_CONTRACT_CODE
+    from portale.records.models import Line
+
+    rows = list(
+        Line.objects.filter(contract__code=BULK_CONTRACT_CODE)
+        .exclude(state="CESSATO")
+        .order_by("pk")
+        .values_list("msisdn", "pk")[:n]
+    )
+    if not rows:
+        sys.exit(f"the large profile {BULK_CONTRACT_CODE} is missing: demo_data --lines 100000")
+    if len(rows) < n:
+        print(f"# the large profile has {len(rows):,} live lines (of {n:,} asked): all of them")
+    return dict(rows)
+
+
 def msisdn(i: int) -> str:
     return f"35{i:08d}"
 
@@ -92,8 +111,11 @@ SERVICES = ["VOCE"] * 30 + ["SMS"] * 12 + ["DATI"] * 55 + ["SERVIZI_INTERATTIVI"
 ZONES = ["NAZ"] * 90 + ["UE"] * 8 + ["EXTRA_UE"] * 2
 
 
-def cdr_rows(events: int, lines: int):
-    """(csv line, fields) for each event: spread evenly over the lines and 60 days."""
+def cdr_rows(events: int, lines: int, numbers: list[str] | None = None):
+    """(csv line, fields) for each event: spread evenly over the lines and 60 days.
+
+    ``numbers``: the lines' msisdns (default: the bench lines ``msisdn(0..lines-1)``)."""
+    number = numbers.__getitem__ if numbers else msisdn
     per_line = max(1, events // lines)
     step = DAYS * 86400 / per_line
     for i in range(events):
@@ -106,23 +128,23 @@ def cdr_rows(events: int, lines: int):
         vol = 100 + (i * 53) % 20000 if service == "DATI" else 0
         price = "0.5000" if service in ("SERVIZI_INTERATTIVI", "EVENTO") else ""
         yield (
-            f"B{i:09d},{msisdn(line)},{ts:%Y-%m-%dT%H:%M:%S+00:00},{service},,,{called},ALTRO,"
+            f"B{i:09d},{number(line)},{ts:%Y-%m-%dT%H:%M:%S+00:00},{service},,,{called},ALTRO,"
             f"{dur or ''},{vol or ''},{zone},AZ,,{price}\n"
         )
 
 
-def cdr_file(events: int, lines: int) -> Path:
+def cdr_file(events: int, lines: int, numbers: list[str] | None = None) -> Path:
     from portale.rating.cdr import COLUMNS
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    path = BENCH_DIR / f"cdr_{events}_{lines}.csv"
+    path = BENCH_DIR / f"cdr_{events}_{lines}{'_profile' if numbers else ''}.csv"
     if not path.exists():
         t = time.perf_counter()
         tmp = path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as fh:
             fh.write(",".join(COLUMNS) + "\n")
             buf = []
-            for row in cdr_rows(events, lines):
+            for row in cdr_rows(events, lines, numbers):
                 buf.append(row)
                 if len(buf) >= 100_000:
                     fh.write("".join(buf))

@@ -130,11 +130,3 @@ __all__ = [
 def ping(value: str = "pong") -> str:
     """Health check: returns its argument from a worker (``ping("x").get(blocking=True)``)."""
     return value
-
-
-# The worker (run_huey) autodiscovers ``<app>.tasks`` modules only: register the platform's
-# own tasks (the durable-job sweep, background exports, notification delivery) by
-# importing them here, after the API above exists.
-import portale.core.export_jobs  # noqa: E402,F401
-import portale.core.jobs  # noqa: E402,F401
-import portale.core.notifications.services  # noqa: E402,F401

@@ -292,6 +292,8 @@ DEFAULT_FROM_EMAIL = env(
 # deleted NOTIFY_RETENTION_DAYS after it was written.
 NOTIFY_SECRET_MAX_HOURS = env.int("NOTIFY_SECRET_MAX_HOURS", default=48)
 NOTIFY_RETENTION_DAYS = env.int("NOTIFY_RETENTION_DAYS", default=90)
+# A message "sending" this long: its worker died mid-send; the jobs sweep sends it again.
+NOTIFY_STUCK_AFTER_SECONDS = env.int("NOTIFY_STUCK_AFTER_SECONDS", default=600)
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
 SMS_HTTP_TIMEOUT = env.int("SMS_HTTP_TIMEOUT", default=10)

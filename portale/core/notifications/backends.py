@@ -103,7 +103,12 @@ class DjangoEmailBackend(SmtpEmailBackend):
 
 @register("sms", "http")
 class HttpSmsBackend(Backend):
-    """SMS through an HTTP provider: POST JSON {"to", "from", "text"} to SMS_HTTP_URL."""
+    """SMS through an HTTP provider: POST JSON {"to", "from", "text"} to SMS_HTTP_URL.
+
+    Each request carries ``Idempotency-Key: outbox-<id>``, the same on every attempt of one
+    message: a worker killed after the provider accepted the SMS but before the row was
+    marked sent sends it again (the durable job's rule), and a provider that honours the
+    key delivers it once."""
 
     def send(self, message: OutboxMessage) -> None:
         url = settings.SMS_HTTP_URL
@@ -112,7 +117,11 @@ class HttpSmsBackend(Backend):
         body = json.dumps(
             {"to": message.recipient, "from": message.sender, "text": message.text}
         ).encode()
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "Idempotency-Key": f"outbox-{message.pk}",
+        }
         if settings.SMS_HTTP_TOKEN:
             headers["Authorization"] = f"Bearer {settings.SMS_HTTP_TOKEN}"
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")

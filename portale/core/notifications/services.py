@@ -1,10 +1,13 @@
 """The one interface for SMS and e-mail (DESIGN §5.5).
 
 ``send_sms`` / ``send_email`` store the message in the outbox inside the caller's
-transaction and queue its delivery for after the commit; the delivery task sends it through
-the configured backend (``backends.py``), retrying with the project's task policy
-(``portale.core.tasks``: 3 retries, 10 s / 20 s / 40 s). After the last failed attempt the
-row is ``failed`` with ``last_error``.
+transaction and wake its delivery for after the commit. Delivery is a durable job
+(``portale.core.jobs``, kind "outbox"): the row is the job, the task claims it before
+sending (so it is never sent by two workers), sends it through the configured backend
+(``backends.py``) and retries with the project's task policy (``portale.core.tasks``:
+3 retries, 10 s / 20 s / 40 s); after the last failed attempt the row is ``failed`` with
+``last_error``. The core's minute sweep wakes a message whose wake-up was lost (queue down)
+and one a dead worker left "sending"; a secret is blanked once delivered.
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
 from huey import crontab
 
+from portale.core import jobs
 from portale.core.models import OutboxAttachment, OutboxMessage
-from portale.core.tasks import enqueue_on_commit, periodic_task, task
+from portale.core.tasks import periodic_task, task
 
 from .backends import get_backend
 
@@ -57,7 +61,7 @@ def send_sms(
             kind=kind,
             secret=secret,
         )
-        enqueue_on_commit(deliver, message.pk)
+        jobs.wake(OUTBOX, message.pk)
     return message
 
 
@@ -93,7 +97,7 @@ def send_email(
             OutboxAttachment(message=message, filename=name, content=content, mimetype=mimetype)
             for name, content, mimetype in attachments or []
         )
-        enqueue_on_commit(deliver, message.pk)
+        jobs.wake(OUTBOX, message.pk)
     return message
 
 
@@ -109,6 +113,31 @@ def _html_with_footer(html: str) -> str:
     return html[:index] + footer + html[index:]
 
 
+# --- delivery: a durable job (portale.core.jobs) ------------------------------------------------
+# A message not tried this long after it was written: its wake-up call was lost (the queue
+# was unreachable at commit time, a worker restarted before reading it); the sweep wakes it.
+START_GRACE = timedelta(minutes=2)
+# A message "sending" for this long: the worker that claimed it died (killed, OOM, restart)
+# between the claim and the outcome; the sweep wakes it and it is sent again.
+STUCK_AFTER = timedelta(seconds=getattr(settings, "NOTIFY_STUCK_AFTER_SECONDS", 600))
+# Claims of one message (first run, task retries, sweeps) after which it is "failed" without
+# another try: a message that kills its worker every time must not loop for ever.
+MAX_ATTEMPTS = 6
+
+
+def _due(now):
+    """The rows the minute sweep wakes: never tried after the grace, or stuck "sending"."""
+    Status = OutboxMessage.Status
+    return (
+        OutboxMessage.objects.filter(
+            Q(status=Status.QUEUED, claimed_at__isnull=True, created_at__lt=now - START_GRACE)
+            | Q(status__in=[Status.QUEUED, Status.SENDING], claimed_at__lt=now - STUCK_AFTER)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+
+
 @task(context=True)
 def deliver(message_id: int, task=None) -> str:
     """Background delivery of one outbox row (retried on failure; idempotent once sent)."""
@@ -116,31 +145,38 @@ def deliver(message_id: int, task=None) -> str:
     return deliver_now(message_id, final=final)
 
 
+OUTBOX = jobs.register(jobs.DurableJob(name="outbox", task=deliver, due=_due))
+
+
 def deliver_now(message_id: int, *, final: bool = True) -> str:
     """Send one stored message through its backend; returns the resulting status.
 
-    The row is first claimed with a conditional UPDATE (queued/failed → sending), so two
-    workers holding the same message (a retry and a stale-sweep re-queue) never both send
-    it. On failure the error is recorded and re-raised (so the task retries); when
-    ``final`` the row is marked ``failed``.
+    The row is first claimed (``jobs.claim``: queued/failed, or "sending" by a worker
+    silent for ``STUCK_AFTER`` → sending), so two workers holding the same message (a retry
+    and a sweep) never both send it, and a row a dead worker left "sending" is sent again.
+    On failure the error is recorded, the claim released and the error re-raised (so the
+    task retries); when ``final`` (or after ``MAX_ATTEMPTS`` claims) the row is ``failed``.
     """
+    Status = OutboxMessage.Status
     rows = OutboxMessage.objects.filter(pk=message_id)
-    claimable = [OutboxMessage.Status.QUEUED, OutboxMessage.Status.FAILED]
-    claimed = rows.filter(status__in=claimable).update(
-        status=OutboxMessage.Status.SENDING, claimed_at=timezone.now()
-    )
-    if not claimed:
+    claimable = rows.filter(status__in=[Status.QUEUED, Status.FAILED, Status.SENDING])
+    if not jobs.claim(claimable, stale_after=STUCK_AFTER, status=Status.SENDING):
         current = rows.values_list("status", flat=True).first()
         return current or "missing"
     message = rows.prefetch_related("attachments").get()
     backend = get_backend(message.channel)
+    if message.attempts > MAX_ATTEMPTS:
+        rows.update(status=Status.FAILED, claimed_at=None, last_error="Troppi tentativi")
+        logger.error("Notification %s: %s attempts, given up", message.pk, message.attempts)
+        return Status.FAILED
     try:
         backend.send(message)
     except Exception as exc:
-        status = OutboxMessage.Status.FAILED if final else OutboxMessage.Status.QUEUED
+        last = final or message.attempts >= MAX_ATTEMPTS
+        status = Status.FAILED if last else Status.QUEUED
         rows.update(
             status=status,
-            attempts=F("attempts") + 1,
+            claimed_at=None,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
             backend=backend.name,
         )
@@ -149,15 +185,14 @@ def deliver_now(message_id: int, *, final: bool = True) -> str:
         )
         raise
     rows.update(
-        status=OutboxMessage.Status.SENT,
-        attempts=F("attempts") + 1,
+        status=Status.SENT,
         last_error="",
         backend=backend.name,
         sent_at=timezone.now(),
     )
     if message.secret and not _outbox_is_the_delivery(backend.name):
         outbox_redact(ids=[message.pk])
-    return OutboxMessage.Status.SENT
+    return Status.SENT
 
 
 def _outbox_is_the_delivery(backend_name: str) -> bool:
@@ -199,28 +234,3 @@ def outbox_purge(*, now=None) -> dict[str, int]:
 @periodic_task(crontab(minute="17"))
 def outbox_purge_task() -> dict[str, int]:
     return outbox_purge()
-
-
-STALE_AFTER = timedelta(minutes=15)
-
-
-@periodic_task(crontab(minute="*/10"))
-def requeue_stale() -> int:
-    """Safety net of the outbox: queue again the messages never attempted after STALE_AFTER
-    (e.g. the queue was unreachable at commit time) and those a crashed worker left
-    "sending" for longer than that. Delivery claims rows, so nothing is sent twice."""
-    cutoff = timezone.now() - STALE_AFTER
-    Status = OutboxMessage.Status
-    OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff).update(
-        status=Status.QUEUED
-    )
-    stale = OutboxMessage.objects.filter(
-        Q(attempts=0, created_at__lt=cutoff) | Q(claimed_at__lt=cutoff),
-        status=Status.QUEUED,
-    ).values_list("pk", flat=True)[:500]
-    ids = list(stale)
-    for pk in ids:
-        enqueue_on_commit(deliver, pk)
-    if ids:
-        logger.warning("Outbox: %d stale messages queued again", len(ids))
-    return len(ids)

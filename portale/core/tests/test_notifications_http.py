@@ -73,6 +73,7 @@ def test_payload_and_auth_header_arrive(provider, django_capture_on_commit_callb
     assert request["path"] == "/v1/sms"
     assert request["headers"]["Authorization"] == "Bearer s3cret"
     assert request["headers"]["Content-Type"] == "application/json"
+    assert request["headers"]["Idempotency-Key"] == f"outbox-{message.pk}"
     assert request["body"] == {"to": "3471234567", "from": "40134", "text": "Codice OTP: 123456"}
     message.refresh_from_db()
     assert (message.status, message.attempts, message.backend) == ("sent", 1, "http")

@@ -173,64 +173,194 @@ def test_admin_is_read_only(client, django_capture_on_commit_callbacks):
     assert response.status_code == 403
 
 
+# --- delivery is a durable job (portale.core.jobs, kind "outbox") -----------------------------
+@pytest.fixture
+def queue_down(monkeypatch):
+    """Redis unreachable: every enqueue raises, as huey's RedisStorage does; ``back()``
+    brings the queue back."""
+
+    class Calls(list):
+        def back(self):
+            monkeypatch.setattr(HUEY, "enqueue", real_enqueue)
+
+    calls = Calls()
+    real_enqueue = HUEY.enqueue
+
+    def refuse(*args, **kwargs):
+        calls.append(args)
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(HUEY, "enqueue", refuse)
+    return calls
+
+
+@pytest.fixture
+def sends(monkeypatch):
+    """Every call of the SMS backend's ``send`` (the provider), with the row as the DB had it."""
+    from portale.core.notifications import backends
+
+    class Calls(list):
+        hooks: list
+
+    calls = Calls()
+    backend_class = type(backends.get_backend("sms"))
+    real_send = backend_class.send
+
+    def send(self, message):
+        row = OutboxMessage.objects.get(pk=message.pk)
+        calls.append((message.pk, row.status, row.claimed_at))
+        if hooks:
+            hooks.pop(0)(message)
+        return real_send(self, message)
+
+    hooks: list = []
+    monkeypatch.setattr(backend_class, "send", send)
+    calls.hooks = hooks
+    return calls
+
+
+def test_delivery_is_the_outbox_kind_of_the_core_durable_jobs():
+    from portale.core import jobs
+    from portale.core.notifications import services
+
+    assert jobs.REGISTRY["outbox"].task is services.deliver
+    assert not hasattr(services, "requeue_stale")  # one mechanism: no sweep of its own
+
+
 @pytest.mark.django_db
-def test_stale_queued_messages_are_queued_again(django_capture_on_commit_callbacks):
+def test_a_message_written_while_the_queue_is_unreachable_is_sent_by_the_sweep(
+    queue_down, sends, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
-    from django.utils import timezone
+    from portale.core import jobs
+    from portale.core.notifications.services import START_GRACE
 
-    from portale.core.notifications.services import requeue_stale
-
-    old = OutboxMessage.objects.create(channel="sms", recipient="3470000001", text="old")
-    fresh = OutboxMessage.objects.create(channel="sms", recipient="3470000002", text="fresh")
-    OutboxMessage.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert requeue_stale.call_local() == 1
-    old.refresh_from_db()
-    fresh.refresh_from_db()
-    assert old.status == "sent"
-    assert fresh.status == "queued"
+        message = send_sms(to="3470000001", text="Pratica 42 evasa", kind="pratica")
+    assert queue_down, "the wake-up call was attempted"
+    message.refresh_from_db()
+    assert (message.status, message.attempts, sends) == ("queued", 0, [])
+
+    # Within the grace period the sweep leaves it alone (its wake-up may still arrive).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.sweep(now=message.created_at + timedelta(seconds=30))["outbox"] == 0
+    # The queue is back: the first sweep after the grace period sends it, once.
+    queue_down.back()
+    later = message.created_at + START_GRACE + timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.sweep(now=later)["outbox"] == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 1)
+    assert [pk for pk, *_ in sends] == [message.pk]
+    # Sent: no later sweep wakes it again.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.sweep(now=later + timedelta(hours=1))["outbox"] == 0
+    assert len(sends) == 1
 
 
 @pytest.mark.django_db
-def test_a_message_being_sent_is_not_sent_again_by_a_second_worker(monkeypatch):
-    from portale.core.notifications import backends
+def test_a_message_is_claimed_before_it_is_sent_and_never_sent_by_two_workers(
+    sends, django_capture_on_commit_callbacks
+):
+    from portale.core import jobs
     from portale.core.notifications.services import deliver_now
 
     message = OutboxMessage.objects.create(channel="sms", recipient="3470000003", text="x")
-    sends = []
-    backend = backends.get_backend("sms")
+    seen = []
 
-    def send(msg):
-        sends.append(msg.pk)
-        # a second worker (a retry, or the stale sweep) reaches the same row meanwhile
-        assert deliver_now(msg.pk) == "sending"
+    def second_worker(msg):
+        # A retry, a duplicate wake-up or the sweep reaches the same row meanwhile.
+        seen.append(deliver_now(msg.pk))
+        with django_capture_on_commit_callbacks(execute=True):
+            seen.append(jobs.sweep()["outbox"])
 
-    monkeypatch.setattr(type(backend), "send", lambda self, msg: send(msg))
+    sends.hooks.append(second_worker)
     assert deliver_now(message.pk) == "sent"
-    assert sends == [message.pk]
+    ((pk, status_while_sending, claimed_at),) = sends
+    assert (pk, status_while_sending) == (message.pk, "sending") and claimed_at is not None
+    assert seen == ["sending", 0]  # the claim kept both away from the provider
     assert deliver_now(message.pk) == "sent"  # already sent: nothing more
-    assert sends == [message.pk]
+    message.refresh_from_db()
+    assert (message.status, message.attempts, len(sends)) == ("sent", 1, 1)
 
 
 @pytest.mark.django_db
-def test_a_row_left_sending_by_a_crashed_worker_is_delivered_by_the_sweep(
-    django_capture_on_commit_callbacks,
+def test_a_row_left_sending_by_a_crashed_worker_is_sent_again_by_the_sweep(
+    sends, django_capture_on_commit_callbacks
 ):
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from portale.core.notifications.services import requeue_stale
+    from portale.core import jobs
+    from portale.core.notifications.services import STUCK_AFTER
 
-    long_ago = timezone.now() - timedelta(hours=1)
+    died_at = timezone.now() - STUCK_AFTER - timedelta(seconds=1)
     crashed = OutboxMessage.objects.create(channel="sms", recipient="3470000004", text="y")
     busy = OutboxMessage.objects.create(channel="sms", recipient="3470000005", text="z")
-    OutboxMessage.objects.filter(pk=crashed.pk).update(status="sending", claimed_at=long_ago)
-    OutboxMessage.objects.filter(pk=busy.pk).update(status="sending", claimed_at=timezone.now())
+    # Both were claimed by a worker (attempt 1); the first one's worker was SIGKILLed.
+    OutboxMessage.objects.filter(pk=crashed.pk).update(
+        status="sending", claimed_at=died_at, attempts=1
+    )
+    OutboxMessage.objects.filter(pk=busy.pk).update(
+        status="sending", claimed_at=timezone.now(), attempts=1
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        assert requeue_stale.call_local() == 1
+        assert jobs.sweep()["outbox"] == 1
     crashed.refresh_from_db()
     busy.refresh_from_db()
-    assert crashed.status == "sent" and crashed.attempts == 1
-    assert busy.status == "sending"  # a worker is on it right now: left alone
+    assert (crashed.status, crashed.attempts) == ("sent", 2)
+    assert (busy.status, busy.attempts) == ("sending", 1)  # a live worker is on it: left alone
+    assert [pk for pk, *_ in sends] == [crashed.pk]
+
+
+@pytest.mark.django_db
+@override_settings(NOTIFY_SMS_BACKEND="http", SMS_HTTP_URL="http://127.0.0.1:9/sms")
+def test_a_secret_sent_again_after_a_crash_is_blanked_once_delivered(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portale.core import jobs
+    from portale.core.notifications import backends
+    from portale.core.notifications.services import STUCK_AFTER
+
+    delivered = []
+    monkeypatch.setattr(
+        type(backends.get_backend("sms")), "send", lambda self, m: delivered.append(m.text)
+    )
+    # A login code claimed by a worker that was SIGKILLed before the provider answered.
+    message = OutboxMessage.objects.create(
+        channel="sms", recipient="3470000006", text="Codice 654321", kind="otp", secret=True
+    )
+    died_at = timezone.now() - STUCK_AFTER - timedelta(seconds=1)
+    OutboxMessage.objects.filter(pk=message.pk).update(status="sending", claimed_at=died_at)
+    message.refresh_from_db()
+    assert message.text == "Codice 654321"  # not delivered yet: the secret is still needed
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.sweep()["outbox"] == 1
+    message.refresh_from_db()
+    assert delivered == ["Codice 654321"]
+    assert message.status == "sent" and message.text == OutboxMessage.REDACTED
+    assert message.redacted_at is not None
+
+
+@pytest.mark.django_db
+def test_a_message_that_kills_its_worker_every_time_ends_failed_unsent(sends):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portale.core.notifications.services import MAX_ATTEMPTS, STUCK_AFTER, deliver_now
+
+    died_at = timezone.now() - STUCK_AFTER - timedelta(seconds=1)
+    message = OutboxMessage.objects.create(channel="sms", recipient="3470000007", text="w")
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status="sending", claimed_at=died_at, attempts=MAX_ATTEMPTS
+    )
+    assert deliver_now(message.pk) == "failed"
+    message.refresh_from_db()
+    assert message.status == "failed" and message.last_error and sends == []
