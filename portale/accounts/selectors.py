@@ -76,6 +76,17 @@ def active_users_for_mobile(*, msisdn: str):
     return get_user_model().objects.filter(mobile=msisdn, status="active", is_active=True)
 
 
+def duplicate_registration(*, msisdn: str, fiscal_code: str, entity_fiscal_code: str):
+    """F-3: the active registration with the same mobile number, personal CF and Ente CF (the
+    one a new registration would replace), or None. A match on the number alone is not one:
+    the line may have passed to another person or Ente."""
+    return (
+        active_users_for_mobile(msisdn=msisdn)
+        .filter(fiscal_code__iexact=fiscal_code, entity_fiscal_code__iexact=entity_fiscal_code)
+        .first()
+    )
+
+
 def find_user_for_recovery(
     *, mode: str, username: str = "", msisdn: str = "", fiscal_code: str = ""
 ):

@@ -357,12 +357,28 @@ def test_duplicate_registration_prosegui_ceases_the_old_one(client, line):
 
 
 def test_duplicate_registration_recupera_goes_to_recovery(client, line):
-    f.UserFactory(mobile=line.msisdn, fiscal_code=CF)
+    entity = line.contract.administration.fiscal_code
+    f.UserFactory(mobile=line.msisdn, fiscal_code=CF, entity_fiscal_code=entity)
     step1(client, line.msisdn)
     step2(client, line.msisdn)
     step3(client, line.contract.administration.fiscal_code)
     r = client.post(reverse("accounts:register_existing"), {"choice": "recupera"})
     assert r["Location"] == reverse("accounts:recover")
+
+
+@pytest.mark.parametrize("differs", ["fiscal_code", "entity_fiscal_code"])
+def test_same_number_alone_is_not_a_duplicate_registration(client, line, differs):
+    """F-3: the prompt only when number, personal CF and Ente CF all match."""
+    entity = line.contract.administration.fiscal_code
+    match = {"fiscal_code": CF, "entity_fiscal_code": entity}
+    match[differs] = "RSSMRA80A01H501U" if differs == "fiscal_code" else "00000000000"
+    old = f.UserFactory(mobile=line.msisdn, **match)
+    step1(client, line.msisdn)
+    step2(client, line.msisdn)
+    r = step3(client, entity)
+    assert r["Location"] == reverse("accounts:register_email")
+    old.refresh_from_db()
+    assert old.status == "active"
 
 
 def test_legal_documents_are_pdfs(client, db):
