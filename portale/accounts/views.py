@@ -43,8 +43,9 @@ def _safe_next(request, value: str) -> str:
     return ""
 
 
-def lockout_response(request, status=403):
-    return render(request, "accounts/lockout.html", status=status)
+def lockout_response(request, status=403, *, user=None):
+    context = {"lockout_username": user.username if user is not None else ""}
+    return render(request, "accounts/lockout.html", context, status=status)
 
 
 def resend_code(request, state: dict, *, msisdn: str, purpose: str, user=None) -> None:
@@ -174,7 +175,7 @@ def login_otp(request):
     ):
         request.session.pop(LOGIN_KEY, None)
         security_event_log(kind=Kind.LOCKOUT, request=request, user=user, detail="passo OTP")
-        return lockout_response(request)
+        return lockout_response(request, user=user)
     if not user_may_log_in(user=user):
         request.session.pop(LOGIN_KEY, None)
         return redirect("accounts:login")
@@ -216,7 +217,7 @@ def login_otp_resend(request):
         return redirect("accounts:login")
     if AxesProxyHandler.is_locked(request, credentials={"username": user.username}):
         request.session.pop(LOGIN_KEY, None)
-        return lockout_response(request)
+        return lockout_response(request, user=user)
     resend_code(request, state, msisdn=user.mobile, purpose="login", user=user)
     request.session[LOGIN_KEY] = state
     return redirect("accounts:login_otp")
