@@ -140,8 +140,9 @@ class ReferentReplaceForm(ReferentForm):
         return {
             "referent_id": self.referent.pk,
             "role": self.referent.role,
-            "first_name": d["first_name"].upper(),
-            "last_name": d["last_name"].upper(),
+            # Names as typed (or as the records hold the chosen referent): never re-cased.
+            "first_name": " ".join(d["first_name"].split()),
+            "last_name": " ".join(d["last_name"].split()),
             "fiscal_code": d["fiscal_code"].upper(),
             "mobile": d["mobile"],
             "email": d["email"],
