@@ -65,7 +65,13 @@ def _device_service_label():
     """ "Tipo Servizio" as the guide shows it ("VENDITA RATEALE I.TIM NOKIA N73 …")."""
     return Coalesce(
         NullIf(F("service_description"), Value("")),
-        Concat(F("service_type"), Value(" "), F("description"), output_field=CharField()),
+        # A description that already starts with the service type is not prefixed twice
+        # ("NOLEGGIO NOLEGGIO Samsung…", issue 21).
+        Case(
+            When(description__startswith=F("service_type"), then=F("description")),
+            default=Concat(F("service_type"), Value(" "), F("description")),
+            output_field=CharField(),
+        ),
         output_field=CharField(),
     )
 

@@ -213,7 +213,7 @@ def test_detail_lines_search_sort_page_imei_and_export(roa_page, roa, inventory,
     row = page.locator(f"#{elid} tbody tr").first
     assert (
         "Consistenze di dettaglio - Su linea" in row.inner_text()
-        and "COMPLETATO" in row.inner_text()
+        and "Completato" in row.inner_text()
     )
     shot(page, "inventory_exports_1280")
     with page.expect_download(timeout=60_000) as info:
@@ -309,7 +309,7 @@ def test_detail_sts_timtuo_devices_sac(roa_page, roa, inventory, shot, contract)
     row = page.locator("#lista-exporttable tbody tr").first
     assert (
         "Consistenze di dettaglio - TIM TUO Ricaricabile" in row.inner_text()
-        and "COMPLETATO" in row.inner_text()
+        and "Completato" in row.inner_text()
     )
     with page.expect_download(timeout=60_000) as info:
         row.get_by_role("link", name="Scarica").click()

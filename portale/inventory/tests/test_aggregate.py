@@ -104,3 +104,22 @@ def test_other_contract_counts_never_leak(roa_client, contract, other_contract):
     data.populate(other_contract, prefix="339999")
     html = roa_client.get(reverse("inventory:aggregate_list", args=["linee"])).content.decode()
     assert "Tot. record 0" in html
+
+
+def test_a_device_type_is_not_repeated_in_its_description(db, contract):
+    """ "NOLEGGIO Samsung…" stays so; a bare model name gets its service type once."""
+    from portale.inventory.selectors import aggregate_devices
+
+    from .data import device
+
+    device(
+        contract,
+        description="NOLEGGIO Samsung Galaxy S5",
+        service_type="NOLEGGIO",
+        service_description="",
+    )
+    device(
+        contract, nmu="1", description="Nokia 3310", service_type="NOLEGGIO", service_description=""
+    )
+    labels = sorted(r["tipo_servizio"] for r in aggregate_devices(contract))
+    assert labels == ["NOLEGGIO Nokia 3310", "NOLEGGIO Samsung Galaxy S5"]

@@ -62,7 +62,7 @@ def test_detail_export_icon_files_a_job_built_by_the_worker(
     )
     assert sorted((r[0], r[2]) for r in rows[1:]) == expected
     page = roa_client.get(reverse("inventory:exports")).content.decode()
-    assert "Consistenze di dettaglio - Su linea" in page and "COMPLETATO" in page
+    assert "Consistenze di dettaglio - Su linea" in page and "Completato" in page
     assert "ConsistenzaDettaglio" not in page  # the internal code is never shown
     download = roa_client.get(reverse("inventory:export_download", args=[job.pk]))
     assert download.status_code == 200
@@ -180,7 +180,7 @@ def test_failure_state(roa, contract, monkeypatch, django_capture_on_commit_call
     services.export_build.call_local(job.pk)  # the last attempt (retries exhausted)
     job.refresh_from_db()
     assert job.state == ExportJob.State.FAILED and "disco pieno" in job.error
-    assert job.get_state_display() == "ERRORE"
+    assert job.get_state_display() == "Errore"
 
 
 def test_cleanup_removes_expired_files(roa, contract, settings):

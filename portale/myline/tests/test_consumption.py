@@ -58,6 +58,8 @@ def test_cdr_events_priced_on_the_employee_pages_and_in_the_invoice_pdf(
     # Riepilogo dei consumi: voice over bundle 0.04 + extra-UE 1.00, data 0.0272
     html = client.get(reverse("myline:consumption_summary")).content.decode()
     assert "Traffico voce" in html and "1,04 €" in html and "0,03 €" in html
+    # the breakdown names the kind of traffic, not the call-record code
+    assert "Chiamate effettuate: 1,04 €" in html and "MOC:" not in html
     assert f"Linea:</strong> {employee_line.msisdn}" in html
     html = client.get(
         reverse("myline:consumption_summary"), {"vista": "nazionali"}

@@ -158,7 +158,7 @@ class Sim(models.Model):
 
     class State(models.TextChoices):
         ACTIVE = "ATTIVA", _("ATTIVA")
-        STOCK = "SCORTA", _("In scorta")
+        STOCK = "SCORTA", _("IN SCORTA")
         BLOCKED = "BLOCCATA", _("BLOCCATA")
         CEASED = "CESSATA", _("CESSATA")
 
