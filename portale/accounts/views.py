@@ -29,9 +29,9 @@ MSG_RATE_LIMITED = _(
 MSG_OTP_WRONG = _("Il codice temporaneo inserito non è corretto. Tentativi rimasti: {left}.")
 MSG_OTP_EXHAUSTED = _(
     "Hai superato il numero massimo di tentativi per questo codice. Clicca su "
-    "“Invia di nuovo” per ricevere un nuovo codice."
+    '"Invia di nuovo" per ricevere un nuovo codice.'
 )
-MSG_OTP_MISSING = _("Il codice temporaneo non è più valido. Clicca su “Invia di nuovo”.")
+MSG_OTP_MISSING = _('Il codice temporaneo non è più valido. Clicca su "Invia di nuovo".')
 MSG_OTP_RESENT = _("Ti abbiamo inviato un nuovo codice: sostituisce quello ricevuto in precedenza.")
 
 
@@ -108,7 +108,9 @@ def login(request):
                 None,
                 _(
                     "Il numero mobile della tua registrazione non risulta attivo in un "
-                    "contratto in Convenzione Telefonia Mobile 8: non è possibile accedere."
+                    "contratto in Convenzione Telefonia Mobile 8, quindi non puoi accedere. Se "
+                    "la linea è ancora tua e attiva, chiama il Numero verde 800.680.068; se hai "
+                    "un nuovo numero aziendale, fai una nuova registrazione con quel numero."
                 ),
             )
         else:

@@ -253,7 +253,7 @@ def register_sent(request):
 
 @public_view
 def register_confirm(request, token):
-    """The "CONFERMA EMAIL" link: page "Email Confermata" with "CREA PASSWORD"."""
+    """The "CONFERMA EMAIL" link: page "Email confermata" with "CREA PASSWORD"."""
     state, tok = token_consume(raw=token, purpose="registration")
     if state is TokenState.OK and tok.registration.state == Registration.State.PENDING:
         registration = tok.registration

@@ -19,6 +19,7 @@ from . import comuni
 from .tables import EDITABLE_ROLES
 
 REQUIRED = {"required": _("Campo obbligatorio.")}
+EMAIL_INVALID = _("Indirizzo email non valido: scrivilo nella forma nome@dominio.it.")
 mobile_validator = RegexValidator(
     r"^3\d{8,9}$", _("Inserisci un numero mobile TIM valido (es. 3351234567).")
 )
@@ -34,7 +35,7 @@ TOPONYMS = [
     "VICOLO",
     "STRADA",
     "CONTRADA",
-    "LOCALITA'",
+    "LOCALITÀ",
     "BORGO",
     "LUNGOMARE",
 ]
@@ -89,7 +90,7 @@ class ReferentReplaceForm(ReferentForm):
     )
     mobile = forms.CharField(label=_("Numero mobile aziendale"), max_length=15, required=False)
     email = forms.EmailField(
-        label=_("Email"), required=False, error_messages={"invalid": _("Email non valida.")}
+        label=_("Email"), required=False, error_messages={"invalid": EMAIL_INVALID}
     )
 
     def __init__(self, *args, **kwargs):
@@ -159,7 +160,7 @@ class ReferentContactsForm(ReferentForm):
     )
     email = forms.EmailField(
         label=_("Email"),
-        error_messages={**REQUIRED, "invalid": _("Email non valida.")},
+        error_messages={**REQUIRED, "invalid": EMAIL_INVALID},
     )
 
     def __init__(self, *args, **kwargs):

@@ -145,7 +145,7 @@ def test_outcome_page_shows_the_number_and_the_monitoring_notice(client, roa, co
     body = client.get(reverse("cases:outcome", args=[case.number])).content.decode()
     assert case.number in body
     assert "La richiesta sarà monitorabile nella funzione" in body
-    assert "Storico Pratiche" in body
+    assert "Storico pratiche" in body
 
 
 def test_numbers_have_the_crm_shapes(roa, contract):

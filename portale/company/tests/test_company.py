@@ -43,7 +43,7 @@ def test_profile_masks_the_legal_representative_cf(client, roa, contract):
     client.force_login(roa)
     body = client.get(reverse("company:profile")).content.decode()
     assert "BRRVCF*" in body and "BRRVCF70A01A944Z" not in body
-    assert "Se non sono corretti contatta il 191." in body
+    assert "Se non sono corretti chiama il Numero verde 800.680.068." in body
     for tab in ("Profilo aziendale", "Gestione referenti", "Dati contratto e indirizzi"):
         assert tab in body
 
@@ -112,7 +112,7 @@ def test_replace_with_an_existing_referent(client, roa, contract):
     [
         ({"fiscal_code": "VRDLCU80A01H501X"}, "fiscal_code", "Codice fiscale non valido"),
         ({"mobile": "0511234567"}, "mobile", "Inserisci un numero mobile TIM valido"),
-        ({"email": "non-una-email"}, "email", "Email non valida."),
+        ({"email": "non-una-email"}, "email", "Indirizzo email non valido"),
         ({"last_name": ""}, "last_name", "Campo obbligatorio."),
     ],
 )

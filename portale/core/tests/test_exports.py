@@ -108,7 +108,7 @@ def test_filename():
 
 class LinesTable(Table):
     msisdn = Column("Numero", sort=True)
-    activation_date = Column("Data Attivazione", sort=True, format=DATE)
+    activation_date = Column("Data attivazione", sort=True, format=DATE)
 
     class Meta:
         export_name = "linee"

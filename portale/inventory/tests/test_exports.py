@@ -52,7 +52,7 @@ def test_detail_export_icon_files_a_job_built_by_the_worker(
         "One number",
         "ICCID",
         "Profilo tariffario",
-        "Data Attivazione",
+        "Data attivazione",
         "Data cessazione",
         "Stato",
     )
@@ -81,8 +81,8 @@ def test_export_keeps_the_search(roa_client, roa, populated, django_capture_on_c
     assert rows[0] == [
         "Numero",
         "Descrizione",
-        "Data Attivazione",
-        "Data Cessazione",
+        "Data attivazione",
+        "Data cessazione",
         "Stato",
         "% a carico Ente",
         "Canone €",
@@ -223,7 +223,7 @@ def test_my_exports_show_download_and_trash_icons(roa_client, roa, contract):
         assert '<span class="visually-hidden">Elimina Consistenze di dettaglio - ' in link
     # the running job's download icon is there but inert
     assert reverse("inventory:export_download", args=[running.pk]) not in html
-    assert "Scarica Consistenze di dettaglio - Servizi su Linea (STS) del " in html
+    assert "Scarica Consistenze di dettaglio - Servizi su linea (STS) del " in html
     assert "non ancora disponibile" in html
     # icons, not the words "Scarica"/"Elimina", in the cells
     cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)

@@ -131,6 +131,7 @@ def test_detail_validation(client, employee):
     )
     html = r.content.decode()
     assert "non può precedere" in html and "Il periodo deve essere compreso" in html
+    assert len(r.context["form"].errors["al"]) == 1  # one message for one problem
     assert "Seleziona almeno una categoria." in html
     assert "disponibile solo se attivo il servizio TIM TUO" in html
 
@@ -231,7 +232,7 @@ def test_service_sms(client, employee, employee_line):
     for days, text in ((3, "recente"), (45, "di un mese fa"), (200, "troppo vecchio")):
         ServiceSms.objects.create(
             line=employee_line,
-            text=f"Gentile cliente, SMS {text}",
+            text=f"Gentile utente, SMS {text}",
             sent_at=now - datetime.timedelta(days=days),
             delivered_at=now - datetime.timedelta(days=days),
             state="CONSEGNATO",

@@ -68,7 +68,7 @@ class Line(models.Model):
     state = models.CharField(
         _("Stato"), max_length=10, choices=LineState.choices, default=LineState.ACTIVE
     )
-    activation_date = models.DateField(_("Data Attivazione"))
+    activation_date = models.DateField(_("Data attivazione"))
     cessation_date = models.DateField(_("Data cessazione"), null=True, blank=True)
     one_number = models.BooleanField(_("One Number"), default=False)
     imei = models.CharField(_("IMEI"), max_length=15, blank=True)
@@ -170,7 +170,7 @@ class Sim(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MAIN)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.VOICE)
     state = models.CharField(_("Stato"), max_length=10, choices=State.choices, default=State.ACTIVE)
-    activation_date = models.DateField(_("Data Attivazione"), null=True, blank=True)
+    activation_date = models.DateField(_("Data attivazione"), null=True, blank=True)
     imei = models.CharField(_("IMEI"), max_length=15, blank=True)
 
     portal_scope = RowScope(contract="contract", line="line")
