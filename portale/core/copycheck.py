@@ -61,6 +61,12 @@ RULES: list[Rule] = [
         'usa la lettera accentata ("LOCALITÀ", "più", "perché")',
         everywhere=True,
     ),
+    _rule(
+        "Lei",
+        r"\b(?:Le inviamo|La preghiamo|La invitiamo|La informiamo|Gentile Referente)\b",
+        'si dà del "tu": "ti inviamo", "Gentile <nome>,"',
+        everywhere=True,
+    ),
     _rule("puntini dopo ecc.", r"\becc\.\.", 'scrivi "ecc." (o togli l\'elenco aperto)'),
     _rule("N senza °", r"\bN\s+(?:pratica|ordine|fattura|linea|record)\b", 'scrivi "N°"'),
     _rule("virgolette", r"[«»“”]", 'solo virgolette doppie diritte "…"'),

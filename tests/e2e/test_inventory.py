@@ -446,7 +446,7 @@ def test_my_exports_icons_and_empty_message(roa_page, roa, contract, shot, axe_v
             assert info.value.suggested_filename == done.filename
             trash.click()
             page.wait_for_load_state()
-            assert "Vuoi cancellare la richiesta" in page.content()
+            assert "Vuoi eliminare l'export" in page.content()
     assert not page.console_errors
 
 

@@ -47,6 +47,8 @@ def test_the_project_follows_the_style_sheet():
         "Email Confermata",
         "Inserisci il codice OTP",
         "CANCELLA",
+        "Gentile Referente,\nLe inviamo in allegato il report",
+        "Clicca su “Invia di nuovo”",
     ],
 )
 def test_the_checker_catches_each_fault(bad):

@@ -231,7 +231,7 @@ def test_my_exports_show_download_and_trash_icons(roa_client, roa, contract):
     assert not any(v.strip() in {"Scarica", "Elimina", "—"} for v in visible)
     # the trash icon leads to the existing confirmation
     trash = reverse("inventory:export_delete", args=[done.pk])
-    assert "Vuoi cancellare la richiesta" in roa_client.get(trash).content.decode()
+    assert "Vuoi eliminare l'export" in roa_client.get(trash).content.decode()
 
 
 def test_no_exports_message(roa_client):

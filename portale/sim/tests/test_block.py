@@ -44,9 +44,9 @@ def test_the_pop_up_asks_before_blocking(client, roa, active, suspended):
     client.force_login(roa)
     body = client.get(reverse("sim:block_confirm", args=[active.pk])).content.decode()
     assert "Conferma blocco" in body
-    assert f"L'utenza {active.msisdn} risulta attiva. Sei sicuro di voler bloccare" in body
+    assert f"L'utenza {active.msisdn} risulta attiva. Vuoi bloccare la SIM?" in body
     body = client.get(reverse("sim:block_confirm", args=[suspended.pk])).content.decode()
-    assert "Conferma Sblocco" in body and "risulta sospesa" in body
+    assert "Conferma sblocco" in body and "risulta sospesa" in body
     assert not Case.objects.exists()  # opening the pop-up files nothing
 
 
