@@ -91,6 +91,8 @@ def test_private_pages_after_the_copy_review(
     force_login(other, employee, live_server.url)
     other.goto(live_server.url + reverse("myline:consumption_summary"))
     expect(other.get_by_text("Traffico voce").first).to_be_visible()
+    other.locator("details.summary-cell summary").first.click()  # the breakdown by kind
+    expect(other.get_by_text("Chiamate effettuate").first).to_be_visible()
     assert "MOC" not in other.locator("main").inner_text()
     shot(other, f"copy-consumption-{width}")
     assert not page.console_errors and not other.console_errors
