@@ -106,7 +106,7 @@ def test_a_request_conflicting_with_an_open_one_is_refused(client, roa, contract
             operation="referent_contacts",
             payload=referent_payload(ref),
         )
-    assert "È già presente una richiesta in lavorazione" in str(exc.value)
+    assert f"Sul contratto {contract.code} c'è già una richiesta" in str(exc.value)
     # once closed, a new request on the same referent is accepted
     lifecycle.case_close(case=Case.objects.get(), outcome="ok", apply_effect=False)
     services.draft_create(

@@ -81,7 +81,9 @@ def test_a_second_block_while_one_is_open_is_refused(client, roa, active):
     client.post(url, {"azione": "blocca"})
     response = client.post(url, {"azione": "blocca"}, follow=True)
     assert Case.objects.count() == 1
-    assert "È già presente una richiesta in lavorazione" in response.content.decode()
+    assert f"Sulla linea {active.msisdn} c&#x27;è già una richiesta in lavorazione" in (
+        response.content.decode()
+    )
 
 
 def test_blocking_a_ceased_line_is_refused(client, roa, ceased):
