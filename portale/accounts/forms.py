@@ -351,7 +351,7 @@ class RecoveryDataForm(forms.Form):
 class ProfileForm(forms.Form):
     first_name = forms.CharField(label=_("Nome"), max_length=150)
     last_name = forms.CharField(label=_("Cognome"), max_length=150)
-    fiscal_code = forms.CharField(label=_("Codice Fiscale Personale"), max_length=20)
+    fiscal_code = forms.CharField(label=_("Codice Fiscale personale"), max_length=20)
     confirm_timtuo = forms.BooleanField(
         label=_("Confermo la modifica del Codice Fiscale pur avendo il servizio TIM TUO attivo"),
         required=False,

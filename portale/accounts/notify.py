@@ -19,12 +19,12 @@ SMS_RECOVERY = (
 )
 SMS_REAUTH = (
     "Usa il codice temporaneo {code} per confermare la modifica di email o password dell'Area "
-    "Clienti TIM dedicata ai servizi in Convenzione Mobile 8. Se non sei stato tu, non "
-    "comunicarlo a nessuno."
+    "Clienti TIM dedicata ai servizi in Convenzione Mobile 8. Se non hai fatto tu la "
+    "richiesta, non comunicarlo a nessuno."
 )
 SMS_USERNAME = (
     "La username per accedere all'Area Clienti TIM dedicata ai servizi in Convenzione Mobile 8 "
-    "e' {username}"
+    "è {username}"
 )
 
 SMS_TEXTS = {

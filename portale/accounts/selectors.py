@@ -76,6 +76,17 @@ def active_users_for_mobile(*, msisdn: str):
     return get_user_model().objects.filter(mobile=msisdn, status="active", is_active=True)
 
 
+def duplicate_registration(*, msisdn: str, fiscal_code: str, entity_fiscal_code: str):
+    """F-3: the active registration with the same mobile number, personal CF and Ente CF (the
+    one a new registration would replace), or None. A match on the number alone is not one:
+    the line may have passed to another person or Ente."""
+    return (
+        active_users_for_mobile(msisdn=msisdn)
+        .filter(fiscal_code__iexact=fiscal_code, entity_fiscal_code__iexact=entity_fiscal_code)
+        .first()
+    )
+
+
 def find_user_for_recovery(
     *, mode: str, username: str = "", msisdn: str = "", fiscal_code: str = ""
 ):
@@ -108,3 +119,45 @@ def login_flood_from(*, ip: str | None) -> bool:
         ip=ip, kind=SecurityEvent.Kind.LOGIN_FAILED, created_at__gte=since
     )
     return failures.count() >= limit
+
+
+def lockout_ends_at(*, username: str):
+    """When a locked account may try again: the later of the password lockout (the last
+    counted failure + AXES_COOLOFF_TIME) and the OTP lockout (10 wrong codes in 30 minutes:
+    until enough of them leave the window). None when neither is known."""
+    from datetime import timedelta
+
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    from .models import SecurityEvent
+
+    ends = []
+    cool_off = get_cool_off()
+    last = (
+        AccessAttempt.objects.filter(username=username)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    if last is not None and cool_off:
+        ends.append(last + cool_off)
+    user = get_user_model().objects.filter(username=username).first()
+    if user is not None:
+        from django.utils import timezone
+
+        limit = getattr(settings, "ACCOUNTS_OTP_FAILURES_LOCK", 10)
+        window = timedelta(minutes=getattr(settings, "ACCOUNTS_OTP_FAILURES_WINDOW_MINUTES", 30))
+        times = list(
+            SecurityEvent.objects.filter(
+                user=user,
+                kind=SecurityEvent.Kind.OTP_FAILED,
+                created_at__gte=timezone.now() - window,
+            )
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+        )
+        if len(times) >= limit:
+            ends.append(times[len(times) - limit] + window)
+    return max(ends) if ends else None

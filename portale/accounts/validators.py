@@ -80,7 +80,12 @@ def validate_personal_fiscal_code(value: str) -> str:
         ) from exc
     except StdnumError as exc:
         raise ValidationError(
-            _("Il Codice Fiscale inserito non è valido."), code="cf_invalid"
+            _(
+                "Codice Fiscale personale non valido: deve avere 16 caratteri (6 lettere, "
+                "2 cifre, 1 lettera, 2 cifre, 1 lettera, 3 cifre, 1 lettera). Controlla e "
+                "correggi."
+            ),
+            code="cf_invalid",
         ) from exc
     return code
 

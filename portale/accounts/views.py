@@ -29,9 +29,9 @@ MSG_RATE_LIMITED = _(
 MSG_OTP_WRONG = _("Il codice temporaneo inserito non è corretto. Tentativi rimasti: {left}.")
 MSG_OTP_EXHAUSTED = _(
     "Hai superato il numero massimo di tentativi per questo codice. Clicca su "
-    "“Invia di nuovo” per ricevere un nuovo codice."
+    '"Invia di nuovo" per ricevere un nuovo codice.'
 )
-MSG_OTP_MISSING = _("Il codice temporaneo non è più valido. Clicca su “Invia di nuovo”.")
+MSG_OTP_MISSING = _('Il codice temporaneo non è più valido. Clicca su "Invia di nuovo".')
 MSG_OTP_RESENT = _("Ti abbiamo inviato un nuovo codice: sostituisce quello ricevuto in precedenza.")
 
 
@@ -43,8 +43,9 @@ def _safe_next(request, value: str) -> str:
     return ""
 
 
-def lockout_response(request, status=403):
-    return render(request, "accounts/lockout.html", status=status)
+def lockout_response(request, status=403, *, user=None):
+    context = {"lockout_username": user.username if user is not None else ""}
+    return render(request, "accounts/lockout.html", context, status=status)
 
 
 def resend_code(request, state: dict, *, msisdn: str, purpose: str, user=None) -> None:
@@ -107,7 +108,9 @@ def login(request):
                 None,
                 _(
                     "Il numero mobile della tua registrazione non risulta attivo in un "
-                    "contratto in Convenzione Telefonia Mobile 8: non è possibile accedere."
+                    "contratto in Convenzione Telefonia Mobile 8, quindi non puoi accedere. Se "
+                    "la linea è ancora tua e attiva, chiama il Numero verde 800.680.068; se hai "
+                    "un nuovo numero aziendale, fai una nuova registrazione con quel numero."
                 ),
             )
         else:
@@ -174,7 +177,7 @@ def login_otp(request):
     ):
         request.session.pop(LOGIN_KEY, None)
         security_event_log(kind=Kind.LOCKOUT, request=request, user=user, detail="passo OTP")
-        return lockout_response(request)
+        return lockout_response(request, user=user)
     if not user_may_log_in(user=user):
         request.session.pop(LOGIN_KEY, None)
         return redirect("accounts:login")
@@ -216,7 +219,7 @@ def login_otp_resend(request):
         return redirect("accounts:login")
     if AxesProxyHandler.is_locked(request, credentials={"username": user.username}):
         request.session.pop(LOGIN_KEY, None)
-        return lockout_response(request)
+        return lockout_response(request, user=user)
     resend_code(request, state, msisdn=user.mobile, purpose="login", user=user)
     request.session[LOGIN_KEY] = state
     return redirect("accounts:login_otp")

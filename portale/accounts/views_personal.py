@@ -43,7 +43,7 @@ MSG_REAUTH_LOCKED = _(
     "stata annullata. Riprova più tardi."
 )
 MSG_EMAIL_SENT = _(
-    "Ti abbiamo inviato una email all'indirizzo %(email)s: clicca sul link CONFERMA EMAIL entro "
+    "Ti abbiamo inviato un'email all'indirizzo %(email)s: clicca sul link CONFERMA EMAIL entro "
     "48 ore per rendere effettiva la modifica."
 )
 

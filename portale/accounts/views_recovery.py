@@ -1,4 +1,4 @@
-"""Credential recovery, "Recupera Username e Password" (F-4, G-06).
+"""Credential recovery, "Recupera username e password" (F-4, G-06).
 
 Every answer is the same whether or not the data match an account: nothing tells a
 visitor that a registration exists (no enumeration).
@@ -153,7 +153,7 @@ def recover_code(request):
             form.add_error(
                 "code",
                 _(
-                    "Il codice temporaneo è scaduto. Clicca su “Invia di nuovo” per riceverne uno nuovo."
+                    'Il codice temporaneo è scaduto. Clicca su "Invia di nuovo" per riceverne uno nuovo.'
                 ),
             )
         elif state.get("cid"):

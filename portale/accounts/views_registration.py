@@ -15,7 +15,7 @@ from portale.core.capabilities import public_view
 from . import otp as otp_service
 from .forms import EmailForm, NumberForm, OtpForm, PersonalDataForm, RegistrationPasswordForm
 from .models import Registration
-from .selectors import active_users_for_mobile, mobile_eligibility
+from .selectors import duplicate_registration, mobile_eligibility
 from .services import registration_complete, registration_start
 from .tokens import TokenState, token_consume
 from .views import MSG_RATE_LIMITED, otp_error_message, resend_code
@@ -144,7 +144,11 @@ def register_data(request):
         state["data"] = data
         state["replaces"] = None
         state["replace_ok"] = False
-        existing = active_users_for_mobile(msisdn=state["msisdn"]).first()
+        existing = duplicate_registration(
+            msisdn=state["msisdn"],
+            fiscal_code=data["fiscal_code"],
+            entity_fiscal_code=data["entity_fiscal_code"],
+        )
         state["existing"] = existing.pk if existing else None
         _save(request, state)
         if existing is not None:
@@ -249,7 +253,7 @@ def register_sent(request):
 
 @public_view
 def register_confirm(request, token):
-    """The "CONFERMA EMAIL" link: page "Email Confermata" with "CREA PASSWORD"."""
+    """The "CONFERMA EMAIL" link: page "Email confermata" with "CREA PASSWORD"."""
     state, tok = token_consume(raw=token, purpose="registration")
     if state is TokenState.OK and tok.registration.state == Registration.State.PENDING:
         registration = tok.registration

@@ -47,7 +47,7 @@ class LineTable(Table):
     administration = Column(_("Ente"), "contract.administration.name", sort=True)
     tariff_plan = Column(_("Profilo tariffario"), "tariff_plan.name", sort=True)
     state = Column(_("Stato"), sort=True, choices=LineState)
-    activation_date = Column(_("Data Attivazione"), sort=True, format=DATE)
+    activation_date = Column(_("Data attivazione"), sort=True, format=DATE)
 
     class Meta:
         key_columns = ("msisdn", "contract", "state")
@@ -99,7 +99,7 @@ class ContractTable(Table):
 
 class ConsoleCaseTable(Table):
     number = Column(
-        _("N pratica"),
+        _("N° pratica"),
         sort=True,
         link=lambda c: reverse("backoffice:case_detail", kwargs={"pk": c.pk}),
     )
@@ -124,7 +124,7 @@ class ConsoleCaseTable(Table):
 class ConsoleOrderTable(Table):
     number = Column(_("ID ordine"), sort=True)
     case = Column(
-        _("N pratica"),
+        _("N° pratica"),
         "case.number",
         link=lambda o: reverse("backoffice:case_detail", kwargs={"pk": o.case_id}),
     )

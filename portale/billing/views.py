@@ -38,7 +38,7 @@ class InvoiceFilter(FilterForm):
 
 
 class InvoiceTable(Table):
-    number = Column(_("N° Fattura"), sort="number")
+    number = Column(_("N° fattura"), sort="number")
     bimester = Column(_("Bimestre"), sort=("bimester_year", "bimester_num"))
     payment_state = Column(_("Pagamento"), "get_payment_state_display", sort="payment_state")
     amount = Column(_("Importo"), lambda i: eur(i.amount), sort="amount", css_class="text-end")

@@ -260,25 +260,27 @@ def _notify(case: Case) -> None:
         "type": case.type_label,
         "contract": case.contract.code,
         "outcome": case.outcome,
+        # One salutation (docs/COPY.md): the requester's name, else "utente".
+        "name": case.requester_name or _("utente"),
     }
     if case.state == CaseState.CLOSED:
         subject = _("Pratica %(number)s lavorata") % values
         text = _(
-            "Gentile cliente,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
+            "Gentile %(name)s,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
             "è stata lavorata.\nEsito: %(outcome)s\n\nPuoi consultarla nella funzione "
             '"Storico pratiche" del Portale.'
         )
     elif case.state == CaseState.REJECTED:
         subject = _("Pratica %(number)s scartata") % values
         text = _(
-            "Gentile cliente,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
+            "Gentile %(name)s,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
             "non è stata lavorata.\nMotivo: %(outcome)s\n\nPuoi consultarla nella funzione "
             '"Storico pratiche" del Portale.'
         )
     else:
         subject = _("Pratica %(number)s annullata") % values
         text = _(
-            "Gentile cliente,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
+            "Gentile %(name)s,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
             "è stata annullata.\nMotivo: %(outcome)s\n\nPuoi consultarla nella funzione "
             '"Storico pratiche" del Portale.'
         )

@@ -38,7 +38,7 @@ class Channel(models.TextChoices):
 
 
 class Case(models.Model):
-    number = models.CharField(_("N pratica"), max_length=16, unique=True)
+    number = models.CharField(_("N° pratica"), max_length=16, unique=True)
     operation = models.CharField(_("Operazione"), max_length=40, db_index=True)
     description = models.CharField(_("Tipo pratica"), max_length=80)
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="cases")

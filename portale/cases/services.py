@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portale.records import selectors as records
 from portale.records.models import Contract, Line
@@ -83,12 +84,29 @@ def open_conflict(*, op: operations.Operation, contract: Contract, payload: dict
     return Case.objects.filter(conflict_key=key, state__in=lifecycle.OPEN_STATES).first()
 
 
+NOT_AVAILABLE = gettext_lazy(
+    "Questa richiesta non si può ancora inviare dal Portale: per farla chiama il Numero verde "
+    "800.680.068 o scrivi a telefoniamobile8@telecomitalia.it."
+)
+
+
 def conflict_message(case: Case) -> str:
-    return _(
-        "È già presente una richiesta in lavorazione sullo stesso oggetto (pratica %(number)s, "
-        "%(type)s). Potrai inviarne una nuova quando sarà chiusa: segui lo stato nella "
-        'funzione "Storico Pratiche".'
-    ) % {"number": case.number, "type": case.type_label}
+    """G-10, naming what the open pratica is about: the line, else the contract."""
+    values = {"number": case.number, "type": case.type_label, "contract": case.contract.code}
+    if case.line_id:
+        values["msisdn"] = case.line.msisdn
+        text = _(
+            "Sulla linea %(msisdn)s c'è già una richiesta in lavorazione (pratica %(number)s, "
+            "%(type)s). Potrai inviarne una nuova quando sarà chiusa: segui lo stato nella "
+            'funzione "Storico pratiche".'
+        )
+    else:
+        text = _(
+            "Sul contratto %(contract)s c'è già una richiesta %(type)s in lavorazione (pratica "
+            "%(number)s). Potrai inviarne una nuova quando sarà chiusa: segui lo stato nella "
+            'funzione "Storico pratiche".'
+        )
+    return text % values
 
 
 # --- drafts (the wizard's server-side state) ----------------------------------------------
@@ -108,7 +126,7 @@ def draft_create(
     """A request waiting for "Conferma dei dati"; ``uploads`` = {upload code: file}."""
     op = operations.get(operation)
     if not op.implemented:
-        raise OperationNotAvailable(_("Questa richiesta non è ancora disponibile sul Portale."))
+        raise OperationNotAvailable(str(NOT_AVAILABLE))
     existing = open_conflict(op=op, contract=contract, payload=payload)
     if existing:
         raise CaseConflict(conflict_message(existing))
@@ -272,7 +290,7 @@ def case_file(
         validated, documents = {}, {}
     else:
         if op.form is None:
-            raise OperationNotAvailable(_("Questa richiesta non è ancora disponibile sul Portale."))
+            raise OperationNotAvailable(str(NOT_AVAILABLE))
         form = op.bind(data=payload, files=files, contract=contract, actor=actor, line=line)
         if not form.is_valid():
             raise InvalidRequest({k: [str(e) for e in v] for k, v in form.errors.items()})
@@ -317,7 +335,7 @@ def case_create(
     op = operations.get(operation)
     payload = payload or {}
     if channel == Channel.PORTAL and not op.implemented:
-        raise OperationNotAvailable(_("Questa richiesta non è ancora disponibile sul Portale."))
+        raise OperationNotAvailable(str(NOT_AVAILABLE))
     if idempotency_key:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing:

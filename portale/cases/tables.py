@@ -124,7 +124,7 @@ class StateColumn(Column):
 
 class CaseTable(Table):
     number = Column(
-        _("N pratica"), sort=True, link=_case_detail_url, css_class="portale-keep"
+        _("N° pratica"), sort=True, link=_case_detail_url, css_class="portale-keep"
     )  # "7-6391…" whole
     type_label = Column(_("Tipo pratica"), sort="description")
     contract = Column(_("Contratto"), "contract.code")

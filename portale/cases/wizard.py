@@ -88,18 +88,20 @@ def request_token(request) -> str:
     return request.POST.get(TOKEN_FIELD) or secrets.token_urlsafe(16)
 
 
-def file_now(request, form: OperationForm, *, token: str):
-    """A request filed at "INVIA" with no "Conferma dei dati" step (Scrivici, SMAS support).
+def file_now(request, form: OperationForm, *, token: str, payload=None):
+    """A request filed at "INVIA" (or the modal's "SALVA") with no "Conferma dei dati" step
+    (Scrivici, SMAS support, referents and addresses).
 
     Returns the pratica, or None with the refusal as form errors. The page's token makes a
-    double click file one pratica.
+    double click file one pratica. ``payload`` replaces ``request.POST`` (e.g. with the
+    object the page is about).
     """
     try:
         return services.case_file(
             operation=form.operation,
             actor=request.user,
             contract=form.contract,
-            payload=request.POST,
+            payload=request.POST if payload is None else payload,
             files=request.FILES,
             idempotency_key=f"{request.user.pk}:{form.operation}:{token}"[:64],
         )

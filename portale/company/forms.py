@@ -19,6 +19,7 @@ from . import comuni
 from .tables import EDITABLE_ROLES
 
 REQUIRED = {"required": _("Campo obbligatorio.")}
+EMAIL_INVALID = _("Indirizzo email non valido: scrivilo nella forma nome@dominio.it.")
 mobile_validator = RegexValidator(
     r"^3\d{8,9}$", _("Inserisci un numero mobile TIM valido (es. 3351234567).")
 )
@@ -34,7 +35,7 @@ TOPONYMS = [
     "VICOLO",
     "STRADA",
     "CONTRADA",
-    "LOCALITA'",
+    "LOCALITÀ",
     "BORGO",
     "LUNGOMARE",
 ]
@@ -89,7 +90,7 @@ class ReferentReplaceForm(ReferentForm):
     )
     mobile = forms.CharField(label=_("Numero mobile aziendale"), max_length=15, required=False)
     email = forms.EmailField(
-        label=_("Email"), required=False, error_messages={"invalid": _("Email non valida.")}
+        label=_("Email"), required=False, error_messages={"invalid": EMAIL_INVALID}
     )
 
     def __init__(self, *args, **kwargs):
@@ -140,8 +141,9 @@ class ReferentReplaceForm(ReferentForm):
         return {
             "referent_id": self.referent.pk,
             "role": self.referent.role,
-            "first_name": d["first_name"].upper(),
-            "last_name": d["last_name"].upper(),
+            # Names as typed (or as the records hold the chosen referent): never re-cased.
+            "first_name": " ".join(d["first_name"].split()),
+            "last_name": " ".join(d["last_name"].split()),
             "fiscal_code": d["fiscal_code"].upper(),
             "mobile": d["mobile"],
             "email": d["email"],
@@ -158,7 +160,7 @@ class ReferentContactsForm(ReferentForm):
     )
     email = forms.EmailField(
         label=_("Email"),
-        error_messages={**REQUIRED, "invalid": _("Email non valida.")},
+        error_messages={**REQUIRED, "invalid": EMAIL_INVALID},
     )
 
     def __init__(self, *args, **kwargs):

@@ -1,19 +1,23 @@
 """Dati aziendali (F-7.1): Profilo aziendale, Gestione referenti, Dati contratto e indirizzi.
 
-The pages read the records; every change is a request (pratica) filed through the wizard
-(its "Conferma dei dati" step, PDF and INVIA), applied by fulfilment.
+The pages read the records; every change is a request (pratica) applied by fulfilment. As
+in the guide (P-09 leaves out §7.1.2 and §7.1.3), the referent and address changes open a
+modal over their page whose "SALVA" files the pratica directly (``cases.wizard.file_now``,
+idempotent on the page's token): no "Conferma dei dati" step. The modal is rendered by the
+server at its own URL, so it works without JavaScript and keeps errors and typed values.
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portale.cases.selectors import open_cases
-from portale.cases.wizard import operation_form, start_request
+from portale.cases.wizard import TOKEN_FIELD, file_now, operation_form, request_token
 from portale.core.capabilities import capability_required
 from portale.core.context import referent_contract_or_404
 from portale.core.lists import render_list
@@ -68,8 +72,7 @@ def profile(request):
     )
 
 
-@capability_required("company.referents")
-def referents(request):
+def _referents_page(request, *, modal: dict | None = None):
     contract = referent_contract_or_404(request.portal)
     # G-09/G-10: a row with an open "Referenti" pratica shows it and offers no second change.
     pending = {
@@ -81,12 +84,19 @@ def referents(request):
         with_role_rank(records.referents_for_portal(ctx=request.portal)),
         pending=pending,
     )
+    if modal is not None:
+        table.path = reverse("company:referents")  # paging and sorting close the modal
     return render_list(
         request,
         table,
         "company/referents.html",
-        _page_context(request, {"tab": "referents", "contract": contract}),
+        _page_context(request, {"tab": "referents", "contract": contract, "modal": modal}),
     )
+
+
+@capability_required("company.referents")
+def referents(request):
+    return _referents_page(request)
 
 
 def _editable_referent(request, pk: int) -> Referent:
@@ -96,18 +106,41 @@ def _editable_referent(request, pk: int) -> Referent:
     return ref
 
 
+def _filed(request, case, *, back: str):
+    """After "SALVA": back to the page with the pratica number (and the G-09 warnings)."""
+    messages.success(
+        request,
+        _(
+            "Richiesta inviata: è stata aperta la pratica %(number)s (%(type)s). Puoi seguirne "
+            "lo stato in Storico pratiche."
+        )
+        % {"number": case.number, "type": case.type_label},
+    )
+    for warning in case.payload.get("warnings", []):
+        messages.warning(request, warning)
+    return redirect(back)
+
+
 def _referent_request(request, pk: int, *, operation: str, title, replace: bool):
-    """Both referent requests (F-7.1.2): the form, then the wizard's "Conferma dei dati"."""
+    """Both referent requests (F-7.1.2): the guide's modal over the list, "SALVA" files."""
     ref = _editable_referent(request, pk)
     data = request.POST.copy()
     data["referent"] = str(ref.pk)  # the referent of the page, whatever the browser sent
     form = operation_form(request, operation, data=data, initial={"referent": ref.pk})
+    token = request_token(request)
     if request.method == "POST" and form.is_valid():
-        response = start_request(request, form, back_url=reverse("company:referents"))
-        if response:
-            return response
-    context = {"tab": "referents", "form": form, "ref": ref, "title": title, "replace": replace}
-    return render_page(request, "company/referent_form.html", context)
+        case = file_now(request, form, token=token, payload=data)
+        if case is not None:
+            return _filed(request, case, back=reverse("company:referents"))
+    modal = {
+        "form": form,
+        "ref": ref,
+        "title": title,
+        "replace": replace,
+        "token": token,
+        "token_field": TOKEN_FIELD,
+    }
+    return _referents_page(request, modal=modal)
 
 
 @capability_required("company.referents")
@@ -135,8 +168,7 @@ def referent_contacts(request, pk: int):
 ADDRESS_KINDS = {"fatture": "invoice_address", "documentazione": "docs_address"}
 
 
-@capability_required("company.addresses")
-def addresses(request):
+def _addresses_page(request, *, modal: dict | None = None):
     contract = referent_contract_or_404(request.portal)
     roa = records.master_referent(contract=contract)
     pending = {
@@ -156,29 +188,34 @@ def addresses(request):
             "docs_province": comuni.province_name(contract.docs_address.province),
             "pending_invoice": pending.get("invoice_address"),
             "pending_docs": pending.get("docs_address"),
+            "modal": modal,
         },
     )
 
 
 @capability_required("company.addresses")
+def addresses(request):
+    return _addresses_page(request)
+
+
+@capability_required("company.addresses")
 def address_edit(request, kind: str):
+    """ "Modifica dati di spedizione …" (F-7.1.3): the modal over the page, "SALVA" files."""
     if kind not in ADDRESS_KINDS:
         raise Http404
     form = operation_form(request, ADDRESS_KINDS[kind])
+    token = request_token(request)
     if request.method == "POST" and form.is_valid():
-        response = start_request(request, form, back_url=reverse("company:addresses"))
-        if response:
-            return response
+        case = file_now(request, form, token=token)
+        if case is not None:
+            return _filed(request, case, back=reverse("company:addresses"))
     title = (
         _("Modifica dati di spedizione fatture")
         if kind == "fatture"
         else _("Modifica dati di spedizione documentazione")
     )
-    return render_page(
-        request,
-        "company/address_form.html",
-        {"tab": "addresses", "form": form, "title": title, "kind": kind},
-    )
+    modal = {"form": form, "title": title, "kind": kind, "token": token, "token_field": TOKEN_FIELD}
+    return _addresses_page(request, modal=modal)
 
 
 @capability_required("company.addresses")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import itertools
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -117,6 +118,22 @@ def _sheet_name(name: str) -> str:
     return (re.sub(r"[\[\]:*?/\\]", " ", name).strip() or "Export")[:31]
 
 
+XLSX_WIDTH_SAMPLE = 200  # rows read ahead to size the columns
+
+
+def _xlsx_width(column: ExportColumn, index: int, sample: Sequence[Sequence]) -> float:
+    """Characters wide: the header or the longest sampled value (dates as dd/mm/yyyy hh:mm),
+    plus a margin for the autofilter arrow; at least 10, at most 60."""
+    longest = len(str(column.label)) + 4
+    for row in sample:
+        value = column.format.xlsx(row[index])
+        if value is None:
+            continue
+        text = "dd/mm/yyyy hh:mm" if isinstance(value, datetime.date) else str(value)
+        longest = max(longest, len(text) + 2)
+    return max(10, min(60, longest))
+
+
 def write_xlsx(
     rows: Iterable[Sequence],
     columns: Sequence[ExportColumn],
@@ -139,16 +156,20 @@ def write_xlsx(
     )
     sheet = workbook.add_worksheet(_sheet_name(sheet_name))
     header = workbook.add_format({"bold": True, "bg_color": "#DDE6F0", "border": 1})
+    # Widths from the header and the first rows (a bounded sample: memory stays flat), so a
+    # 19-digit ICCID or a long description is readable without widening the column by hand.
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, XLSX_WIDTH_SAMPLE))
     cell_formats = []
     for index, column in enumerate(columns):
         num_format = getattr(column.format, "xlsx_num_format", None)
         cell_formats.append(workbook.add_format({"num_format": num_format}) if num_format else None)
-        sheet.set_column(index, index, max(12, min(45, len(str(column.label)) + 4)))
+        sheet.set_column(index, index, _xlsx_width(column, index, sample))
     sheet.freeze_panes(1, 0)
     for index, column in enumerate(columns):
         sheet.write_string(0, index, str(column.label), header)
     row_number = 0
-    for row_number, row in enumerate(rows, start=1):
+    for row_number, row in enumerate(itertools.chain(sample, rows), start=1):
         for index, (column, raw) in enumerate(zip(columns, row, strict=True)):
             value = column.format.xlsx(raw)
             fmt = cell_formats[index]

@@ -118,8 +118,8 @@ class ExportJob(models.Model):
 
     class State(models.TextChoices):
         RUNNING = "IN_ELABORAZIONE", _("In elaborazione")
-        DONE = "COMPLETATO", _("COMPLETATO")
-        FAILED = "ERRORE", _("ERRORE")
+        DONE = "COMPLETATO", _("Completato")
+        FAILED = "ERRORE", _("Errore")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from portale.accounts.models import WidgetPreference
 from portale.core.capabilities import REGISTRY, Capability
@@ -10,13 +14,61 @@ from portale.core.capabilities import REGISTRY, Capability
 DEFAULT_COUNT = 6
 
 
-def widget_catalogue(*, ctx) -> list[Capability]:
+@dataclass(frozen=True)
+class Shortcut:
+    """A widget of the guide's F-5 list that opens a page inside a function ("Dati del
+    contratto", "Servizi su linea STS"): shown to whoever the function allows."""
+
+    code: str
+    label: str
+    capability: str
+    url_name: str
+    args: tuple = ()
+    widget: bool = True
+    prepares_file: bool = False
+
+    def allows(self, ctx) -> bool:
+        cap = REGISTRY.get(self.capability)
+        return cap is not None and cap.allows(ctx)
+
+    @property
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name, args=self.args)
+        except NoReverseMatch:
+            return None
+
+
+# The guide's widget names (F-5) for pages that are part of a function.
+SHORTCUTS = [
+    Shortcut("widget.contract", _("Dati del contratto"), "company.addresses", "company:addresses"),
+    Shortcut(
+        "widget.sts",
+        _("Servizi su linea STS"),
+        "inventory.aggregate",
+        "inventory:aggregate_list",
+        ("sts",),
+    ),
+    Shortcut(
+        "widget.line_services",
+        _("Servizi su linea"),
+        "inventory.detail",
+        "inventory:detail_list",
+        ("sts",),
+    ),
+]
+KNOWN_CODES = set(REGISTRY) | {s.code for s in SHORTCUTS}
+
+
+def widget_catalogue(*, ctx) -> list[Capability | Shortcut]:
     """Widgets the user may place: registry entries marked ``widget`` that their profiles
-    allow and that are implemented (their URL resolves)."""
-    return [c for c in REGISTRY.values() if c.widget and c.allows(ctx) and c.url]
+    allow and that are implemented (their URL resolves), then the guide's shortcuts to
+    pages inside the functions they may use."""
+    functions = [c for c in REGISTRY.values() if c.widget and c.allows(ctx) and c.url]
+    return functions + [s for s in SHORTCUTS if s.allows(ctx) and s.url]
 
 
-def widgets_for(*, user, ctx) -> list[Capability]:
+def widgets_for(*, user, ctx) -> list[Capability | Shortcut]:
     """The user's widgets in their order; the first allowed ones when nothing was chosen.
 
     A stored widget the user is no longer entitled to (a profile lost in the records) is
@@ -41,7 +93,7 @@ def widgets_save(*, user, ctx, codes: list[str]) -> list[str]:
     hidden = [
         p
         for p in WidgetPreference.objects.filter(user=user).values_list("code", flat=True)
-        if p not in available and p in REGISTRY
+        if p not in available and p in KNOWN_CODES
     ]
     chosen = []
     for code in codes:

@@ -32,7 +32,7 @@ NOT_AVAILABLE = "n.d."
 
 # --- aggregate consistencies (F-7.2.1) ---------------------------------------------------
 def aggregate_lines(contract: Contract) -> QuerySet:
-    """Lines grouped by tariff profile and state: "Tot. Linee", "Profilo Tariffario", "Stato"."""
+    """Lines grouped by tariff profile and state: "Tot. linee", "Profilo tariffario", "Stato"."""
     return (
         records.lines_of_contract(contract=contract)
         .values(profilo=F("tariff_plan__name"), stato=F("state"))
@@ -42,7 +42,7 @@ def aggregate_lines(contract: Contract) -> QuerySet:
 
 
 def aggregate_line_services(contract: Contract) -> QuerySet:
-    """STS grouped by service and state: "Tot. Servizi", "Descrizione Servizio", "Stato"."""
+    """STS grouped by service and state: "Tot. servizi", "Descrizione servizio", "Stato"."""
     return (
         records.line_services_of_contract(contract=contract)
         .values(descrizione=F("description"), stato=F("state"))
@@ -52,7 +52,7 @@ def aggregate_line_services(contract: Contract) -> QuerySet:
 
 
 def aggregate_dual_billing(contract: Contract, kind: str) -> QuerySet:
-    """TIM TUO (subscription or rechargeable) lines by state: "Tot. Servizi", "Stato"."""
+    """TIM TUO (subscription or rechargeable) lines by state: "Tot. servizi", "Stato"."""
     return (
         records.dual_billings_of_contract(contract=contract, kind=kind)
         .values(stato=F("state"))
@@ -62,16 +62,22 @@ def aggregate_dual_billing(contract: Contract, kind: str) -> QuerySet:
 
 
 def _device_service_label():
-    """ "Tipo Servizio" as the guide shows it ("VENDITA RATEALE I.TIM NOKIA N73 …")."""
+    """ "Tipo servizio" as the guide shows it ("VENDITA RATEALE I.TIM NOKIA N73 …")."""
     return Coalesce(
         NullIf(F("service_description"), Value("")),
-        Concat(F("service_type"), Value(" "), F("description"), output_field=CharField()),
+        # A description that already starts with the service type is not prefixed twice
+        # ("NOLEGGIO NOLEGGIO Samsung…", issue 21).
+        Case(
+            When(description__startswith=F("service_type"), then=F("description")),
+            default=Concat(F("service_type"), Value(" "), F("description")),
+            output_field=CharField(),
+        ),
         output_field=CharField(),
     )
 
 
 def aggregate_devices(contract: Contract) -> QuerySet:
-    """Devices by NMU code, service type and state: "Tot. Servizi", "Codice NMU", …"""
+    """Devices by NMU code, service type and state: "Tot. servizi", "Codice NMU", …"""
     return (
         records.devices_of_contract(contract=contract)
         .annotate(tipo_servizio=_device_service_label())
@@ -82,7 +88,7 @@ def aggregate_devices(contract: Contract) -> QuerySet:
 
 
 def aggregate_contract_services(contract: Contract) -> QuerySet:
-    """SAC by service and state: "Tot. Sac", "Descrizione Servizio", "Stato"."""
+    """SAC by service and state: "Tot. SAC", "Descrizione servizio", "Stato"."""
     return (
         records.services_of_contract(contract=contract)
         .values(descrizione=F("description"), stato=F("state"))
@@ -203,7 +209,7 @@ def detail_contract_services(contract: Contract) -> QuerySet:
 
 # --- pseudonymised employee data (P-22) ------------------------------------------------------
 def employee_display(last_name: str, first_name: str) -> str:
-    """ "Dati Dipendente" as the guide shows them: surname as initials, then the name.
+    """ "Dati dipendente" as the guide shows them: surname as initials, then the name.
 
     "LO CASCIO", "SALVATORE" → "L. C. - SALVATORE". The referent searches by the full
     surname or codice fiscale, but the list itself does not spell them out (P-22).

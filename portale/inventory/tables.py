@@ -116,7 +116,7 @@ class DeviceSearch(FilterForm):
 
 
 class ContractServiceSearch(FilterForm):
-    descrizione = forms.CharField(label=_("Descrizione Servizio"), max_length=120)
+    descrizione = forms.CharField(label=_("Descrizione servizio"), max_length=120)
     lookups = {"descrizione": "description__icontains"}
 
 
@@ -155,8 +155,8 @@ class AggregateTable(Table):
 
 class LinesAggregate(AggregateTable):
     group_keys = ("stato", "profilo")
-    totale = Column(_("Tot. Linee"), key("totale"), sort="totale", format=INTEGER)
-    profilo = Column(_("Profilo Tariffario"), key("profilo"), sort="profilo")
+    totale = Column(_("Tot. linee"), key("totale"), sort="totale", format=INTEGER)
+    profilo = Column(_("Profilo tariffario"), key("profilo"), sort="profilo")
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
@@ -167,8 +167,8 @@ class LinesAggregate(AggregateTable):
 
 class LineServicesAggregate(AggregateTable):
     group_keys = ("stato", "descrizione")
-    totale = Column(_("Tot. Servizi"), key("totale"), sort="totale", format=INTEGER)
-    descrizione = Column(_("Descrizione Servizio"), key("descrizione"), sort="descrizione")
+    totale = Column(_("Tot. servizi"), key("totale"), sort="totale", format=INTEGER)
+    descrizione = Column(_("Descrizione servizio"), key("descrizione"), sort="descrizione")
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
@@ -179,7 +179,7 @@ class LineServicesAggregate(AggregateTable):
 
 class DualBillingAggregate(AggregateTable):
     group_keys = ("stato",)
-    totale = Column(_("Tot. Servizi"), key("totale"), sort="totale", format=INTEGER)
+    totale = Column(_("Tot. servizi"), key("totale"), sort="totale", format=INTEGER)
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
@@ -190,9 +190,9 @@ class DualBillingAggregate(AggregateTable):
 
 class DevicesAggregate(AggregateTable):
     group_keys = ("stato", "codice_nmu", "tipo_servizio")
-    totale = Column(_("Tot. Servizi"), key("totale"), sort="totale", format=INTEGER)
+    totale = Column(_("Tot. servizi"), key("totale"), sort="totale", format=INTEGER)
     codice_nmu = Column(_("Codice NMU"), key("codice_nmu"), sort="codice_nmu")
-    tipo_servizio = Column(_("Tipo Servizio"), key("tipo_servizio"), sort="tipo_servizio")
+    tipo_servizio = Column(_("Tipo servizio"), key("tipo_servizio"), sort="tipo_servizio")
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
@@ -203,8 +203,8 @@ class DevicesAggregate(AggregateTable):
 
 class ContractServicesAggregate(AggregateTable):
     group_keys = ("stato", "descrizione")
-    totale = Column(_("Tot. Sac"), key("totale"), sort="totale", format=INTEGER)
-    descrizione = Column(_("Descrizione Servizio"), key("descrizione"), sort="descrizione")
+    totale = Column(_("Tot. SAC"), key("totale"), sort="totale", format=INTEGER)
+    descrizione = Column(_("Descrizione servizio"), key("descrizione"), sort="descrizione")
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
@@ -224,7 +224,7 @@ class LinesDetail(Table):
     imei = Column(_("IMEI"), lambda row: _("Richiedi"), link=_imei_url, export=False)
     iccid = Column(_("ICCID"), key("iccid"), sort="iccid", format=ICCID)
     profilo = Column(_("Profilo tariffario"), key("profilo"), sort="profilo")
-    attivazione = Column(_("Data Attivazione"), key("attivazione"), sort="attivazione", format=DATE)
+    attivazione = Column(_("Data attivazione"), key("attivazione"), sort="attivazione", format=DATE)
     cessazione = Column(_("Data cessazione"), key("cessazione"), sort="cessazione", format=DATE)
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
@@ -241,8 +241,8 @@ class LinesDetail(Table):
 class LineServicesDetail(Table):
     numero = Column(_("Numero"), key("numero"), sort=("numero", "descrizione"))
     descrizione = Column(_("Descrizione"), key("descrizione"), sort="descrizione")
-    attivazione = Column(_("Data Attivazione"), key("attivazione"), sort="attivazione", format=DATE)
-    cessazione = Column(_("Data Cessazione"), key("cessazione"), sort="cessazione", format=DATE)
+    attivazione = Column(_("Data attivazione"), key("attivazione"), sort="attivazione", format=DATE)
+    cessazione = Column(_("Data cessazione"), key("cessazione"), sort="cessazione", format=DATE)
     stato = Column(_("Stato"), key("stato"), sort="stato")
     pct_ente = Column(_("% a carico Ente"), key("pct_ente"), sort="pct_ente", format=PERCENT)
     canone = Column(_("Canone €"), key("canone"), sort="canone", format=money())
@@ -264,9 +264,9 @@ def _employee(row) -> str:
 class DualBillingSubscriptionDetail(Table):
     numero = Column(_("Numero"), key("numero"), sort="numero")
     codice = Column(_("Codice"), key("codice"), sort="codice")
-    dipendente = Column(_("Dati Dipendente"), _employee)
+    dipendente = Column(_("Dati dipendente"), _employee)
     attivazione = Column(_("Data attivazione"), key("attivazione"), sort="attivazione", format=DATE)
-    cessazione = Column(_("Data Cessazione"), key("cessazione"), sort="cessazione", format=DATE)
+    cessazione = Column(_("Data cessazione"), key("cessazione"), sort="cessazione", format=DATE)
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
@@ -285,9 +285,9 @@ class DualBillingPrepaidDetail(Table):
     numero = Column(_("Numero"), key("numero"), sort="numero")
     iccid = Column(_("ICCID"), key("iccid"), format=ICCID)
     profilo = Column(_("Profilo tariffario"), key("profilo"))
-    dipendente = Column(_("Dati Dipendente"), _employee)
+    dipendente = Column(_("Dati dipendente"), _employee)
     attivazione = Column(_("Data attivazione"), key("attivazione"), format=DATE)
-    cessazione = Column(_("Data Cessazione"), key("cessazione"), format=DATE)
+    cessazione = Column(_("Data cessazione"), key("cessazione"), format=DATE)
     stato = Column(_("Stato"), key("stato"), sort="stato")
 
     class Meta:
@@ -302,7 +302,7 @@ class DevicesDetail(Table):
     imei = Column(_("IMEI"), key("imei"), sort="imei")
     descrizione = Column(_("Descrizione"), key("descrizione"), sort="descrizione")
     codice_nmu = Column(_("Codice NMU"), key("codice_nmu"), sort="codice_nmu")
-    tipo_servizio = Column(_("Tipo Servizio"), key("tipo_servizio"), sort="tipo_servizio")
+    tipo_servizio = Column(_("Tipo servizio"), key("tipo_servizio"), sort="tipo_servizio")
     linea = Column(_("Linea"), key("linea"), sort="linea")
     attivazione = Column(_("Data attivazione"), key("attivazione"), sort="attivazione", format=DATE)
     cessazione = Column(_("Data cessazione"), key("cessazione"), sort="cessazione", format=DATE)
@@ -319,7 +319,7 @@ class DevicesDetail(Table):
 
 
 class ContractServicesDetail(Table):
-    descrizione = Column(_("Descrizione Servizio"), key("descrizione"), sort="descrizione")
+    descrizione = Column(_("Descrizione servizio"), key("descrizione"), sort="descrizione")
     attivazione = Column(_("Data attivazione"), key("attivazione"), sort="attivazione", format=DATE)
     cessazione = Column(_("Data cessazione"), key("cessazione"), sort="cessazione", format=DATE)
     stato = Column(_("Stato"), key("stato"), sort="stato")
@@ -338,7 +338,7 @@ class ContractServicesDetail(Table):
 @dataclass(frozen=True)
 class ListKind:
     slug: str
-    label: str  # the menu entry of the guide ("Su linea", "Servizi su Linea (STS)", …)
+    label: str  # the menu entry of the guide ("Su linea", "Servizi su linea (STS)", …)
     title: str  # the page title
     table: type[Table]
     rows: Callable  # contract → scoped queryset
@@ -357,7 +357,7 @@ class ListKind:
 
 AGGREGATE_INTRO = _(
     "In questa sezione sono visualizzate le consistenze presenti sul contratto selezionato "
-    "nella pagina di Benvenuto"
+    "nella Home"
 )
 SEARCH_HINT = _(
     "Per ricercare una linea inserisci il codice ICCID stampato sulla SIM o sulla tessera "
@@ -367,11 +367,11 @@ SEARCH_HINT = _(
 
 SUMMARIES = {
     (True, "linee"): _("Linee del contratto raggruppate per profilo tariffario e stato."),
-    (True, "sts"): _("Servizi Telefonici Supplementari raggruppati per servizio e stato."),
+    (True, "sts"): _("Servizi su linea (STS) raggruppati per servizio e stato."),
     (True, "timtuo-abbonamento"): _("Linee con TIM TUO in abbonamento, per stato."),
     (True, "timtuo-ricaricabile"): _("Linee con TIM TUO ricaricabile, per stato."),
     (True, "apparati"): _("Apparati raggruppati per modello, tipo di servizio e stato."),
-    (True, "sac"): _("Servizi sul contratto raggruppati per servizio e stato."),
+    (True, "sac"): _("Servizi a contratto (SAC) raggruppati per servizio e stato."),
     (False, "linee"): _("Elenco delle linee e delle SIM, con One Number e IMEI."),
     (False, "sts"): _("Servizi su ogni linea, con % a carico Ente e canone."),
     (False, "timtuo-abbonamento"): _("Linee con TIM TUO in abbonamento e dati del dipendente."),
@@ -396,8 +396,8 @@ AGGREGATES: dict[str, ListKind] = {
         ),
         ListKind(
             "sts",
-            _("Servizi su Linea (STS)"),
-            _("Servizi su Linea (STS)"),
+            _("Servizi su linea (STS)"),
+            _("Servizi su linea (STS)"),
             LineServicesAggregate,
             selectors.aggregate_line_services,
             AGGREGATE_INTRO,
@@ -420,7 +420,7 @@ AGGREGATES: dict[str, ListKind] = {
         ),
         ListKind(
             "apparati",
-            _("Servizi su apparato"),
+            _("Apparati"),
             _("Apparati"),
             DevicesAggregate,
             selectors.aggregate_devices,
@@ -429,7 +429,7 @@ AGGREGATES: dict[str, ListKind] = {
         ListKind(
             "sac",
             _("Servizi a contratto (SAC)"),
-            _("Servizi sul Contratto (SAC)"),
+            _("Servizi a contratto (SAC)"),
             ContractServicesAggregate,
             selectors.aggregate_contract_services,
             AGGREGATE_INTRO,
@@ -450,19 +450,19 @@ DETAILS: dict[str, ListKind] = {
         ),
         ListKind(
             "sts",
-            _("Servizi su Linea (STS)"),
-            _("Servizi su Linea (STS)"),
+            _("Servizi su linea (STS)"),
+            _("Servizi su linea (STS)"),
             LineServicesDetail,
             selectors.detail_line_services,
             _(
-                "In questa sezione è visualizzato l'elenco dettagliato dei Servizi Telefonici "
-                "Supplementari (STS) presenti nel contratto selezionato."
+                "In questa sezione trovi l'elenco dettagliato dei servizi su linea (STS) "
+                "presenti nel contratto selezionato."
             ),
         ),
         ListKind(
             "timtuo-abbonamento",
             _("Servizi TIM TUO in abbonamento"),
-            _("TIM TUO Abbonato"),
+            _("Servizi TIM TUO in abbonamento"),
             DualBillingSubscriptionDetail,
             lambda c: selectors.detail_dual_billing(c, SUB),
             SEARCH_HINT,
@@ -470,7 +470,7 @@ DETAILS: dict[str, ListKind] = {
         ListKind(
             "timtuo-ricaricabile",
             _("Servizi TIM TUO ricaricabile"),
-            _("TIM TUO Ricaricabile"),
+            _("Servizi TIM TUO ricaricabile"),
             DualBillingPrepaidDetail,
             lambda c: selectors.detail_dual_billing(c, PRE),
             _(
@@ -482,7 +482,7 @@ DETAILS: dict[str, ListKind] = {
         ),
         ListKind(
             "apparati",
-            _("Servizi su apparato"),
+            _("Apparati"),
             _("Apparati"),
             DevicesDetail,
             selectors.detail_devices,
@@ -494,7 +494,7 @@ DETAILS: dict[str, ListKind] = {
         ListKind(
             "sac",
             _("Servizi a contratto (SAC)"),
-            _("Servizi sul Contratto (SAC)"),
+            _("Servizi a contratto (SAC)"),
             ContractServicesDetail,
             selectors.detail_contract_services,
             _(

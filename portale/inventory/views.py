@@ -23,7 +23,7 @@ from portale.core.pdf import file_ready, pdf_response
 from portale.records import selectors as records
 
 from . import selectors
-from .tables import AGGREGATES, DETAILS, ExportTable, ListKind
+from .tables import AGGREGATES, DETAILS, ExportTable, ListKind, export_kind_label
 
 MENU = gettext_lazy("Linee e listino")
 AGGREGATE = gettext_lazy("Consistenze aggregate")
@@ -55,8 +55,8 @@ def aggregate(request):
             "kinds": AGGREGATES.values(),
             "url_name": "inventory:aggregate_list",
             "intro": _(
-                "La sezione consente di avere visibilità dei quantitativi totali delle "
-                "linee/servizi componenti il contratto mobile in convenzione."
+                "In questa sezione trovi i totali delle linee e dei servizi del contratto "
+                "mobile in convenzione."
             ),
         },
     )
@@ -101,8 +101,8 @@ def detail(request):
             "kinds": DETAILS.values(),
             "url_name": "inventory:detail_list",
             "intro": _(
-                "La sezione consente di avere visibilità dell'elenco dettagliato dei componenti "
-                "il contratto mobile in convenzione."
+                "In questa sezione trovi l'elenco dettagliato delle linee e dei servizi del "
+                "contratto mobile in convenzione."
             ),
         },
     )
@@ -121,8 +121,8 @@ def detail_list(request, kind: str):
         "export_queued": True,  # its export links file a job: "Richiedi export"
         "hint": _(
             "Ognuna delle liste è esportabile in formato .xlsx o .csv cliccando su .xlsx o .csv "
-            'accanto a "Richiedi export:": il file viene preparato in background e si scarica '
-            'dalla sezione "I miei Export".'
+            'accanto a "Richiedi export:": l\'export viene preparato mentre continui a usare il '
+            'Portale e lo scarichi dalla sezione "I miei Export".'
         ),
     }
     if not spec.on_screen:
@@ -235,18 +235,19 @@ def export_delete(request, pk: int):
     job = get_object_or_404(_my_exports(request), pk=pk)
     if request.method == "POST":
         export_jobs.export_delete(job=job)
-        messages.success(request, _("L'export è stato cancellato."))
+        messages.success(request, _("L'export è stato eliminato."))
         return redirect("inventory:exports")
     return render(
         request,
         "inventory/export_confirm_delete.html",
         {
             "job": job,
-            "title": _("Cancella export"),
+            "kind_label": export_kind_label(job.kind),
+            "title": _("Elimina export"),
             "breadcrumbs": [
                 (MENU, ""),
                 (EXPORTS, reverse("inventory:exports")),
-                (_("Cancella"), ""),
+                (_("Elimina"), ""),
             ],
         },
     )

@@ -39,16 +39,20 @@ class _DetailForm(FilterForm):
             self.add_error("dal", _("Inserisci la data di inizio (gg/mm/aaaa)."))
         if not al:
             self.add_error("al", _("Inserisci la data di fine (gg/mm/aaaa)."))
-        if dal and al and dal > al:
-            self.add_error("al", _("La data «Al» non può precedere la data «Dal»."))
+        reversed_period = bool(dal and al and dal > al)
+        if reversed_period:
+            self.add_error(
+                "al",
+                _('La data "Al" non può precedere la data "Dal": correggi una delle due.'),
+            )
         msg = _("Il periodo deve essere compreso tra il %(lo)s e il %(hi)s.") % {
             "lo": lo.strftime("%d/%m/%Y"),
             "hi": hi.strftime("%d/%m/%Y"),
         }
         if dal and not lo <= dal <= hi:
             self.add_error("dal", msg)
-        if al and not lo <= al <= hi:
-            self.add_error("al", msg)
+        if al and not reversed_period and not lo <= al <= hi:
+            self.add_error("al", msg)  # one message a field: the order error comes first
         if not data.get("categoria"):
             self.add_error("categoria", _("Seleziona almeno una categoria."))
         return data

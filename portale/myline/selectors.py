@@ -83,6 +83,29 @@ def events(
     )
 
 
+# Call-record codes as a person reads them in the consumption breakdown (issue 21: "MOC: 3,99 €"
+# told nothing); an unknown code keeps its text.
+TYPE_LABELS = {
+    "MOC": "Chiamate effettuate",
+    "MTC": "Chiamate ricevute",
+    "SMS": "SMS",
+    "SMS MO": "SMS inviati",
+    "SMS MT": "SMS ricevuti",
+    "MMS": "MMS",
+    "MMS MO": "MMS inviati",
+    "MMS MT": "MMS ricevuti",
+    "GPRS": "Navigazione internet",
+    "DATI WAP": "Navigazione WAP",
+    "A-SMS RICHIESTA SERVIZI": "SMS a servizi interattivi",
+    "EVENTO": "Servizi a evento",
+    "SERVIZIO": "Servizi a contenuto",
+}
+
+
+def type_label(code: str) -> str:
+    return TYPE_LABELS.get((code or "").upper(), code or "Altro")
+
+
 def over_bundle_summary(line, start: datetime.date, end: datetime.date) -> dict:
     """Riepilogo dei consumi: € over bundle by row × column, with per-type breakdowns."""
     lo, hi = local_bounds(start, end)
@@ -102,7 +125,7 @@ def over_bundle_summary(line, start: datetime.date, end: datetime.date) -> dict:
             target = voice if r["category"] == "VOCE" else sms
             for key in (r["charging"], "TOTALE"):
                 target[key]["amount"] += amount
-                target[key]["types"][r["type"]] += amount
+                target[key]["types"][type_label(r["type"])] += amount
         elif r["category"] == "DATI":
             data["ROAMING" if r["roaming_zone"] else "NAZIONALE"] += amount
             data["TOTALE"] += amount

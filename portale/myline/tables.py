@@ -58,8 +58,8 @@ class SubscriptionTrafficTable(Table):
     occurred_at = Column(_("Data e ora"), sort=True, format=DATETIME_SECONDS)
     duration = Column(_("Durata"), lambda e: _hms(e.duration_seconds))
     volume = Column(_("Pacch./Kbyte"), _kb)
-    gross_amount = Column(_("Imp. Lordo"), sort=True, format=AMOUNT4)
-    net_amount = Column(_("Imp. Netto"), sort=True, format=AMOUNT4)
+    gross_amount = Column(_("Imp. lordo"), sort=True, format=AMOUNT4)
+    net_amount = Column(_("Imp. netto"), sort=True, format=AMOUNT4)
     option = Column(_("Opzione"))
     rating_unit = Column(_("Tariffazione"))
 

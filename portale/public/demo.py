@@ -22,15 +22,14 @@ NEWS = [
         "teaser": "Sei un utente precedentemente registrato al portale della Convenzione di "
         "Telefonia Mobile 5, 6 o 7?",
         "body": (
-            "Il Portale della Convenzione Telefonia Mobile 8 è un nuovo portale: le credenziali "
-            "usate sui portali delle Convenzioni di Telefonia Mobile 5, 6 e 7 non sono valide.\n\n"
-            "Per accedere ai servizi della Convenzione 8 è necessario effettuare una nuova "
-            "registrazione con il proprio numero mobile aziendale TIM, che deve essere una SIM "
-            "attiva inserita in Convenzione 8. Il Portale riconosce automaticamente il profilo "
-            "(Referente dell'Amministrazione o Dipendente) in base al numero registrato.\n\n"
-            "Durante la registrazione riceverai via SMS un codice temporaneo (OTP) e un'email per "
-            "confermare l'indirizzo di posta indicato. Per assistenza chiama il Numero verde "
-            "800.680.068."
+            "Se eri registrato al Portale delle Convenzioni di Telefonia Mobile 5, 6 o 7 non "
+            "devi registrarti di nuovo: se la tua linea è ora attiva in Convenzione 8, accedi "
+            "con la username e la password che già usi.\n\n"
+            "Se invece la tua linea non era registrata, registrati con il tuo numero mobile "
+            "aziendale TIM, che deve essere una SIM attiva in Convenzione 8. Il Portale "
+            "riconosce il tuo profilo (ROA, referente o dipendente) dal numero registrato.\n\n"
+            "Durante la registrazione ricevi via SMS un codice temporaneo e un'email per "
+            "confermare il tuo indirizzo. Per assistenza chiama il Numero verde 800.680.068."
         ),
         "audience": Audience.PUBLIC,
     },

@@ -394,7 +394,7 @@ def _rate_one(card: RateCard, st: _LineState, ev: TrafficEvent, now) -> list[Ser
                     ServiceSms(
                         line=line,
                         text=(
-                            f"Gentile cliente, il credito {which} della linea {line.msisdn} e' "
+                            f"Gentile utente, il credito {which} della linea {line.msisdn} è "
                             "esaurito: ricarica per continuare a usare i servizi a pagamento. "
                             "Grazie da TIM Business"
                         ),

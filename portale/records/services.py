@@ -512,7 +512,7 @@ def line_company_recharge(
     ServiceSms.objects.create(
         line=line,
         text=(
-            f"Gentile cliente, l'opzione {label} ric e' stata attivata sulla tua linea. "
+            f"Gentile utente, l'opzione {label} ric è stata attivata sulla tua linea. "
             "Grazie da TIM Business"
         ),
         sent_at=now,

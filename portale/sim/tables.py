@@ -195,7 +195,7 @@ class RechargeModeTable(Table):
         select = "multi"
         filter_form = ModeSearch
         default_order = "msisdn"
-        counter_label = _("Tot. Linee")
+        counter_label = _("Tot. linee")
         noun = _("linee")
         export_formats = ()
         caption = _("Linee ricaricabili e modalità di ricarica automatica")

@@ -164,7 +164,7 @@ class TicketState(models.TextChoices):
 
 
 class Ticket(models.Model):
-    """The all-risk ticket of "Assistenza su Apparati" (F-7.7.6): its "ID Richiesta" is the
+    """The all-risk ticket of "Assistenza su Apparati" (F-7.7.6): its "ID richiesta" is the
     number of the pratica "Apertura tk servizio all risk" that opened it (F-7.7.7)."""
 
     class Problem(models.TextChoices):

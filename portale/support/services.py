@@ -169,7 +169,7 @@ def chat_end(*, session: ChatSession, by_operator: bool) -> ChatSession:
 
 def ticket_open(case) -> Ticket:
     """The ticket of a pratica "Apertura tk servizio all risk", made in its filing transaction
-    (the operation's ``on_file``): its "ID Richiesta" is the pratica number."""
+    (the operation's ``on_file``): its "ID richiesta" is the pratica number."""
     p = case.payload
     ticket = Ticket.objects.create(
         case=case,

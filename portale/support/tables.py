@@ -24,7 +24,7 @@ class TicketFilter(FilterForm):
 
 class TicketTable(Table):
     number = Column(
-        _("ID Richiesta"),
+        _("ID richiesta"),
         "case.number",
         sort="case__number",
         link=lambda t: reverse("support:ticket", args=[t.case.number]),

@@ -123,11 +123,11 @@ def _sms_text(ev: ThresholdEvent, msisdn: str) -> str:
     period = PERIOD_LABEL.get(ev.period, ev.period.lower())
     if ev.kind == ThresholdEvent.Kind.UNBLOCK:
         return _(
-            "Gentile cliente, il traffico a consumo della linea %(msisdn)s e' di nuovo "
+            "Gentile utente, il traffico a consumo della linea %(msisdn)s è di nuovo "
             "disponibile (%(note)s). TIM Business"
         ) % {"msisdn": msisdn, "note": ev.note}
     text = _(
-        "Gentile cliente, la linea %(msisdn)s ha raggiunto il %(level)s%% della soglia "
+        "Gentile utente, la linea %(msisdn)s ha raggiunto il %(level)s%% della soglia "
         "%(description)s di %(value)s euro (periodo %(period)s)."
     ) % {
         "msisdn": msisdn,
@@ -137,7 +137,7 @@ def _sms_text(ev: ThresholdEvent, msisdn: str) -> str:
         "period": period,
     }
     if ev.blocked:
-        text += " " + _("Il traffico a consumo e' bloccato fino al prossimo periodo.")
+        text += " " + _("Il traffico a consumo è bloccato fino al prossimo periodo.")
     return f"{text} TIM Business"
 
 

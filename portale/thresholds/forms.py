@@ -77,21 +77,21 @@ class _LinesMixin(LineListDocument):
             raise forms.ValidationError(
                 _(
                     "Sulle linee %(lines)s è già presente una richiesta sulle soglie in "
-                    'lavorazione: segui lo stato nella funzione "Storico Pratiche".'
+                    'lavorazione: segui lo stato nella funzione "Storico pratiche".'
                 )
                 % {"lines": numbers}
             )
 
 
 class ThresholdActivateForm(_LinesMixin, OperationForm):
-    """F-7.5.1: the selected lines, "Tipologia soglia", "Periodo Soglia", "Valore*"."""
+    """F-7.5.1: the selected lines, "Tipologia soglia", "Periodo soglia", "Valore*"."""
 
     lines = forms.ModelMultipleChoiceField(queryset=None)
     type = forms.ChoiceField(
         label=gettext_lazy("Tipologia soglia"), choices=TYPE_CHOICES, widget=forms.RadioSelect
     )
     period = forms.ChoiceField(
-        label=gettext_lazy("Periodo Soglia"), choices=PERIOD_CHOICES, widget=forms.RadioSelect
+        label=gettext_lazy("Periodo soglia"), choices=PERIOD_CHOICES, widget=forms.RadioSelect
     )
     value = value_field()
 
@@ -213,7 +213,7 @@ class ThresholdChangeForm(_ThresholdsForm):
         required=False,
     )
     period = forms.ChoiceField(
-        label=gettext_lazy("Periodo Soglia"),
+        label=gettext_lazy("Periodo soglia"),
         choices=PERIOD_CHOICES,
         widget=forms.RadioSelect,
         required=False,

@@ -73,7 +73,7 @@ def activate_summary(p: dict) -> list[tuple[str, str, str]]:
     new = f"{p['type']} {p['period']} {_money(p['value'])}"
     return [
         (_("Tipologia soglia"), "", p["type"]),
-        (_("Periodo Soglia"), "", p["period"]),
+        (_("Periodo soglia"), "", p["period"]),
         (_("Valore"), "", _money(p["value"])),
         *_line_rows(p, new),
     ]
@@ -84,7 +84,7 @@ def change_summary(p: dict) -> list[tuple[str, str, str]]:
     if "type" in p:
         rows.append((_("Tipologia soglia"), "", p["type"]))
     if "period" in p:
-        rows.append((_("Periodo Soglia"), "", p["period"]))
+        rows.append((_("Periodo soglia"), "", p["period"]))
     if "value" in p:
         rows.append((_("Valore"), "", _money(p["value"])))
     return rows + _line_rows(p)

@@ -109,9 +109,9 @@ def digest_texts(day: datetime.date) -> tuple[str, str]:
     d = day.strftime("%d-%m-%Y")
     subject = f"Avanzamento Soglie del {d}"
     text = (
-        "Gentile Referente,\n"
-        f"Le inviamo in allegato il report delle utenze che alla data {d} hanno superato gli "
-        "avanzamenti previsti per le Soglie Informative e Dispositive.\n"
+        "Gentile utente,\n"
+        f"ti inviamo in allegato l'elenco delle linee che alla data {d} hanno superato gli "
+        "avanzamenti previsti per le soglie informative e dispositive.\n"
         "TIM Servizio Clienti Convenzione Mobile 8"
     )
     return subject, text

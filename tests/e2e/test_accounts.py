@@ -85,7 +85,7 @@ def test_register_end_to_end(new_page, shot, line, width):
     shot(page, f"accounts-register-4-sent-{width}")
     # The link in the e-mail
     page.goto(link_from_outbox(to=email, kind="registration_confirm"))
-    expect(page.get_by_role("heading", name="Email Confermata")).to_be_visible()
+    expect(page.get_by_role("heading", name="Email confermata")).to_be_visible()
     shot(page, f"accounts-register-4-confirmed-{width}")
     page.get_by_role("link", name="CREA PASSWORD").click()
     # Step 5: password and terms
@@ -157,7 +157,7 @@ def test_login_lockout_message(page, employee):
 
 def test_recover_password(page, shot, employee):
     page.goto("/accesso/login/")
-    page.get_by_role("link", name="Recupera Username e Password").click()
+    page.get_by_role("link", name="Recupera username e password").click()
     page.click("label[for=id_mode_1]")
     shot(page, "accounts-recover-mode-1280")
     page.get_by_role("button", name="AVANTI").click()
@@ -167,7 +167,7 @@ def test_recover_password(page, shot, employee):
     page.wait_for_selector("#id_code")
     page.fill("#id_code", otp_from_outbox(to=employee.mobile))
     page.get_by_role("button", name="AVANTI").click()
-    page.wait_for_selector("text=Ti abbiamo inviato una email con il link")
+    page.wait_for_selector("text=Ti abbiamo inviato un'email con il link")
     page.goto(link_from_outbox(to=employee.email, kind="recovery", contains="/recupero/password/"))
     page.fill("#id_password1", "Nuova.Password9")
     page.fill("#id_password2", "Nuova.Password9")
@@ -202,7 +202,7 @@ def test_change_email(new_page, shot, live_server, employee, width):
     page.wait_for_selector("text=entro 48 ore")
     shot(page, f"accounts-personal-data-{width}")
     page.goto(link_from_outbox(to=new, kind="email_change"))
-    expect(page.get_by_role("heading", name="Email Confermata")).to_be_visible()
+    expect(page.get_by_role("heading", name="Email confermata")).to_be_visible()
     page.goto("/accesso/dati-personali/")
     assert page.locator("#current-email").inner_text() == new
     assert not page.console_errors

@@ -1,23 +1,21 @@
 """Browser test of the requests engine (guide §7.1, §7.3.1-7.3.2, Appendix 1).
 
-A ROA replaces a referent and changes the invoice address through the whole wizard (SALVA →
-"Conferma dei dati" → PDF downloaded and read back → INVIA), finds both pratiche in
-"Storico pratiche", lets fulfilment run, and sees the changes on "Dati aziendali".
+A ROA replaces a referent and changes the invoice address in the guide's modals ("SALVA" files
+the pratica directly: P-09 leaves out §7.1.2 and §7.1.3; a double click files one), finds both
+pratiche in "Storico pratiche", lets fulfilment run, and sees the changes on "Dati aziendali".
 Screenshots at 1280 and 360 px go to var/screenshots/.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from portale.cases import lifecycle
-from portale.cases.models import Case, Shipment
-from portale.cases.platform import pdf_text
+from portale.cases.models import Case, RequestDraft, Shipment
 from portale.cases.tests.helpers import ebill_referent, phone_case
 from portale.fulfilment import engine
 from portale.records.models import LegalRepresentative
@@ -27,22 +25,14 @@ from .conftest import force_login
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _download_pdf(page, tmp_path: Path) -> str:
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("link", name="Scarica il pdf con il riepilogo dei dati").click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(str(target))
-    return pdf_text(target.read_bytes())
+def _filed_number(page) -> str:
+    """The pratica number in the confirmation message after the modal's SALVA."""
+    alert = page.locator(".alert-success").filter(has_text="è stata aperta la pratica")
+    expect(alert).to_be_visible()
+    return re.search(r"7-\d{11}", alert.inner_text()).group(0)
 
 
-def _invia(page) -> str:
-    page.get_by_role("button", name="INVIA").click()
-    page.wait_for_load_state()
-    number = page.locator("#case-number").inner_text()
-    return re.search(r"7-\d{11}", number).group(0)
-
-
-def test_referent_and_invoice_address_through_the_wizard(
+def test_replacing_a_referent_files_the_pratica_from_the_modal(
     new_page, live_server, roa, staff, contract, other_contract, tmp_path, shot
 ):
     staff_user = staff
@@ -70,50 +60,31 @@ def test_referent_and_invoice_address_through_the_wizard(
     page.wait_for_timeout(300)
     shot(page, "cases-referents-menu-1280", full_page=False)
     page.get_by_role("link", name="Sostituisci referente").click()
+    modal = page.get_by_role("dialog", name="Sostituisci referente")
+    expect(modal).to_be_visible()
+    shot(page, "company-referent-modal-1280")
     page.fill("#id_first_name", "Luca")
     page.fill("#id_last_name", "Verdi")
     page.fill("#id_fiscal_code", "VRDLCU80A01H501X")  # wrong check character
     page.fill("#id_mobile", "3351112223")
     page.fill("#id_email", "luca.verdi@comune.example.it")
-    page.get_by_role("button", name="SALVA").click()
-    expect(page.get_by_text("Codice fiscale non valido")).to_be_visible()
+    modal.get_by_role("button", name="SALVA").click()
+    modal = page.get_by_role("dialog", name="Sostituisci referente")
+    expect(modal.get_by_text("Codice fiscale non valido")).to_be_visible()  # in the modal
     assert page.input_value("#id_last_name") == "Verdi"  # the form keeps what was typed
     shot(page, "cases-referent-error-1280")
     page.fill("#id_fiscal_code", "VRDLCU80A01H501G")
-    page.get_by_role("button", name="SALVA").click()
-
-    # --- Conferma dei dati: INVIA refused before the PDF ---------------------------------
-    expect(page.get_by_role("heading", name="Conferma dei dati")).to_be_visible()
-    shot(page, "cases-confirm-1280")
-    invia = page.get_by_role("button", name="INVIA")
-    assert invia.get_attribute("aria-disabled") == "true"  # disabled until the download
-    # a crafted or replayed POST before the download: the server refuses it
-    with page.expect_navigation():
-        page.locator("form.js-submit-once").evaluate("form => form.submit()")
-    expect(
-        page.locator(".alert").filter(has_text="Il download dei documenti è obbligatorio")
-    ).to_be_visible()
-    assert Case.objects.filter(description="Referenti").count() == 0
-    text = _download_pdf(page, tmp_path)
-    for expected in (
-        "Sostituzione referente",
-        "REFERENTI",
-        contract.code,
-        roa.email,
-        "VRDLCU80A01H501G",
-        "3351112223",
-        "BIANCHI",
-        "VERDI",
-    ):
-        assert expected in text, expected
-    referent_case = _invia(page)
-    expect(page.get_by_text("La richiesta sarà monitorabile nella funzione")).to_be_visible()
-    shot(page, "cases-outcome-1280")
+    modal.get_by_role("button", name="SALVA").dblclick()  # a double click: one pratica
+    referent_case = _filed_number(page)
+    assert Case.objects.filter(description="Referenti").count() == 1
+    assert not RequestDraft.objects.exists()  # no "Conferma dei dati" step
+    expect(page.get_by_text("In lavorazione").first).to_be_visible()
+    shot(page, "company-referent-filed-1280")
 
     # --- Dati contratto e indirizzi → MODIFICA (fatture) ---------------------------------
     page.goto(reverse("company:addresses"))
     page.locator("#indirizzo-fatture").get_by_role("link", name="MODIFICA", exact=True).click()
-    expect(page.get_by_role("heading", name="Modifica dati di spedizione fatture")).to_be_visible()
+    expect(page.get_by_role("dialog", name="Modifica dati di spedizione fatture")).to_be_visible()
     page.fill("#id_attention_of", "Ufficio economato")
     page.select_option("#id_toponym", "VIA")
     page.fill("#id_street", "Indipendenza")
@@ -131,10 +102,11 @@ def test_referent_and_invoice_address_through_the_wizard(
     shot(page, "cases-address-error-1280")
     page.fill("#id_cap", "40121")
     page.get_by_role("button", name="SALVA").click()
-    text = _download_pdf(page, tmp_path)
-    assert "Modifica indirizzo di spedizione della fattura aziendale" in text
-    assert "INDIPENDENZA" in text and "40121" in text and "UFFICIO ECONOMATO" in text
-    address_case = _invia(page)
+    address_case = _filed_number(page)
+    expect(page.get_by_text("Modifica in lavorazione")).to_be_visible()
+    case = Case.objects.get(number=address_case)
+    assert case.description == "Modifica recapito rendiconto"
+    assert case.payload["street"] == "INDIPENDENZA" and case.payload["cap"] == "40121"
 
     # --- Storico pratiche ----------------------------------------------------------------
     page.goto(reverse("cases:history"))
@@ -145,7 +117,7 @@ def test_referent_and_invoice_address_through_the_wizard(
     shot(page, "cases-history-1280")
     page.goto(reverse("company:referents"))
     expect(page.get_by_text("In lavorazione")).to_be_visible()  # G-09/G-10: pending
-    assert page.get_by_text("VERDI").count() == 0
+    assert page.get_by_text("Verdi").count() == 0
 
     # --- fulfilment runs -----------------------------------------------------------------
     lifecycle.case_close(case=order_case, outcome="SIM sostituita")  # the back office works it
@@ -153,7 +125,7 @@ def test_referent_and_invoice_address_through_the_wizard(
     page.goto(reverse("cases:history"))
     assert page.locator("td", has_text="Chiuso").count() >= 2
     page.goto(reverse("company:referents"))
-    expect(page.get_by_role("cell", name="VERDI", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Verdi", exact=True)).to_be_visible()  # as typed
     expect(page.get_by_role("cell", name="3351112223", exact=True)).to_be_visible()
     shot(page, "cases-referents-after-1280")
     page.goto(reverse("company:addresses"))
@@ -191,8 +163,11 @@ def test_referent_and_invoice_address_through_the_wizard(
     ]:
         small.goto(url)
         shot(small, name)
-    small.goto(reverse("company:referent_contacts", args=[ref.pk]))
+    other = ebill_referent(contract)
+    small.goto(reverse("company:referent_contacts", args=[other.pk]))
+    shot(small, "company-referent-modal-360")
     small.fill("#id_mobile", "3351112299")
     small.get_by_role("button", name="SALVA").click()
-    shot(small, "cases-confirm-360")
+    _filed_number(small)
+    shot(small, "company-referent-filed-360")
     assert not page.console_errors and not small.console_errors and not staff.console_errors

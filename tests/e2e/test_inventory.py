@@ -111,7 +111,7 @@ def counter(page, list_id) -> str:
 def test_aggregate_lists(roa_page, inventory, shot):
     page = roa_page()
     page.goto(reverse("inventory:aggregate"))
-    for label in ("Su linea", "Servizi su Linea (STS)", "Servizi a contratto (SAC)"):
+    for label in ("Su linea", "Servizi su linea (STS)", "Servizi a contratto (SAC)"):
         expect(page.get_by_role("link", name=label).first).to_be_visible()
     shot(page, "inventory_aggregate_landing_1280")
     page.get_by_role("link", name="Su linea").first.click()
@@ -120,10 +120,10 @@ def test_aggregate_lists(roa_page, inventory, shot):
     assert counter(page, lid) == "Tot. record 4"
     # default order: Stato, then profile (G-47)
     assert cells(page, lid, 3) == ["ATTIVO", "ATTIVO", "CONGELATO", "CONGELATO"]
-    click_header(page, lid, "Tot. Linee")
+    click_header(page, lid, "Tot. linee")
     totals = [int(t) for t in cells(page, lid, 1)]
     assert totals == sorted(totals)
-    click_header(page, lid, "Tot. Linee")
+    click_header(page, lid, "Tot. linee")
     assert [int(t) for t in cells(page, lid, 1)] == sorted(totals, reverse=True)
     assert sum(totals) == 37
     assert "1 - 4 di 4 record - Pagina 1" in page.content()
@@ -133,7 +133,7 @@ def test_aggregate_lists(roa_page, inventory, shot):
         page.locator(f"#{lid} [data-export=xlsx]").click()
     wb = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))
     rows = list(wb.active.iter_rows(values_only=True))
-    assert rows[0] == ("Tot. Linee", "Profilo Tariffario", "Stato")
+    assert rows[0] == ("Tot. linee", "Profilo tariffario", "Stato")
     db = {
         (r["totale"], r["profilo"], r["stato"])
         for r in selectors.aggregate_lines(inventory[0].contract)
@@ -213,7 +213,7 @@ def test_detail_lines_search_sort_page_imei_and_export(roa_page, roa, inventory,
     row = page.locator(f"#{elid} tbody tr").first
     assert (
         "Consistenze di dettaglio - Su linea" in row.inner_text()
-        and "COMPLETATO" in row.inner_text()
+        and "Completato" in row.inner_text()
     )
     shot(page, "inventory_exports_1280")
     with page.expect_download(timeout=60_000) as info:
@@ -226,7 +226,7 @@ def test_detail_lines_search_sort_page_imei_and_export(roa_page, roa, inventory,
         "One number",
         "ICCID",
         "Profilo tariffario",
-        "Data Attivazione",
+        "Data attivazione",
         "Data cessazione",
         "Stato",
     )
@@ -257,9 +257,9 @@ def test_detail_lines_search_sort_page_imei_and_export(roa_page, roa, inventory,
     # the trash icon deletes request and file
     page.goto(reverse("inventory:exports"))
     page.locator(f"#{elid} tbody tr").first.get_by_role("link", name="Elimina").click()
-    page.get_by_role("button", name="CANCELLA").click()
+    page.get_by_role("button", name="ELIMINA").click()
     page.wait_for_load_state()
-    assert "L'export è stato cancellato." in page.content()
+    assert "L'export è stato eliminato." in page.content()
     assert not ExportJob.objects.filter(user=roa).exists()
 
 
@@ -282,10 +282,10 @@ def test_detail_sts_timtuo_devices_sac(roa_page, roa, inventory, shot, contract)
     go_page(page, lid, 8)
     assert pager(page, lid).startswith("71 - 75")
 
-    # TIM TUO Abbonato: four search fields
+    # TIM TUO abbonato: four search fields
     page.goto(reverse("inventory:detail_list", args=["timtuo-abbonamento"]))
     lid = "lista-dualbillingsubscriptiondetail"
-    assert "TIM TUO Abbonato" in page.locator("h1").inner_text()
+    assert "Servizi TIM TUO in abbonamento" in page.locator("h1").inner_text()
     assert counter(page, lid) == "Tot. record 12"
     search(page, lid, cognome="rossi03")
     assert counter(page, lid) == "Tot. record 1" and cells(page, lid, 1) == ["3312500003"]
@@ -299,7 +299,7 @@ def test_detail_sts_timtuo_devices_sac(roa_page, roa, inventory, shot, contract)
     go_page(page, lid, 2)
     assert pager(page, lid).startswith("11 - 12")
 
-    # TIM TUO Ricaricabile: RICHIEDI EXPORT → I miei Export → download → rows = DB
+    # TIM TUO ricaricabile: RICHIEDI EXPORT → I miei Export → download → rows = DB
     page.goto(reverse("inventory:detail_list", args=["timtuo-ricaricabile"]))
     assert "su cui è attivo il servizio TIM TUO per linee ricaricabili" in page.content()
     shot(page, "inventory_detail_timtuo_ric_1280")
@@ -308,8 +308,8 @@ def test_detail_sts_timtuo_devices_sac(roa_page, roa, inventory, shot, contract)
     page.goto(reverse("inventory:exports"))
     row = page.locator("#lista-exporttable tbody tr").first
     assert (
-        "Consistenze di dettaglio - TIM TUO Ricaricabile" in row.inner_text()
-        and "COMPLETATO" in row.inner_text()
+        "Consistenze di dettaglio - Servizi TIM TUO ricaricabile" in row.inner_text()
+        and "Completato" in row.inner_text()
     )
     with page.expect_download(timeout=60_000) as info:
         row.get_by_role("link", name="Scarica").click()
@@ -342,7 +342,7 @@ def test_detail_sts_timtuo_devices_sac(roa_page, roa, inventory, shot, contract)
     page.goto(reverse("inventory:detail_list", args=["sac"]))
     lid = "lista-contractservicesdetail"
     assert counter(page, lid) == "Tot. record 3"
-    click_header(page, lid, "Descrizione Servizio")
+    click_header(page, lid, "Descrizione servizio")
     assert cells(page, lid, 1)[0] == "TIM TUO A CONTRATTO"
     search(page, lid, descrizione="fleet")
     assert cells(page, lid, 1) == ["FLEET MANAGEMENT"]
@@ -414,7 +414,7 @@ def test_my_exports_icons_and_empty_message(roa_page, roa, contract, shot, axe_v
         assert listing.locator("[data-list=empty]").count() == 0
         done_row = listing.locator("tbody tr", has_text="Consistenze di dettaglio - Su linea")
         running_row = listing.locator(
-            "tbody tr", has_text="Consistenze di dettaglio - Servizi su Linea (STS)"
+            "tbody tr", has_text="Consistenze di dettaglio - Servizi su linea (STS)"
         )
         download = done_row.get_by_role(
             "link", name="Scarica Consistenze di dettaglio - Su linea del"
@@ -435,7 +435,7 @@ def test_my_exports_icons_and_empty_message(roa_page, roa, contract, shot, axe_v
         assert running_row.get_by_role("link", name="Scarica").count() == 0
         expect(running_row.locator("[data-action-disabled='1'] svg")).to_be_visible()
         assert running_row.get_by_role(
-            "link", name="Elimina Consistenze di dettaglio - Servizi su Linea (STS) del"
+            "link", name="Elimina Consistenze di dettaglio - Servizi su linea (STS) del"
         ).count()
         page.mouse.move(0, 0)
         shot(page, f"inventory_exports_icons_{width}")
@@ -446,7 +446,7 @@ def test_my_exports_icons_and_empty_message(roa_page, roa, contract, shot, axe_v
             assert info.value.suggested_filename == done.filename
             trash.click()
             page.wait_for_load_state()
-            assert "Vuoi cancellare la richiesta" in page.content()
+            assert "Vuoi eliminare l'export" in page.content()
     assert not page.console_errors
 
 

@@ -60,7 +60,7 @@ def test_block_then_unblock_through_the_pop_up(new_page, live_server, roa, contr
 
     page.goto(reverse("sim:block"))
     _row(page, line.msisdn).get_by_role("link", name="Sblocca SIM").click()
-    dialog = page.get_by_role("alertdialog", name="Conferma Sblocco")
+    dialog = page.get_by_role("alertdialog", name="Conferma sblocco")
     expect(dialog).to_contain_text(f"L'utenza {line.msisdn} risulta sospesa.")
     dialog.get_by_role("button", name="Conferma").click()
     expect(page.locator("#case-number")).to_be_visible()

@@ -63,7 +63,7 @@ def subscription_traffic(employee_line):
     assert result.ok and result.imported == 5
     ServiceSms.objects.create(
         line=employee_line,
-        text="Gentile cliente, l'opzione RICARICA ONE SHOT 7 EBU ric e' stata attivata sulla "
+        text="Gentile utente, l'opzione RICARICA ONE SHOT 7 EBU ric è stata attivata sulla "
         "tua linea. Grazie da TIM Business",
         sent_at=timezone.now() - datetime.timedelta(days=2),
         delivered_at=timezone.now() - datetime.timedelta(days=2),

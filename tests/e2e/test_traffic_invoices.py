@@ -41,12 +41,12 @@ def test_company_invoices_page(new_page, live_server, roa, contract, employee_li
         page.select_option("select[name=pagamento]", "Scoperta")
         page.get_by_role("button", name="CERCA").click()
         page.get_by_text("Tot. fatture 1").wait_for()
-        # at 360 px the cell's name carries its card label ("N° Fattura 7X00000311")
-        number = page.get_by_role("cell", name=re.compile(r"^(N° Fattura )?7X00000311$"))
+        # at 360 px the cell's name carries its card label ("N° fattura 7X00000311")
+        number = page.get_by_role("cell", name=re.compile(r"^(N° fattura )?7X00000311$"))
         expect(number).to_be_visible()
         # the key columns of an invoice are on screen at any width: number, amount, PDF
         row = page.locator("tbody tr").first
-        for label in ("N° Fattura", "Importo", "Scadenza", "PDF"):
+        for label in ("N° fattura", "Importo", "Scadenza", "PDF"):
             cell = row.locator(f'td[data-label="{label}"]')
             cell.scroll_into_view_if_needed()
             expect(cell).to_be_in_viewport(ratio=0.95)

@@ -22,13 +22,23 @@ def duration_text(seconds: int) -> str:
     return ngettext("%(n)d minuto", "%(n)d minuti", minutes) % {"n": minutes}
 
 
-@register.simple_tag
-def lockout_duration() -> str:
-    """How long django-axes keeps a login locked (AXES_COOLOFF_TIME)."""
+@register.simple_tag(takes_context=True)
+def lockout_duration(context) -> dict:
+    """How long this login stays locked: the real wait (from the account's failures) when the
+    page knows the account, else the configured length (AXES_COOLOFF_TIME). ``text`` is
+    "12 minuti", ``until`` the local time it ends ("" when unknown)."""
     from axes.helpers import get_cool_off
+    from django.utils import timezone
 
+    from ..selectors import lockout_ends_at
+
+    username = context.get("lockout_username") or context.get("username") or ""
+    ends = lockout_ends_at(username=username) if username else None
+    if ends is not None and ends > timezone.now():
+        seconds = int((ends - timezone.now()).total_seconds())
+        return {"text": duration_text(seconds), "until": timezone.localtime(ends).strftime("%H:%M")}
     cool_off = get_cool_off()
-    return duration_text(int(cool_off.total_seconds())) if cool_off else ""
+    return {"text": duration_text(int(cool_off.total_seconds())) if cool_off else "", "until": ""}
 
 
 @register.inclusion_tag("accounts/_session_warning.html", takes_context=True)

@@ -110,7 +110,7 @@ def test_email_change_with_48h_link(logged, employee):
     ):
         assert text in mail.text
     link = link_from_outbox(to="nuova@comune.example.it", kind="email_change")
-    assert "Email Confermata" in logged.get(link).text
+    assert "Email confermata" in logged.get(link).text
     employee.refresh_from_db()
     assert employee.email == "nuova@comune.example.it"
     assert SecurityEvent.objects.filter(kind="email_changed", user=employee).exists()

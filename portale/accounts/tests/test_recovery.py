@@ -77,7 +77,7 @@ def test_recover_password_with_otp_and_reset_link(client, user):
         {"username": user.username, "msisdn": user.mobile},
     )
     r = client.post(reverse("accounts:recover_code"), {"code": otp_from_outbox(to=user.mobile)})
-    assert "Ti abbiamo inviato una email con il link" in r.text
+    assert "Ti abbiamo inviato un'email con il link" in r.text
     link = link_from_outbox(to=user.email, kind="recovery", contains="/recupero/password/")
     page = client.get(link)
     assert page.status_code == 200 and "almeno 8 caratteri" in page.text

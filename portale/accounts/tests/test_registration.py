@@ -63,7 +63,7 @@ def through_step4(client, line, email="mario.rossi@comune.example.it"):
 def confirm_and_set_password(client, email, password=GOOD_PASSWORD):
     link = link_from_outbox(to=email, kind="registration_confirm")
     page = client.get(link)
-    assert "Email Confermata" in page.text and "CREA PASSWORD" in page.text
+    assert "Email confermata" in page.text and "CREA PASSWORD" in page.text
     return client.post(
         reverse("accounts:register_password"),
         {
@@ -94,7 +94,7 @@ def test_full_registration(client, line):
     assert response["Location"] == reverse("accounts:register_done")
     done = client.get(response["Location"])
     assert "Richiesta inviata con successo" in done.text
-    assert "Ti abbiamo inviata una email per ricordarti i tuoi dati di accesso." in done.text
+    assert "Ti abbiamo inviato un'email per ricordarti i tuoi dati di accesso." in done.text
     user = User.objects.get(username=email)
     assert user.mobile == line.msisdn and user.fiscal_code == CF
     assert user.entity_fiscal_code == line.contract.administration.fiscal_code
@@ -104,15 +104,15 @@ def test_full_registration(client, line):
     summary = OutboxMessage.objects.get(recipient=email, kind="registration_summary")
     text = summary.text
     assert (
-        "Sei stato registrato con successo all'area clienti TIM dedicata alla Convenzione Telefonia Mobile 8."
+        "La tua registrazione all'Area Clienti TIM dedicata alla Convenzione Telefonia Mobile 8 è completata."
         in text
     )
     for expected in (
         "Nome e Cognome: Mario Rossi",
-        f"Ragione Sociale Ente/Amministrazione: {line.contract.administration.name}",
+        f"Ragione sociale Ente/Amministrazione: {line.contract.administration.name}",
         f"C.F. Ente/Amministrazione: {user.entity_fiscal_code}",
-        f"Codice Fiscale Personale: {CF}",
-        f"Numero Mobile: {line.msisdn}",
+        f"Codice Fiscale personale: {CF}",
+        f"Numero mobile: {line.msisdn}",
         f"Email: {email}",
         f"Username: {email}",
         "Accedi subito all'Area Clienti cliccando qui",
@@ -357,12 +357,28 @@ def test_duplicate_registration_prosegui_ceases_the_old_one(client, line):
 
 
 def test_duplicate_registration_recupera_goes_to_recovery(client, line):
-    f.UserFactory(mobile=line.msisdn, fiscal_code=CF)
+    entity = line.contract.administration.fiscal_code
+    f.UserFactory(mobile=line.msisdn, fiscal_code=CF, entity_fiscal_code=entity)
     step1(client, line.msisdn)
     step2(client, line.msisdn)
     step3(client, line.contract.administration.fiscal_code)
     r = client.post(reverse("accounts:register_existing"), {"choice": "recupera"})
     assert r["Location"] == reverse("accounts:recover")
+
+
+@pytest.mark.parametrize("differs", ["fiscal_code", "entity_fiscal_code"])
+def test_same_number_alone_is_not_a_duplicate_registration(client, line, differs):
+    """F-3: the prompt only when number, personal CF and Ente CF all match."""
+    entity = line.contract.administration.fiscal_code
+    match = {"fiscal_code": CF, "entity_fiscal_code": entity}
+    match[differs] = "RSSMRA80A01H501U" if differs == "fiscal_code" else "00000000000"
+    old = f.UserFactory(mobile=line.msisdn, **match)
+    step1(client, line.msisdn)
+    step2(client, line.msisdn)
+    r = step3(client, entity)
+    assert r["Location"] == reverse("accounts:register_email")
+    old.refresh_from_db()
+    assert old.status == "active"
 
 
 def test_legal_documents_are_pdfs(client, db):

@@ -123,3 +123,38 @@ def test_plain_logout_unchanged(client, employee):
     response = client.post(reverse("accounts:logout"))
     assert response["Location"] == reverse("public:index")
     assert "Sessione scaduta" not in client.get(reverse("accounts:login")).text
+
+
+def test_lockout_page_states_the_real_wait(client, employee):
+    """Ten minutes into the lockout the page says five minutes more, and from when."""
+    from axes.models import AccessAttempt
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    _locked_page(client, employee)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=10))
+    text = unescape(
+        render_to_string("accounts/lockout.html", {"lockout_username": employee.username})
+    )
+    ends = timezone.localtime(timezone.now() + timedelta(minutes=5))
+    assert "l'accesso è bloccato per 5 minuti" in text
+    assert f"potrai riprovare dalle {ends:%H:%M}" in text
+    assert "fa ripartire l'attesa" in text
+
+
+def test_otp_lockout_states_the_wait_of_the_wrong_codes(employee):
+    """The OTP step's lockout (10 wrong codes in 30 minutes) ends when the oldest leave."""
+    from django.utils import timezone
+
+    from portale.accounts.selectors import lockout_ends_at
+
+    now = timezone.now()
+    for minutes in range(10):
+        event = SecurityEvent.objects.create(
+            user=employee, kind=SecurityEvent.Kind.OTP_FAILED, username=employee.username
+        )
+        SecurityEvent.objects.filter(pk=event.pk).update(
+            created_at=now - timedelta(minutes=20 - minutes)
+        )
+    ends = lockout_ends_at(username=employee.username)
+    assert abs((ends - (now + timedelta(minutes=10))).total_seconds()) < 5

@@ -60,7 +60,7 @@ def test_lines_page_shape(staff_client, data):
     assert "Tot. linee 37" in html
     assert "1 - 10 di 37 linee - Pagina 1" in html
     assert "Numero di elementi visualizzati:" in html
-    for label in ["Numero", "Contratto", "Ente", "Profilo tariffario", "Stato", "Data Attivazione"]:
+    for label in ["Numero", "Contratto", "Ente", "Profilo tariffario", "Stato", "Data attivazione"]:
         assert f"{label}&nbsp;<span" in html
     assert "CERCA" in html and "RESETTA" in html
     assert 'name="export" value="xlsx"' in html and 'name="export" value="csv"' in html
@@ -140,7 +140,7 @@ def test_csv_export_has_every_filtered_row(staff_client, data):
         "Ente",
         "Profilo tariffario",
         "Stato",
-        "Data Attivazione",
+        "Data attivazione",
     ]
     expected = Line.objects.filter(contract=contract).order_by("-activation_date", "-pk")
     assert [r[0] for r in rows[1:]] == [line.msisdn for line in expected]

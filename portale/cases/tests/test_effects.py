@@ -36,8 +36,8 @@ def _referent_replace(contract):
     def check():
         ref.refresh_from_db()
         assert (ref.first_name, ref.last_name, ref.fiscal_code) == (
-            "LUCA",
-            "VERDI",
+            "Luca",  # names as typed: the records hold them so, never re-cased
+            "Verdi",
             "VRDLCU80A01H501G",
         )
 
@@ -189,7 +189,7 @@ def _company_recharge(contract):
         line.refresh_from_db()
         assert line.company_credit == Decimal("23.50")
         sms = line.service_sms.get()
-        assert "RICARICA ONE SHOT 22 EBU ric e' stata attivata" in sms.text
+        assert "RICARICA ONE SHOT 22 EBU ric è stata attivata" in sms.text
 
     return {"tipo": "one_shot", "line": str(line.pk), "importo": "22"}, check
 

@@ -30,7 +30,7 @@ def test_history_columns_and_every_channel(client, roa, contract, other_contract
     client.force_login(roa)
     response = client.get(reverse("cases:history"))
     body = response.content.decode()
-    for heading in ("N pratica", "Tipo pratica", "Contratto", "Linea", "Provenienza", "Stato"):
+    for heading in ("N° pratica", "Tipo pratica", "Contratto", "Linea", "Provenienza", "Stato"):
         assert heading in body
     assert "Apertura" in body and "Chiusura" in body
     assert portal.number in body and phone.number in body
@@ -70,7 +70,7 @@ def test_history_newest_first_and_export(client, roa, contract):
     response = client.post(reverse("cases:history"), {"export": "xlsx"})
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     values = [c.value for c in next(book.active.iter_rows(min_row=1, max_row=1))]
-    assert values[:3] == ["N pratica", "Tipo pratica", "Contratto"]
+    assert values[:3] == ["N° pratica", "Tipo pratica", "Contratto"]
     assert book.active.max_row == 3
     csv = client.post(reverse("cases:history"), {"export": "csv"})
     text = b"".join(csv.streaming_content).decode("utf-8-sig")

@@ -106,7 +106,7 @@ def test_a_request_conflicting_with_an_open_one_is_refused(client, roa, contract
             operation="referent_contacts",
             payload=referent_payload(ref),
         )
-    assert "È già presente una richiesta in lavorazione" in str(exc.value)
+    assert f"Sul contratto {contract.code} c'è già una richiesta" in str(exc.value)
     # once closed, a new request on the same referent is accepted
     lifecycle.case_close(case=Case.objects.get(), outcome="ok", apply_effect=False)
     services.draft_create(
@@ -146,7 +146,7 @@ def test_outcome_page_shows_the_number_and_the_monitoring_notice(client, roa, co
     body = client.get(reverse("cases:outcome", args=[case.number])).content.decode()
     assert case.number in body
     assert "La richiesta sarà monitorabile nella funzione" in body
-    assert "Storico Pratiche" in body
+    assert "Storico pratiche" in body
 
 
 def test_numbers_have_the_crm_shapes(roa, contract):

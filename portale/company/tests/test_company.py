@@ -43,7 +43,7 @@ def test_profile_masks_the_legal_representative_cf(client, roa, contract):
     client.force_login(roa)
     body = client.get(reverse("company:profile")).content.decode()
     assert "BRRVCF*" in body and "BRRVCF70A01A944Z" not in body
-    assert "Se non sono corretti contatta il 191." in body
+    assert "Se non sono corretti chiama il Numero verde 800.680.068." in body
     for tab in ("Profilo aziendale", "Gestione referenti", "Dati contratto e indirizzi"):
         assert tab in body
 
@@ -67,17 +67,36 @@ def test_another_contracts_referent_is_a_404(client, roa, other_contract):
     for name in ("company:referent_replace", "company:referent_contacts"):
         assert client.get(reverse(name, args=[foreign.pk])).status_code == 404
         assert client.post(reverse(name, args=[foreign.pk]), NEW_REFERENT).status_code == 404
-    assert not RequestDraft.objects.exists()
+    assert not RequestDraft.objects.exists() and not Case.objects.exists()
 
 
-def test_replace_goes_to_the_confirmation_step(client, roa, contract):
+def test_replace_opens_the_modal_over_the_list(client, roa, contract):
     ref = ebill_referent(contract)
     client.force_login(roa)
-    response = client.post(reverse("company:referent_replace", args=[ref.pk]), NEW_REFERENT)
-    draft = RequestDraft.objects.get()
-    assert response["Location"] == reverse("cases:confirm", args=[draft.token])
-    assert draft.payload["fiscal_code"] == "VRDLCU80A01H501G"
-    assert not Case.objects.exists()  # nothing filed before INVIA
+    body = client.get(reverse("company:referent_replace", args=[ref.pk])).content.decode()
+    assert 'id="modal-referente"' in body and 'aria-modal="true"' in body
+    assert "Tot. record" in body  # the list stays under the modal
+    assert ">SALVA<" in body and ">ANNULLA<" in body
+    assert 'name="request_token"' in body
+
+
+def test_replace_files_the_pratica_from_the_modal_once(client, roa, contract):
+    """P-09 leaves out §7.1.2: SALVA files the pratica, no "Conferma dei dati" step; a
+    double click (the same page token twice) files one pratica."""
+    ref = ebill_referent(contract)
+    client.force_login(roa)
+    url = reverse("company:referent_replace", args=[ref.pk])
+    data = {**NEW_REFERENT, "request_token": "tok-1"}
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first["Location"] == second["Location"] == reverse("company:referents")
+    case = Case.objects.get()
+    assert case.description == "Referenti" and case.payload["fiscal_code"] == "VRDLCU80A01H501G"
+    assert (case.payload["first_name"], case.payload["last_name"]) == ("Luca", "Verdi")
+    assert not RequestDraft.objects.exists()
+    page = client.get(reverse("company:referents")).content.decode()
+    assert f"è stata aperta la pratica {case.number}" in page
+    assert ">In lavorazione</span>" in page
 
 
 def test_replace_with_an_existing_referent(client, roa, contract):
@@ -85,7 +104,7 @@ def test_replace_with_an_existing_referent(client, roa, contract):
     tm = f.ReferentFactory(contract=contract, role=Referent.Role.TRAFFIC_MANAGER, last_name="NERI")
     client.force_login(roa)
     client.post(reverse("company:referent_replace", args=[ref.pk]), {"existing": tm.pk})
-    assert RequestDraft.objects.get().payload["last_name"] == "NERI"
+    assert Case.objects.get().payload["last_name"] == "NERI"
 
 
 @pytest.mark.parametrize(
@@ -93,7 +112,7 @@ def test_replace_with_an_existing_referent(client, roa, contract):
     [
         ({"fiscal_code": "VRDLCU80A01H501X"}, "fiscal_code", "Codice fiscale non valido"),
         ({"mobile": "0511234567"}, "mobile", "Inserisci un numero mobile TIM valido"),
-        ({"email": "non-una-email"}, "email", "Email non valida."),
+        ({"email": "non-una-email"}, "email", "Indirizzo email non valido"),
         ({"last_name": ""}, "last_name", "Campo obbligatorio."),
     ],
 )
@@ -107,7 +126,8 @@ def test_bad_referent_input_clear_message_values_kept_nothing_filed(
     assert response.status_code == 200
     body = response.content.decode()
     assert message in body
-    assert response.context["form"].errors[field]
+    assert 'id="modal-referente"' in body  # the error is shown in the modal, next to the field
+    assert response.context["modal"]["form"].errors[field]
     for value in data.values():
         if value:
             assert f'value="{value}"' in body
@@ -132,7 +152,8 @@ def test_address_cap_must_match_the_comune(client, roa, contract):
     assert "Il CAP 00184 non corrisponde al comune scelto" in body
     assert 'value="INDIPENDENZA"' in body or 'value="Indipendenza"' in body
     assert 'value="00184"' in body
-    assert not RequestDraft.objects.exists()
+    assert 'id="modal-indirizzo"' in body
+    assert not RequestDraft.objects.exists() and not Case.objects.exists()
 
 
 def test_address_comune_must_be_in_the_province(client, roa, contract):
@@ -147,7 +168,7 @@ def test_address_required_fields(client, roa, contract):
     client.force_login(roa)
     data = {**ADDRESS, "street": ""}
     response = client.post(reverse("company:address_edit", args=["documentazione"]), data)
-    assert response.context["form"].errors["street"] == ["Campo obbligatorio."]
+    assert response.context["modal"]["form"].errors["street"] == ["Campo obbligatorio."]
     assert 'value="Ufficio economato"' not in response.content.decode()  # no such field (G-11)
     assert not RequestDraft.objects.exists()
 
@@ -155,11 +176,9 @@ def test_address_required_fields(client, roa, contract):
 def test_address_change_end_to_end_with_fulfilment(client, roa, contract):
     client.force_login(roa)
     response = client.post(reverse("company:address_edit", args=["fatture"]), ADDRESS)
-    token = RequestDraft.objects.get().token
-    assert response["Location"] == reverse("cases:confirm", args=[token])
-    client.get(reverse("cases:summary_pdf", args=[token]))
-    client.post(reverse("cases:confirm", args=[token]))
+    assert response["Location"] == reverse("company:addresses")
     case = Case.objects.get()
+    assert not RequestDraft.objects.exists()
     assert case.description == "Modifica recapito rendiconto"
     page = client.get(reverse("company:addresses")).content.decode()
     assert "Modifica in lavorazione" in page and "INDIPENDENZA" not in page
@@ -192,9 +211,10 @@ def test_a_mobile_outside_the_contract_is_accepted_with_a_warning(client, roa, c
     )
     assert "non risulta una linea di questo contratto" in response.content.decode()
     line = f.LineFactory(contract=contract, msisdn="3351112224")
-    RequestDraft.objects.all().delete()
+    other = ebill_referent(contract)
     data = {**NEW_REFERENT, "mobile": line.msisdn}
-    response = client.post(reverse("company:referent_replace", args=[ref.pk]), data, follow=True)
+    response = client.post(reverse("company:referent_replace", args=[other.pk]), data, follow=True)
+    assert "è stata aperta la pratica" in response.content.decode()
     assert "non risulta una linea" not in response.content.decode()
 
 

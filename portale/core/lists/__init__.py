@@ -11,7 +11,7 @@ Example (the back office's "Linee")::
         msisdn = Column(_("Numero"), sort=True)
         contract = Column(_("Contratto"), "contract.code", sort=True)
         state = Column(_("Stato"), sort=True, choices=LineState)
-        activation_date = Column(_("Data Attivazione"), sort=True, format=DATE)
+        activation_date = Column(_("Data attivazione"), sort=True, format=DATE)
 
         class Meta:
             filter_form = LineFilter

@@ -82,6 +82,18 @@ def test_xlsx_has_typed_cells():
     assert ws["A3"].value == '=HYPERLINK("x")' and ws["A3"].data_type == "s"  # not a formula
 
 
+def test_xlsx_columns_fit_a_19_digit_iccid():
+    """G-48: an ICCID (19 digits) reads whole in its column, however short the header."""
+    rows = [("8939010000012345678", "ATTIVA")] + [("", "x")] * 500
+    buf = io.BytesIO()
+    exports.write_xlsx(iter(rows), [Col("ICCID", TEXT), Col("Stato", TEXT)], buf)
+    buf.seek(0)
+    ws = openpyxl.load_workbook(buf).active
+    assert ws.column_dimensions["A"].width >= 21
+    assert ws.max_row == 502  # the sampled rows are written once, in order
+    assert ws["A2"].value == "8939010000012345678" and ws["B3"].value == "x"
+
+
 def test_threshold_setting():
     assert not exports.should_run_in_background(exports.EXPORT_SYNC_MAX_ROWS)
     with override_settings(EXPORT_SYNC_MAX_ROWS=5):
@@ -96,7 +108,7 @@ def test_filename():
 
 class LinesTable(Table):
     msisdn = Column("Numero", sort=True)
-    activation_date = Column("Data Attivazione", sort=True, format=DATE)
+    activation_date = Column("Data attivazione", sort=True, format=DATE)
 
     class Meta:
         export_name = "linee"

@@ -35,7 +35,7 @@ class LinesTable(Table):
     msisdn = Column(_("Numero"), sort=True)
     contract = Column(_("Contratto"), "contract.code", sort=True)
     state = Column(_("Stato"), "get_state_display", sort="state")
-    activation_date = Column(_("Data Attivazione"), sort=True, format=DATE)
+    activation_date = Column(_("Data attivazione"), sort=True, format=DATE)
     credit = Column(_("Credito"), "company_credit", format=MONEY)  # not sortable
 
     class Meta:
@@ -82,7 +82,7 @@ def test_declared_columns_keep_their_order():
         "Numero",
         "Contratto",
         "Stato",
-        "Data Attivazione",
+        "Data attivazione",
         "Credito",
     ]
 

@@ -40,7 +40,7 @@ def test_service_sms_fragment(client, employee, employee_line):
     for i in range(12):
         ServiceSms.objects.create(
             line=employee_line,
-            text=f"Gentile cliente, SMS numero {i:02d}",
+            text=f"Gentile utente, SMS numero {i:02d}",
             sent_at=now - datetime.timedelta(days=1, minutes=i),
             delivered_at=now - datetime.timedelta(days=1, minutes=i),
             state="CONSEGNATO",

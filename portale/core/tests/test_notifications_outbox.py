@@ -52,7 +52,7 @@ def test_email_is_stored_with_footer_and_attachments(django_capture_on_commit_ca
         message = send_email(
             to="mario.rossi@comune.example.it",
             subject="Pratica 42 inserita",
-            text="Gentile cliente,\nla pratica 42 è stata inserita.",
+            text="Gentile utente,\nla pratica 42 è stata inserita.",
             html="<html><body><p>La pratica 42 è stata inserita.</p></body></html>",
             attachments=[("riepilogo.pdf", b"%PDF-1.7 fake", "application/pdf")],
             kind="pratica",
@@ -61,7 +61,7 @@ def test_email_is_stored_with_footer_and_attachments(django_capture_on_commit_ca
     assert message.status == OutboxMessage.Status.SENT
     assert message.sender == settings.DEFAULT_FROM_EMAIL
     assert message.subject == "Pratica 42 inserita"
-    assert message.text.startswith("Gentile cliente,\nla pratica 42")
+    assert message.text.startswith("Gentile utente,\nla pratica 42")
     assert message.text.rstrip().endswith(EMAIL_FOOTER)
     assert EMAIL_FOOTER in message.html
     assert message.html.index(EMAIL_FOOTER) < message.html.index("</body>")

@@ -61,7 +61,7 @@ def test_email_arrives_with_subject_body_footer_and_attachment(
         message = send_email(
             to="mario.rossi@comune.example.it",
             subject="Riepilogo pratica 42",
-            text="Gentile cliente,\nin allegato il riepilogo della pratica 42.",
+            text="Gentile utente,\nin allegato il riepilogo della pratica 42.",
             html="<p>In allegato il <b>riepilogo</b>.</p>",
             attachments=[("riepilogo-42.pdf", pdf, "application/pdf")],
             kind="pratica",

@@ -100,3 +100,23 @@ def test_a_user_with_no_profile_is_told_what_to_check(client, no_profile_user, r
     assert no_profile_user.mobile in body
     client.force_login(roa)
     assert 'id="nessun-profilo"' not in client.get(reverse("home:index")).content.decode()
+
+
+def test_the_guide_widgets_of_existing_functions(client, roa, employee):
+    """F-5: "Dati del contratto", "Servizi su linea STS" and "Servizi su linea" can be placed
+    by a referent, open their pages, and are not offered to an employee."""
+    from portale.core.context import build_context
+
+    codes = [w.code for w in widget_catalogue(ctx=build_context(user=roa, session={}))]
+    assert {"widget.contract", "widget.sts", "widget.line_services"} <= set(codes)
+    client.force_login(roa)
+    client.post(reverse("home:widgets"), {"widget": ["widget.contract", "widget.sts"]})
+    home = client.get(reverse("home:index")).text
+    assert "Dati del contratto" in home and "Servizi su linea STS" in home
+    assert reverse("company:addresses") in home
+    assert reverse("inventory:aggregate_list", args=["sts"]) in home
+    assert client.get(reverse("inventory:aggregate_list", args=["sts"])).status_code == 200
+    employee_codes = {
+        w.code for w in widget_catalogue(ctx=build_context(user=employee, session={}))
+    }
+    assert not employee_codes & {"widget.contract", "widget.sts", "widget.line_services"}

@@ -37,8 +37,8 @@ def test_page_shows_guide_columns_and_counter(roa_client, populated):
     for text in (
         "In questa sezione sono visualizzate le consistenze presenti sul contratto selezionato",
         "Tot. record 3",
-        "Tot. Linee",
-        "Profilo Tariffario",
+        "Tot. linee",
+        "Profilo tariffario",
         "RICARICABILE Business VOLTE",
         "CONGELATO",
         "1 - 3 di 3 record",
@@ -50,11 +50,11 @@ def test_page_shows_guide_columns_and_counter(roa_client, populated):
 @pytest.mark.parametrize(
     "kind,headers,first",
     [
-        ("sts", ["Tot. Servizi", "Descrizione Servizio", "Stato"], None),
-        ("timtuo-abbonamento", ["Tot. Servizi", "Stato"], None),
-        ("timtuo-ricaricabile", ["Tot. Servizi", "Stato"], "CESSATO"),
-        ("apparati", ["Tot. Servizi", "Codice NMU", "Tipo Servizio", "Stato"], "705935"),
-        ("sac", ["Tot. Sac", "Descrizione Servizio", "Stato"], "TIM TUO A CONTRATTO"),
+        ("sts", ["Tot. servizi", "Descrizione servizio", "Stato"], None),
+        ("timtuo-abbonamento", ["Tot. servizi", "Stato"], None),
+        ("timtuo-ricaricabile", ["Tot. servizi", "Stato"], "CESSATO"),
+        ("apparati", ["Tot. servizi", "Codice NMU", "Tipo servizio", "Stato"], "705935"),
+        ("sac", ["Tot. SAC", "Descrizione servizio", "Stato"], "TIM TUO A CONTRATTO"),
     ],
 )
 def test_every_aggregate_list(roa_client, populated, kind, headers, first):
@@ -79,7 +79,7 @@ def test_synchronous_export_xlsx_and_csv(roa_client, populated):
     assert response.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(wb.active.iter_rows(values_only=True))
-    assert rows[0] == ("Tot. Linee", "Profilo Tariffario", "Stato")
+    assert rows[0] == ("Tot. linee", "Profilo tariffario", "Stato")
     assert rows[1:] == [
         (1, "PA 8", "ATTIVO"),
         (2, "RICARICABILE Business VOLTE", "ATTIVO"),
@@ -88,8 +88,8 @@ def test_synchronous_export_xlsx_and_csv(roa_client, populated):
     response = roa_client.post(url, {"export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text), delimiter=";"))[0] == [
-        "Tot. Linee",
-        "Profilo Tariffario",
+        "Tot. linee",
+        "Profilo tariffario",
         "Stato",
     ]
 
@@ -104,3 +104,22 @@ def test_other_contract_counts_never_leak(roa_client, contract, other_contract):
     data.populate(other_contract, prefix="339999")
     html = roa_client.get(reverse("inventory:aggregate_list", args=["linee"])).content.decode()
     assert "Tot. record 0" in html
+
+
+def test_a_device_type_is_not_repeated_in_its_description(db, contract):
+    """ "NOLEGGIO Samsung…" stays so; a bare model name gets its service type once."""
+    from portale.inventory.selectors import aggregate_devices
+
+    from .data import device
+
+    device(
+        contract,
+        description="NOLEGGIO Samsung Galaxy S5",
+        service_type="NOLEGGIO",
+        service_description="",
+    )
+    device(
+        contract, nmu="1", description="Nokia 3310", service_type="NOLEGGIO", service_description=""
+    )
+    labels = sorted(r["tipo_servizio"] for r in aggregate_devices(contract))
+    assert labels == ["NOLEGGIO Nokia 3310", "NOLEGGIO Samsung Galaxy S5"]

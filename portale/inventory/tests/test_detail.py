@@ -23,7 +23,7 @@ def test_lines_columns_and_one_number(roa_client, populated):
         "IMEI",
         "ICCID",
         "Profilo tariffario",
-        "Data Attivazione",
+        "Data attivazione",
         "Data cessazione",
         "Principale",
         "Secondaria",
@@ -67,10 +67,10 @@ def test_timtuo_subscription_search_fields(roa_client, populated):
     response = roa_client.get(url("timtuo-abbonamento"))
     html = response.content.decode()
     for text in (
-        "TIM TUO Abbonato",
+        "Servizi TIM TUO in abbonamento",
         "Cognome",
         "Codice fiscale",
-        "Dati Dipendente",
+        "Dati dipendente",
         "L. C. - SALVATORE",
     ):
         assert text in html, text
@@ -94,7 +94,7 @@ def test_timtuo_subscription_search_fields(roa_client, populated):
 def test_timtuo_prepaid_has_only_the_export_button(roa_client, populated):
     html = roa_client.get(url("timtuo-ricaricabile")).content.decode()
     assert "RICHIEDI EXPORT" in html
-    assert "TIM TUO Ricaricabile" in html
+    assert "TIM TUO ricaricabile" in html
     assert "<table" not in html
 
 

@@ -52,7 +52,7 @@ def test_detail_export_icon_files_a_job_built_by_the_worker(
         "One number",
         "ICCID",
         "Profilo tariffario",
-        "Data Attivazione",
+        "Data attivazione",
         "Data cessazione",
         "Stato",
     )
@@ -62,7 +62,7 @@ def test_detail_export_icon_files_a_job_built_by_the_worker(
     )
     assert sorted((r[0], r[2]) for r in rows[1:]) == expected
     page = roa_client.get(reverse("inventory:exports")).content.decode()
-    assert "Consistenze di dettaglio - Su linea" in page and "COMPLETATO" in page
+    assert "Consistenze di dettaglio - Su linea" in page and "Completato" in page
     assert "ConsistenzaDettaglio" not in page  # the internal code is never shown
     download = roa_client.get(reverse("inventory:export_download", args=[job.pk]))
     assert download.status_code == 200
@@ -81,8 +81,8 @@ def test_export_keeps_the_search(roa_client, roa, populated, django_capture_on_c
     assert rows[0] == [
         "Numero",
         "Descrizione",
-        "Data Attivazione",
-        "Data Cessazione",
+        "Data attivazione",
+        "Data cessazione",
         "Stato",
         "% a carico Ente",
         "Canone €",
@@ -180,7 +180,7 @@ def test_failure_state(roa, contract, monkeypatch, django_capture_on_commit_call
     services.export_build.call_local(job.pk)  # the last attempt (retries exhausted)
     job.refresh_from_db()
     assert job.state == ExportJob.State.FAILED and "disco pieno" in job.error
-    assert job.get_state_display() == "ERRORE"
+    assert job.get_state_display() == "Errore"
 
 
 def test_cleanup_removes_expired_files(roa, contract, settings):
@@ -223,7 +223,7 @@ def test_my_exports_show_download_and_trash_icons(roa_client, roa, contract):
         assert '<span class="visually-hidden">Elimina Consistenze di dettaglio - ' in link
     # the running job's download icon is there but inert
     assert reverse("inventory:export_download", args=[running.pk]) not in html
-    assert "Scarica Consistenze di dettaglio - Servizi su Linea (STS) del " in html
+    assert "Scarica Consistenze di dettaglio - Servizi su linea (STS) del " in html
     assert "non ancora disponibile" in html
     # icons, not the words "Scarica"/"Elimina", in the cells
     cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
@@ -231,7 +231,7 @@ def test_my_exports_show_download_and_trash_icons(roa_client, roa, contract):
     assert not any(v.strip() in {"Scarica", "Elimina", "—"} for v in visible)
     # the trash icon leads to the existing confirmation
     trash = reverse("inventory:export_delete", args=[done.pk])
-    assert "Vuoi cancellare la richiesta" in roa_client.get(trash).content.decode()
+    assert "Vuoi eliminare l'export" in roa_client.get(trash).content.decode()
 
 
 def test_no_exports_message(roa_client):

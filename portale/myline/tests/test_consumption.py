@@ -58,6 +58,8 @@ def test_cdr_events_priced_on_the_employee_pages_and_in_the_invoice_pdf(
     # Riepilogo dei consumi: voice over bundle 0.04 + extra-UE 1.00, data 0.0272
     html = client.get(reverse("myline:consumption_summary")).content.decode()
     assert "Traffico voce" in html and "1,04 €" in html and "0,03 €" in html
+    # the breakdown names the kind of traffic, not the call-record code
+    assert "Chiamate effettuate: 1,04 €" in html and "MOC:" not in html
     assert f"Linea:</strong> {employee_line.msisdn}" in html
     html = client.get(
         reverse("myline:consumption_summary"), {"vista": "nazionali"}
@@ -129,6 +131,7 @@ def test_detail_validation(client, employee):
     )
     html = r.content.decode()
     assert "non può precedere" in html and "Il periodo deve essere compreso" in html
+    assert len(r.context["form"].errors["al"]) == 1  # one message for one problem
     assert "Seleziona almeno una categoria." in html
     assert "disponibile solo se attivo il servizio TIM TUO" in html
 
@@ -229,7 +232,7 @@ def test_service_sms(client, employee, employee_line):
     for days, text in ((3, "recente"), (45, "di un mese fa"), (200, "troppo vecchio")):
         ServiceSms.objects.create(
             line=employee_line,
-            text=f"Gentile cliente, SMS {text}",
+            text=f"Gentile utente, SMS {text}",
             sent_at=now - datetime.timedelta(days=days),
             delivered_at=now - datetime.timedelta(days=days),
             state="CONSEGNATO",

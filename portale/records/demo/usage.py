@@ -130,10 +130,10 @@ def traffic(
 
 
 SMS_TEXTS = [
-    "Gentile Cliente, la soglia SOGLIA INFO SPESA PA sulla linea {n} ha raggiunto l'80%.",
+    "Gentile utente, la soglia SOGLIA INFO SPESA PA sulla linea {n} ha raggiunto l'80%.",
     "Ti confermiamo l'attivazione dell'opzione richiesta sulla linea {n}.",
-    "Il tuo codice di accesso all'Area Clienti e' stato inviato. Non comunicarlo a nessuno.",
-    "TIM TUO: e' disponibile la nuova fattura personale. Consultala sul Portale.",
+    "Il tuo codice di accesso all'Area Clienti è stato inviato. Non comunicarlo a nessuno.",
+    "TIM TUO: è disponibile la nuova fattura personale. Consultala sul Portale.",
     "La soglia SOGLIA INFO VALORE DATI EXTRA UE PA sulla linea {n} ha raggiunto il 100%.",
 ]
 

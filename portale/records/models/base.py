@@ -28,7 +28,7 @@ class Address(models.Model):
 
     toponym = models.CharField(_("Via"), max_length=20, default="VIA")
     street = models.CharField(_("Indirizzo"), max_length=120)
-    number = models.CharField(_("N° Civico"), max_length=10, blank=True)
+    number = models.CharField(_("N° civico"), max_length=10, blank=True)
     hamlet = models.CharField(_("Frazione"), max_length=80, blank=True)
     province = models.CharField(_("Provincia"), max_length=2)
     city = models.CharField(_("Comune"), max_length=80)
@@ -48,7 +48,7 @@ class Administration(models.Model):
     """Ente / Amministrazione, identified by its codice fiscale."""
 
     fiscal_code = models.CharField(_("Codice Fiscale"), max_length=16, unique=True)
-    name = models.CharField(_("Ragione Sociale"), max_length=200)
+    name = models.CharField(_("Ragione sociale"), max_length=200)
     seat = models.ForeignKey(
         Address, verbose_name=_("Sede legale"), on_delete=models.PROTECT, related_name="+"
     )
@@ -78,7 +78,7 @@ class LegalRepresentative(models.Model):
     first_name = models.CharField(_("Nome"), max_length=80)
     last_name = models.CharField(_("Cognome"), max_length=80)
     email = models.EmailField(_("Email"))
-    mobile = models.CharField(_("Numero Mobile"), max_length=15, validators=[msisdn_validator])
+    mobile = models.CharField(_("Numero mobile"), max_length=15, validators=[msisdn_validator])
     fiscal_code = models.CharField(_("Codice Fiscale personale"), max_length=16)
 
     class Meta:

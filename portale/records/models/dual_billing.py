@@ -152,7 +152,7 @@ class DualBilling(models.Model):
 
     @property
     def employee_display(self) -> str:
-        """ "Dati Dipendente" as in the inventory: surname - name."""
+        """ "Dati dipendente" as in the inventory: surname - name."""
         return f"{self.employee_last_name} - {self.employee_first_name}"
 
 

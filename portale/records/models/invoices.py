@@ -23,7 +23,7 @@ class Invoice(models.Model):
     """Fattura aziendale of a contract (F-7.4.1)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="invoices")
-    number = models.CharField(_("N° Fattura"), max_length=20, unique=True)
+    number = models.CharField(_("N° fattura"), max_length=20, unique=True)
     bimester = models.CharField(_("Bimestre"), max_length=7, help_text=_('Es. "4/2021"'))
     amount = models.DecimalField(_("Importo"), max_digits=12, decimal_places=2)
     emission_date = models.DateField(_("Emissione"))
@@ -82,7 +82,7 @@ class PersonalInvoice(models.Model):
     """Fattura personale TIM TUO of a subscription line (F-9.2.1.2)."""
 
     dual_billing = models.ForeignKey(DualBilling, on_delete=models.PROTECT, related_name="invoices")
-    number = models.CharField(_("N° Fattura"), max_length=20, unique=True)
+    number = models.CharField(_("N° fattura"), max_length=20, unique=True)
     bimester = models.CharField(_("Bimestre"), max_length=7)
     emission_date = models.DateField(_("Emissione"))
     due_date = models.DateField(_("Scadenza"))

@@ -68,7 +68,7 @@ class Line(models.Model):
     state = models.CharField(
         _("Stato"), max_length=10, choices=LineState.choices, default=LineState.ACTIVE
     )
-    activation_date = models.DateField(_("Data Attivazione"))
+    activation_date = models.DateField(_("Data attivazione"))
     cessation_date = models.DateField(_("Data cessazione"), null=True, blank=True)
     one_number = models.BooleanField(_("One Number"), default=False)
     imei = models.CharField(_("IMEI"), max_length=15, blank=True)
@@ -168,7 +168,7 @@ class Sim(models.Model):
 
     class State(models.TextChoices):
         ACTIVE = "ATTIVA", _("ATTIVA")
-        STOCK = "SCORTA", _("In scorta")
+        STOCK = "SCORTA", _("IN SCORTA")
         BLOCKED = "BLOCCATA", _("BLOCCATA")
         CEASED = "CESSATA", _("CESSATA")
 
@@ -180,7 +180,7 @@ class Sim(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MAIN)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.VOICE)
     state = models.CharField(_("Stato"), max_length=10, choices=State.choices, default=State.ACTIVE)
-    activation_date = models.DateField(_("Data Attivazione"), null=True, blank=True)
+    activation_date = models.DateField(_("Data attivazione"), null=True, blank=True)
     imei = models.CharField(_("IMEI"), max_length=15, blank=True)
     # A hot-stock SIM arrives with its number (F-7.3.6: "numero telefonico e ICCID"); the
     # deferred activation puts a line with that number on it.

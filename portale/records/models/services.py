@@ -38,8 +38,8 @@ class LineService(models.Model):
     parameters = models.JSONField(
         _("Parametri"), default=dict, blank=True, help_text=_("Importo, frequenza, soglia")
     )
-    activation_date = models.DateField(_("Data Attivazione"))
-    cessation_date = models.DateField(_("Data Cessazione"), null=True, blank=True)
+    activation_date = models.DateField(_("Data attivazione"))
+    cessation_date = models.DateField(_("Data cessazione"), null=True, blank=True)
     state = models.CharField(
         _("Stato"), max_length=15, choices=ServiceState.choices, default=ServiceState.ACTIVE
     )
@@ -109,7 +109,7 @@ class ContractService(models.Model):
     """SAC: a service provisioned on the whole contract (E-12, G-37)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="services")
-    description = models.CharField(_("Descrizione Servizio"), max_length=120)
+    description = models.CharField(_("Descrizione servizio"), max_length=120)
     code = models.CharField(
         _("Codice"),
         max_length=30,
@@ -160,7 +160,7 @@ class Device(models.Model):
     imei = models.CharField(_("IMEI"), max_length=15, unique=True, validators=[imei_validator])
     description = models.CharField(_("Descrizione"), max_length=160)
     nmu_code = models.CharField(_("Codice NMU"), max_length=10)
-    service_type = models.CharField(_("Tipo Servizio"), max_length=20, choices=ServiceType.choices)
+    service_type = models.CharField(_("Tipo servizio"), max_length=20, choices=ServiceType.choices)
     service_description = models.CharField(
         _("Descrizione servizio"),
         max_length=160,

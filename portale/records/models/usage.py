@@ -213,10 +213,10 @@ class TrafficEvent(models.Model):
     duration_seconds = models.PositiveIntegerField(_("Durata (s)"), default=0)
     volume_kb = models.PositiveBigIntegerField(_("Volume (KB)"), default=0)
     gross_amount = models.DecimalField(
-        _("Imp. Lordo"), max_digits=12, decimal_places=4, default=Decimal(0)
+        _("Imp. lordo"), max_digits=12, decimal_places=4, default=Decimal(0)
     )
     net_amount = models.DecimalField(
-        _("Imp. Netto"), max_digits=12, decimal_places=4, default=Decimal(0)
+        _("Imp. netto"), max_digits=12, decimal_places=4, default=Decimal(0)
     )
     option = models.CharField(_("Opzione"), max_length=60, blank=True)
     rating_unit = models.CharField(

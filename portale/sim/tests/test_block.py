@@ -44,9 +44,9 @@ def test_the_pop_up_asks_before_blocking(client, roa, active, suspended):
     client.force_login(roa)
     body = client.get(reverse("sim:block_confirm", args=[active.pk])).content.decode()
     assert "Conferma blocco" in body
-    assert f"L'utenza {active.msisdn} risulta attiva. Sei sicuro di voler bloccare" in body
+    assert f"L'utenza {active.msisdn} risulta attiva. Vuoi bloccare la SIM?" in body
     body = client.get(reverse("sim:block_confirm", args=[suspended.pk])).content.decode()
-    assert "Conferma Sblocco" in body and "risulta sospesa" in body
+    assert "Conferma sblocco" in body and "risulta sospesa" in body
     assert not Case.objects.exists()  # opening the pop-up files nothing
 
 
@@ -81,7 +81,9 @@ def test_a_second_block_while_one_is_open_is_refused(client, roa, active):
     client.post(url, {"azione": "blocca"})
     response = client.post(url, {"azione": "blocca"}, follow=True)
     assert Case.objects.count() == 1
-    assert "È già presente una richiesta in lavorazione" in response.content.decode()
+    assert f"Sulla linea {active.msisdn} c&#x27;è già una richiesta in lavorazione" in (
+        response.content.decode()
+    )
 
 
 def test_blocking_a_ceased_line_is_refused(client, roa, ceased):

@@ -96,7 +96,22 @@
     }, 250);
   }
 
+  // A modal the server opened (the guide's "SALVA" modals, pop-up confirmations): focus its
+  // first field in error, else its first field or button; Escape follows its close link.
+  function initServerModal(root) {
+    var modal = root.querySelector(".modal.portale-modal-open");
+    if (!modal) return;
+    var target = modal.querySelector(".is-invalid") ||
+      modal.querySelector("input:not([type=hidden]), select, textarea, button[autofocus]");
+    if (target) target.focus();
+    modal.addEventListener("keydown", function (evt) {
+      var close = modal.querySelector("a.btn-close");
+      if (evt.key === "Escape" && close) window.location.href = close.href;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    initServerModal(document);
     initTooltips(document);
     initRowFilters(document);
     initCounters(document);

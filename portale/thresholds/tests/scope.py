@@ -31,7 +31,7 @@ def _digest(contract, user, email):
         day=datetime.date(2021, 5, 16),
         sent_at=timezone.now(),
         subject="Avanzamento Soglie del 16-05-2021",
-        text="Gentile Referente",
+        text="Gentile utente",
         attachment_name="avanzamento_soglie_20210516.xlsx",
         attachment=b"PK",
     )

@@ -36,7 +36,7 @@ Columns (all required except password_hash):
   password_hash       the password hash in Django's format ("algorithm$..."), e.g. the
                       old portal's hashes wrapped for a Django hasher; an empty value
                       leaves the account with no usable password (the user sets one through
-                      "Recupera Username e Password")
+                      "Recupera username e password")
 
 All-or-nothing: every row is checked first; if any row is wrong, every error is reported
 (row number, column, message) and nothing is imported. Imported users get origin=legacy.
