@@ -92,13 +92,14 @@ SERVICES = ["VOCE"] * 30 + ["SMS"] * 12 + ["DATI"] * 55 + ["SERVIZI_INTERATTIVI"
 ZONES = ["NAZ"] * 90 + ["UE"] * 8 + ["EXTRA_UE"] * 2
 
 
-def cdr_rows(events: int, lines: int):
-    """(csv line, fields) for each event: spread evenly over the lines and 60 days."""
+def cdr_rows(events: int, lines: int, number=msisdn, start: datetime.datetime = START):
+    """(csv line, fields) for each event: spread evenly over the lines (``number(i)`` is the
+    i-th line's msisdn) and the 60 days from ``start``."""
     per_line = max(1, events // lines)
     step = DAYS * 86400 / per_line
     for i in range(events):
         line, k = i % lines, i // lines
-        ts = START + datetime.timedelta(seconds=int(k * step + (i * 7919) % int(step or 1)))
+        ts = start + datetime.timedelta(seconds=int(k * step + (i * 7919) % int(step or 1)))
         service = SERVICES[i % len(SERVICES)]
         zone = ZONES[(i // 7) % len(ZONES)]
         called = f"33{(i * 104729) % 10**8:08d}" if service in ("VOCE", "SMS") else ""
@@ -106,23 +107,26 @@ def cdr_rows(events: int, lines: int):
         vol = 100 + (i * 53) % 20000 if service == "DATI" else 0
         price = "0.5000" if service in ("SERVIZI_INTERATTIVI", "EVENTO") else ""
         yield (
-            f"B{i:09d},{msisdn(line)},{ts:%Y-%m-%dT%H:%M:%S+00:00},{service},,,{called},ALTRO,"
+            f"B{i:09d},{number(line)},{ts:%Y-%m-%dT%H:%M:%S+00:00},{service},,,{called},ALTRO,"
             f"{dur or ''},{vol or ''},{zone},AZ,,{price}\n"
         )
 
 
-def cdr_file(events: int, lines: int) -> Path:
+def cdr_file(
+    events: int, lines: int, number=msisdn, start: datetime.datetime = START, tag: str = ""
+) -> Path:
+    """The CDR file (generated once); ``tag`` names a variant with other numbers or dates."""
     from portale.rating.cdr import COLUMNS
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    path = BENCH_DIR / f"cdr_{events}_{lines}.csv"
+    path = BENCH_DIR / f"cdr_{events}_{lines}{tag}.csv"
     if not path.exists():
         t = time.perf_counter()
         tmp = path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as fh:
             fh.write(",".join(COLUMNS) + "\n")
             buf = []
-            for row in cdr_rows(events, lines):
+            for row in cdr_rows(events, lines, number, start):
                 buf.append(row)
                 if len(buf) >= 100_000:
                     fh.write("".join(buf))
