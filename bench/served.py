@@ -58,6 +58,9 @@ def parse_args():
     p.add_argument("--pages", default="", help="comma-separated page names (default all)")
     p.add_argument("--port", type=int, default=8731, help="portal port (baseline: +1)")
     p.add_argument("--keep-servers", action="store_true")
+    p.add_argument(
+        "--collectstatic", action="store_true", help="collect again (default: when missing)"
+    )
     args = p.parse_args()
     if not args.database_url:
         p.error("--database-url (a copy of bench100k) is required")
@@ -206,10 +209,11 @@ def main() -> None:
     env = server_env(args.database_url)
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "STATIC_ROOT")})
     os.environ.update(DEBUG="0", DJANGO_SETTINGS_MODULE="portale.settings.base")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT, env=env, check=True,
-    )  # fmt: skip
+    if args.collectstatic or not (VAR / "static" / "staticfiles.json").exists():
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
     import django
 
     django.setup()
@@ -272,7 +276,8 @@ def main() -> None:
     finally:
         if not args.keep_servers:
             for proc in procs:
-                os.killpg(proc.pid, signal.SIGTERM)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
             for proc in procs:
                 proc.wait(timeout=30)
 

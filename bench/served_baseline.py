@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "served_baseline_settings")
+os.environ["DJANGO_SETTINGS_MODULE"] = "served_baseline_settings"
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()
+
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.template import engines  # noqa: E402
@@ -65,4 +68,3 @@ def traffic(request):
 
 
 urlpatterns = [path("lines/", lines), path("traffic/", traffic)]
-application = get_wsgi_application()

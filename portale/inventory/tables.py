@@ -344,6 +344,7 @@ class ListKind:
     rows: Callable  # contract → scoped queryset
     intro: str = ""
     on_screen: bool = True  # False: export only ("Servizi TIM TUO ricaricabile")
+    total: Callable | None = None  # contract → length of the unsearched list, if maintained
 
     @property
     def export_kind(self) -> str:
@@ -447,6 +448,7 @@ DETAILS: dict[str, ListKind] = {
             LinesDetail,
             selectors.detail_lines,
             SEARCH_HINT,
+            total=selectors.listed_sims_count,
         ),
         ListKind(
             "sts",

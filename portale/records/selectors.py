@@ -13,7 +13,7 @@ import datetime
 import math
 from collections.abc import Iterable
 
-from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 
 from .models import (
     Bundle,
@@ -26,6 +26,7 @@ from .models import (
     Line,
     LineService,
     LineState,
+    LineTally,
     PriceList,
     Referent,
     ServicePoint,
@@ -110,6 +111,19 @@ def all_lines() -> QuerySet[Line]:
 
 def lines_of_contract(*, contract: Contract) -> QuerySet[Line]:
     return Line.objects.for_contract(contract)
+
+
+def line_tallies_of_contract(*, contract: Contract) -> QuerySet[LineTally]:
+    """The maintained totals of the contract's lines per tariff plan and state (kept by
+    database triggers): a handful of rows, however many lines (issue 17)."""
+    return LineTally.objects.filter(contract=contract)
+
+
+def listed_sims_count(*, contract: Contract) -> int:
+    """How many SIMs "Su linea" lists for the contract (``inventory.selectors.listed_sims``
+    without a search), from the maintained totals."""
+    totals = line_tallies_of_contract(contract=contract).aggregate(n=Sum("listed_sims"))
+    return totals["n"] or 0
 
 
 def sims_for_portal(*, ctx: PortalScope) -> QuerySet[Sim]:
