@@ -45,7 +45,10 @@ def _filename(disposition: str) -> str:
 
 
 def renew_seconds() -> int:
-    return int(getattr(settings, "SESSION_RENEW_SECONDS", 30))
+    """How old the last renewal may be before a request renews the session: the setting,
+    at most a tenth of the idle age (a short test age renews on nearly every request)."""
+    age = int(settings.SESSION_COOKIE_AGE)
+    return min(int(getattr(settings, "SESSION_RENEW_SECONDS", 30)), age // 10)
 
 
 class SessionSecurityMiddleware:

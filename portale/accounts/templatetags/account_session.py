@@ -39,7 +39,7 @@ def session_warning(context):
     timeout = int(settings.SESSION_COOKIE_AGE)
     # The server may end an idle session up to SESSION_RENEW_SECONDS before the full age
     # (it renews at most that often): the page counts down to that earlier bound.
-    counted = max(1, timeout - min(renew_seconds(), timeout // 2))
+    counted = max(1, timeout - renew_seconds())
     warning = min(int(getattr(settings, "ACCOUNTS_SESSION_WARNING_SECONDS", 120)), counted)
     path = request.get_full_path() if request is not None else ""
     return {

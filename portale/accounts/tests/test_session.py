@@ -64,8 +64,8 @@ def test_warning_reads_the_configured_timeout(client, employee, settings):
     settings.ACCOUNTS_SESSION_WARNING_SECONDS = 300
     client.force_login(employee)
     page = client.get(reverse("home:index")).text
-    # never past the earliest end (60 s less the 30 s renewal interval)
-    assert 'data-timeout="30"' in page and 'data-warning="30"' in page
+    # never past the earliest end (60 s less the renewal interval, a tenth of the age)
+    assert 'data-timeout="54"' in page and 'data-warning="54"' in page
     assert "dopo 1 minuto di inattività" in unescape(page)
 
 
