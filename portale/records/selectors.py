@@ -26,7 +26,6 @@ from .models import (
     Line,
     LineService,
     LineState,
-    LineTally,
     PriceList,
     Referent,
     ServicePoint,
@@ -37,6 +36,7 @@ from .models import (
     TrafficEvent,
 )
 from .models.dual_billing import OPEN_STATES as OPEN_DUAL_BILLING_STATES
+from .models.lines import LineTally
 from .models.scoping import PortalScope
 
 # --- Who the user is (profiles, registration, log-in) -----------------------------------------
@@ -116,7 +116,7 @@ def lines_of_contract(*, contract: Contract) -> QuerySet[Line]:
 def line_tallies_of_contract(*, contract: Contract) -> QuerySet[LineTally]:
     """The maintained totals of the contract's lines per tariff plan and state (kept by
     database triggers): a handful of rows, however many lines (issue 17)."""
-    return LineTally.objects.filter(contract=contract)
+    return LineTally.objects.for_contract(contract)
 
 
 def listed_sims_count(*, contract: Contract) -> int:

@@ -7,7 +7,7 @@ customer request: fulfilment applies the effect of a pratica (DESIGN §1).
 from .base import Address, Administration, Contract, LegalRepresentative, Referent
 from .dual_billing import DualBilling, DualBillingOption, DualBillingState
 from .invoices import Invoice, PaymentState, PersonalInvoice
-from .lines import Line, LineState, LineTally, Sim, TariffPlan
+from .lines import Line, LineState, Sim, TariffPlan
 from .reference import NetworkCategory, PriceItem, PriceList, RifProfile, ServicePoint
 from .services import ContractService, Device, LineService, ServiceState
 from .usage import Bundle, ServiceSms, Threshold, TrafficEvent
@@ -26,7 +26,6 @@ __all__ = [
     "LegalRepresentative",
     "Line",
     "LineService",
-    "LineTally",
     "LineState",
     "NetworkCategory",
     "PaymentState",

@@ -224,7 +224,9 @@ class LineTally(models.Model):
     insert, update and delete of a line or a SIM, whatever issues it (services, bulk loads,
     the admin, SQL): see migration ``0004_line_tally``. The aggregate "Su linea" and the
     "Tot. record" of the SIM list read a handful of rows instead of the whole contract.
-    Rows are never deleted: a group whose lines are gone stays with zero.
+    Rows are never deleted: a group whose lines are gone stays with zero. Not a record of
+    the operator's systems but a derived index of them: no admin (an edit would break it),
+    not exported by ``portale.records.models``.
     """
 
     contract = models.ForeignKey(
@@ -236,6 +238,9 @@ class LineTally(models.Model):
     state = models.CharField(max_length=10)
     lines = models.IntegerField(default=0)
     listed_sims = models.IntegerField(default=0)
+
+    portal_scope = RowScope(contract="contract", line=None)
+    objects = PortalQuerySet.as_manager()
 
     class Meta:
         constraints = [
