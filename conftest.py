@@ -6,6 +6,14 @@ from portale.records.models import Referent
 from portale.records.tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (ids are reused from one test to the next)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def contract(db):
     return f.ContractFactory()

@@ -55,7 +55,7 @@ def month_file(events: int, lines: int, numbers: list[str] | None = None) -> Pat
         with path.open("w", encoding="utf-8") as fh:
             fh.write(",".join(COLUMNS) + "\n")
             buf = []
-            for row in tc.cdr_rows(events, lines, numbers):
+            for row in tc.cdr_rows(events, lines, numbers or tc.msisdn, start):
                 buf.append(row)
                 if len(buf) >= 100_000:
                     fh.write("".join(buf))

@@ -111,16 +111,16 @@ SERVICES = ["VOCE"] * 30 + ["SMS"] * 12 + ["DATI"] * 55 + ["SERVIZI_INTERATTIVI"
 ZONES = ["NAZ"] * 90 + ["UE"] * 8 + ["EXTRA_UE"] * 2
 
 
-def cdr_rows(events: int, lines: int, numbers: list[str] | None = None):
-    """(csv line, fields) for each event: spread evenly over the lines and 60 days.
-
-    ``numbers``: the lines' msisdns (default: the bench lines ``msisdn(0..lines-1)``)."""
-    number = numbers.__getitem__ if numbers else msisdn
+def cdr_rows(events: int, lines: int, number=msisdn, start: datetime.datetime = START):
+    """(csv line, fields) for each event: spread evenly over the lines and the 60 days from
+    ``start``; ``number`` is the i-th line's msisdn, as a function or a list of numbers."""
+    if not callable(number):
+        number = number.__getitem__
     per_line = max(1, events // lines)
     step = DAYS * 86400 / per_line
     for i in range(events):
         line, k = i % lines, i // lines
-        ts = START + datetime.timedelta(seconds=int(k * step + (i * 7919) % int(step or 1)))
+        ts = start + datetime.timedelta(seconds=int(k * step + (i * 7919) % int(step or 1)))
         service = SERVICES[i % len(SERVICES)]
         zone = ZONES[(i // 7) % len(ZONES)]
         called = f"33{(i * 104729) % 10**8:08d}" if service in ("VOCE", "SMS") else ""
@@ -133,18 +133,24 @@ def cdr_rows(events: int, lines: int, numbers: list[str] | None = None):
         )
 
 
-def cdr_file(events: int, lines: int, numbers: list[str] | None = None) -> Path:
+def cdr_file(
+    events: int, lines: int, number=msisdn, start: datetime.datetime = START, tag: str = ""
+) -> Path:
+    """The CDR file (generated once); ``tag`` names a variant with other numbers or dates
+    (a list of numbers is the large profile's lines)."""
     from portale.rating.cdr import COLUMNS
 
+    if not tag and not callable(number):
+        tag = "_profile"
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    path = BENCH_DIR / f"cdr_{events}_{lines}{'_profile' if numbers else ''}.csv"
+    path = BENCH_DIR / f"cdr_{events}_{lines}{tag}.csv"
     if not path.exists():
         t = time.perf_counter()
         tmp = path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as fh:
             fh.write(",".join(COLUMNS) + "\n")
             buf = []
-            for row in cdr_rows(events, lines, numbers):
+            for row in cdr_rows(events, lines, number, start):
                 buf.append(row)
                 if len(buf) >= 100_000:
                     fh.write("".join(buf))

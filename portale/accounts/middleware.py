@@ -7,6 +7,10 @@ Placed right after ``AuthenticationMiddleware``:
   two factors;
 - a session older than ``SESSION_ABSOLUTE_AGE`` (12 hours) since its login ends, however
   active: the user logs in again with both factors;
+- the idle age of the session is renewed (the session saved, its expiry pushed back by
+  ``SESSION_COOKIE_AGE``) by the first request ``SESSION_RENEW_SECONDS`` after the last
+  renewal, and whenever the session is saved anyway; other requests write nothing (issue 17:
+  ``SESSION_SAVE_EVERY_REQUEST`` cost an UPDATE and a commit on every page);
 - the first request of a staff session to the Django admin is audited ("Accesso
   all'amministrazione");
 - every download (``Content-Disposition: attachment``) by a logged-in user is audited
@@ -29,6 +33,7 @@ from .backends import session_has_second_factor
 from .signals import AUTH_AT_KEY
 
 ADMIN_AUDITED_KEY = "accounts_admin_audited"
+RENEWED_AT_KEY = "accounts_renewed_at"  # when the idle age was last pushed back (saved)
 ADMIN_PREFIX = "/admin/"
 # Anonymous pages that still carry something private (codes, typed usernames, the outbox).
 NO_STORE_PREFIXES = ("/accesso/", "/demo/", ADMIN_PREFIX)
@@ -37,6 +42,13 @@ NO_STORE_PREFIXES = ("/accesso/", "/demo/", ADMIN_PREFIX)
 def _filename(disposition: str) -> str:
     _, _, rest = disposition.partition("filename=")
     return rest.split(";", 1)[0].strip().strip('"')
+
+
+def renew_seconds() -> int:
+    """How old the last renewal may be before a request renews the session: the setting,
+    at most a tenth of the idle age (a short test age renews on nearly every request)."""
+    age = int(settings.SESSION_COOKIE_AGE)
+    return min(int(getattr(settings, "SESSION_RENEW_SECONDS", 30)), age // 10)
 
 
 class SessionSecurityMiddleware:
@@ -49,6 +61,9 @@ class SessionSecurityMiddleware:
         if private:
             self._check(request, user)
         response = self.get_response(request)
+        if private and request.user.is_authenticated and request.session.modified:
+            # Saved anyway (by the view or a renewal): the expiry moves, so note it.
+            request.session[RENEWED_AT_KEY] = int(time.time())
         if private or request.path_info.startswith(NO_STORE_PREFIXES):
             add_never_cache_headers(response)
         if private and response.status_code == 200 and request.user.is_authenticated:
@@ -75,6 +90,8 @@ class SessionSecurityMiddleware:
             )
             logout(request)
             return
+        if time.time() - session.get(RENEWED_AT_KEY, 0) >= renew_seconds():
+            session[RENEWED_AT_KEY] = int(time.time())  # modified: saved, expiry renewed
         if (
             request.path_info.startswith(ADMIN_PREFIX)
             and user.is_staff

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -103,10 +103,18 @@ class Capability:
     def url(self) -> str | None:
         if not self.url_name:
             return None
-        try:
-            return reverse(self.url_name)
-        except NoReverseMatch:
-            return None
+        # Every page frame asks the menus' ~70 URLs: reversed once per URLconf and prefix.
+        key = (self.url_name, get_script_prefix(), get_urlconf())
+        url = _URLS.get(key)
+        if url is None:
+            try:
+                url = _URLS[key] = reverse(self.url_name)
+            except NoReverseMatch:
+                return None
+        return url
+
+
+_URLS: dict[tuple, str] = {}
 
 
 C = Capability

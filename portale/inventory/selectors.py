@@ -18,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -32,11 +33,15 @@ NOT_AVAILABLE = "n.d."
 
 # --- aggregate consistencies (F-7.2.1) ---------------------------------------------------
 def aggregate_lines(contract: Contract) -> QuerySet:
-    """Lines grouped by tariff profile and state: "Tot. linee", "Profilo tariffario", "Stato"."""
+    """Lines grouped by tariff profile and state: "Tot. linee", "Profilo tariffario", "Stato".
+
+    Read from the maintained totals (a few rows per contract, issue 17): the same groups
+    and numbers as counting the lines, without reading them."""
     return (
-        records.lines_of_contract(contract=contract)
+        records.line_tallies_of_contract(contract=contract)
+        .filter(lines__gt=0)
         .values(profilo=F("tariff_plan__name"), stato=F("state"))
-        .annotate(totale=Count("pk"))
+        .annotate(totale=Sum("lines"))
         .order_by()
     )
 
@@ -105,6 +110,11 @@ def listed_sims(contract: Contract) -> QuerySet:
     replaced (ceased) SIM of a live line is left out; a ceased line keeps its SIMs.
     """
     return _listed(records.sims_on_lines_of_contract(contract=contract))
+
+
+def listed_sims_count(contract: Contract) -> int:
+    """The length of ``listed_sims(contract)``, from the maintained totals."""
+    return records.listed_sims_count(contract=contract)
 
 
 def _listed(sims: QuerySet) -> QuerySet:

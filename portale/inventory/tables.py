@@ -56,18 +56,35 @@ PERCENT = decimal(0)
 
 
 # --- search forms ------------------------------------------------------------------------
-def line_or_iccid(msisdn: str, line_id: str) -> Callable:
+def line_or_iccid(line_id: str) -> Callable:
     """P-05 on a row hanging off a line: its number or the ICCID of one of its SIMs."""
 
     def lookup(value: str, model) -> Q:
-        by_iccid = records.sims_with_iccid_ending(digits=value).values("line_id")
-        return Q(**{f"{msisdn}__endswith": value}) | Q(**{f"{line_id}__in": by_iccid})
+        by_number = _ids(records.lines_with_msisdn_ending(digits=value), "pk")
+        by_iccid = _ids(records.sims_with_iccid_ending(digits=value), "line_id")
+        return Q(**{f"{line_id}__in": by_number}) | Q(**{f"{line_id}__in": by_iccid})
 
     return lookup
 
 
+# Suffix search (issue 17): ``msisdn LIKE '%digits'`` across the list's join read every
+# line of the contract. The numbers and ICCIDs ending with the digits are looked up first,
+# each in its own table (a trigram index on PostgreSQL answers it), and the list is then
+# narrowed to those ids, which its own indexes answer. The same rows as the suffix test on
+# every database; when the digits match more than MATCHED_IDS rows (a very short suffix)
+# the ids stay a subquery, as the whole list would be read anyway.
+MATCHED_IDS = 1000
+
+
+def _ids(qs: QuerySet, field: str):
+    ids = list(qs.values_list(field, flat=True)[: MATCHED_IDS + 1])
+    return ids if len(ids) <= MATCHED_IDS else qs.values(field)
+
+
 def sim_line_or_iccid(value: str, model) -> Q:
-    return Q(line__msisdn__endswith=value) | Q(iccid__endswith=value)
+    by_number = _ids(records.lines_with_msisdn_ending(digits=value), "pk")
+    by_iccid = _ids(records.sims_with_iccid_ending(digits=value), "pk")
+    return Q(line_id__in=by_number) | Q(pk__in=by_iccid)
 
 
 class SimSearch(FilterForm):
@@ -77,7 +94,7 @@ class SimSearch(FilterForm):
 
 class LineServiceSearch(FilterForm):
     linea = LineSearchField(label=_("Linea:"))
-    lookups = {"linea": line_or_iccid("line__msisdn", "line_id")}
+    lookups = {"linea": line_or_iccid("line_id")}
 
 
 class DualBillingSearch(FilterForm):
@@ -91,7 +108,7 @@ class DualBillingSearch(FilterForm):
     )
     codice_fiscale = forms.CharField(label=_("Codice fiscale"), max_length=16)
     lookups = {
-        "linea": line_or_iccid("line__msisdn", "line_id"),
+        "linea": line_or_iccid("line_id"),
         "cognome": "employee_last_name__icontains",
         "codice": "code__endswith",
         "codice_fiscale": "employee_fiscal_code__iexact",
@@ -112,7 +129,7 @@ class DeviceSearch(FilterForm):
         max_length=15,
         error_messages={"invalid": _("L'IMEI è di sole cifre (anche solo le ultime).")},
     )
-    lookups = {"linea": line_or_iccid("line__msisdn", "line_id"), "imei": "imei__endswith"}
+    lookups = {"linea": line_or_iccid("line_id"), "imei": "imei__endswith"}
 
 
 class ContractServiceSearch(FilterForm):
@@ -344,6 +361,7 @@ class ListKind:
     rows: Callable  # contract → scoped queryset
     intro: str = ""
     on_screen: bool = True  # False: export only ("Servizi TIM TUO ricaricabile")
+    total: Callable | None = None  # contract → length of the unsearched list, if maintained
 
     @property
     def export_kind(self) -> str:
@@ -447,6 +465,7 @@ DETAILS: dict[str, ListKind] = {
             LinesDetail,
             selectors.detail_lines,
             SEARCH_HINT,
+            total=selectors.listed_sims_count,
         ),
         ListKind(
             "sts",

@@ -129,7 +129,8 @@ def detail_list(request, kind: str):
         return render(request, "inventory/export_only.html", ctx)
     # P-07: the detail tables export in the background ("I miei Export"): the export icon
     # posts here and render_list files the job.
-    table = spec.table.from_request(request, spec.rows(contract))
+    total = (lambda: spec.total(contract)) if spec.total else None
+    table = spec.table.from_request(request, spec.rows(contract), total=total)
     return render_list(request, table, "inventory/list_page.html", ctx)
 
 

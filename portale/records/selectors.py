@@ -13,7 +13,7 @@ import datetime
 import math
 from collections.abc import Iterable
 
-from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 
 from .models import (
     Bundle,
@@ -39,6 +39,7 @@ from .models import (
     TrafficEvent,
 )
 from .models.dual_billing import OPEN_STATES as OPEN_DUAL_BILLING_STATES
+from .models.lines import LineTally
 from .models.scoping import PortalScope
 
 # --- Who the user is (profiles, registration, log-in) -----------------------------------------
@@ -124,6 +125,19 @@ def cost_centres_of_contract(*, contract: Contract) -> QuerySet[CostCentre]:
     return CostCentre.objects.filter(contract=contract)
 
 
+def line_tallies_of_contract(*, contract: Contract) -> QuerySet[LineTally]:
+    """The maintained totals of the contract's lines per tariff plan and state (kept by
+    database triggers): a handful of rows, however many lines (issue 17)."""
+    return LineTally.objects.for_contract(contract)
+
+
+def listed_sims_count(*, contract: Contract) -> int:
+    """How many SIMs "Su linea" lists for the contract (``inventory.selectors.listed_sims``
+    without a search), from the maintained totals."""
+    totals = line_tallies_of_contract(contract=contract).aggregate(n=Sum("listed_sims"))
+    return totals["n"] or 0
+
+
 def sims_for_portal(*, ctx: PortalScope) -> QuerySet[Sim]:
     return Sim.objects.for_portal(ctx)
 
@@ -136,6 +150,12 @@ def sims_of_line(*, line: Line | OuterRef) -> QuerySet[Sim]:
 def sims_on_lines_of_contract(*, contract: Contract) -> QuerySet[Sim]:
     """The SIMs on a line of the contract (the hot stock, on no line, is left out)."""
     return Sim.objects.filter(line__contract=contract)
+
+
+def lines_with_msisdn_ending(*, digits: str) -> QuerySet[Line]:
+    """Lines whose number ends with ``digits``, any contract: a subquery of a search whose
+    outer query is scoped (on PostgreSQL a trigram index answers it, migration 0005)."""
+    return Line.objects.filter(msisdn__endswith=digits)
 
 
 def sims_with_iccid_ending(*, digits: str) -> QuerySet[Sim]:

@@ -44,12 +44,17 @@ def lockout_duration(context) -> dict:
 @register.inclusion_tag("accounts/_session_warning.html", takes_context=True)
 def session_warning(context):
     request = context.get("request")
+    from portale.accounts.middleware import renew_seconds
+
     timeout = int(settings.SESSION_COOKIE_AGE)
-    warning = min(int(getattr(settings, "ACCOUNTS_SESSION_WARNING_SECONDS", 120)), timeout)
+    # The server may end an idle session up to SESSION_RENEW_SECONDS before the full age
+    # (it renews at most that often): the page counts down to that earlier bound.
+    counted = max(1, timeout - renew_seconds())
+    warning = min(int(getattr(settings, "ACCOUNTS_SESSION_WARNING_SECONDS", 120)), counted)
     path = request.get_full_path() if request is not None else ""
     return {
         "csrf_token": context.get("csrf_token"),
-        "timeout": timeout,
+        "timeout": counted,
         "warning": warning,
         "timeout_text": duration_text(timeout),
         "keepalive_url": reverse("accounts:keepalive"),

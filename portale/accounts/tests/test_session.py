@@ -8,6 +8,7 @@ import pytest
 from axes.helpers import get_cool_off
 from django.conf import settings as django_settings
 from django.urls import reverse
+from django.utils.timezone import now as timezone_now
 
 from portale.accounts.models import SecurityEvent
 from portale.accounts.testing import TEST_PASSWORD
@@ -47,7 +48,8 @@ def test_private_pages_carry_the_warning_without_inline_script(client, employee)
     client.force_login(employee)
     page = client.get(reverse("home:index")).text
     box = re.search(r'<div[^>]*id="session-warning"[^>]*>', page, re.S).group(0)
-    assert 'data-timeout="900"' in box and 'data-warning="120"' in box
+    # counted down to the earliest end: 15 minutes less the renewal interval (30 s)
+    assert 'data-timeout="870"' in box and 'data-warning="120"' in box
     assert f'data-keepalive-url="{KEEPALIVE}"' in box
     assert 'role="alertdialog"' in box and 'aria-labelledby="session-warning-title"' in box
     assert "La sessione sta per scadere" in page
@@ -62,7 +64,9 @@ def test_warning_reads_the_configured_timeout(client, employee, settings):
     settings.ACCOUNTS_SESSION_WARNING_SECONDS = 300
     client.force_login(employee)
     page = client.get(reverse("home:index")).text
-    assert 'data-timeout="60"' in page and 'data-warning="60"' in page  # never past the age
+    # never past the earliest end (60 s less the renewal interval, a tenth of the age)
+    assert 'data-timeout="54"' in page and 'data-warning="54"' in page
+    assert "dopo 1 minuto di inattività" in unescape(page)
 
 
 def test_public_pages_have_no_warning(client):
@@ -158,3 +162,80 @@ def test_otp_lockout_states_the_wait_of_the_wrong_codes(employee):
         )
     ends = lockout_ends_at(username=employee.username)
     assert abs((ends - (now + timedelta(minutes=10))).total_seconds()) < 5
+
+
+# --- lighter session writes (issue 17) --------------------------------------------------
+def _session_row(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(pk=client.session.session_key)
+
+
+def _time_passes(client, seconds: int) -> None:
+    """As if ``seconds`` went by since the last request: the stored expiry and the session's
+    own timestamps move back (no clock library in the project)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from portale.accounts.middleware import RENEWED_AT_KEY
+    from portale.accounts.signals import AUTH_AT_KEY
+
+    row = _session_row(client)
+    data = SessionStore().decode(row.session_data)
+    for key in (RENEWED_AT_KEY, AUTH_AT_KEY):
+        if key in data:
+            data[key] -= seconds
+    row.session_data = SessionStore().encode(data)
+    row.expire_date -= timedelta(seconds=seconds)
+    row.save()
+
+
+def _session_writes(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+def test_pages_within_the_renewal_interval_write_no_session(client, employee):
+    client.force_login(employee)
+    home = reverse("home:index")
+    client.get(home)  # the first page renews (the login wrote no renewal time)
+    expiry = _session_row(client).expire_date
+    assert _session_writes(client, home) == []
+    _time_passes(client, 20)
+    assert _session_writes(client, home) == []  # 20 s after the renewal: nothing written
+    assert _session_row(client).expire_date == expiry - timedelta(seconds=20)
+    _time_passes(client, 15)
+    assert _session_writes(client, home)  # 35 s: renewed
+    left = _session_row(client).expire_date - timezone_now()
+    assert left > timedelta(seconds=django_settings.SESSION_COOKIE_AGE - 5)
+
+
+def test_activity_keeps_the_session_past_the_idle_age(client, employee):
+    client.force_login(employee)
+    home = reverse("home:index")
+    for _ in range(60):  # 20 minutes of a request every 20 s
+        _time_passes(client, 20)
+        assert client.get(home).status_code == 200
+
+
+def test_idle_session_ends_by_the_configured_time(client, employee):
+    """Renewed at most every 30 s, the session still ends at the latest 15 minutes after
+    the last request: here the last request (10 s after the renewal) renewed nothing."""
+    client.force_login(employee)
+    home = reverse("home:index")
+    client.get(home)
+    _time_passes(client, 10)
+    assert _session_writes(client, home) == []
+    _time_passes(client, django_settings.SESSION_COOKIE_AGE - 11)
+    assert client.get(home).status_code == 200  # 14'49" after the last request: still on
+    _time_passes(client, django_settings.SESSION_COOKIE_AGE)
+    response = client.get(home)
+    assert response.status_code == 302 and response["Location"].startswith("/accesso/login/")

@@ -287,8 +287,12 @@ class Table(metaclass=TableMeta):
         session=None,
         form: FilterForm | None = None,
         exclude: tuple[str, ...] = (),
+        total: Callable[[], int] | None = None,
     ):
         self.base_queryset = queryset
+        # ``total``: the length of the unsearched list when it is maintained elsewhere (a
+        # tally kept by the records): the pager uses it instead of a COUNT over the rows.
+        self.total = total
         self.session = session
         self.params = params if params is not None else QueryDict()
         self.path = path
@@ -385,6 +389,8 @@ class Table(metaclass=TableMeta):
         if self.capped_count is not None:
             # Known already: the page needs no second COUNT (over a subquery).
             paginator.count = min(self.capped_count, self._meta.max_rows)
+        elif self.total is not None and not (self.form is not None and self.form.is_filtered):
+            paginator.count = self.total()
         return paginator
 
     @cached_property

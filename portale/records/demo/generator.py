@@ -12,11 +12,12 @@ from portale.records import models as m
 
 from . import usage
 from .lines import M2M, PA8, PACK, PLANS, PREPAID, LineBuilder, LineSpec
-from .logins import BULK_CONTRACT_CODE, CONTRACT_CODES, DEMO_LOGINS
+from .logins import BULK_CONTRACT_CODE, BULK_LOGINS, CONTRACT_CODES, DEMO_LOGINS
 from .organisations import (
     BULK_EINVOICING,
     MARKER_FISCAL_CODE,
     address,
+    create_bulk_referents,
     create_contract_services,
     create_organisations,
     create_referents,
@@ -86,9 +87,13 @@ def generate(
 
 def generate_bulk(*, lines: int, today: datetime.date | None = None, batch: int = 5000) -> Result:
     """One extra contract (of the second administration) with ``lines`` lines, their main
-    SIMs and STS, written with bulk_create in batches. Skipped when it already exists."""
+    SIMs and STS, written with bulk_create in batches, its ROA and three employees who can
+    log in (``BULK_LOGINS``); then the tables' statistics (ANALYZE). Skipped when the
+    contract exists (its logins are still added when missing)."""
     today = today or datetime.date.today()
-    if m.Contract.objects.filter(code=BULK_CONTRACT_CODE).exists():
+    existing = m.Contract.objects.filter(code=BULK_CONTRACT_CODE).first()
+    if existing is not None:
+        _bulk_logins(existing)
         return Result(created=False)
     if lines > 9_999_999:
         raise ValueError("At most 9,999,999 lines in the large profile.")
@@ -115,12 +120,16 @@ def generate_bulk(*, lines: int, today: datetime.date | None = None, batch: int 
             m.CostCentre(contract=contract, code=f"CDC-{n + 1:03d}", name=f"Ufficio {n + 1:03d}")
             for n in range(40)
         )
+        employee_numbers = {login.mobile for login in BULK_LOGINS[1:]}
+
         for start in range(0, lines, batch):
             stop = min(lines, start + batch)
             batch_lines = []
             for n in range(start, stop):
                 plan = plan_cycle[n % len(plan_cycle)]
                 roll = rng.random()
+                if f"366{n:07d}" in employee_numbers:
+                    roll = 0.0  # the demo employees' lines stay active
                 state = (
                     "ATTIVO"
                     if roll < 0.85
@@ -187,7 +196,24 @@ def generate_bulk(*, lines: int, today: datetime.date | None = None, batch: int 
                     )
             m.Sim.objects.bulk_create(sims, batch_size=batch)
             m.LineService.objects.bulk_create(services, batch_size=batch)
+        _bulk_logins(contract)
+    analyze()
     return Result(created=True, counts=counts())
+
+
+def _bulk_logins(contract: m.Contract) -> None:
+    with transaction.atomic():
+        create_bulk_referents(contract, BULK_LOGINS[0])
+        create_users([contract], BULK_LOGINS)
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL and SQLite both have
+    ANALYZE): without them the first queries on the new rows plan as on empty tables."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
 
 
 def counts() -> dict[str, int]:

@@ -79,10 +79,43 @@ DEMO_LOGINS: list[DemoLogin] = [
 ]  # fmt: skip
 
 
-def logins_table() -> str:
-    """The table printed by ``demo_data --logins`` (and pasted in the README)."""
+# The logins of the large profile (``demo_data --lines N``, contract BULK_CONTRACT_CODE of
+# the second administration): its ROA and three employees on lines 3660000000 (PA 8),
+# 3660000007 (PA 8 Pack) and 3660000012 (prepaid), which the generator keeps active.
+BULK_LOGINS: list[DemoLogin] = [
+    DemoLogin(
+        "roa.grande@demo.it", "Vittoria", "Greco", True, datetime.date(1973, 10, 4), "Bari",
+        "3351200010", f"ROA del contratto grande {BULK_CONTRACT_CODE} (demo_data --lines N)",
+        administration=1,
+    ),
+    DemoLogin(
+        "dipendente.grande@demo.it", "Nicola", "Lorusso", False, datetime.date(1985, 2, 19),
+        "Bari", "3660000000",
+        f"Dipendente: linea in abbonamento PA 8 del contratto grande {BULK_CONTRACT_CODE}",
+        administration=1,
+    ),
+    DemoLogin(
+        "pack.grande@demo.it", "Anna", "Loiacono", True, datetime.date(1981, 7, 12), "Bari",
+        "3660000007", f"Dipendente: linea PA 8 Pack del contratto grande {BULK_CONTRACT_CODE}",
+        administration=1,
+    ),
+    DemoLogin(
+        "ricaricabile.grande@demo.it", "Giuseppe", "Damiani", False, datetime.date(1992, 12, 1),
+        "Bari", "3660000012",
+        f"Dipendente: linea ricaricabile del contratto grande {BULK_CONTRACT_CODE}",
+        administration=1,
+    ),
+]  # fmt: skip
+
+
+def logins_table(*, bulk: bool = False) -> str:
+    """The table printed by ``demo_data --logins`` (and pasted in the README); with ``bulk``
+    the large profile's logins too."""
     rows = [("Username", "Password", "Profilo")]
-    rows += [(login.username, DEMO_PASSWORD, login.profile) for login in DEMO_LOGINS]
+    rows += [
+        (login.username, DEMO_PASSWORD, login.profile)
+        for login in DEMO_LOGINS + (BULK_LOGINS if bulk else [])
+    ]
     width_user = max(len(r[0]) for r in rows)
     width_pw = max(len(r[1]) for r in rows)
     lines = [f"{u:<{width_user}}  {p:<{width_pw}}  {d}" for u, p, d in rows]

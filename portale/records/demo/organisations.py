@@ -154,6 +154,22 @@ def create_referents(src: Source, contracts: list[m.Contract]) -> None:
     m.Referent.objects.bulk_create(rows)
 
 
+def create_bulk_referents(contract: m.Contract, login: DemoLogin) -> None:
+    """The large contract's ROA (``login``), unless the contract has its master already."""
+    if m.Referent.objects.filter(contract=contract, role=R.MASTER).exists():
+        return
+    person = demo_person(login)
+    m.Referent.objects.create(
+        contract=contract,
+        role=R.MASTER,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        fiscal_code=person.fiscal_code,
+        mobile=login.mobile,
+        email=login.username,
+    )
+
+
 def create_contract_services(contracts: list[m.Contract]) -> None:
     names = dict(catalog.CONTRACT_SERVICES)
     m.ContractService.objects.bulk_create(
@@ -168,11 +184,11 @@ def create_contract_services(contracts: list[m.Contract]) -> None:
     )
 
 
-def create_users(contracts: list[m.Contract]) -> list:
+def create_users(contracts: list[m.Contract], logins: list[DemoLogin] = DEMO_LOGINS) -> list:
     User = get_user_model()
     admin_cfs = [italian.entity_fiscal_code(base) for _n, _c, base, _codes in ADMINISTRATIONS]
     users = []
-    for login in DEMO_LOGINS:
+    for login in logins:
         person = demo_person(login)
         user, created = User.objects.get_or_create(
             username=login.username,

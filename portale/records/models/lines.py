@@ -227,3 +227,40 @@ class Sim(models.Model):
     def short_iccid(self) -> str:
         """The guide shows the last 10 digits of the ICCID."""
         return self.iccid[-10:]
+
+
+class LineTally(models.Model):
+    """Maintained totals of a contract's lines, per tariff plan and line state (issue 17).
+
+    ``lines`` counts the lines, ``listed_sims`` the SIMs on them that "Su linea" lists (a
+    ceased SIM only on a ceased line). Database triggers keep the rows right on every
+    insert, update and delete of a line or a SIM, whatever issues it (services, bulk loads,
+    the admin, SQL): see migration ``0007_line_tally``. The aggregate "Su linea" and the
+    "Tot. record" of the SIM list read a handful of rows instead of the whole contract.
+    Rows are never deleted: a group whose lines are gone stays with zero. Not a record of
+    the operator's systems but a derived index of them: no admin (an edit would break it),
+    not exported by ``portale.records.models``.
+    """
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    tariff_plan = models.ForeignKey(
+        TariffPlan, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    state = models.CharField(max_length=10)
+    lines = models.IntegerField(default=0)
+    listed_sims = models.IntegerField(default=0)
+
+    portal_scope = RowScope(contract="contract", line=None)
+    objects = PortalQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "tariff_plan", "state"], name="linetally_group_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.tariff_plan_id} {self.state}: {self.lines}"

@@ -13,7 +13,12 @@ from portale.core.capabilities import Profile
 from portale.core.context import build_context
 from portale.records import models as m
 from portale.records.demo import generator
-from portale.records.demo.logins import BULK_CONTRACT_CODE, DEMO_LOGINS, DEMO_PASSWORD
+from portale.records.demo.logins import (
+    BULK_CONTRACT_CODE,
+    BULK_LOGINS,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo_data]
 
@@ -169,9 +174,22 @@ def test_large_profile_adds_lines_to_one_contract(demo):
     assert set(contract.lines.values_list("state", flat=True)) == {
         "ATTIVO", "SOSPESO", "CONGELATO", "CESSATO",
     }  # fmt: skip
+    # The large contract has a ROA and employees who can log in (with the demo password).
+    session = {"_auth_user_backend": "portale.accounts.backends.SecondFactorBackend"}
+    users = {u.username: u for u in get_user_model().objects.all()}
+    for login in BULK_LOGINS:
+        assert login.username in output
+        assert users[login.username].check_password(DEMO_PASSWORD)
+    roa = build_context(user=users[BULK_LOGINS[0].username], session=session)
+    assert roa.profiles == {Profile.ROA, Profile.USER} and roa.contracts == [contract]
+    for login in BULK_LOGINS[1:]:
+        employee = build_context(user=users[login.username], session=session)
+        assert employee.profiles == {Profile.DIP, Profile.USER}
+        assert employee.line.contract == contract and employee.line.state == "ATTIVO"
     # again: nothing changes
     assert "già presente" in run("--lines", "2000")
     assert contract.lines.count() == 2000
+    assert get_user_model().objects.count() == len(users)
 
 
 def test_logins_prints_the_table_only():

@@ -12,6 +12,7 @@ from portale.core.capabilities import Profile
 from portale.core.context import PortalContext
 from portale.records import selectors
 from portale.records.models import Contract, Line, LineState, Referent, Sim
+from portale.records.models.lines import LineTally
 from portale.records.models.scoping import PortalQuerySet
 from portale.records.tests import factories as f
 
@@ -48,6 +49,9 @@ ROWS = {
         role=Referent.Role.values[Referent.objects.filter(contract=line.contract).count()],
     ),
     "Line": lambda line: line,
+    "LineTally": lambda line: LineTally.objects.get(
+        contract=line.contract, tariff_plan=line.tariff_plan, state=line.state
+    ),
     "Sim": lambda line: f.SimFactory(line=line),
     "LineService": lambda line: f.LineServiceFactory(line=line),
     "ContractService": lambda line: f.ContractServiceFactory(contract=line.contract),

@@ -42,7 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, lines, logins, today, lines_per_contract, **options):
         if logins:
-            self.stdout.write(logins_table())
+            self.stdout.write(logins_table(bulk=bool(lines)))
             return
         if lines < 0:
             raise CommandError("--lines deve essere positivo.")
@@ -69,4 +69,4 @@ class Command(BaseCommand):
             else:
                 say(f"Contratto {code} già presente: nessuna modifica.")
         say("")
-        say(logins_table())
+        say(logins_table(bulk=bool(lines)))

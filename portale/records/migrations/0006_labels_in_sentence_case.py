@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0003_einvoicing_codes_and_invoice_cancellation'),
+        ('records', '0005_hot_stock_numbers_and_bundle_defaults'),
     ]
 
     operations = [

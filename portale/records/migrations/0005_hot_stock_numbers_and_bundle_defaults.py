@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("cases", "0003_case_states_g16"),
-        ('records', '0003_einvoicing_codes_and_invoice_cancellation'),
+        ('records', '0004_cost_centres'),
     ]
 
     operations = [

@@ -1,0 +1,330 @@
+"""Served benchmark (issue 17): the portal as in production against a bare Django view.
+
+    createdb -h 127.0.0.1 -U postgres -T bench100k served_copy     # never write to bench100k
+    .venv/bin/python bench/served.py --database-url postgres://postgres@127.0.0.1:5432/served_copy
+
+Needs ``wrk`` (``apt-get install wrk``) and a database built by ``bench/served_data.py``
+(demo set + ``demo_data --lines 100000`` + rated traffic on the large contract).
+
+It starts two granian servers on the same database, each as README's production command
+(``--interface wsgi --workers 2 --blocking-threads 16``, ``DEBUG=0``, collected static
+files): the portal, and the bare baseline (``served_baseline.py``: no middleware, the same
+indexed query as COUNT + LIMIT 10 + a template). It logs in through the real two-factor
+flow (password form, then the SMS code read from the outbox row, as the SMS gateway would)
+``--sessions`` times for the ROA of the large contract and for an employee of it, then for
+each key page runs ``wrk`` with ``--connections`` connections for ``--duration`` seconds,
+portal and baseline interleaved (the order alternates each round), ``--rounds`` times, and
+prints req/s, p50/p95/p99, errors and the portal/baseline throughput ratio, with the goals.
+
+Every answer that is not a 200 counts as an error (a redirect to the login page too). The
+logins write OTP and session rows, and the bench empties the bench users' OTP history first
+(the per-number SMS limit would refuse a second run within 15 minutes): use a copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(ROOT))
+VAR = ROOT / "var" / "bench"
+GRANIAN = [sys.executable, "-m", "granian"]
+ROA = "roa.grande@demo.it"
+EMPLOYEE = "dipendente.grande@demo.it"
+PASSWORD = "Demo.Portale8!"
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    p.add_argument("--template", default="", help="create the database from this one first")
+    p.add_argument("--connections", type=int, default=32)
+    p.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--sessions", type=int, default=4, help="logins per user")
+    p.add_argument("--pages", default="", help="comma-separated page names (default all)")
+    p.add_argument("--port", type=int, default=8731, help="portal port (baseline: +1)")
+    p.add_argument("--keep-servers", action="store_true")
+    p.add_argument(
+        "--collectstatic", action="store_true", help="collect again (default: when missing)"
+    )
+    args = p.parse_args()
+    if not args.database_url:
+        p.error("--database-url (a copy of bench100k) is required")
+    return args
+
+
+def server_env(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DEBUG="0",
+        PORTALE_DEMO="0",
+        SECRET_KEY="served-bench-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        STATIC_ROOT=str(VAR / "static"),
+        HUEY_SQLITE_FILE=str(VAR / "huey.sqlite3"),
+        DJANGO_SETTINGS_MODULE="portale.settings.base",
+        PYTHONPATH=f"{ROOT}:{BENCH}",
+    )
+    return env
+
+
+def create_database(url: str, template: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone():
+            return
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
+def start(env, port: int, app: str, log: Path) -> subprocess.Popen:
+    cmd = GRANIAN + [
+        "--interface", "wsgi", "--workers", "2", "--blocking-threads", "16",
+        "--host", "127.0.0.1", "--port", str(port), "--no-ws", app,
+    ]  # fmt: skip
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def wait_up(url: str, proc: subprocess.Popen, log: Path) -> None:
+    import requests
+
+    for _ in range(240):
+        if proc.poll() is not None:
+            sys.exit(f"server stopped: see {log}\n{log.read_text()[-2000:]}")
+        try:
+            requests.get(url, timeout=2, allow_redirects=False)
+            return
+        except requests.RequestException:
+            time.sleep(0.5)
+    sys.exit(f"server not answering: {url}")
+
+
+def login(base: str, username: str) -> str:
+    """The real two-step login; returns the session cookie header."""
+    import requests
+
+    from portale.core.models import OutboxMessage
+
+    user = __import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model()
+    mobile = user.objects.get(username=username).mobile
+    s = requests.Session()
+    page = s.get(f"{base}/accesso/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    since = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    r = s.post(
+        f"{base}/accesso/login/",
+        data={"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD},
+        headers={"Referer": f"{base}/accesso/login/"},
+        allow_redirects=True,
+    )
+    assert "/login/codice/" in r.url, f"login of {username} failed: {r.url}"
+    sms = OutboxMessage.objects.filter(recipient=mobile, pk__gt=since).order_by("-pk").first()
+    code = re.search(r"\b(\d{6})\b", sms.text).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.text).group(1)
+    r = s.post(
+        r.url,
+        data={"csrfmiddlewaretoken": token, "code": code},
+        headers={"Referer": r.url},
+        allow_redirects=False,
+    )
+    assert r.status_code == 302 and "/accesso/" not in r.headers["Location"], r.status_code
+    return "; ".join(f"{k}={v}" for k, v in s.cookies.items())
+
+
+def pages(roa_contract, line) -> list[tuple[str, str, str, str]]:
+    """(name, who, portal path, baseline path) of each key page."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    from portale.myline.selectors import SUBSCRIPTION_CATEGORIES, detail_window, local_bounds
+
+    today = timezone.localdate()
+    lo, hi = detail_window(today)
+    start = max(lo, today - datetime.timedelta(days=30))
+    t_lo, t_hi = local_bounds(start, today)
+    bare_lines = f"/lines/?contract={roa_contract.pk}"
+    bare_traffic = f"/traffic/?line={line.pk}&lo={t_lo.isoformat()}&hi={t_hi.isoformat()}"
+    bare_traffic = bare_traffic.replace("+", "%2B")
+    detail = reverse("inventory:detail_list", args=["linee"])
+    cats = "".join(f"&categoria={k}" for k in SUBSCRIPTION_CATEGORIES)
+    traffic = (
+        f"{reverse('myline:consumption_detail')}?vedi=1&dal={start:%Y-%m-%d}"
+        f"&al={today:%Y-%m-%d}{cats}"
+    )
+    out = [
+        ("home", "roa", reverse("home:index"), bare_lines),
+        ("aggregate", "roa", reverse("inventory:aggregate_list", args=["linee"]), bare_lines),
+        ("detail p1", "roa", detail, bare_lines),
+        ("detail deep", "roa", f"{detail}?page=5000", bare_lines),
+        ("search digits", "roa", f"{detail}?linea=54321", bare_lines),
+        ("pratiche", "roa", reverse("cases:history"), bare_lines),
+        ("fatture", "roa", reverse("billing:invoices"), bare_lines),
+        ("traffico dip.", "employee", traffic, bare_traffic),
+    ]
+    for name, url_name in (("monitoring soglie", "thresholds:monitoring"),):
+        with contextlib.suppress(NoReverseMatch):
+            out.append((name, "roa", reverse(url_name), bare_lines))
+    return out
+
+
+def run_wrk(base: str, path: str, cookies: list[str], args) -> dict:
+    env = dict(os.environ, SERVED_COOKIES="|".join(cookies), SERVED_PATH=path)
+    cmd = [
+        "wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.duration}s",
+        "--timeout", "10s", "-s", str(BENCH / "served.lua"), base,
+    ]  # fmt: skip
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    r = json.loads(out.strip().splitlines()[-1])
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    r["errors"] = r["non200"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
+    return r
+
+
+def main() -> None:
+    args = parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    if args.template:
+        create_database(args.database_url, args.template)
+    VAR.mkdir(parents=True, exist_ok=True)
+    env = server_env(args.database_url)
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "STATIC_ROOT")})
+    os.environ.update(DEBUG="0", DJANGO_SETTINGS_MODULE="portale.settings.base")
+    if args.collectstatic or not (VAR / "static" / "staticfiles.json").exists():
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
+    import django
+
+    django.setup()
+    from portale.accounts.models import OtpChallenge
+    from portale.records.demo.logins import BULK_CONTRACT_CODE
+    from portale.records.models import Contract, Line
+
+    contract = Contract.objects.get(code=BULK_CONTRACT_CODE)
+    mobile = __import__("django.contrib.auth", fromlist=["x"]).get_user_model()
+    employee_mobile = mobile.objects.get(username=EMPLOYEE).mobile
+    line = Line.objects.get(msisdn=employee_mobile)
+    OtpChallenge.objects.filter(
+        msisdn__in=mobile.objects.filter(username__in=[ROA, EMPLOYEE]).values("mobile")
+    ).delete()
+
+    portal_url, bare_url = f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.port + 1}"
+    logs = VAR / "served_portal.log", VAR / "served_baseline.log"
+    procs = [
+        start(env, args.port, "portale.wsgi:application", logs[0]),
+        start(env, args.port + 1, "served_baseline:application", logs[1]),
+    ]
+    try:
+        wait_up(portal_url + "/", procs[0], logs[0])
+        wait_up(bare_url + "/lines/?contract=0", procs[1], logs[1])
+        sessions = {"roa": [], "employee": []}
+        for _ in range(args.sessions):
+            sessions["roa"].append(login(portal_url, ROA))
+            sessions["employee"].append(login(portal_url, EMPLOYEE))
+        todo = pages(contract, line)
+        if args.pages:
+            wanted = {p.strip() for p in args.pages.split(",")}
+            todo = [p for p in todo if p[0] in wanted]
+        load = os.getloadavg()
+        print(
+            f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
+            f"{os.cpu_count()} CPUs, load average before: {load[0]:.2f} {load[1]:.2f} "
+            f"{load[2]:.2f}; {args.connections} connections, {args.duration} s per run, "
+            f"{args.rounds} rounds interleaved, {args.sessions} sessions per user"
+        )
+        rows = []
+        for name, who, path, bare_path in todo:
+            import requests
+
+            check = requests.get(
+                portal_url + path, headers={"Cookie": sessions[who][0]}, allow_redirects=False
+            )
+            if check.status_code != 200:
+                print(f"{name}: {path} answered {check.status_code}, skipped")
+                continue
+            res = {"portal": [], "bare": []}
+            for rnd in range(args.rounds):
+                order = [("portal", portal_url, path), ("bare", bare_url, bare_path)]
+                for kind, base, p in order if rnd % 2 == 0 else order[::-1]:
+                    res[kind].append(run_wrk(base + p, p, sessions[who], args))
+            rows.append((name, res))
+            print_row(name, res, flush=True)
+        load = os.getloadavg()
+        print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print_goals(rows)
+    finally:
+        if not args.keep_servers:
+            for proc in procs:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+            for proc in procs:
+                proc.wait(timeout=30)
+
+
+HEADER = False
+
+
+def print_row(name: str, res: dict, flush=False) -> None:
+    global HEADER
+    if not HEADER:
+        print(
+            f"{'page':<18} {'':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+            f"{'errors':>7}  portal/bare"
+        )
+        HEADER = True
+    ratio = summary(res["portal"])["rps"] / max(summary(res["bare"])["rps"], 1e-9)
+    for kind in ("portal", "bare"):
+        s = summary(res[kind])
+        tail = f"  {ratio:.0%}" if kind == "portal" else ""
+        print(
+            f"{name if kind == 'portal' else '':<18} {kind:>6} {s['rps']:>8.1f} "
+            f"{s['p50']:>8.0f} {s['p95']:>8.0f} {s['p99']:>8.0f} {s['errors']:>7}{tail}",
+            flush=flush,
+        )
+
+
+def summary(runs: list[dict]) -> dict:
+    """Rounds together: mean throughput, median of each percentile, total errors."""
+    return {
+        "rps": statistics.mean(r["rps"] for r in runs),
+        "p50": statistics.median(r["p50_us"] for r in runs) / 1000,
+        "p95": statistics.median(r["p95_us"] for r in runs) / 1000,
+        "p99": statistics.median(r["p99_us"] for r in runs) / 1000,
+        "errors": sum(r["errors"] for r in runs),
+    }
+
+
+def print_goals(rows) -> None:
+    print("goals: each page >= 50% of the bare page's req/s, p95 < 250 ms, zero errors")
+    for name, res in rows:
+        p, b = summary(res["portal"]), summary(res["bare"])
+        ok = p["rps"] >= 0.5 * b["rps"] and p["p95"] < 250 and p["errors"] == 0
+        print(
+            f"  {name:<18} {'met' if ok else 'NOT met'}: {p['rps'] / b['rps']:.0%} of bare, "
+            f"p95 {p['p95']:.0f} ms, {p['errors']} errors"
+        )
+
+
+if __name__ == "__main__":
+    main()

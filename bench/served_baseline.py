@@ -1,0 +1,70 @@
+"""The bare baseline of the served benchmark: a Django view with no middleware doing the
+same indexed query as the portal page it is compared with (COUNT + LIMIT 10 + a template),
+served by granian exactly like the portal (``bench/served.py`` starts both).
+
+    granian --interface wsgi --workers 2 --blocking-threads 16 served_baseline:application
+
+Same settings as the portal (database, persistent connections) but ``MIDDLEWARE = []`` and
+this module as URLconf. ``/lines/?contract=ID`` counts the contract's lines and lists the
+first 10 by number; ``/traffic/?line=ID&lo=ISO&hi=ISO`` counts (capped at 3,001) and lists
+the newest 10 events of one line in a period, on the (line_id, occurred_at) index.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "served_baseline_settings"
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()
+
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.template import engines  # noqa: E402
+from django.urls import path  # noqa: E402
+
+PAGE = engines["django"].from_string(
+    "<!doctype html><html lang=it><head><title>{{ title }}</title></head><body>"
+    "<h1>{{ title }}</h1><p>Tot. record {{ count }}</p><table>"
+    "{% for row in rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}"
+    "</table></body></html>"
+)
+
+
+def _page(title: str, count: int, rows) -> HttpResponse:
+    return HttpResponse(PAGE.render({"title": title, "count": count, "rows": rows}))
+
+
+def lines(request):
+    cid = int(request.GET["contract"])
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM records_line WHERE contract_id = %s", [cid])
+        count = cur.fetchone()[0]
+        cur.execute(
+            "SELECT msisdn, state, activation_date FROM records_line WHERE contract_id = %s "
+            "ORDER BY msisdn LIMIT 10",
+            [cid],
+        )
+        return _page("Linee", count, cur.fetchall())
+
+
+def traffic(request):
+    args = [int(request.GET["line"]), request.GET["lo"], request.GET["hi"]]
+    where = "WHERE line_id = %s AND occurred_at >= %s AND occurred_at < %s"
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM records_trafficevent {where} LIMIT 3001) c",
+            args,
+        )
+        count = cur.fetchone()[0]
+        cur.execute(
+            "SELECT occurred_at, category, called_number, duration_seconds, volume_kb, "
+            f"net_amount FROM records_trafficevent {where} ORDER BY occurred_at DESC LIMIT 10",
+            args,
+        )
+        return _page("Traffico", count, cur.fetchall())
+
+
+urlpatterns = [path("lines/", lines), path("traffic/", traffic)]
