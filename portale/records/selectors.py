@@ -26,6 +26,7 @@ from .models import (
     Line,
     LineService,
     LineState,
+    PersonalInvoice,
     PriceList,
     Referent,
     ServicePoint,
@@ -185,6 +186,83 @@ def dual_billing_options_of_line(
     if live_only:
         qs = qs.filter(state__in=[DualBillingOption.State.PENDING, DualBillingOption.State.ACTIVE])
     return qs.order_by("scope", "family")
+
+
+def dual_billing_lines(*, contract: Contract) -> QuerySet[Line]:
+    """TIM TUO lists (F-7.4.5–F-7.4.8): the contract's live lines that can have TIM TUO (not
+    M2M, not ceased), with the ICCID of the principal SIM, ``dual_open`` (a TIM TUO pending,
+    active or suspended) and ``dual_active`` (ATTIVO)."""
+    from django.db.models import Exists, Subquery
+
+    open_billing = DualBilling.objects.filter(
+        line=OuterRef("pk"), state__in=OPEN_DUAL_BILLING_STATES
+    )
+    main = Sim.objects.filter(line=OuterRef("pk"), role=Sim.Role.MAIN).exclude(
+        state=Sim.State.CEASED
+    )
+    return (
+        Line.objects.for_contract(contract)
+        .exclude(state=LineState.CEASED)
+        .exclude(tariff_plan__category="M2M")
+        .select_related("tariff_plan")
+        .annotate(
+            main_iccid=Subquery(main.values("iccid")[:1]),
+            dual_open=Exists(open_billing),
+            dual_active=Exists(open_billing.filter(state="ATTIVO")),
+        )
+    )
+
+
+def company_options_of_contract(*, contract: Contract) -> QuerySet[DualBillingOption]:
+    """The live company TIM TUO options of the contract's lines (F-7.4.8)."""
+    return DualBillingOption.objects.for_contract(contract).filter(
+        scope=DualBillingOption.Scope.COMPANY,
+        state__in=[DualBillingOption.State.PENDING, DualBillingOption.State.ACTIVE],
+    )
+
+
+def dual_billings_of_line(*, line: Line) -> QuerySet[DualBilling]:
+    """Every TIM TUO of the line, ceased ones too ("Reportistica")."""
+    return DualBilling.objects.for_line(line).select_related("invoice_address")
+
+
+def person_by_fiscal_code(*, fiscal_code: str) -> dict | None:
+    """The CRM's customer lookup by CF (F-9.2.1.1.1): the personal data TIM already knows
+    (the last TIM TUO account in that name, else a referent), or None."""
+    billing = (
+        DualBilling.objects.filter(employee_fiscal_code=fiscal_code)
+        .select_related("invoice_address")
+        .order_by("-activation_date", "-pk")
+        .first()
+    )
+    if billing is not None:
+        a = billing.invoice_address
+        address = (
+            {
+                k: getattr(a, k)
+                for k in ("toponym", "street", "number", "hamlet", "province", "city", "cap")
+            }
+            if a
+            else {}
+        )
+        return {
+            "first_name": billing.employee_first_name,
+            "last_name": billing.employee_last_name,
+            "address": address,
+        }
+    ref = Referent.objects.filter(fiscal_code=fiscal_code).order_by("pk").first()
+    if ref is not None:
+        return {"first_name": ref.first_name, "last_name": ref.last_name, "address": {}}
+    return None
+
+
+def personal_invoices_of_billing(*, billing: DualBilling) -> QuerySet[PersonalInvoice]:
+    return PersonalInvoice.objects.filter(dual_billing=billing)
+
+
+def personal_invoices_for_portal(*, ctx: PortalScope) -> QuerySet[PersonalInvoice]:
+    """The employee's own line's personal invoices (La mia fattura)."""
+    return PersonalInvoice.objects.for_portal(ctx).select_related("dual_billing__line")
 
 
 def bundles_of_line(*, line: Line, scope: str | None = None) -> QuerySet[Bundle]:
