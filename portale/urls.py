@@ -14,6 +14,7 @@ urlpatterns = [
     path("area-privata/linee/", include("portale.inventory.urls")),
     path("area-privata/fatturazione/", include("portale.billing.urls")),
     path("area-privata/la-mia-linea/", include("portale.myline.urls")),
+    path("area-privata/tim-tuo/", include("portale.dualbilling.urls")),
     path("area-privata/soglie/", include("portale.thresholds.urls")),
     path("area-privata/assistenza/", include("portale.support.urls")),
     path("area-privata/servizi-avanzati/", include("portale.services.urls")),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portale.rating",
     "portale.billing",
     "portale.myline",
+    "portale.dualbilling",
     "portale.thresholds",
     "portale.support",
     "portale.services",
