@@ -14,6 +14,7 @@ import pytest
 from portale.cases import operations, services
 from portale.cases.models import CaseState
 from portale.cases.tests.helpers import ebill_referent
+from portale.dualbilling.tests import effects as dualbilling_effects
 from portale.fulfilment import engine
 from portale.records.models import LineState, Sim
 from portale.records.testing import records_write_guard
@@ -345,6 +346,7 @@ CASES = {
     "referent_contacts": _referent_contacts,
     "invoice_address": _address("invoice_address", "Ufficio economato"),
     "docs_address": _address("docs_address", ""),
+    **dualbilling_effects.CASES,
 }
 
 
@@ -354,10 +356,11 @@ def test_every_automatic_operation_has_a_case_here():
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_filed_and_fulfilled_it_changes_the_records(code, roa, contract):
-    payload, check, files = (*CASES[code](contract), None)[:3]  # files: declared documents
+    # files: declared documents; line: the employee's own line (§9 operations)
+    payload, check, files, line = (*CASES[code](contract), None, None)[:4]
     with records_write_guard():
         case = services.case_file(
-            operation=code, actor=roa, contract=contract, payload=payload, files=files
+            operation=code, actor=roa, contract=contract, payload=payload, files=files, line=line
         )
         engine.run_until_idle()
     case.refresh_from_db()
