@@ -699,12 +699,10 @@ CHANGE_OPERATION = {
 }
 
 
-def _own_billing(request) -> DualBilling:
+def _own_billing(request) -> DualBilling | None:
     _own_line(request)
     billing = selectors.own_billing(request.portal)
-    if billing is None or billing.state != "ATTIVO":
-        raise Http404
-    return billing
+    return billing if billing is not None and billing.state == "ATTIVO" else None
 
 
 def _file_change(request, operation: str, mandate: dict | None = None, form_errors=None):
@@ -724,6 +722,9 @@ def _file_change(request, operation: str, mandate: dict | None = None, form_erro
 @capability_required("myline.dual_manage")
 def edit(request):
     billing = _own_billing(request)
+    if billing is None:
+        messages.error(request, _("Il servizio TIM TUO non è attivo sulla tua linea."))
+        return redirect("dualbilling:manage")
     payment = forms.PaymentStep(
         request.POST if request.POST.get("form") == "payment" else None,
         exclude=billing.payment_method,
