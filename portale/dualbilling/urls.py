@@ -25,6 +25,7 @@ urlpatterns = [
     path("gestisci/domiciliazione/iban/", views.iban, name="iban"),
     path("gestisci/domiciliazione/sottoscrittore/", views.mandate, name="mandate"),
     path("gestisci/modifica/", views.edit, name="edit"),
+    path("gestisci/comuni/", views.comuni, name="comuni"),
     path("la-mia-fattura/", views.invoices, name="invoices"),
     path("la-mia-fattura/email/", views.invoice_email, name="invoice_email"),
     path("la-mia-fattura/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),

@@ -860,3 +860,12 @@ def invoice_pdf(request, pk: int):
         record_selectors.personal_invoices_for_portal(ctx=request.portal), pk=pk, pk__in=list(last)
     )
     return pdf_response(invoice_pdf_bytes(invoice=invoice), f"fattura-{invoice.number}.pdf")
+
+
+@capability_required("myline.dual_manage")
+def comuni(request):
+    """The P-27 "Comune" drop-down of the employee's address pages: the company pages'
+    reference data, for the employee's capability."""
+    from portale.company.views import comuni_json
+
+    return comuni_json.__wrapped__(request)

@@ -105,14 +105,14 @@ def test_roa_enables_employee_activates_with_sepa(
     shot(emp, "timtuo-mandate-1280")
     emp.get_by_role("button", name="AVANTI").click()
     # acceptance: the conditions must be downloaded before they can be accepted
-    emp.locator("#id_conditions").check()
+    emp.locator("label[for=id_conditions]").click()  # Bootstrap Italia checkbox
     emp.get_by_role("button", name="AVANTI").click()
     expect(emp.locator("#id_conditions_error")).to_contain_text("download")
+    expect(emp.locator("#id_conditions")).to_be_checked()  # the value is kept
     conditions = pdf_text(
         _download(emp, "Scarica le “Condizioni relative al servizio TIM TUO” (PDF)", tmp_path)
     )
     assert "Condizioni relative al servizio TIM TUO" in conditions
-    emp.locator("#id_conditions").check()
     emp.get_by_role("button", name="AVANTI").click()
     activation = _confirm_and_send(emp, tmp_path)
     assert h.IBAN in activation.summary_text and h.CF in activation.summary_text
