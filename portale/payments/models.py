@@ -111,6 +111,31 @@ class Payment(BasePayment):
     def get_failure_url(self) -> str:
         return self.get_success_url()
 
+    def change_status(self, status, message="") -> None:
+        """django-payments' providers (e.g. Stripe) report a final status here: it goes
+        through ``payment_outcome_apply`` like the sandbox's, so the hook runs once."""
+        from payments import PaymentStatus
+
+        from .providers import Outcome
+        from .services import OUTCOME_STATUSES, payment_outcome_apply
+
+        if status not in OUTCOME_STATUSES or self.pk is None:
+            super().change_status(status, message)
+            return
+        if status == PaymentStatus.CONFIRMED and self.transaction_id:
+            self.save(update_fields=["transaction_id", "extra_data", "modified"])
+        payment_outcome_apply(
+            payment_id=self.pk,
+            outcome=Outcome(
+                status=status,
+                event_id=f"{self.variant}:{status}",
+                transaction_id=self.transaction_id,
+                message=message,
+            ),
+            source=PaymentEvent.Source.NOTIFICATION,
+        )
+        self.refresh_from_db()
+
     @property
     def is_final(self) -> bool:
         from payments import PaymentStatus

@@ -22,21 +22,21 @@ from portale.records.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-CALLS: list[tuple[str, str]] = []
+hook_calls: list[tuple[str, str]] = []
 PAN = "4000000000003220"
 
 
 def _ok(payment):
-    CALLS.append(("ok", payment.order_number))
+    hook_calls.append(("ok", payment.order_number))
 
 
 def _ko(payment):
-    CALLS.append(("ko", payment.order_number))
+    hook_calls.append(("ko", payment.order_number))
 
 
 @pytest.fixture(autouse=True)
 def purpose():
-    CALLS.clear()
+    hook_calls.clear()
     register_purpose("test_purpose", on_success=_ok, on_failure=_ko)
 
 
@@ -113,7 +113,7 @@ def test_card_payment_return_then_notification_runs_the_hook_once(client, user):
     assert payment.psp_token == ""  # nothing kept: the user did not save the card
     # the notification arrives after the return: recorded, nothing done twice
     assert deliver(_notification(start)) == 200
-    assert [("ok", payment.order_number)] == CALLS
+    assert [("ok", payment.order_number)] == hook_calls
     outcomes = list(payment.events.values_list("source", "outcome"))
     assert outcomes == [("RITORNO", "APPLICATO"), ("NOTIFICA", "IGNORATO")]
 
@@ -125,7 +125,7 @@ def test_notification_before_the_return(client, user):
     assert Payment.objects.get(pk=start.payment.pk).status == PaymentStatus.CONFIRMED
     response = client.post(start.payment.get_process_url(), fields)
     assert response.status_code == 302
-    assert [("ok", start.payment.order_number)] == CALLS
+    assert [("ok", start.payment.order_number)] == hook_calls
 
 
 def test_the_sandbox_delivers_its_notification_on_commit(
@@ -137,7 +137,7 @@ def test_the_sandbox_delivers_its_notification_on_commit(
     notification = _notification(start)
     assert notification.delivered_at is not None and notification.response_status == 200
     assert Payment.objects.get(pk=start.payment.pk).status == PaymentStatus.CONFIRMED
-    assert [("ok", start.payment.order_number)] == CALLS
+    assert [("ok", start.payment.order_number)] == hook_calls
 
 
 def test_replayed_notification_is_a_duplicate(client, user):
@@ -152,7 +152,7 @@ def test_replayed_notification_is_a_duplicate(client, user):
             headers={SIGNATURE_HEADER: notification.signature},
         )
         assert response.status_code == 200
-    assert [("ok", start.payment.order_number)] == CALLS
+    assert [("ok", start.payment.order_number)] == hook_calls
     outcomes = list(start.payment.events.values_list("outcome", flat=True))
     assert outcomes == ["APPLICATO", "DUPLICATO", "DUPLICATO"]
 
@@ -182,7 +182,7 @@ def test_forged_notification_is_refused_and_changes_nothing(client, user):
     assert response.status_code == 403
     payment = Payment.objects.get(pk=start.payment.pk)
     assert payment.status == PaymentStatus.WAITING and not payment.events.exists()
-    assert CALLS == []
+    assert hook_calls == []
 
 
 def test_notification_for_another_order_is_refused(client, user):
@@ -207,7 +207,7 @@ def test_notification_for_another_order_is_refused(client, user):
         headers={SIGNATURE_HEADER: sign(services.settings.PAYMENT_SANDBOX_SECRET, body.encode())},
     )
     assert response.status_code == 400
-    assert CALLS == []
+    assert hook_calls == []
 
 
 def test_static_callback_checks_the_signature_and_the_order(client, user):
@@ -238,7 +238,7 @@ def test_static_callback_checks_the_signature_and_the_order(client, user):
         headers={SIGNATURE_HEADER: notification.signature},
     )
     assert good.status_code == 200
-    assert [("ok", start.payment.order_number)] == CALLS
+    assert [("ok", start.payment.order_number)] == hook_calls
 
 
 def test_declined_card_fails_without_the_success_hook(client, user):
@@ -250,7 +250,7 @@ def test_declined_card_fails_without_the_success_hook(client, user):
     payment = Payment.objects.get(pk=start.payment.pk)
     assert payment.status == PaymentStatus.REJECTED and payment.effect_done_at is None
     assert payment.card_masked == ""
-    assert [("ko", payment.order_number)] == CALLS
+    assert [("ko", payment.order_number)] == hook_calls
 
 
 def test_cancelled_on_the_hosted_page(client, user):
@@ -259,7 +259,7 @@ def test_cancelled_on_the_hosted_page(client, user):
     assert fields["esito"] == "ANNULLATO"
     client.post(start.payment.get_process_url(), fields)
     assert Payment.objects.get(pk=start.payment.pk).status == PaymentStatus.CANCELLED
-    assert [("ko", start.payment.order_number)] == CALLS
+    assert [("ko", start.payment.order_number)] == hook_calls
 
 
 def test_three_d_secure_challenge(client, user):
@@ -362,3 +362,13 @@ def test_get_of_the_process_url_writes_nothing(client, user):
     response = client.get(start.payment.get_process_url())
     assert response.status_code == 302
     assert Payment.objects.get(pk=start.payment.pk).status == PaymentStatus.WAITING
+
+
+def test_a_library_provider_reporting_through_change_status_runs_the_hook_once(user):
+    start = _start(user)
+    payment = Payment.objects.get(pk=start.payment.pk)
+    payment.transaction_id = "pi_123"
+    payment.change_status(PaymentStatus.CONFIRMED)
+    payment.change_status(PaymentStatus.CONFIRMED)
+    assert payment.status == PaymentStatus.CONFIRMED and payment.transaction_id == "pi_123"
+    assert hook_calls == [("ok", payment.order_number)]
