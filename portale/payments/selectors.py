@@ -24,3 +24,13 @@ def payment_of_user(*, user, token: str | uuid.UUID, purpose: str | None = None)
 def saved_methods_of_user(*, user, method: str | None = None) -> QuerySet[SavedMethod]:
     rows = SavedMethod.objects.filter(user=user)
     return rows.filter(method=method) if method else rows
+
+
+def confirmed_payment(*, order_number: str, purpose: str) -> Payment | None:
+    """The confirmed payment with this order number and purpose (a caller's form checks that
+    what it files was paid)."""
+    from payments import PaymentStatus
+
+    return Payment.objects.filter(
+        order_number=order_number, purpose=purpose, status=PaymentStatus.CONFIRMED
+    ).first()
