@@ -77,6 +77,9 @@ class Operation:
     # all-risk ticket), and the page that follows it (linked from "Storico pratiche").
     on_file: Callable[[Any], None] | None = field(default=None, repr=False)
     detail_url: Callable[[Any], str] | None = field(default=None, repr=False)
+    # Operations sharing a group conflict with each other on the same object (G-52: one
+    # TIM TUO option request per line, whatever the family); default: the "Tipo pratica".
+    conflict_group: str = ""
 
     @property
     def profiles(self) -> frozenset[Profile]:
@@ -218,9 +221,11 @@ def implement(
     uploads: tuple[Upload, ...] | list[Upload] = (),
     on_file: Callable[[Any], None] | None = None,
     detail_url: Callable[[Any], str] | None = None,
+    conflict_group: str = "",
 ) -> Operation:
     """Attach the owning app's hooks to a declared operation (re-registering replaces them)."""
     op = get(code)
+    op.conflict_group = conflict_group
     op.on_file = on_file
     op.detail_url = detail_url
     op.form = form

@@ -88,12 +88,12 @@ class Capability:
     url_name: str | None = None
     group: str = ""  # sub-menu heading, e.g. "Gestione SIM"
     widget: bool = False  # may be placed on the home page (F-5)
-    widget_label: str = ""  # the widget's title when it differs from the menu's label
     condition: Callable[[PortalContext], bool] | None = field(default=None, compare=False)
     # A function the contract does not have (G-37) does not exist for it: 404, not 403.
     absent_is_404: bool = False
     # The page is a file made on request (a PDF): its links say "Preparazione in corso…".
     prepares_file: bool = False
+    widget_label: str = ""  # the widget's title when it differs from the menu's label
 
     def allows(self, ctx: PortalContext) -> bool:
         if not (self.profiles & ctx.profiles):

@@ -27,6 +27,8 @@ from .models import (
     LineService,
     LineState,
     PersonalInvoice,
+    PersonalRecharge,
+    PriceItem,
     PriceList,
     Referent,
     ServicePoint,
@@ -265,6 +267,35 @@ def personal_invoices_for_portal(*, ctx: PortalScope) -> QuerySet[PersonalInvoic
     return PersonalInvoice.objects.for_portal(ctx).select_related("dual_billing__line")
 
 
+ROAMING_COMPANY_OPTION = "TIM Tuo Roaming on Extra UE (per ricaricabile)"
+
+
+def line_has_company_roaming(*, line: Line) -> bool:
+    """The line has the company option "TIM TUO ROAMING ON EXTRA UE" (F-7.4.6), live."""
+    return DualBillingOption.objects.filter(
+        line=line,
+        scope=DualBillingOption.Scope.COMPANY,
+        name=ROAMING_COMPANY_OPTION,
+        state__in=[DualBillingOption.State.PENDING, DualBillingOption.State.ACTIVE],
+    ).exists()
+
+
+def personal_options_history_of_line(
+    *, line: Line, family: str, since: datetime.date
+) -> QuerySet[DualBillingOption]:
+    """The line's personal options of a family activated since ``since`` (any state)."""
+    return DualBillingOption.objects.for_line(line).filter(
+        scope=DualBillingOption.Scope.PERSONAL, family=family, activation_date__gte=since
+    )
+
+
+def personal_recharges_of_line(
+    *, line: Line, since: datetime.datetime
+) -> QuerySet[PersonalRecharge]:
+    """F-9.1.3: the line's personal recharges since ``since``, newest first (every channel)."""
+    return PersonalRecharge.objects.for_line(line).filter(recharged_at__gte=since)
+
+
 def bundles_of_line(*, line: Line, scope: str | None = None) -> QuerySet[Bundle]:
     qs = Bundle.objects.for_line(line)
     if scope:
@@ -325,6 +356,16 @@ def service_sms_of_line(*, line: Line, since: datetime.datetime) -> QuerySet[Ser
 def current_price_list() -> PriceList | None:
     """The Convenzione's current listino with its items."""
     return PriceList.objects.filter(is_current=True).prefetch_related("items").first()
+
+
+def current_option_prices(*, codes: Iterable[str]) -> dict[str, PriceItem]:
+    """The current listino's option items with these codes, by code."""
+    return {
+        item.code: item
+        for item in PriceItem.objects.filter(
+            price_list__is_current=True, kind=PriceItem.Kind.OPTION, code__in=list(codes)
+        )
+    }
 
 
 # --- Assistenza: devices, service points ------------------------------------------------------
