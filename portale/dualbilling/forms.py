@@ -503,6 +503,58 @@ class _MandateMixin(forms.Form):
         }
 
 
+CARD_PURPOSE = "timtuo_card"
+
+
+class _CardMixin(forms.Form):
+    """Card direct debit: the confirmed card registration (a ``payments`` mandate) of the
+    requester; the pratica carries the PSP's token and the masked card, never the card."""
+
+    card_payment = forms.CharField(
+        max_length=40,
+        error_messages={
+            "required": gettext_lazy(
+                "Completa la registrazione della carta sulla pagina del gestore."
+            )
+        },
+    )
+
+    def card_payload(self) -> dict:
+        from portale.payments.selectors import payment_of_user
+
+        payment = payment_of_user(
+            user=self.actor, token=self.cleaned_data["card_payment"], purpose=CARD_PURPOSE
+        )
+        if payment is None or payment.status != "confirmed" or not payment.psp_token:
+            raise forms.ValidationError(
+                _(
+                    "La registrazione della carta non risulta completata: ripeti la "
+                    "domiciliazione su carta di credito."
+                )
+            )
+        holder = f"{payment.billing_first_name} {payment.billing_last_name}".strip().upper()
+        return {
+            "card_holder": holder,
+            "card_brand": payment.card_brand,
+            "card_expiry": payment.card_expiry,
+            "card_masked": payment.card_masked,
+            "psp_token": payment.psp_token,
+        }
+
+
+def _add_fields(form, mixin) -> None:
+    for name, field in mixin.base_fields.items():
+        form.fields[name] = copy.deepcopy(field)
+
+
+def _card_clean(form) -> None:
+    if "card_payment" in form.fields and form.cleaned_data.get("card_payment"):
+        try:
+            form.card = _CardMixin.card_payload(form)
+        except forms.ValidationError as exc:
+            form.add_error("card_payment", exc)
+
+
 class ActivationForm(AddressFields, _OwnLineForm):
     """F-9.2.1.1.1: the personal data, the invoice address, the payment and acceptance.
 
@@ -531,8 +583,9 @@ class ActivationForm(AddressFields, _OwnLineForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.operation == "dual_sub_bank":
-            for name, field in _MandateMixin.base_fields.items():
-                self.fields[name] = copy.deepcopy(field)
+            _add_fields(self, _MandateMixin)
+        if self.operation == "dual_sub_card":
+            _add_fields(self, _CardMixin)
 
     def clean_sms_number(self):
         value = self.cleaned_data.get("sms_number", "").strip()
@@ -540,6 +593,7 @@ class ActivationForm(AddressFields, _OwnLineForm):
 
     def clean(self):
         data = super().clean()
+        _card_clean(self)
         if self.line is None:
             return data
         if not self.line.dual_billing_enabled:
@@ -586,6 +640,8 @@ class ActivationForm(AddressFields, _OwnLineForm):
         }
         if self.operation == "dual_sub_bank":
             out["mandate"] = _MandateMixin.mandate_payload(self)
+        if self.operation == "dual_sub_card":
+            out["card"] = self.card
         return out
 
 
@@ -617,16 +673,27 @@ class PaymentChangeForm(_OwnLineForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.operation in ("dual_iban", "dual_to_bank"):
-            for name, field in _MandateMixin.base_fields.items():
-                self.fields[name] = copy.deepcopy(field)
+            _add_fields(self, _MandateMixin)
+        if self.operation == "dual_to_card":
+            _add_fields(self, _CardMixin)
+
+    METHOD = {
+        "dual_iban": DualBilling.PaymentMethod.BANK,
+        "dual_to_bank": DualBilling.PaymentMethod.BANK,
+        "dual_to_postal": DualBilling.PaymentMethod.POSTAL,
+        "dual_to_card": DualBilling.PaymentMethod.CARD,
+    }
+
+    def clean(self):
+        data = super().clean()
+        _card_clean(self)
+        return data
 
     def payload(self) -> dict:
-        method = (
-            DualBilling.PaymentMethod.POSTAL
-            if self.operation == "dual_to_postal"
-            else DualBilling.PaymentMethod.BANK
-        )
+        method = self.METHOD[self.operation]
         out = {"line_id": self.line.pk, "msisdn": self.line.msisdn, "payment_method": method}
         if method == DualBilling.PaymentMethod.BANK:
             out["mandate"] = _MandateMixin.mandate_payload(self)
+        if method == DualBilling.PaymentMethod.CARD:
+            out["card"] = self.card
         return out

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portale.cases.operations import implement
 from portale.core.notifications import send_sms
+from portale.payments.hooks import register_purpose
 from portale.records import selectors as record_selectors
 from portale.records import services as records
 from portale.records.models import DualBilling
@@ -74,6 +75,7 @@ def _payment(p: dict) -> dict:
             account_holder_fiscal_code=mandate["account_holder_fiscal_code"],
             signatory=mandate["signatory"],
         )
+    payment.update(p.get("card") or {})
     return payment
 
 
@@ -175,6 +177,24 @@ def _mandate_rows(p: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+def _card_rows(p: dict) -> list[tuple[str, str, str]]:
+    c = p.get("card")
+    if not c:
+        return []
+    return [
+        (_("Titolare carta"), "", c["card_holder"]),
+        (_("Tipologia carta"), "", c["card_brand"]),
+        (_("Scadenza"), "", c["card_expiry"]),
+        (_("Numero carta"), "", c["card_masked"]),
+    ]
+
+
+def card_registered(payment) -> None:
+    """A card registration confirmed by the PSP: nothing to write yet. The token and the
+    masked card travel in the pratica the employee files next ("Domiciliazione tim tuo"),
+    and its effect stores them on the personal account."""
+
+
 def activation_summary(p: dict) -> list[tuple[str, str, str]]:
     rows = [
         (_("Linea"), "", p["msisdn"]),
@@ -185,6 +205,7 @@ def activation_summary(p: dict) -> list[tuple[str, str, str]]:
         (_("Fattura"), "", _("solo web")),
         (_("Modalità di pagamento"), "", str(METHOD_LABELS[p["payment_method"]])),
         *_mandate_rows(p),
+        *_card_rows(p),
         (_("Notifica SMS di completamento"), "", p.get("sms_number") or _("No")),
         (_("Condizioni relative al servizio TIM TUO"), "", _("Scaricate e accettate")),
     ]
@@ -206,6 +227,7 @@ def payment_summary(p: dict) -> list[tuple[str, str, str]]:
         (_("Linea"), "", p["msisdn"]),
         (_("Modalità di pagamento"), "", str(METHOD_LABELS[p["payment_method"]])),
         *_mandate_rows(p),
+        *_card_rows(p),
     ]
 
 
@@ -224,9 +246,12 @@ implement("dual_options_cease", form=forms.OptionsCeaseForm, effect=options_ceas
 implement("dual_disable_subscription", form=forms.DisableForm, effect=cease, conflict_key=_lines_key, summary=cease_summary)
 implement("dual_disable_prepaid", form=forms.DisableForm, effect=cease, conflict_key=_lines_key, summary=cease_summary)
 implement("dual_sub_bank", form=forms.ActivationForm, effect=activate, conflict_key=_line_key, summary=activation_summary)
+implement("dual_sub_card", form=forms.ActivationForm, effect=activate, conflict_key=_line_key, summary=activation_summary)
 implement("dual_sub_postal", form=forms.ActivationForm, effect=activate, conflict_key=_line_key, summary=activation_summary)
 implement("dual_billing_data", form=forms.BillingDataForm, effect=billing_data, conflict_key=_line_key, summary=billing_data_summary)
 implement("dual_iban", form=forms.PaymentChangeForm, effect=payment_change, conflict_key=_line_key, summary=payment_summary)
 implement("dual_to_bank", form=forms.PaymentChangeForm, effect=payment_change, conflict_key=_line_key, summary=payment_summary)
+implement("dual_to_card", form=forms.PaymentChangeForm, effect=payment_change, conflict_key=_line_key, summary=payment_summary)
 implement("dual_to_postal", form=forms.PaymentChangeForm, effect=payment_change, conflict_key=_line_key, summary=payment_summary)
 # fmt: on
+register_purpose(forms.CARD_PURPOSE, on_success=card_registered)

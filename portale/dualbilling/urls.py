@@ -24,6 +24,7 @@ urlpatterns = [
     path("gestisci/condizioni/", views.conditions, name="conditions"),
     path("gestisci/domiciliazione/iban/", views.iban, name="iban"),
     path("gestisci/domiciliazione/sottoscrittore/", views.mandate, name="mandate"),
+    path("gestisci/domiciliazione/carta/", views.card_result, name="card_result"),
     path("gestisci/modifica/", views.edit, name="edit"),
     path("gestisci/comuni/", views.comuni, name="comuni"),
     path("la-mia-fattura/", views.invoices, name="invoices"),

@@ -522,14 +522,17 @@ def activate_payment(request):
     form = forms.PaymentStep(
         request.POST if request.method == "POST" else None,
         initial={"method": state.get("method")},
-        card=False,
     )
     if request.method == "POST" and form.is_valid():
         state["method"] = form.cleaned_data["method"]
         state.pop("mandate", None)
+        state.pop("card_payment", None)
         _save(request, state)
         if state["method"] == DualBilling.PaymentMethod.BANK:
             return redirect("dualbilling:iban")
+        if state["method"] == DualBilling.PaymentMethod.CARD:
+            holder = f"{state['first_name']} {state['last_name']}"
+            return _card_start(request, holder=holder)
         return redirect("dualbilling:activate_accept")
     return _wizard_page(
         request,
@@ -653,6 +656,8 @@ def activate_accept(request):
     bank = state["method"] == DualBilling.PaymentMethod.BANK
     if bank and "mandate" not in state:
         return redirect("dualbilling:iban")
+    if state["method"] == DualBilling.PaymentMethod.CARD and "card_payment" not in state:
+        return redirect("dualbilling:activate_payment")
     form = forms.AcceptanceStep(
         request.POST if request.method == "POST" else None,
         conditions_downloaded=bool(state.get("conditions_downloaded")),
@@ -669,6 +674,8 @@ def activate_accept(request):
             "email": request.user.email,
             **(state.get("mandate") or {}),
         }
+        if state.get("card_payment"):
+            data["card_payment"] = state["card_payment"]
         op_form = operation_form(request, ACTIVATION_OPERATION[state["method"]], data=data)
         if op_form.is_valid():
             response = start_request(request, op_form, back_url=reverse("dualbilling:manage"))
@@ -728,7 +735,6 @@ def edit(request):
     payment = forms.PaymentStep(
         request.POST if request.POST.get("form") == "payment" else None,
         exclude=billing.payment_method,
-        card=False,
         prefix="payment",
     )
     a = billing.invoice_address
@@ -762,6 +768,10 @@ def edit(request):
             if method == DualBilling.PaymentMethod.BANK:
                 _save(request, {"flow": "change", "op": "dual_to_bank"})
                 return redirect("dualbilling:iban")
+            if method == DualBilling.PaymentMethod.CARD:
+                _save(request, {"flow": "change", "op": "dual_to_card"})
+                holder = f"{billing.holder_first_name} {billing.holder_last_name}"
+                return _card_start(request, holder=holder)
             return _file_change(request, CHANGE_OPERATION[method])
         if request.POST.get("form") == "iban" and billing.payment_method == "BANCA":
             _save(request, {"flow": "change", "op": "dual_iban"})
@@ -869,3 +879,69 @@ def comuni(request):
     from portale.company.views import comuni_json
 
     return comuni_json.__wrapped__(request)
+
+
+# --- card direct debit through the PSP's hosted page (payments: card mandate) ------------------
+
+
+def _card_state(request):
+    state = _state(request)
+    if state.get("flow") == "activation" and state.get("method") == DualBilling.PaymentMethod.CARD:
+        return state
+    if state.get("flow") == "change" and state.get("op") == "dual_to_card":
+        return state
+    return None
+
+
+def _card_start(request, *, holder: str):
+    """To the provider's page (PSD2: 3-D Secure when the issuer asks); nothing is charged."""
+    from portale.payments.services import mandate_start
+
+    line = _own_line(request)
+    start = mandate_start(
+        user=request.user,
+        purpose=forms.CARD_PURPOSE,
+        description=_("Domiciliazione TIM TUO linea %(msisdn)s") % {"msisdn": line.msisdn},
+        return_url=reverse("dualbilling:card_result"),
+        holder=holder.title(),
+        reference={"line_id": line.pk},
+    )
+    return redirect(start.redirect_url)
+
+
+@capability_required("myline.dual_manage")
+def card_result(request):
+    """Back from the provider: the card's data (holder, type, expiry, masked number) and
+    AVANTI; a refused or cancelled registration sends the user back to choose again."""
+    from portale.payments.selectors import payment_of_user
+
+    _own_line(request)
+    state = _card_state(request)
+    payment = payment_of_user(
+        user=request.user, token=request.GET.get("pagamento", ""), purpose=forms.CARD_PURPOSE
+    )
+    if payment is None:
+        raise Http404
+    if state is None:
+        return redirect("dualbilling:manage")
+    confirmed = payment.status == "confirmed"
+    if confirmed and state.get("card_payment") != str(payment.token):
+        state["card_payment"] = str(payment.token)
+        _save(request, state)
+    change = state["flow"] == "change"
+    if request.method == "POST" and confirmed and change:
+        return _file_change(request, "dual_to_card", {"card_payment": str(payment.token)})
+    back = reverse("dualbilling:edit") if change else reverse("dualbilling:activate_payment")
+    return render(
+        request,
+        "dualbilling/card_result.html",
+        {
+            "payment": payment,
+            "confirmed": confirmed,
+            "waiting": payment.status in ("waiting", "input"),
+            "change": change,
+            "back_url": back,
+            "title": _("Domiciliazione su carta di credito"),
+            "breadcrumbs": _manage_crumbs((_("Domiciliazione su carta di credito"), "")),
+        },
+    )

@@ -92,6 +92,30 @@ def _activation(method, extra):
     return build
 
 
+def _card_activation(contract):
+    build = _activation("CARTA", {})
+    data, check, files, ln = build(contract)
+    payment = h.card_mandate(h.master_user(contract))  # the requester of the test
+
+    def check_card():
+        check()
+        billing = DualBilling.objects.get(line=ln, state="ATTIVO")
+        assert (billing.card_masked, billing.psp_token) == ("*****4242", "sbx_test_token")
+
+    return {**data, "card_payment": str(payment.token)}, check_card, files, ln
+
+
+def _card_change(contract):
+    ln, billing = _active_sub(contract, payment_method="BOLLETTINO", card_masked="")
+    payment = h.card_mandate(h.master_user(contract))
+
+    def check():
+        billing.refresh_from_db()
+        assert billing.payment_method == "CARTA" and billing.card_masked == "*****4242"
+
+    return {"card_payment": str(payment.token)}, check, None, ln
+
+
 def _active_sub(contract, **kw):
     ln = h.active_line(contract, **kw)
     return ln, DualBilling.objects.get(line=ln)
@@ -138,6 +162,8 @@ CASES = {
     "dual_disable_prepaid": disable_prepaid,
     "dual_sub_bank": _activation("BANCA", h.mandate_data()),
     "dual_sub_postal": _activation("BOLLETTINO", {}),
+    "dual_sub_card": _card_activation,
+    "dual_to_card": _card_change,
     "dual_billing_data": billing_data,
     "dual_iban": _payment("BANCA", h.mandate_data, payment_method="BANCA"),
     "dual_to_bank": _payment("BANCA", h.mandate_data, payment_method="BOLLETTINO"),

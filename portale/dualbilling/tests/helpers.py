@@ -77,3 +77,41 @@ def activation_data(**over) -> dict:
         "email": "mario.rossi@example.it",
         **over,
     }
+
+
+def card_mandate(user, *, status: str = "confirmed"):
+    """A card registration the PSP reported (what ``payments.mandate_start`` + the hosted page
+    leave behind): token and masked card only."""
+    import secrets
+    from decimal import Decimal
+
+    from portale.dualbilling.forms import CARD_PURPOSE
+    from portale.payments.models import Payment
+
+    return Payment.objects.create(
+        kind=Payment.Kind.MANDATE,
+        variant="sandbox",
+        method="CARD",
+        user=user,
+        purpose=CARD_PURPOSE,
+        order_number=f"{secrets.randbelow(10**10):010d}",
+        description="Domiciliazione TIM TUO",
+        total=Decimal("0"),
+        currency="EUR",
+        return_url="/",
+        status=status,
+        billing_first_name="Mario",
+        billing_last_name="Rossi",
+        card_brand="VISA",
+        card_expiry="12/39",
+        card_masked="*****4242",
+        psp_token="sbx_test_token",
+    )
+
+
+def master_user(contract):
+    from django.contrib.auth import get_user_model
+
+    from portale.records.selectors import master_referent
+
+    return get_user_model().objects.get(mobile=master_referent(contract=contract).mobile)
