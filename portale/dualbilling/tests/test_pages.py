@@ -172,3 +172,90 @@ def test_options_mixed_types_split_in_the_summary(client, roa, contract):
     assert [i["line_id"] for i in payload["excluded"]] == [sub.pk]
     rows = get("dual_options").summary_rows(payload)
     assert any("escluse" in str(r[0]) for r in rows)
+
+
+def _card_state(client):
+    session = client.session
+    session["dualbilling_wizard"] = {
+        "flow": "activation",
+        "fiscal_code": h.CF,
+        "first_name": "MARIO",
+        "last_name": "ROSSI",
+        "address": {**h.ADDRESS, "city": "PERUGIA", "hamlet": ""},
+        "method": "CARTA",
+    }
+    session.save()
+
+
+def test_card_choice_goes_to_the_providers_page(client, enabled_employee):
+    user, _line = enabled_employee
+    client.force_login(user)
+    _to_iban_step(client)  # the address step is done
+    response = client.post(reverse("dualbilling:activate_payment"), {"method": "CARTA"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/") and "dualbilling" not in response["Location"]
+    from portale.payments.models import Payment
+
+    payment = Payment.objects.get(user=user)
+    assert payment.kind == Payment.Kind.MANDATE and payment.total == 0
+
+
+def test_card_result_shows_the_masked_card_and_files_with_its_token(client, enabled_employee):
+    from portale.cases.models import RequestDraft
+
+    user, line = enabled_employee
+    client.force_login(user)
+    _card_state(client)
+    payment = h.card_mandate(user)
+    url = reverse("dualbilling:card_result") + f"?pagamento={payment.token}"
+    html = client.get(url).content.decode()
+    assert "*****4242" in html and "VISA" in html and "12/39" in html
+    downloaded = client.session["dualbilling_wizard"]
+    downloaded["conditions_downloaded"] = True
+    session = client.session
+    session["dualbilling_wizard"] = downloaded
+    session.save()
+    response = client.post(
+        reverse("dualbilling:activate_accept"), {"sms": "no", "conditions": "on"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    draft = RequestDraft.objects.get(user=user)
+    assert draft.operation == "dual_sub_card" and draft.line == line
+    assert draft.payload["card"]["psp_token"] == "sbx_test_token"
+    assert "4242 4242" not in str(draft.payload)
+
+
+def test_a_refused_card_or_another_users_payment(client, enabled_employee):
+    user, _line = enabled_employee
+    client.force_login(user)
+    _card_state(client)
+    refused = h.card_mandate(user, status="rejected")
+    html = client.get(
+        reverse("dualbilling:card_result") + f"?pagamento={refused.token}"
+    ).content.decode()
+    assert "Carta non registrata" in html
+    assert "card_payment" not in client.session["dualbilling_wizard"]
+    other = h.card_mandate(f.UserFactory())
+    url = reverse("dualbilling:card_result") + f"?pagamento={other.token}"
+    assert client.get(url).status_code == 404
+
+
+def test_mixed_cessation_files_one_pratica_per_line_type(client, roa, contract):
+    from portale.cases.models import RequestDraft
+
+    sub = h.active_line(contract)
+    prepaid = h.active_line(contract, prepaid=True)
+    client.force_login(roa)
+    table_path = reverse("dualbilling:disable")
+    session = client.session
+    session[f"portale.lists:{table_path}:lista-linestable"] = [str(sub.pk), str(prepaid.pk)]
+    session.save()
+    response = client.post(reverse("dualbilling:disable_step"))
+    assert response.status_code == 302
+    first = RequestDraft.objects.get(user=roa)
+    assert first.operation == "dual_disable_subscription"
+    assert [i["line_id"] for i in first.payload["lines"]] == [sub.pk]
+    assert client.session[f"portale.lists:{table_path}:lista-linestable"] == [str(prepaid.pk)]
+    client.post(reverse("dualbilling:disable_step"))
+    second = RequestDraft.objects.exclude(pk=first.pk).get(user=roa)
+    assert second.operation == "dual_disable_prepaid"
