@@ -258,10 +258,6 @@ def person_by_fiscal_code(*, fiscal_code: str) -> dict | None:
     return None
 
 
-def personal_invoices_of_billing(*, billing: DualBilling) -> QuerySet[PersonalInvoice]:
-    return PersonalInvoice.objects.filter(dual_billing=billing)
-
-
 def personal_invoices_for_portal(*, ctx: PortalScope) -> QuerySet[PersonalInvoice]:
     """The employee's own line's personal invoices (La mia fattura)."""
     return PersonalInvoice.objects.for_portal(ctx).select_related("dual_billing__line")

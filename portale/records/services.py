@@ -1041,7 +1041,7 @@ def dual_billing_cease(
     return billing
 
 
-def iban_mask(iban: str) -> str:
+def _iban_mask(iban: str) -> str:
     """ "IT60************3456": the country, the check digits and the last four only."""
     iban = iban.replace(" ", "").upper()
     return f"{iban[:4]}{'*' * (len(iban) - 8)}{iban[-4:]}"
@@ -1112,7 +1112,7 @@ def _payment_apply(billing: DualBilling, payment: dict) -> None:
         billing.card_holder = billing.card_brand = billing.card_expiry = ""
         billing.card_masked = billing.psp_token = ""
     if payment.get("iban"):
-        billing.iban_masked = iban_mask(payment["iban"])
+        billing.iban_masked = _iban_mask(payment["iban"])
     for name in PAYMENT_FIELDS - {"payment_method", "iban"}:
         if name in payment:
             setattr(billing, name, payment[name])
