@@ -917,11 +917,12 @@ def card_result(request):
 
     _own_line(request)
     state = _card_state(request)
-    payment = payment_of_user(
-        user=request.user, token=request.GET.get("pagamento", ""), purpose=forms.CARD_PURPOSE
-    )
+    token = request.GET.get("pagamento", "")
+    if not token:
+        return redirect("dualbilling:manage")
+    payment = payment_of_user(user=request.user, token=token, purpose=forms.CARD_PURPOSE)
     if payment is None:
-        raise Http404
+        raise Http404  # malformed, unknown or another user's
     if state is None:
         return redirect("dualbilling:manage")
     confirmed = payment.status == "confirmed"
