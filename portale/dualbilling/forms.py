@@ -22,6 +22,7 @@ from portale.cases.selectors import open_cases
 from portale.company.forms import REQUIRED, AddressFields, clean_mobile
 from portale.records import selectors as record_selectors
 from portale.records.models import DualBilling
+from portale.sim.forms import DocumentsOnRequest
 
 from . import selectors
 
@@ -58,8 +59,9 @@ def line_item(line, old: str = "", new: str = "") -> dict:
     }
 
 
-class _LinesForm(OperationForm):
-    """A request on lines of the contract chosen among ``eligible()``."""
+class _LinesForm(DocumentsOnRequest, OperationForm):
+    """A request on lines of the contract chosen among ``eligible()``; P-09: its list of
+    lines is the second document to download before INVIA."""
 
     lines = forms.ModelMultipleChoiceField(
         queryset=None,
@@ -104,6 +106,18 @@ class _LinesForm(OperationForm):
     def case_line(self):
         chosen = self.chosen()
         return chosen[0] if len(chosen) == 1 else None
+
+    def line_list(self) -> tuple[list[str], list[list[str]]]:
+        p = self.payload()
+        header = [
+            _("N° mobile"),
+            _("ICCID"),
+            _("Profilo tariffario"),
+            _("Valore attuale"),
+            _("Richiesta"),
+        ]
+        items = p["lines"] + p.get("excluded", [])
+        return header, [[i["msisdn"], i["iccid"], i["plan"], i["old"], i["new"]] for i in items]
 
 
 class EnableForm(_LinesForm):

@@ -16,6 +16,7 @@ from portale.payments.hooks import register_purpose
 from portale.records import selectors as record_selectors
 from portale.records import services as records
 from portale.records.models import DualBilling
+from portale.sim.operations import LINE_LIST
 
 from . import forms
 
@@ -240,11 +241,11 @@ def _line_key(p: dict) -> str:
 
 
 # fmt: off
-implement("dual_enable", form=forms.EnableForm, effect=enable, conflict_key=_lines_key, summary=enable_summary)
-implement("dual_options", form=forms.OptionsForm, effect=options_activate, conflict_key=_lines_key, summary=option_summary)
-implement("dual_options_cease", form=forms.OptionsCeaseForm, effect=options_cease, conflict_key=_lines_key, summary=option_summary)
-implement("dual_disable_subscription", form=forms.DisableForm, effect=cease, conflict_key=_lines_key, summary=cease_summary)
-implement("dual_disable_prepaid", form=forms.DisableForm, effect=cease, conflict_key=_lines_key, summary=cease_summary)
+implement("dual_enable", form=forms.EnableForm, effect=enable, conflict_key=_lines_key, summary=enable_summary, uploads=[LINE_LIST])
+implement("dual_options", form=forms.OptionsForm, effect=options_activate, conflict_key=_lines_key, summary=option_summary, uploads=[LINE_LIST])
+implement("dual_options_cease", form=forms.OptionsCeaseForm, effect=options_cease, conflict_key=_lines_key, summary=option_summary, uploads=[LINE_LIST])
+implement("dual_disable_subscription", form=forms.DisableForm, effect=cease, conflict_key=_lines_key, summary=cease_summary, uploads=[LINE_LIST])
+implement("dual_disable_prepaid", form=forms.DisableForm, effect=cease, conflict_key=_lines_key, summary=cease_summary, uploads=[LINE_LIST])
 implement("dual_sub_bank", form=forms.ActivationForm, effect=activate, conflict_key=_line_key, summary=activation_summary)
 implement("dual_sub_card", form=forms.ActivationForm, effect=activate, conflict_key=_line_key, summary=activation_summary)
 implement("dual_sub_postal", form=forms.ActivationForm, effect=activate, conflict_key=_line_key, summary=activation_summary)

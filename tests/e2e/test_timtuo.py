@@ -37,9 +37,11 @@ def _download(page, link_name, tmp_path):
     return target.read_bytes()
 
 
-def _confirm_and_send(page, tmp_path) -> Case:
+def _confirm_and_send(page, tmp_path, *, lines: bool = False) -> Case:
     expect(page.get_by_role("button", name="INVIA")).to_be_visible()
     text = pdf_text(_download(page, "Scarica il pdf con il riepilogo dei dati", tmp_path))
+    if lines:  # P-09: a multi-line request's list of lines is downloaded too
+        text += pdf_text(_download(page, re.compile("Elenco delle linee"), tmp_path))
     page.get_by_role("button", name="INVIA").click()
     page.wait_for_load_state()
     number = re.search(r"7-\d{11}", page.locator("#case-number").inner_text()).group(0)
@@ -68,7 +70,7 @@ def test_roa_enables_employee_activates_with_sepa(
     page.wait_for_load_state("networkidle")
     shot(page, "timtuo-enable-1280")
     page.get_by_role("button", name="PROSEGUI").click()
-    case = _confirm_and_send(page, tmp_path)
+    case = _confirm_and_send(page, tmp_path, lines=True)
     assert line.msisdn in case.summary_text
     assert case.description == "Attivazione TIM TUO Azienda" and case.orders.count() == 1
     engine.run_until_idle()
