@@ -42,7 +42,7 @@ def _confirm_and_send(page, tmp_path, *, lines: bool = False) -> Case:
     text = pdf_text(_download(page, "Scarica il pdf con il riepilogo dei dati", tmp_path))
     if lines:  # P-09: a multi-line request's list of lines is downloaded too
         text += pdf_text(_download(page, re.compile("Elenco delle linee"), tmp_path))
-    page.get_by_role("button", name="INVIA").click()
+    page.get_by_role("button", name="INVIA").click(timeout=60_000)
     page.wait_for_load_state()
     number = re.search(r"7-\d{11}", page.locator("#case-number").inner_text()).group(0)
     case = Case.objects.get(number=number)
@@ -69,7 +69,8 @@ def test_roa_enables_employee_activates_with_sepa(
     page.get_by_label(f"Seleziona {line.msisdn}").check()
     page.wait_for_load_state("networkidle")
     shot(page, "timtuo-enable-1280")
-    page.get_by_role("button", name="PROSEGUI").click()
+    # the request's list of lines is rendered now (a PDF): as a person waits for it
+    page.get_by_role("button", name="PROSEGUI").click(timeout=60_000)
     case = _confirm_and_send(page, tmp_path, lines=True)
     assert line.msisdn in case.summary_text
     assert case.description == "Attivazione TIM TUO Azienda" and case.orders.count() == 1

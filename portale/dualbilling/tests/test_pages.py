@@ -259,3 +259,18 @@ def test_mixed_cessation_files_one_pratica_per_line_type(client, roa, contract):
     client.post(reverse("dualbilling:disable_step"))
     second = RequestDraft.objects.exclude(pk=first.pk).get(user=roa)
     assert second.operation == "dual_disable_prepaid"
+
+
+def test_legacy_tim_tuo_is_kept_only_on_the_same_ente(client, contract):
+    """G-39: a Convention 6/7 user finds TIM TUO active only if the line still belongs to the
+    Ente they registered with; otherwise the line is to be associated again."""
+    line = h.active_line(contract)
+    same = f.UserFactory(
+        mobile=line.msisdn, origin="legacy", entity_fiscal_code=contract.administration.fiscal_code
+    )
+    client.force_login(same)
+    assert 'data-state="active"' in client.get(reverse("dualbilling:manage")).content.decode()
+    same.entity_fiscal_code = "80000000000"  # the Ente of the old portal
+    same.save()
+    html = client.get(reverse("dualbilling:manage")).content.decode()
+    assert 'data-state="enabled"' in html and "Associa" in html
