@@ -81,6 +81,9 @@ class Operation:
     # closes it, e.g. the hot-stock shipment), and what happens when its goods are delivered.
     manual: bool = False
     on_delivered: Callable[[Any], None] | None = field(default=None, repr=False)
+    # Operations sharing a group conflict with each other on the same object (G-52: one
+    # TIM TUO option request per line, whatever the family); default: the "Tipo pratica".
+    conflict_group: str = ""
 
     @property
     def profiles(self) -> frozenset[Profile]:
@@ -225,11 +228,13 @@ def implement(
     detail_url: Callable[[Any], str] | None = None,
     manual: bool = False,
     on_delivered: Callable[[Any], None] | None = None,
+    conflict_group: str = "",
 ) -> Operation:
     """Attach the owning app's hooks to a declared operation (re-registering replaces them)."""
     op = get(code)
     op.manual = manual
     op.on_delivered = on_delivered
+    op.conflict_group = conflict_group
     op.on_file = on_file
     op.detail_url = detail_url
     op.form = form

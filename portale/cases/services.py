@@ -74,7 +74,8 @@ def conflict_key_for(*, op: operations.Operation, contract: Contract, payload: d
     """
     if op.conflict_key is None or not payload:
         return None
-    return f"{op.description}|{contract.pk}|{op.object_key(payload)}"[:120]
+    group = op.conflict_group or op.description
+    return f"{group}|{contract.pk}|{op.object_key(payload)}"[:120]
 
 
 def open_conflict(*, op: operations.Operation, contract: Contract, payload: dict) -> Case | None:

@@ -240,35 +240,30 @@ ADDRESS_FIELDS = (
 )
 
 
-class AddressForm(OperationForm):
-    """ "Modifica dati di spedizione fatture" / documentazione (F-7.1.3, P-27, G-11).
+class AddressFields(forms.Form):
+    """The P-27 address block: "Via", "Indirizzo", "Civico", "Frazione", "Provincia", "Comune"
+    (filtered by province, ``company/address.js``), "Cap", checked against the comuni table.
 
-    The operation says which address: the invoices' one has "All'attenzione di".
+    Mixed into any form that asks for an Italian postal address (F-7.1.3, F-9.2.1.1.1);
+    ``address_payload()`` gives the cleaned address as the records' fields.
     """
 
-    FIELDS = {"invoice_address": "invoice_address", "docs_address": "docs_address"}
-
-    attention_of = forms.CharField(label=_("All'attenzione di"), max_length=120, required=False)
     toponym = forms.ChoiceField(
         label=_("Via"), choices=[("", "—")] + [(t, t) for t in TOPONYMS], error_messages=REQUIRED
     )
-    number = forms.CharField(label=_("Civico"), max_length=10, error_messages=REQUIRED)
-    province = forms.ChoiceField(label=_("Provincia"), choices=(), error_messages=REQUIRED)
     street = forms.CharField(label=_("Indirizzo"), max_length=120, error_messages=REQUIRED)
+    number = forms.CharField(label=_("Civico"), max_length=10, error_messages=REQUIRED)
+    hamlet = forms.CharField(label=_("Frazione"), max_length=80, required=False)
+    province = forms.ChoiceField(label=_("Provincia"), choices=(), error_messages=REQUIRED)
     city = forms.ChoiceField(label=_("Comune"), choices=(), error_messages=REQUIRED)
     cap = forms.CharField(label=_("Cap"), max_length=5, error_messages=REQUIRED)
-    hamlet = forms.CharField(label=_("Frazione"), max_length=80, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        with_attention = self.operation == "invoice_address"
-        if not self.is_bound and not self.initial:
-            self.initial = self.current_values()
-            found = comuni.find(self.initial["province"], self.initial["city"])
-            if found:
-                self.initial["city"] = found["nome"]
-        if not with_attention:
-            del self.fields["attention_of"]
+        self.address_choices()
+
+    def address_choices(self) -> None:
+        """Province and comune drop-downs for the bound or initial province."""
         self.fields["province"].choices = [("", "—")] + [
             (sigla, f"{name} ({sigla})") for sigla, name in comuni.provinces()
         ]
@@ -283,15 +278,15 @@ class AddressForm(OperationForm):
         if current and current not in names:
             choices.append((current, current))  # kept as typed; clean() explains the mismatch
         self.fields["city"].choices = choices
-        self.fields["city"].widget.attrs["data-comuni-url"] = ""
         self.fields["province"].widget.attrs["class"] = "js-province"
         self.fields["city"].widget.attrs["class"] = "js-comune"
         self.fields["cap"].widget.attrs.update({"inputmode": "numeric", "class": "js-cap"})
 
-    def current_values(self) -> dict:
-        """The address the contract has now: the "old" column of the summary."""
-        current = getattr(self.contract, self.FIELDS[self.operation])
-        return {k: getattr(current, k) for k in ADDRESS_FIELDS}
+    def initial_city(self) -> None:
+        """An initial comune written in capitals (the records') shown as the table names it."""
+        found = comuni.find(self.initial.get("province", ""), self.initial.get("city", ""))
+        if found:
+            self.initial["city"] = found["nome"]
 
     def clean_number(self):
         return self.cleaned_data["number"].strip().upper()
@@ -331,10 +326,9 @@ class AddressForm(OperationForm):
         data["cap"] = cap
         return data
 
-    def payload(self) -> dict:
+    def address_payload(self) -> dict:
         d = self.cleaned_data
         return {
-            "old": self.current_values(),
             "toponym": d["toponym"],
             "street": d["street"],
             "number": d["number"],
@@ -342,5 +336,39 @@ class AddressForm(OperationForm):
             "province": d["province"],
             "city": d["city"].upper(),
             "cap": d["cap"],
+        }
+
+
+class AddressForm(AddressFields, OperationForm):
+    """ "Modifica dati di spedizione fatture" / documentazione (F-7.1.3, P-27, G-11).
+
+    The operation says which address: the invoices' one has "All'attenzione di".
+    """
+
+    FIELDS = {"invoice_address": "invoice_address", "docs_address": "docs_address"}
+
+    attention_of = forms.CharField(label=_("All'attenzione di"), max_length=120, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        with_attention = self.operation == "invoice_address"
+        if not self.is_bound and not self.initial:
+            self.initial = self.current_values()
+            self.initial_city()
+            self.address_choices()
+        if not with_attention:
+            del self.fields["attention_of"]
+        self.fields["city"].widget.attrs["data-comuni-url"] = ""
+
+    def current_values(self) -> dict:
+        """The address the contract has now: the "old" column of the summary."""
+        current = getattr(self.contract, self.FIELDS[self.operation])
+        return {k: getattr(current, k) for k in ADDRESS_FIELDS}
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "old": self.current_values(),
+            **self.address_payload(),
             "attention_of": d.get("attention_of", "").strip().upper(),
         }

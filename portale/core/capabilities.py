@@ -93,6 +93,7 @@ class Capability:
     absent_is_404: bool = False
     # The page is a file made on request (a PDF): its links say "Preparazione in corso…".
     prepares_file: bool = False
+    widget_label: str = ""  # the widget's title when it differs from the menu's label
 
     def allows(self, ctx: PortalContext) -> bool:
         if not (self.profiles & ctx.profiles):
@@ -166,13 +167,13 @@ REGISTRY: dict[str, Capability] = {
         C("billing.ebill", "7.4.2", _("Accedi a eBill"), "billing", INVENTORY, "billing:ebill", _EBILL),
         C("billing.ebill_subscriptions", "7.4.3", _("Traffico on line abbonamenti"), "billing", INVENTORY, "billing:ebill_subscriptions", _EBILL),
         C("billing.ebill_prepaid", "7.4.4", _("Traffico on line ricaricabili"), "billing", INVENTORY, "billing:ebill_prepaid", _EBILL),
-        C("billing.dual_enable", "7.4.5", _("Abilitazione SIM al servizio"), "billing", REFERENT, "billing:dual_enable", _TIMTUO),
-        C("billing.dual_options", "7.4.6", _("Attivazione Opzioni"), "billing", REFERENT, "billing:dual_options", _TIMTUO),
-        C("billing.dual_disable", "7.4.7", _("Cessazione SIM al servizio"), "billing", REFERENT, "billing:dual_disable", _TIMTUO),
-        C("billing.dual_options_cease", "7.4.8", _("Cessazione Opzioni"), "billing", REFERENT, "billing:dual_options_cease", _TIMTUO),
+        C("billing.dual_enable", "7.4.5", _("Abilitazione SIM al servizio"), "billing", REFERENT, "dualbilling:enable", _TIMTUO, widget=True),
+        C("billing.dual_options", "7.4.6", _("Attivazione Opzioni"), "billing", REFERENT, "dualbilling:options", _TIMTUO),
+        C("billing.dual_disable", "7.4.7", _("Cessazione SIM al servizio"), "billing", REFERENT, "dualbilling:disable", _TIMTUO),
+        C("billing.dual_options_cease", "7.4.8", _("Cessazione Opzioni"), "billing", REFERENT, "dualbilling:options_cease", _TIMTUO),
         C("billing.tem", "7.4.9", _("Modulo TEM"), "billing", INVENTORY, "billing:tem"),
-        C("myline.dual_manage", "9.2.1.1", _("Gestisci"), "billing", EMPLOYEE, "myline:dual_manage", _TIMTUO, True, _subscription_line),
-        C("myline.dual_invoice", "9.2.1.2", _("La mia fattura"), "billing", EMPLOYEE, "myline:dual_invoice", _TIMTUO, True, _subscription_line),
+        C("myline.dual_manage", "9.2.1.1", _("Gestisci"), "billing", EMPLOYEE, "dualbilling:manage", _TIMTUO, True, _subscription_line, widget_label=_("TIM Tuo abbonamento")),
+        C("myline.dual_invoice", "9.2.1.2", _("La mia fattura"), "billing", EMPLOYEE, "dualbilling:invoices", _TIMTUO, True, _subscription_line),
         C("myline.dual_packages", "9.2.1.3", _("Pacchetti/Plafond"), "billing", EMPLOYEE, "myline:dual_packages", _TIMTUO, True, _prepaid_line),
         C("myline.consumption", "9.2.2", _("Riepilogo consumi personali"), "billing", EMPLOYEE, "myline:consumption", widget=True),
         C("myline.service_sms", "9.2.3", _("SMS di servizio"), "billing", EMPLOYEE, "myline:service_sms", widget=True),

@@ -1,13 +1,22 @@
-"""Search forms of the employee's traffic pages (F-9.2.2.1, F-9.2.2.2, F-9.2.3)."""
+"""Forms of the employee's pages: traffic searches (F-9.2.2.1, F-9.2.2.2, F-9.2.3), the
+personal recharge (F-9.1.2) and the TIM TUO prepaid options (F-9.2.1.3)."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portale.cases.forms import OperationForm
+from portale.cases.selectors import open_cases
 from portale.core.lists import FilterForm
+from portale.payments import selectors as payments
+from portale.records import selectors as records
+from portale.records.models import DualBillingOption
 
+from . import catalog
 from .selectors import PREPAID_CATEGORIES, SUBSCRIPTION_CATEGORIES, detail_window
 
 CHARGING_CHOICES = [("AZIENDALE", _("Aziendale")), ("PERSONALE", _("Personale"))]
@@ -97,3 +106,205 @@ class ServiceSmsForm(FilterForm):
 
     def filter(self, queryset):
         return queryset
+
+
+# --- Operations of the employee's own prepaid line (F-9.1.2, F-9.2.1.3) ----------------------
+
+
+DENOMINATIONS = [10, 20, 25, 30, 50, 100, 150]
+RECHARGE_PURPOSE = "personal_recharge"
+TIMTUORIC_OPS = tuple(catalog.ACTIVATE_OPS + catalog.CEASE_OPS)
+ONE_REQUEST = _(
+    "Non è possibile effettuare più richieste nella stessa sessione. Dopo aver effettuato una "
+    "modifica, è necessario aspettare l'aggiornamento del pacchetto/plafond interessato prima "
+    "di effettuare una nuova variazione anche su altri pacchetti/plafond."
+)
+
+
+class RechargeAmountForm(forms.Form):
+    """Step 1 of "Ricarica personale": the denomination."""
+
+    importo = forms.TypedChoiceField(
+        label=_("Scegli l'importo della ricarica"),
+        choices=[(d, f"{d} €") for d in DENOMINATIONS],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Scegli l'importo della ricarica.")},
+    )
+
+
+class RechargeMethodForm(forms.Form):
+    """Step 2: a saved method, or a new card, or PayPal."""
+
+    NEW_CARD, NEW_PAYPAL = "carta", "paypal"
+    metodo = forms.ChoiceField(
+        label=_("Metodo di pagamento"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Scegli come pagare.")},
+    )
+    salva = forms.BooleanField(
+        label=_("Salva il metodo di pagamento per le prossime ricariche"), required=False
+    )
+
+    def __init__(self, *args, saved=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saved = {str(m.pk): m for m in saved}
+        self.fields["metodo"].choices = [
+            *((pk, f"{m.brand} {m.masked}") for pk, m in self.saved.items()),
+            (self.NEW_CARD, _("Aggiungi nuova carta")),
+            (self.NEW_PAYPAL, _("Aggiungi Paypal")),
+        ]
+
+
+class _OwnPrepaidLineForm(OperationForm):
+    """The line: the employee's own (``self.line``), or on another channel (back office) a
+    prepaid line of the contract named in the parameters."""
+
+    line_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_line_id(self):
+        if self.line is not None:
+            return self.line
+        pk = self.cleaned_data.get("line_id")
+        line = (
+            records.lines_of_contract(contract=self.contract).filter(pk=pk).first() if pk else None
+        )
+        if line is None:
+            raise forms.ValidationError(_("La linea non è di questo contratto."))
+        return line
+
+    def clean(self):
+        data = super().clean()
+        line = data.get("line_id")
+        if line is not None and not line.is_prepaid:
+            raise forms.ValidationError(
+                _("La funzione è disponibile solo per le linee ricaricabili.")
+            )
+        return data
+
+    def case_line(self):
+        return self.cleaned_data["line_id"]
+
+
+class PersonalRechargeForm(_OwnPrepaidLineForm):
+    """ "Ricarica manuale web/app": filed once the payment is confirmed, never before."""
+
+    amount = forms.TypedChoiceField(choices=[(d, d) for d in DENOMINATIONS], coerce=int)
+    order = forms.RegexField(regex=r"^[0-9A-F]{10}$")
+
+    def clean(self):
+        data = super().clean()
+        line, amount, order = data.get("line_id"), data.get("amount"), data.get("order")
+        if line is None or amount is None or not order:
+            return data
+        payment = payments.confirmed_payment(order_number=order, purpose=RECHARGE_PURPOSE)
+        if (
+            payment is None
+            or payment.reference.get("line_id") != line.pk
+            or payment.total != Decimal(amount)
+        ):
+            raise forms.ValidationError(_("Il pagamento della ricarica non risulta eseguito."))
+        return data
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        return {"line_id": d["line_id"].pk, "amount": f"{d['amount']:.2f}", "order": d["order"]}
+
+
+def _pending_timtuoric(line) -> bool:
+    return open_cases(contract=line.contract, operations=TIMTUORIC_OPS).filter(line=line).exists()
+
+
+class _PackageForm(_OwnPrepaidLineForm):
+    family = forms.ChoiceField(choices=[(f.code, f.label) for f in catalog.FAMILIES])
+
+    def clean(self):
+        data = super().clean()
+        line, family = data.get("line_id"), data.get("family")
+        if line is None or family is None:
+            return data
+        fam = catalog.BY_CODE[family]
+        if self.operation not in (fam.activate_op, fam.cease_op):
+            raise forms.ValidationError(_("L'opzione non appartiene a questa richiesta."))
+        if records.dual_billing_of_line(line=line) is None:
+            raise forms.ValidationError(_("Sulla tua linea TIM TUO non è attivo."))
+        if _pending_timtuoric(line):
+            raise forms.ValidationError(ONE_REQUEST)
+        return data
+
+
+class PackageActivateForm(_PackageForm):
+    """Attivazione (or replacement, G-43) of a personal option of a family."""
+
+    option = forms.CharField(max_length=30, error_messages={"required": _("Scegli un'opzione.")})
+
+    def clean(self):
+        data = super().clean()
+        line, family, code = data.get("line_id"), data.get("family"), data.get("option")
+        if self.errors or line is None or not family or not code:
+            return data
+        fam = catalog.BY_CODE[family]
+        offer = catalog.offer(family, code)
+        if offer is None:
+            raise forms.ValidationError(_("L'opzione scelta non è a listino."))
+        self.offer = offer
+        current = self._current(line, family)
+        if current is not None and current.code == code:
+            raise forms.ValidationError(_("L'opzione scelta è già attiva."))
+        if fam.roaming and not records.line_has_company_roaming(line=line):
+            raise forms.ValidationError(
+                _(
+                    "Per richiedere la opzione di traffico Roaming è necessario avere l'opzione "
+                    "TIM TUO ROAMING ON EXTRA UE: richiedila al tuo referente amministrativo."
+                )
+            )
+        if (
+            family == DualBillingOption.Family.EXTRA_DATA
+            and records.personal_options_history_of_line(
+                line=line, family=family, since=timezone.localdate().replace(day=1)
+            ).exists()
+        ):
+            raise forms.ValidationError(catalog.EXTRA_DATA_NOTE)
+        return data
+
+    @staticmethod
+    def _current(line, family):
+        return (
+            records.dual_billing_options_of_line(line=line, scope="PERSONALE")
+            .filter(family=family)
+            .first()
+        )
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "line_id": d["line_id"].pk,
+            "family": d["family"],
+            "code": self.offer.code,
+            "name": self.offer.name,
+            "price": f"{self.offer.price:.2f}",
+        }
+
+
+class PackageCeaseForm(_PackageForm):
+    """Cessazione of the family's active personal option."""
+
+    def clean(self):
+        data = super().clean()
+        line, family = data.get("line_id"), data.get("family")
+        if self.errors or line is None or not family:
+            return data
+        current = PackageActivateForm._current(line, family)
+        if current is None:
+            raise forms.ValidationError(_("Non c'è un'opzione attiva da disattivare."))
+        self.current = current
+        return data
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "line_id": d["line_id"].pk,
+            "family": d["family"],
+            "code": self.current.code,
+            "name": self.current.name,
+        }

@@ -111,3 +111,20 @@ class ServiceSmsTable(Table):
         noun = _("SMS")
         export_name = "sms_di_servizio"
         caption = _("SMS di servizio")
+
+
+class PersonalRechargeTable(Table):
+    """ "Storico ricariche personali" (F-9.1.3): every channel, company recharges excluded."""
+
+    recharged_at = Column(_("Data e ora"), sort=True, format=DATETIME)
+    amount = Column(_("Importo"), sort=True, format=FEE)
+    kind = Column(_("Tipo di ricarica"), "kind_label")
+    detail = Column(_("Dettaglio"), "get_channel_display", sort="channel")
+
+    class Meta:
+        key_columns = ("recharged_at", "amount", "detail")
+        default_order = "-recharged_at"
+        export_formats = ()
+        counter_label = _("Tot. record")
+        noun = _("ricariche")
+        caption = _("Ricariche personali degli ultimi 6 mesi")

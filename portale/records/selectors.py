@@ -28,6 +28,9 @@ from .models import (
     LineService,
     LineState,
     NetworkCategory,
+    PersonalInvoice,
+    PersonalRecharge,
+    PriceItem,
     PriceList,
     Referent,
     RifProfile,
@@ -265,6 +268,108 @@ def dual_billing_options_of_line(
     return qs.order_by("scope", "family")
 
 
+def dual_billing_lines(*, contract: Contract) -> QuerySet[Line]:
+    """TIM TUO lists (F-7.4.5–F-7.4.8): the contract's live lines that can have TIM TUO (not
+    M2M, not ceased), with the ICCID of the principal SIM, ``dual_open`` (a TIM TUO pending,
+    active or suspended) and ``dual_active`` (ATTIVO)."""
+    from django.db.models import Exists, Subquery
+
+    open_billing = DualBilling.objects.filter(
+        line=OuterRef("pk"), state__in=OPEN_DUAL_BILLING_STATES
+    )
+    main = Sim.objects.filter(line=OuterRef("pk"), role=Sim.Role.MAIN).exclude(
+        state=Sim.State.CEASED
+    )
+    return (
+        Line.objects.for_contract(contract)
+        .exclude(state=LineState.CEASED)
+        .exclude(tariff_plan__category="M2M")
+        .select_related("tariff_plan")
+        .annotate(
+            main_iccid=Subquery(main.values("iccid")[:1]),
+            dual_open=Exists(open_billing),
+            dual_active=Exists(open_billing.filter(state="ATTIVO")),
+        )
+    )
+
+
+def company_options_of_contract(*, contract: Contract) -> QuerySet[DualBillingOption]:
+    """The live company TIM TUO options of the contract's lines (F-7.4.8)."""
+    return DualBillingOption.objects.for_contract(contract).filter(
+        scope=DualBillingOption.Scope.COMPANY,
+        state__in=[DualBillingOption.State.PENDING, DualBillingOption.State.ACTIVE],
+    )
+
+
+def dual_billings_of_line(*, line: Line) -> QuerySet[DualBilling]:
+    """Every TIM TUO of the line, ceased ones too ("Reportistica")."""
+    return DualBilling.objects.for_line(line).select_related("invoice_address")
+
+
+def person_by_fiscal_code(*, fiscal_code: str) -> dict | None:
+    """The CRM's customer lookup by CF (F-9.2.1.1.1): the personal data TIM already knows
+    (the last TIM TUO account in that name, else a referent), or None."""
+    billing = (
+        DualBilling.objects.filter(employee_fiscal_code=fiscal_code)
+        .select_related("invoice_address")
+        .order_by("-activation_date", "-pk")
+        .first()
+    )
+    if billing is not None:
+        a = billing.invoice_address
+        address = (
+            {
+                k: getattr(a, k)
+                for k in ("toponym", "street", "number", "hamlet", "province", "city", "cap")
+            }
+            if a
+            else {}
+        )
+        return {
+            "first_name": billing.employee_first_name,
+            "last_name": billing.employee_last_name,
+            "address": address,
+        }
+    ref = Referent.objects.filter(fiscal_code=fiscal_code).order_by("pk").first()
+    if ref is not None:
+        return {"first_name": ref.first_name, "last_name": ref.last_name, "address": {}}
+    return None
+
+
+def personal_invoices_for_portal(*, ctx: PortalScope) -> QuerySet[PersonalInvoice]:
+    """The employee's own line's personal invoices (La mia fattura)."""
+    return PersonalInvoice.objects.for_portal(ctx).select_related("dual_billing__line")
+
+
+ROAMING_COMPANY_OPTION = "TIM Tuo Roaming on Extra UE (per ricaricabile)"
+
+
+def line_has_company_roaming(*, line: Line) -> bool:
+    """The line has the company option "TIM TUO ROAMING ON EXTRA UE" (F-7.4.6), live."""
+    return DualBillingOption.objects.filter(
+        line=line,
+        scope=DualBillingOption.Scope.COMPANY,
+        name=ROAMING_COMPANY_OPTION,
+        state__in=[DualBillingOption.State.PENDING, DualBillingOption.State.ACTIVE],
+    ).exists()
+
+
+def personal_options_history_of_line(
+    *, line: Line, family: str, since: datetime.date
+) -> QuerySet[DualBillingOption]:
+    """The line's personal options of a family activated since ``since`` (any state)."""
+    return DualBillingOption.objects.for_line(line).filter(
+        scope=DualBillingOption.Scope.PERSONAL, family=family, activation_date__gte=since
+    )
+
+
+def personal_recharges_of_line(
+    *, line: Line, since: datetime.datetime
+) -> QuerySet[PersonalRecharge]:
+    """F-9.1.3: the line's personal recharges since ``since``, newest first (every channel)."""
+    return PersonalRecharge.objects.for_line(line).filter(recharged_at__gte=since)
+
+
 def bundles_of_line(*, line: Line, scope: str | None = None) -> QuerySet[Bundle]:
     qs = Bundle.objects.for_line(line)
     if scope:
@@ -325,6 +430,16 @@ def service_sms_of_line(*, line: Line, since: datetime.datetime) -> QuerySet[Ser
 def current_price_list() -> PriceList | None:
     """The Convenzione's current listino with its items."""
     return PriceList.objects.filter(is_current=True).prefetch_related("items").first()
+
+
+def current_option_prices(*, codes: Iterable[str]) -> dict[str, PriceItem]:
+    """The current listino's option items with these codes, by code."""
+    return {
+        item.code: item
+        for item in PriceItem.objects.filter(
+            price_list__is_current=True, kind=PriceItem.Kind.OPTION, code__in=list(codes)
+        )
+    }
 
 
 # --- Assistenza: devices, service points ------------------------------------------------------

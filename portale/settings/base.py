@@ -47,10 +47,12 @@ INSTALLED_APPS = [
     "portale.rating",
     "portale.billing",
     "portale.myline",
+    "portale.dualbilling",
     "portale.thresholds",
     "portale.support",
     "portale.services",
     "portale.sim",
+    "portale.payments",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +316,40 @@ INVENTORY_EXPORT_RETENTION_DAYS = env.int("INVENTORY_EXPORT_RETENTION_DAYS", def
 # A background export claimed this long ago and not finished: its worker died; run it again.
 EXPORT_STUCK_AFTER_SECONDS = env.int("EXPORT_STUCK_AFTER_SECONDS", default=900)
 ACCOUNTS_AUDIT_RETENTION_DAYS = env.int("ACCOUNTS_AUDIT_RETENTION_DAYS", default=365)
+
+# --- Payments (portale/payments, README "Payments") ------------------------------------
+# django-payments variants: the portal's card and PayPal payments go to PAYMENT_PROVIDER.
+# "sandbox" is the local stand-in of a PSP served by the project itself (hosted page with
+# 3-D Secure, test cards); production names a variant configured below from the environment.
+from urllib.parse import urlsplit as _urlsplit  # noqa: E402
+
+PAYMENT_MODEL = "payments.Payment"
+PAYMENT_HOST = _urlsplit(SITE_URL).netloc
+PAYMENT_USES_SSL = _urlsplit(SITE_URL).scheme == "https"
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="sandbox")
+# The shared secret signing the sandbox's notifications and returns (PSP ↔ portal).
+PAYMENT_SANDBOX_SECRET = env("PAYMENT_SANDBOX_SECRET", default=SECRET_KEY + ":psp-sandbox")
+# How the sandbox delivers its server-to-server notification: "local" (in-process call of the
+# portal's notification endpoint; the sandbox is the same project) or "http" (a POST to
+# SITE_URL, as an external PSP does).
+PAYMENT_SANDBOX_DELIVERY = env("PAYMENT_SANDBOX_DELIVERY", default="local")
+# The sandbox (its pages and its variant) exists only where enabled: never in production.
+PAYMENT_SANDBOX_ENABLED = env.bool("PAYMENT_SANDBOX_ENABLED", default=PAYMENT_PROVIDER == "sandbox")
+PAYMENT_VARIANTS: dict[str, tuple[str, dict]] = {}
+if PAYMENT_SANDBOX_ENABLED:
+    PAYMENT_VARIANTS["sandbox"] = (
+        "portale.payments.providers.sandbox.SandboxProvider",
+        {"secret": PAYMENT_SANDBOX_SECRET},
+    )
+if env("STRIPE_API_KEY", default=""):
+    PAYMENT_VARIANTS["stripe"] = (
+        "payments.stripe.StripeProviderV3",
+        {
+            "api_key": env("STRIPE_API_KEY"),
+            "endpoint_secret": env("STRIPE_ENDPOINT_SECRET", default=""),
+            "secure_endpoint": True,
+        },
+    )
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ import pytest
 from portale.cases import lifecycle, operations, services
 from portale.cases.models import CaseState, Shipment
 from portale.cases.tests.helpers import ebill_referent
+from portale.dualbilling.tests import effects as dualbilling_effects
 from portale.fulfilment import engine
 from portale.records.models import LineState, Sim
 from portale.records.testing import records_write_guard
@@ -371,9 +372,69 @@ def _threshold_cease(contract):
     return payload, check
 
 
+def _personal_recharge(contract):
+    from payments import PaymentStatus
+
+    from portale.myline.tests.helpers import timtuo_prepaid_line
+    from portale.payments.models import Payment
+
+    line = timtuo_prepaid_line(contract, credit=Decimal("5"))
+    paid = Payment.objects.create(
+        variant="sandbox",
+        method="CARTA",
+        user=f.UserFactory(mobile=line.msisdn),
+        purpose="personal_recharge",
+        reference={"line_id": line.pk},
+        order_number="C2E2AE1CE9",
+        return_url="/",
+        total=Decimal("20"),
+        currency="EUR",
+        status=PaymentStatus.CONFIRMED,
+    )
+
+    def check():
+        line.refresh_from_db()
+        assert line.personal_credit == Decimal("25.00") and line.company_credit == 0
+        assert line.personal_recharges.get().reference == paid.order_number
+
+    return {"line_id": str(line.pk), "amount": "20", "order": paid.order_number}, check
+
+
+def _timtuoric(family: str, code: str, *, cease: bool = False):
+    def build(contract):
+        from portale.myline.tests.helpers import option_price_list, timtuo_prepaid_line
+        from portale.records.models import DualBillingOption
+
+        option_price_list()
+        line = timtuo_prepaid_line(contract, roaming=True)
+        if cease:
+            f.DualBillingOptionFactory(line=line, family=family, code=code, name=code)
+
+        def check():
+            option = DualBillingOption.objects.filter(line=line, family=family).latest("pk")
+            assert option.code == code
+            assert option.state == ("CESSATO" if cease else "ATTIVO")
+
+        payload = {"line_id": str(line.pk), "family": family}
+        if not cease:
+            payload["option"] = code
+        return payload, check
+
+    return build
+
+
 CASES = {
     "deferred_activation": _deferred_activation,
     "hot_stock": _hot_stock,
+    "personal_recharge": _personal_recharge,
+    "timtuoric_pack_nat_on": _timtuoric("PACC_NAZ", "M4"),
+    "timtuoric_pack_nat_off": _timtuoric("PACC_NAZ", "S4", cease=True),
+    "timtuoric_plaf_nat_on": _timtuoric("PLAF_AGG", "4GB Plus"),
+    "timtuoric_plaf_nat_off": _timtuoric("PLAF_NAZ", "DATI10", cease=True),
+    "timtuoric_pack_extue_on": _timtuoric("PACC_EXTUE", "RXU"),
+    "timtuoric_pack_extue_off": _timtuoric("PACC_EXTUE_X", "RXU-X", cease=True),
+    "timtuoric_plaf_extue_on": _timtuoric("PLAF_EXTUE_X", "RXD-X"),
+    "timtuoric_plaf_extue_off": _timtuoric("PLAF_EXTUE", "RXD", cease=True),
     "imei_block": _imei_block,
     "network_services": _network_services,
     "rif_profile": _rif_profile,
@@ -394,6 +455,7 @@ CASES = {
     "referent_contacts": _referent_contacts,
     "invoice_address": _address("invoice_address", "Ufficio economato"),
     "docs_address": _address("docs_address", ""),
+    **dualbilling_effects.CASES,
 }
 
 
@@ -403,10 +465,11 @@ def test_every_operation_with_an_effect_has_a_case_here():
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_filed_and_fulfilled_it_changes_the_records(code, roa, staff, contract):
-    payload, check, files = (*CASES[code](contract), None)[:3]  # files: declared documents
+    # files: declared documents; line: the employee's own line (§9 operations)
+    payload, check, files, line = (*CASES[code](contract), None, None)[:4]
     with records_write_guard():
         case = services.case_file(
-            operation=code, actor=roa, contract=contract, payload=payload, files=files
+            operation=code, actor=roa, contract=contract, payload=payload, files=files, line=line
         )
         engine.run_until_idle()
         if operations.get(code).manual:  # worked by a person: the back office closes it

@@ -11,7 +11,7 @@ from .invoices import Invoice, PaymentState, PersonalInvoice
 from .lines import Line, LineState, Sim, TariffPlan
 from .reference import NetworkCategory, PriceItem, PriceList, RifProfile, ServicePoint
 from .services import ContractService, Device, LineService, ServiceState
-from .usage import Bundle, ServiceSms, Threshold, TrafficEvent
+from .usage import Bundle, PersonalRecharge, ServiceSms, Threshold, TrafficEvent
 
 __all__ = [
     "Address",
@@ -32,6 +32,7 @@ __all__ = [
     "NetworkCategory",
     "PaymentState",
     "PersonalInvoice",
+    "PersonalRecharge",
     "PriceItem",
     "PriceList",
     "Referent",

@@ -320,3 +320,58 @@ class ServiceSms(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} → {self.line_id}: {self.text[:40]}"
+
+
+class PersonalRecharge(models.Model):
+    """A recharge of a prepaid line's personal credit, from any channel (F-9.1.3).
+
+    Company recharges (charged to the invoice) are never here: they credit the company
+    basket (``Line.company_credit``).
+    """
+
+    class Channel(models.TextChoices):
+        WEB = "WEB", _("Ricarica da WEB")
+        APP = "APP", _("Ricarica da APP")
+        SHOP = "NEGOZIO", _("Ricarica presso punto vendita")
+        ATM = "ATM", _("Ricarica da ATM")
+        VOUCHER = "VOUCHER", _("Ricarica con carta prepagata")
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="personal_recharges")
+    amount = models.DecimalField(_("Importo"), max_digits=7, decimal_places=2)
+    channel = models.CharField(_("Canale"), max_length=10, choices=Channel.choices)
+    recharged_at = models.DateTimeField(_("Data e ora"))
+    # The order number of the payment (web/app): one recharge per payment.
+    reference = models.CharField(_("Riferimento"), max_length=40, blank=True)
+
+    portal_scope = RowScope(contract="line__contract", line="line")
+    objects = PortalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ricarica personale")
+        verbose_name_plural = _("ricariche personali")
+        ordering = ["-recharged_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="personalrecharge_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["WEB", "APP", "NEGOZIO", "ATM", "VOUCHER"]),
+                name="personalrecharge_channel_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~models.Q(reference=""),
+                name="one_personal_recharge_per_reference",
+            ),
+        ]
+        indexes = [models.Index(fields=["line", "recharged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} +{self.amount} {self.channel} {self.recharged_at:%d/%m/%Y}"
+
+    @property
+    def kind_label(self) -> str:
+        """ "Tipo di ricarica" as the guide shows it: web and app are "altri canali"."""
+        if self.channel in (self.Channel.WEB, self.Channel.APP):
+            return str(_("Ricarica da altri canali"))
+        return str(_("Ricarica tradizionale"))
