@@ -127,3 +127,42 @@ def test_pin_puk_memo_never_leaves_the_browser(new_page, live_server, prepaid, s
         assert not any(secret in body for body in bodies), secret
         assert not any(secret in url for url in urls), secret
     assert urls  # the capture saw the page's requests
+
+
+def test_package_activation_through_the_wizard_locks_the_line_until_applied(
+    new_page, live_server, prepaid, shot, axe_violations
+):
+    line, user = prepaid
+    page = new_page(1280)
+    page.set_default_timeout(60_000)  # the summary PDF is rendered by WeasyPrint
+    force_login(page, user, live_server.url)
+    page.goto(reverse("myline:dual_packages"))
+    family = page.locator('details[data-family="PACC_NAZ"]')
+    family.locator("label", has_text="Pacchetto S4").click()
+    shot(page, "myline-packages-1280")
+    assert axe_violations(page) == []
+    family.get_by_role("button", name="ATTIVA").click()
+    expect(page.get_by_role("heading", name="Conferma dei dati")).to_be_visible()
+    with page.expect_download(timeout=60_000):
+        page.get_by_role("link", name="Scarica il pdf con il riepilogo dei dati").click()
+    page.reload()
+    page.get_by_role("button", name="INVIA").click()
+    expect(page.locator("#case-number")).to_be_visible()
+
+    page.goto(reverse("myline:dual_packages"))
+    expect(page.locator("#pending-request")).to_contain_text("TIMTUORIC-ATTIV PACC TRAFF NAZ")
+    expect(
+        page.locator('details[data-family="PLAF_NAZ"] button[type=submit]').first
+    ).to_be_disabled()
+    small = new_page(360, 780)
+    force_login(small, user, live_server.url)
+    small.goto(reverse("myline:dual_packages"))
+    shot(small, "myline-packages-360")
+
+    engine.run_until_idle()
+    page.reload()
+    expect(page.locator('details[data-family="PACC_NAZ"]')).to_contain_text(
+        "Opzione attiva: Pacchetto S4"
+    )
+    expect(page.locator("#pending-request")).to_have_count(0)
+    expect(page.locator("#personal-credit")).to_have_text("0,00 €")
