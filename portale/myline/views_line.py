@@ -207,8 +207,10 @@ def recharge_method_delete(request, pk: int):
 def recharge_result(request):
     """Step 3: where the PSP sends the user back, whatever the result."""
     line = _prepaid_line(request)
+    if "pagamento" not in request.GET:
+        return redirect("myline:recharge")  # no payment came back: start again
     payment = payments.payment_of_user(
-        user=request.user, token=request.GET.get("pagamento", ""), purpose=RECHARGE_PURPOSE
+        user=request.user, token=request.GET["pagamento"], purpose=RECHARGE_PURPOSE
     )
     if payment is None or payment.reference.get("line_id") != line.pk:
         raise Http404

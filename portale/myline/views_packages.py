@@ -36,6 +36,7 @@ class FamilyView:
     active: DualBillingOption | None
     offers: list[catalog.Offer]
     blocked: str  # why the family cannot be changed now ("" = it can)
+    low_credit: bool = False  # some option costs more than the personal credit (a warning)
 
 
 def _families(line, *, locked: bool) -> list[FamilyView]:
@@ -62,7 +63,9 @@ def _families(line, *, locked: bool) -> list[FamilyView]:
             blocked = str(catalog.EXTRA_DATA_NOTE)
         elif locked:
             blocked = str(ONE_REQUEST)
-        out.append(FamilyView(family, live.get(family.code), catalog.offers(family), blocked))
+        offers = catalog.offers(family)
+        low = any(o.price > line.personal_credit for o in offers)
+        out.append(FamilyView(family, live.get(family.code), offers, blocked, low))
     return out
 
 

@@ -353,6 +353,15 @@ class ServiceSmsAdmin(admin.ModelAdmin):
     raw_id_fields = ["line"]
 
 
+@admin.register(m.PersonalRecharge)
+class PersonalRechargeAdmin(admin.ModelAdmin):
+    list_display = ["recharged_at", "line", "amount", "channel", "reference"]
+    search_fields = ["line__msisdn", "reference"]
+    list_filter = ["channel"]
+    list_select_related = ["line"]
+    raw_id_fields = ["line"]
+
+
 @admin.register(m.ServicePoint)
 class ServicePointAdmin(admin.ModelAdmin):
     list_display = ["name", "street", "city", "province", "cap", "latitude", "longitude"]

@@ -326,15 +326,16 @@ from urllib.parse import urlsplit as _urlsplit  # noqa: E402
 PAYMENT_MODEL = "payments.Payment"
 PAYMENT_HOST = _urlsplit(SITE_URL).netloc
 PAYMENT_USES_SSL = _urlsplit(SITE_URL).scheme == "https"
-PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="sandbox")
 # The shared secret signing the sandbox's notifications and returns (PSP ↔ portal).
 PAYMENT_SANDBOX_SECRET = env("PAYMENT_SANDBOX_SECRET", default=SECRET_KEY + ":psp-sandbox")
 # How the sandbox delivers its server-to-server notification: "local" (in-process call of the
 # portal's notification endpoint; the sandbox is the same project) or "http" (a POST to
 # SITE_URL, as an external PSP does).
 PAYMENT_SANDBOX_DELIVERY = env("PAYMENT_SANDBOX_DELIVERY", default="local")
-# The sandbox (its pages and its variant) exists only where enabled: never in production.
-PAYMENT_SANDBOX_ENABLED = env.bool("PAYMENT_SANDBOX_ENABLED", default=PAYMENT_PROVIDER == "sandbox")
+# The sandbox (its pages and its variant) exists only in the demo and in development: a
+# production deployment names its provider, or the portal offers no payment at all.
+PAYMENT_SANDBOX_ENABLED = env.bool("PAYMENT_SANDBOX_ENABLED", default=DEBUG or PORTALE_DEMO)
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="sandbox" if PAYMENT_SANDBOX_ENABLED else "")
 PAYMENT_VARIANTS: dict[str, tuple[str, dict]] = {}
 if PAYMENT_SANDBOX_ENABLED:
     PAYMENT_VARIANTS["sandbox"] = (

@@ -46,7 +46,7 @@ class SandboxProvider(BasicProvider):
         data = {
             "ordine": str(payment.token),
             "numero": payment.order_number,
-            "importo": str(payment.total),
+            "importo": f"{payment.total:.2f}",
             "valuta": payment.currency,
             "tipo": payment.kind,
             "metodo": payment.method,

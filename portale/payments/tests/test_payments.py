@@ -372,3 +372,9 @@ def test_a_library_provider_reporting_through_change_status_runs_the_hook_once(u
     payment.change_status(PaymentStatus.CONFIRMED)
     assert payment.status == PaymentStatus.CONFIRMED and payment.transaction_id == "pi_123"
     assert hook_calls == [("ok", payment.order_number)]
+
+
+def test_without_a_configured_provider_no_payment_starts(user, settings):
+    settings.PAYMENT_PROVIDER = ""
+    with pytest.raises(services.PaymentRefused):
+        _start(user)

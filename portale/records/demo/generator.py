@@ -80,6 +80,9 @@ def generate(
         rich = {login.mobile for login in DEMO_LOGINS if login.mobile}
         usage.traffic(src, all_lines, today, per_line=10, rich_msisdns=rich)
         usage.service_sms(src, all_lines, today, rich)
+        usage.personal_recharges(src, all_lines, today, rich)
+        ric = LOGINS["ricaricabile@demo.it"].mobile
+        usage.company_roaming_option(next(line for line in all_lines if line.msisdn == ric))
         usage.company_invoices(src, contracts, today)
         create_users(contracts)
     return Result(created=True, counts=counts())

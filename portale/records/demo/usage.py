@@ -196,3 +196,51 @@ def company_invoices(src: Source, contracts: list[m.Contract], today: datetime.d
             )
             serial += 1
     m.Invoice.objects.bulk_create(rows)
+
+
+RECHARGE_CHANNELS = ["APP", "WEB", "NEGOZIO", "ATM", "VOUCHER"]
+RECHARGE_AMOUNTS = [D(10), D(20), D(25), D(30), D(50)]
+
+
+def personal_recharges(
+    src: Source, lines: list[m.Line], today: datetime.date, rich: set[str]
+) -> None:
+    """F-9.1.3: personal recharges of the TIM TUO prepaid lines, over 7 months (the page
+    shows the last 6), from every channel; the demo users' lines get a few each month."""
+    rng = src.rng
+    end = timezone.make_aware(datetime.datetime.combine(today, datetime.time(0, 0)))
+    prepaid_timtuo = set(
+        m.DualBilling.objects.filter(line__in=lines, kind="RICARICABILE").values_list(
+            "line_id", flat=True
+        )
+    )
+    rows = []
+    for line in lines:
+        if line.pk not in prepaid_timtuo:
+            continue
+        count = 8 if line.msisdn in rich else rng.randrange(0, 4)
+        for i in range(count):
+            rows.append(
+                m.PersonalRecharge(
+                    line=line,
+                    amount=rng.choice(RECHARGE_AMOUNTS),
+                    channel=RECHARGE_CHANNELS[i % len(RECHARGE_CHANNELS)],
+                    recharged_at=end - datetime.timedelta(seconds=rng.randrange(3600, 210 * 86400)),
+                )
+            )
+    m.PersonalRecharge.objects.bulk_create(rows)
+
+
+def company_roaming_option(line: m.Line) -> None:
+    """The demo prepaid employee has the company option "TIM Tuo Roaming on Extra UE", so
+    the roaming families of Pacchetti/Plafond are open to them."""
+    code, name, _kind = next(o for o in catalog.COMPANY_OPTIONS if o[0] == "TTROAM-RIC")
+    if not m.DualBillingOption.objects.filter(line=line, scope="AZIENDALE", code=code).exists():
+        m.DualBillingOption.objects.create(
+            line=line,
+            scope="AZIENDALE",
+            family="AZIENDALE",
+            code=code,
+            name=name,
+            activation_date=line.activation_date,
+        )

@@ -4,6 +4,7 @@ and change form."""
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from portale.records import models as m
 from portale.records.tests import factories as f
@@ -44,6 +45,9 @@ def admin_client_with_data(client):
     f.InvoiceFactory(contract=sim.contract)
     f.TrafficEventFactory(line=sim.line, sim=sim)
     f.ServiceSmsFactory(line=sim.line)
+    m.PersonalRecharge.objects.create(
+        line=sim.line, amount=20, channel="WEB", recharged_at=timezone.now()
+    )
     f.ServicePointFactory()
     f.PriceItemFactory()
     f.NetworkCategoryFactory()

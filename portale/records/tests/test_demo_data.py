@@ -206,3 +206,12 @@ def test_service_sms_fit_the_kind_of_line(demo):
     assert recharges.exists()  # the prepaid lines do get them
     kinds = {sms.line.is_prepaid for sms in recharges.select_related("line__tariff_plan")}
     assert kinds == {True}
+
+
+def test_demo_prepaid_employee_has_recharges_and_the_company_roaming_option():
+    run()
+    login = next(u for u in DEMO_LOGINS if u.username == "ricaricabile@demo.it")
+    line = m.Line.objects.get(msisdn=login.mobile)
+    assert line.personal_recharges.count() == 8
+    assert {r.channel for r in line.personal_recharges.all()} >= {"WEB", "APP", "NEGOZIO"}
+    assert line.dual_billing_options.filter(scope="AZIENDALE", code="TTROAM-RIC").exists()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from portale.core.capabilities import Profile
 from portale.core.context import PortalContext
 from portale.records import selectors
-from portale.records.models import Contract, Line, LineState, Referent, Sim
+from portale.records.models import Contract, Line, LineState, PersonalRecharge, Referent, Sim
 from portale.records.models.lines import LineTally
 from portale.records.models.scoping import PortalQuerySet
 from portale.records.tests import factories as f
@@ -62,6 +62,9 @@ ROWS = {
     "Threshold": lambda line: f.ThresholdFactory(line=line),
     "TrafficEvent": lambda line: f.TrafficEventFactory(line=line),
     "ServiceSms": lambda line: f.ServiceSmsFactory(line=line),
+    "PersonalRecharge": lambda line: PersonalRecharge.objects.create(
+        line=line, amount=10, channel="APP", recharged_at=timezone.now()
+    ),
     "Invoice": lambda line: f.InvoiceFactory(contract=line.contract),
     "CostCentre": lambda line: f.CostCentreFactory(contract=line.contract),
     "PersonalInvoice": lambda line: f.PersonalInvoiceFactory(dual_billing__line=line),
