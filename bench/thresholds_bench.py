@@ -255,8 +255,18 @@ def main() -> None:
 
     lines = tc.profile_lines(args.lines) if args.profile else tc.ensure_lines(args.lines)
     line_ids = sorted(lines.values())
+    # The latency's line: one whose plan takes a spending threshold (not M2M, not prepaid).
+    from portale.records.models import Line
+
+    probe = (
+        Line.objects.filter(pk__in=line_ids[-2000:], tariff_plan__category="CONSUMO")
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or line_ids[-1]
+    )
     if args.latency_worker:
-        latency_with_worker(line_ids[-1], args.redis_port)
+        latency_with_worker(probe, args.redis_port)
         return
     path = month_file(args.events, len(lines), list(lines) if args.profile else None)
     if not CdrFile.objects.filter(name=path.name).exists():
@@ -285,7 +295,7 @@ def main() -> None:
         f"{ThresholdEvent.objects.count():,} events (80/100%), "
         f"{Threshold.objects.filter(blocked_line=True).count():,} lines blocked"
     )
-    latency(line_ids[-1])
+    latency(probe)
     sample = Threshold.objects.filter(line_id__in=line_ids, kind="SPESA").order_by("?")[:50]
     bad = 0
     for t in sample:

@@ -36,6 +36,29 @@ def unrate_all() -> None:
         cur.execute("DELETE FROM rating_bundlecounter")
 
 
+def unrate_first(n: int) -> None:
+    """Only the first ``n`` events (by id) unrated, every other one rated: each run of the
+    comparison rates the same ``n`` events without rewriting the whole table."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT id FROM records_trafficevent ORDER BY id OFFSET %s LIMIT 1", [n])
+        row = cur.fetchone()
+        last = row[0] if row else None
+        cur.execute(
+            "UPDATE records_trafficevent SET rated_at = NULL, option = '' "
+            "WHERE rated_at IS NOT NULL" + (" AND id < %s" if last else ""),
+            [last] if last else [],
+        )
+        if last:
+            cur.execute(
+                "UPDATE records_trafficevent SET rated_at = now() "
+                "WHERE rated_at IS NULL AND id >= %s",
+                [last],
+            )
+        cur.execute("DELETE FROM rating_bundlecounter")
+
+
 def timed_rating(label: str, limit: int | None, batch: int):
     from portale.rating.services import rate_pending
 
@@ -82,13 +105,14 @@ def compare_refusals(ids, args) -> None:
     block_lines(ids, args.blocked_share, args.suspended_share)
     real_refusal = services.refusal
 
-    unrate_all()
+    reset = (lambda: unrate_first(args.rate)) if args.rate else unrate_all
+    reset()
     services.refusal = lambda *a, **k: ""
     try:
         off = timed_rating("refusal rules off", args.rate, args.batch)
     finally:
         services.refusal = real_refusal
-    unrate_all()
+    reset()
     on = timed_rating("refusal rules on ", args.rate, args.batch)
     refused = TrafficEvent.objects.filter(option__startswith="RIFIUTATO").count()
     print(f"  events refused in the second run: {refused:,}")
