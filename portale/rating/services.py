@@ -37,6 +37,10 @@ Rules, per event, in time order within each line:
    nor the traffic of a network category ("direttrice", F-7.3.9) blocked on the line: such an
    event is recorded at zero (``option`` "RIFIUTATO: …"), erodes nothing and costs nothing.
 
+The same transaction adds the rated events to the usage aggregates
+(``records.models.aggregates``: per line and month, and per contract and cost centre), so
+analytics never scan the events.
+
 After each batch commits, the rating service calls the hooks registered with
 ``hooks.after_rating`` (thresholds plug in there); no Django signals.
 """
@@ -51,6 +55,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from portale.records import services as records
 from portale.records.models import (
     Bundle,
     DualBilling,
@@ -419,6 +424,8 @@ def rate_events(*, event_ids: list[int], card: RateCard | None = None) -> Rating
             ["gross_amount", "net_amount", "option", "rating_unit", "rated_at", "charging"],
         )
         _save_counters([a for st in states.values() for a in st.dirty.values()], now)
+        # The usage aggregates (TEM) move with the events, in this transaction: exact.
+        records.usage_aggregates_add(events=events)
         credit_lines = [st.line for st in states.values() if st.credit_changed]
         if credit_lines:
             values_update(Line, credit_lines, ["company_credit", "personal_credit"])
