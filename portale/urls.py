@@ -18,6 +18,7 @@ urlpatterns = [
     path("area-privata/assistenza/", include("portale.support.urls")),
     path("area-privata/servizi-avanzati/", include("portale.services.urls")),
     path("area-privata/gestione-sim/", include("portale.sim.urls")),
+    path("tem/", include("portale.tem.urls")),
     path("core/", include("portale.core.urls")),
     # The admin's own password-only login is replaced by the portal's two-step one.
     path("admin/login/", admin_login),

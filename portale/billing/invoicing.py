@@ -264,6 +264,17 @@ def _window(kind: InvoiceKind, owner, b: int, y: int, until) -> RatedWindow:
     return RatedWindow(since=_cutoff(kind, owner, bim.label(*bim.previous(b, y))), until=until)
 
 
+def invoice_recompute(*, invoice: Invoice) -> Charges:
+    """The charges of an issued company invoice computed again now from the records (rated
+    events, fees), over the same rated traffic it charged (its cutoff and the previous
+    invoice's): what the invoice audit (TEM) compares with the stored charges. Reads only."""
+    b, y = bim.parse(invoice.bimester)
+    until = (
+        TrafficCutoff.objects.filter(invoice=invoice).values_list("rated_before", flat=True).first()
+    )
+    return company_charges(invoice.contract, b, y, _window(COMPANY, invoice.contract, b, y, until))
+
+
 def invoices_complete(*, today: datetime.date | None = None) -> int:
     """Store the PDF of every invoice of the last 12 months that has none (loaded without
     its document, e.g. the demo seed, or its file lost), rendered from the stored invoice:
