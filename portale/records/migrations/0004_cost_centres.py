@@ -11,6 +11,7 @@ def codes_to_rows(apps, schema_editor):
     pairs = (
         Line.objects.exclude(cost_centre_code="")
         .values_list("contract_id", "cost_centre_code")
+        .order_by()  # Line's default ordering (msisdn) would make DISTINCT keep every line
         .distinct()
     )
     for contract_id, code in pairs:
