@@ -27,7 +27,7 @@
     aria: { enabled: false },
     tooltip: { trigger: "axis", valueFormatter: label },
     legend: { type: "scroll", top: 0 },
-    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 40, top: 36, bottom: 8, containLabel: true },
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,
     series: data.series.map(function (s) {
