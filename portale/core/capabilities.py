@@ -91,6 +91,9 @@ class Capability:
     condition: Callable[[PortalContext], bool] | None = field(default=None, compare=False)
     # A function the contract does not have (G-37) does not exist for it: 404, not 403.
     absent_is_404: bool = False
+    # The link opens another system in a new window through the hand-off (P-11,
+    # ``core/handoff.py``): menus add target=_blank and the guide's pop-up hint.
+    new_window: bool = False
     # The page is a file made on request (a PDF): its links say "Preparazione in corso…".
     prepares_file: bool = False
 
@@ -155,9 +158,9 @@ REGISTRY: dict[str, Capability] = {
         C("sim.imei_block", "7.3.13", _("Blocco apparato con e senza IMEI"), "requests", REFERENT, "sim:imei_block"),
         # §7.4 billing and traffic
         C("billing.invoices", "7.4.1", _("Fatture aziendali"), "billing", INVENTORY, "billing:invoices", widget=True),
-        C("billing.ebill", "7.4.2", _("Accedi a eBill"), "billing", INVENTORY, "billing:ebill", _EBILL),
-        C("billing.ebill_subscriptions", "7.4.3", _("Traffico on line abbonamenti"), "billing", INVENTORY, "billing:ebill_subscriptions", _EBILL),
-        C("billing.ebill_prepaid", "7.4.4", _("Traffico on line ricaricabili"), "billing", INVENTORY, "billing:ebill_prepaid", _EBILL),
+        C("billing.ebill", "7.4.2", _("Accedi a eBill"), "billing", INVENTORY, "ebill:open", _EBILL, new_window=True),
+        C("billing.ebill_subscriptions", "7.4.3", _("Traffico on line abbonamenti"), "billing", INVENTORY, "ebill:open_subscriptions", _EBILL, new_window=True),
+        C("billing.ebill_prepaid", "7.4.4", _("Traffico on line ricaricabili"), "billing", INVENTORY, "ebill:open_prepaid", _EBILL, new_window=True),
         C("billing.dual_enable", "7.4.5", _("Abilitazione SIM al servizio"), "billing", REFERENT, "billing:dual_enable", _TIMTUO),
         C("billing.dual_options", "7.4.6", _("Attivazione Opzioni"), "billing", REFERENT, "billing:dual_options", _TIMTUO),
         C("billing.dual_disable", "7.4.7", _("Cessazione SIM al servizio"), "billing", REFERENT, "billing:dual_disable", _TIMTUO),

@@ -27,6 +27,7 @@ from .models import (
     Line,
     LineService,
     LineState,
+    PersonalInvoice,
     PriceList,
     Referent,
     ServicePoint,
@@ -199,6 +200,11 @@ def dual_billing_options_of_line(
     return qs.order_by("scope", "family")
 
 
+def bundles_of_contract(*, contract: Contract) -> QuerySet[Bundle]:
+    """The bundles of every line of the contract (eBill "Monitoraggio Bundle")."""
+    return Bundle.objects.for_contract(contract).order_by("line__msisdn", "scope", "unit", "name")
+
+
 def bundles_of_line(*, line: Line, scope: str | None = None) -> QuerySet[Bundle]:
     qs = Bundle.objects.for_line(line)
     if scope:
@@ -217,6 +223,11 @@ def invoices_for_portal(
     if since is not None:
         qs = qs.filter(emission_date__gte=since)
     return qs
+
+
+def personal_invoices_for_portal(*, ctx: PortalScope) -> QuerySet[PersonalInvoice]:
+    """The employee's own line's personal invoices (La mia fattura)."""
+    return PersonalInvoice.objects.for_portal(ctx).select_related("dual_billing__line")
 
 
 def traffic_of_line(

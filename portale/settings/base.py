@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "portale.support",
     "portale.services",
     "portale.sim",
+    "portale.ebill",
     "portale.tem",
 ]
 
