@@ -6,7 +6,6 @@ from django import forms
 from django.db.models import IntegerField, Value
 from django.db.models.functions import Cast, StrIndex, Substr
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
@@ -170,9 +169,3 @@ def invoice_xml(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@capability_required("billing.tem")
-def tem(request):
-    """F-7.4.9 "Modulo TEM": TEM, the expense manager (``portale.tem``)."""
-    return redirect("tem:report")

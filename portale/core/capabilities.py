@@ -165,7 +165,7 @@ REGISTRY: dict[str, Capability] = {
         C("billing.dual_options", "7.4.6", _("Attivazione Opzioni"), "billing", REFERENT, "billing:dual_options", _TIMTUO),
         C("billing.dual_disable", "7.4.7", _("Cessazione SIM al servizio"), "billing", REFERENT, "billing:dual_disable", _TIMTUO),
         C("billing.dual_options_cease", "7.4.8", _("Cessazione Opzioni"), "billing", REFERENT, "billing:dual_options_cease", _TIMTUO),
-        C("billing.tem", "7.4.9", _("Modulo TEM"), "billing", INVENTORY, "billing:tem"),
+        C("billing.tem", "7.4.9", _("Modulo TEM"), "billing", INVENTORY, "billing:tem", new_window=True),
         C("myline.dual_manage", "9.2.1.1", _("Gestisci"), "billing", EMPLOYEE, "myline:dual_manage", _TIMTUO, True, _subscription_line),
         C("myline.dual_invoice", "9.2.1.2", _("La mia fattura"), "billing", EMPLOYEE, "myline:dual_invoice", _TIMTUO, True, _subscription_line),
         C("myline.dual_packages", "9.2.1.3", _("Pacchetti/Plafond"), "billing", EMPLOYEE, "myline:dual_packages", _TIMTUO, True, _prepaid_line),

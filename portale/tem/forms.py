@@ -59,7 +59,10 @@ class TemFilterForm(forms.Form):
         merged = data.copy() if data is not None else QueryDict(mutable=True)
         for key, value in base.items():
             if key not in merged:
-                merged[key] = value
+                if isinstance(value, list):
+                    merged.setlist(key, value)
+                else:
+                    merged[key] = value
         super().__init__(merged)
         self.scope = scope
         options = selectors.choices_of(scope)

@@ -1,9 +1,12 @@
 from django.urls import path
 
+from portale.core import handoff
+
 from . import views
 
 app_name = "tem"
 urlpatterns = [
+    path("accesso/", handoff.entry_view("tem"), name="entry"),
     path("", views.report, name="report"),
     path("andamento/", views.trend, name="trend"),
     path("linee/", views.top_lines, name="top_lines"),

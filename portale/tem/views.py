@@ -1,8 +1,12 @@
 """TEM, "Modulo TEM" (F-7.4.9, G-56): expense reports, trends, top lines, anomalies, invoice audit.
 
-Every page reads the usage aggregates through ``tem.selectors`` (never the traffic events)
-within the user's TEM scope (``tem_scope``: the contracts where they are Referente Master,
-Mandatario or Referente eBill); an object outside it answers 404.
+TEM is a separate system: "Modulo TEM" (``billing:tem``) opens it in a new window through
+the single sign-on hand-off (``portale/core/handoff.py``), and every page is guarded by
+``tem_page`` (the grant, re-checked against the records on every request). Every page reads
+the usage aggregates through ``tem.selectors`` (never the traffic events) within the user's
+TEM scope (``tem_scope``: the contracts where the records make them Referente Master,
+Mandatario or Referente eBill, re-read at every request; the contract handed over is the
+default filter); an object outside it answers 404.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portale.core import exports
-from portale.core.capabilities import capability_required
+from portale.core.handoff import handoff_required
 from portale.core.lists.formats import INTEGER, MONEY, TEXT, decimal
 from portale.core.pdf import pdf_response, render_pdf
 from portale.records import selectors as records
@@ -35,11 +39,19 @@ TABS = [
 ]
 
 
+tem_page = handoff_required("tem", CAP)
+
+
 def scope_of(request) -> TemScope:
     scope = selectors.tem_scope(mobile=getattr(request.user, "mobile", ""))
-    if not scope:
+    if request.handoff.contract_id not in scope.ids:
         raise Http404
     return scope
+
+
+def _defaults(request, extra: dict | None = None) -> dict:
+    """The contract handed over is the default contract filter."""
+    return {"contratto": [str(request.handoff.contract_id)], **(extra or {})}
 
 
 def _page(request, template: str, context: dict, *, tab: str):
@@ -81,7 +93,7 @@ def export_rows(pivot: Pivot):
 
 def _report(request, *, tab: str, title: str, defaults: dict | None = None, intro: str = ""):
     scope = scope_of(request)
-    form = TemFilterForm(request.GET, scope=scope, defaults=defaults)
+    form = TemFilterForm(request.GET, scope=scope, defaults=_defaults(request, defaults))
     pivot = None
     if form.is_valid():
         d = form.cleaned_data
@@ -147,7 +159,7 @@ def _filter_summary(form: TemFilterForm) -> list[tuple[str, str]]:
     return out
 
 
-@capability_required(CAP)
+@tem_page
 def report(request):
     return _report(
         request,
@@ -160,7 +172,7 @@ def report(request):
     )
 
 
-@capability_required(CAP)
+@tem_page
 def trend(request):
     return _report(
         request,
@@ -175,10 +187,10 @@ def trend(request):
     )
 
 
-@capability_required(CAP)
+@tem_page
 def top_lines(request):
     scope = scope_of(request)
-    form = TemFilterForm(request.GET, scope=scope)
+    form = TemFilterForm(request.GET, scope=scope, defaults=_defaults(request))
     rows = selectors.top_lines(scope, form.filters()) if form.is_valid() else []
     chart = {
         "categories": [r.msisdn for r in rows],
@@ -194,7 +206,7 @@ def top_lines(request):
     )
 
 
-@capability_required(CAP)
+@tem_page
 def anomalies_view(request):
     scope = scope_of(request)
     months = selectors.recent_months(13)
@@ -225,7 +237,7 @@ def anomalies_view(request):
     )
 
 
-@capability_required(CAP)
+@tem_page
 def audit(request):
     scope = scope_of(request)
     invoices = (
@@ -241,7 +253,7 @@ def audit(request):
     )
 
 
-@capability_required(CAP)
+@tem_page
 def audit_detail(request, pk: int):
     scope = scope_of(request)
     invoice = (

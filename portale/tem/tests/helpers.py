@@ -37,3 +37,12 @@ def rate(events: list[TrafficEvent]) -> list[TrafficEvent]:
     made = TrafficEvent.objects.bulk_create(events)
     rate_events(event_ids=[e.pk for e in made])
     return made
+
+
+def open_tem(client, user, contract, profile: str = "ROA"):
+    """Log in and hold the TEM hand-off grant of ``contract``, as "Modulo TEM" would give."""
+    from portale.core.tests.handoff_helpers import grant
+
+    client.force_login(user)
+    grant(client, user, profile=profile, contract=contract, system="tem")
+    return client

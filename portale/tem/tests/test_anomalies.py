@@ -8,7 +8,7 @@ from portale.records.tests import factories as f
 from portale.tem import anomalies, selectors
 from portale.tem.selectors import TemScope
 
-from .helpers import at, event, rate
+from .helpers import at, event, open_tem, rate
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,6 @@ def test_first_extra_eu_roaming_and_idle_lines(client, roa, contract, months):
     today = selectors.month_add(months[-1], 1)
     idle_found = {r.msisdn for r in anomalies.idle_lines(scope, today=today)}
     assert idle.msisdn in idle_found and newcomer.msisdn not in idle_found
-    client.force_login(roa)
+    open_tem(client, roa, contract)
     html = client.get(reverse("tem:anomalies"), {"mese": f"{months[-1]:%Y-%m}"}).content.decode()
     assert newcomer.msisdn in html.split('id="tem-roaming"')[1].split("</table>")[0]

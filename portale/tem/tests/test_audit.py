@@ -11,7 +11,7 @@ from portale.records.models import Invoice, PriceItem, TariffPlan
 from portale.records.tests import factories as f
 from portale.tem.audit import audit_invoice
 
-from .helpers import event, rate
+from .helpers import event, open_tem, rate
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_an_untouched_invoice_matches_its_recomputation(invoice):
     assert result.billed_total == result.recomputed_total == invoice.amount
 
 
-def test_the_audit_flags_a_charge_altered_in_the_database(client, roa, invoice):
+def test_the_audit_flags_a_charge_altered_in_the_database(client, roa, contract, invoice):
     cutoff = TrafficCutoff.objects.get(invoice=invoice)
     charges = cutoff.charges
     line = charges["lines"][0]
@@ -43,7 +43,7 @@ def test_the_audit_flags_a_charge_altered_in_the_database(client, roa, invoice):
     assert diff.msisdn == line["msisdn"] and diff.delta == Decimal("7.00")
     assert diff.charge == line["traffic"][0]["label"]
     assert result.total_mismatch  # the stored amount no longer adds up either
-    client.force_login(roa)
+    open_tem(client, roa, contract)
     html = client.get(reverse("tem:audit_detail", args=[invoice.pk])).content.decode()
     assert "1 differenza trovata" in html and line["msisdn"] in html
 
@@ -72,7 +72,7 @@ def test_the_audit_flags_an_invoice_amount_altered(invoice):
     assert result.total_mismatch and not result.ok
 
 
-def test_another_contracts_invoice_is_not_found(client, roa, other_contract):
+def test_another_contracts_invoice_is_not_found(client, roa, contract, other_contract):
     foreign = f.InvoiceFactory(contract=other_contract)
-    client.force_login(roa)
+    open_tem(client, roa, contract)
     assert client.get(reverse("tem:audit_detail", args=[foreign.pk])).status_code == 404

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,12 +9,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from portale.records import services as records
-from portale.records.models import TrafficEvent
+from portale.records.models import Referent, TrafficEvent
 from portale.records.tests import factories as f
 from portale.tem import selectors
 from portale.tem.selectors import Filters
 
-from .helpers import at, event, rate
+from .helpers import at, event, open_tem, rate
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_report_by_cost_centre_and_type_equals_the_events(contract, traffic):
 
 
 def test_report_page_filters_and_exports_xlsx_with_the_page_totals(client, roa, contract, traffic):
-    client.force_login(roa)
+    open_tem(client, roa, contract)
     m = traffic["months"]
     params = {
         "cdc": [str(traffic["a"].pk)],
@@ -100,7 +101,7 @@ def test_report_page_filters_and_exports_xlsx_with_the_page_totals(client, roa, 
 
 
 def test_another_contract_through_tem_is_not_found(client, roa, contract, other_contract, traffic):
-    client.force_login(roa)
+    open_tem(client, roa, contract)
     foreign = records.cost_centre_create(contract=other_contract, code="ALTRO")
     assert (
         client.get(reverse("tem:report"), {"contratto": [str(other_contract.pk)]}).status_code
@@ -121,7 +122,7 @@ def test_it_checks_ownership(client, traffic_manager, employee, contract, traffi
 
 
 def test_trend_top_lines_anomalies_and_audit_pages_answer(client, ebill, contract, traffic):
-    client.force_login(ebill)
+    open_tem(client, ebill, contract, "EB")
     for name in ("tem:trend", "tem:top_lines", "tem:anomalies", "tem:audit"):
         assert client.get(reverse(name)).status_code == 200, name
     html = client.get(reverse("tem:trend"), {"righe": "bimestre"}).content.decode()
@@ -130,9 +131,29 @@ def test_trend_top_lines_anomalies_and_audit_pages_answer(client, ebill, contrac
     assert all(ln.msisdn in html for ln in traffic["lines"])
 
 
-def test_billing_tem_entry_opens_tem(client, roa):
+def test_modulo_tem_hands_over_in_a_new_window_once(client, roa, contract):
     client.force_login(roa)
-    assert client.get(reverse("billing:tem")).url == reverse("tem:report")
+    home = client.get(reverse("home:index")).content.decode()
+    url = reverse("billing:tem")
+    link = re.search(rf'<a [^>]*href="{url}"[^>]*>', home).group(0)
+    assert 'target="_blank"' in link  # "Modulo TEM" opens a new window
+    # without a grant, a TEM page sends the user through the hand-off
+    resp = client.get(reverse("tem:report"))
+    assert resp.status_code == 302 and resp.url.startswith(reverse("billing:tem"))
+    start = client.get(reverse("billing:tem")).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', start).group(1)
+    entry = client.post(reverse("tem:entry"), {"token": token})
+    assert entry.status_code == 303 and entry.url == reverse("tem:report")
+    assert client.get(reverse("tem:report")).status_code == 200
+    replay = client.post(reverse("tem:entry"), {"token": token})
+    assert replay.status_code == 403 and "già stato usato" in replay.content.decode()
+
+
+def test_a_grant_the_records_no_longer_justify_is_refused(client, roa, contract, traffic):
+    open_tem(client, roa, contract)
+    assert client.get(reverse("tem:report")).status_code == 200
+    Referent.objects.filter(mobile=roa.mobile).delete()  # the role is gone
+    assert client.get(reverse("tem:report")).status_code == 403
 
 
 def test_billed_and_unbilled(contract, traffic):
