@@ -331,7 +331,9 @@ def start_view(system: str, *, capability: str, target: str) -> Callable:
             },
         )
         response["Cache-Control"] = "private, no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        # Not "no-referrer": with it browsers send "Origin: null" with the form's POST and
+        # Django's CSRF check refuses the entry (the token is in the body, never in a URL).
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     view.handoff_start = system
