@@ -5,8 +5,8 @@ from portale.core.tests.handoff_helpers import grant
 
 
 def _audit_detail(env):
-    own = make_invoice(env.contract, "7X91000001")
-    foreign = make_invoice(env.other_contract, "7X91000002")
+    own = make_invoice(env.contract, "7X91000001", "6/2020")
+    foreign = make_invoice(env.other_contract, "7X91000002", "6/2020")
     user = env.users["ROA"]
     return {
         "user": user,
