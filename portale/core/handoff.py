@@ -331,7 +331,7 @@ def start_view(system: str, *, capability: str, target: str) -> Callable:
             },
         )
         response["Cache-Control"] = "private, no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"  # "no-referrer" would send Origin: null
         return response
 
     view.handoff_start = system
