@@ -331,9 +331,7 @@ def start_view(system: str, *, capability: str, target: str) -> Callable:
             },
         )
         response["Cache-Control"] = "private, no-store"
-        # Not "no-referrer": with it browsers send "Origin: null" with the form's POST and
-        # Django's CSRF check refuses the entry (the token is in the body, never in a URL).
-        response["Referrer-Policy"] = "same-origin"
+        response["Referrer-Policy"] = "same-origin"  # "no-referrer" would send Origin: null
         return response
 
     view.handoff_start = system

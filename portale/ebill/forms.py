@@ -21,21 +21,25 @@ class _ContractForm(forms.Form):
 
 
 class CostCentreForm(_ContractForm):
+    prefix = "nuovo"  # several forms on one page: distinct field ids
     code = forms.CharField(label=_("Codice"), max_length=40)
     name = forms.CharField(label=_("Descrizione"), max_length=120, required=False)
 
 
 class RenameForm(_ContractForm):
+    prefix = "rinomina"  # several forms on one page: distinct field ids
     centre = forms.ModelChoiceField(label=_("Centro di costo"), queryset=None)
     name = forms.CharField(label=_("Nuova descrizione"), max_length=120)
 
 
 class DeleteForm(_ContractForm):
+    prefix = "elimina"  # several forms on one page: distinct field ids
     centre = forms.ModelChoiceField(label=_("Centro di costo"), queryset=None)
 
 
 class AssignForm(_ContractForm):
-    line = LineSearchField(label=_("Linea"))
+    prefix = "assegna"  # several forms on one page: distinct field ids
+    line = LineSearchField(label=_("Linea"), help_text=_("Il numero della linea, es. 3391234567"))
     centre = forms.ModelChoiceField(
         label=_("Centro di costo"), queryset=None, required=False, empty_label=_("Nessuno")
     )
@@ -49,6 +53,7 @@ class AssignForm(_ContractForm):
 
 
 class CsvForm(_ContractForm):
+    prefix = "csv"  # several forms on one page: distinct field ids
     file = forms.FileField(
         label=_("File CSV"),
         help_text=_("Intestazione LINEA;CENTRO_DI_COSTO, una riga per linea."),

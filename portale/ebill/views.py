@@ -372,11 +372,10 @@ def _centres_page(request, **forms_):
         "csv_errors": forms_.get("csv_errors") or [],
         "csv_header": ";".join(allocation.HEADER),
     }
-    status = 400 if forms_ else 200
-    if request.method == "GET":
+    if not forms_:  # the page, its list's htmx updates and exports
         return render_list(request, table, "ebill/centres.html", context)
-    context["table"] = table
-    return render(request, "ebill/centres.html", context, status=status)
+    context["table"] = table  # a form with errors, next to its fields
+    return render(request, "ebill/centres.html", context, status=400)
 
 
 @ebill_page(COMPANY)

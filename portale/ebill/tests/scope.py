@@ -2,6 +2,7 @@
 has the hand-off grant of their own contract (or line) in the session."""
 
 from portale.core.tests.handoff_helpers import grant
+from portale.records.models import DualBilling
 from portale.records.tests import factories as f
 
 from .helpers import invoice_with_charges, personal_invoice
@@ -10,8 +11,9 @@ from .helpers import invoice_with_charges, personal_invoice
 def _company(env, number: str):
     line = f.LineFactory(contract=env.contract)
     other_line = f.LineFactory(contract=env.other_contract)
-    own = invoice_with_charges(env.contract, f"7X93{number}1", "3/2021", [line])
-    foreign = invoice_with_charges(env.other_contract, f"7X93{number}2", "3/2021", [other_line])
+    bimester = f"{number}/2022"  # one invoice per contract and bimester
+    own = invoice_with_charges(env.contract, f"7X93{number}1", bimester, [line])
+    foreign = invoice_with_charges(env.other_contract, f"7X93{number}2", bimester, [other_line])
     user = env.users["EB"]
     return user, own, foreign, line, other_line
 
@@ -49,9 +51,10 @@ def _personal_case(number: str):
         from portale.records.selectors import line_for_mobile
 
         line = line_for_mobile(mobile=user.mobile)
-        own = personal_invoice(f.DualBillingFactory(line=line), f"8T9{number}00001")
+        billing = DualBilling.objects.filter(line=line).first() or f.DualBillingFactory(line=line)
+        own = personal_invoice(billing, f"8T9{number}00001", f"{number}/2022")
         other = f.DualBillingFactory(line=f.LineFactory(contract=env.contract))
-        foreign = personal_invoice(other, f"8T9{number}00002")
+        foreign = personal_invoice(other, f"8T9{number}00002", f"{number}/2022")
         return {
             "user": user,
             "prepare": _prepare(user, profile="DIP", line=line),

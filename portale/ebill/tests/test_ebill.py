@@ -168,26 +168,31 @@ def test_billed_traffic_is_not_online(eb_client, issued):
 
 def _upload(client, text: str):
     file = SimpleUploadedFile("cdc.csv", text.encode(), content_type="text/csv")
-    return client.post(reverse("ebill:centre_csv"), {"file": file})
+    return client.post(reverse("ebill:centre_csv"), {"csv-file": file})
 
 
 def test_cost_centres_create_rename_assign_and_delete(eb_client, contract):
     line = f.LineFactory(contract=contract)
-    r = eb_client.post(reverse("ebill:centre_create"), {"code": "cdc-a", "name": "Anagrafe"})
+    r = eb_client.post(
+        reverse("ebill:centre_create"), {"nuovo-code": "cdc-a", "nuovo-name": "Anagrafe"}
+    )
     assert r.status_code == 302
     centre = CostCentre.objects.get(contract=contract)
     assert centre.code == "CDC-A"
-    again = eb_client.post(reverse("ebill:centre_create"), {"code": "CDC-A"})
+    again = eb_client.post(reverse("ebill:centre_create"), {"nuovo-code": "CDC-A"})
     assert again.status_code == 400 and "esiste già" in again.content.decode()
     eb_client.post(
-        reverse("ebill:centre_rename"), {"centre": centre.pk, "name": "Servizi demografici"}
+        reverse("ebill:centre_rename"),
+        {"rinomina-centre": centre.pk, "rinomina-name": "Servizi demografici"},
     )
     centre.refresh_from_db()
     assert centre.name == "Servizi demografici"
-    eb_client.post(reverse("ebill:centre_assign"), {"line": line.msisdn, "centre": centre.pk})
+    eb_client.post(
+        reverse("ebill:centre_assign"), {"assegna-line": line.msisdn, "assegna-centre": centre.pk}
+    )
     line.refresh_from_db()
     assert line.cost_centre_id == centre.pk
-    eb_client.post(reverse("ebill:centre_delete"), {"centre": centre.pk})
+    eb_client.post(reverse("ebill:centre_delete"), {"elimina-centre": centre.pk})
     line.refresh_from_db()
     assert line.cost_centre_id is None and not CostCentre.objects.exists()
 
@@ -234,10 +239,14 @@ def test_it_checks_ownership(eb_client, other_contract, contract):
     """Another contract's cost centre or line is not accepted: nothing changes."""
     theirs = CostCentre.objects.create(contract=other_contract, code="X1", name="Loro")
     line = f.LineFactory(contract=other_contract)
-    r = eb_client.post(reverse("ebill:centre_rename"), {"centre": theirs.pk, "name": "Mio"})
+    r = eb_client.post(
+        reverse("ebill:centre_rename"), {"rinomina-centre": theirs.pk, "rinomina-name": "Mio"}
+    )
     assert r.status_code == 400
-    eb_client.post(reverse("ebill:centre_delete"), {"centre": theirs.pk})
-    eb_client.post(reverse("ebill:centre_assign"), {"line": line.msisdn, "centre": ""})
+    eb_client.post(reverse("ebill:centre_delete"), {"elimina-centre": theirs.pk})
+    eb_client.post(
+        reverse("ebill:centre_assign"), {"assegna-line": line.msisdn, "assegna-centre": ""}
+    )
     theirs.refresh_from_db()
     assert theirs.name == "Loro"
     assert CostCentre.objects.filter(pk=theirs.pk).exists()
