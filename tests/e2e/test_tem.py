@@ -80,7 +80,10 @@ def test_tem_filter_chart_table_and_xlsx_agree(
         headers = [t.strip() for t in table.locator("thead th").all_inner_texts()]
         assert headers == ["Centro di costo", "Dati", "Voce", "Totale"]
         cells = [
-            [_num(v) for v in r.locator("td").evaluate_all("tds => tds.map(td => td.dataset.value)")]
+            [
+                _num(v)
+                for v in r.locator("td").evaluate_all("tds => tds.map(td => td.dataset.value)")
+            ]
             for r in table.locator("tbody tr").all()
         ]
         # the chart draws exactly the table's figures (series = columns, categories = rows)
