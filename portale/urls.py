@@ -19,8 +19,11 @@ urlpatterns = [
     path("area-privata/assistenza/", include("portale.support.urls")),
     path("area-privata/servizi-avanzati/", include("portale.services.urls")),
     path("area-privata/gestione-sim/", include("portale.sim.urls")),
+    path("tem/", include("portale.tem.urls")),
     path("core/", include("portale.core.urls")),
     path("pagamenti/", include("portale.payments.urls")),
+    # eBill: a system of its own, opened in a new window through the hand-off (P-11)
+    path("ebill/", include("portale.ebill.urls")),
     # The admin's own password-only login is replaced by the portal's two-step one.
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),

@@ -16,6 +16,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Q
+
 VAT_RATE = Decimal("22.00")  # percent, the only rate of the Convenzione's charges
 VAT = VAT_RATE / 100
 Q2 = Decimal("0.01")
@@ -23,6 +25,29 @@ Q2 = Decimal("0.01")
 
 def money(x) -> Decimal:
     return Decimal(x or 0).quantize(Q2, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class RatedWindow:
+    """Which rated traffic an invoice charges (see ``billing.models.TrafficCutoff``):
+    events rated before ``until`` (None: up to now) and, from earlier bimesters, the late
+    ones rated at or after ``since`` (None: none carried)."""
+
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+
+
+def rated_scope(lo: datetime.datetime, hi: datetime.datetime, window: RatedWindow) -> Q:
+    """The traffic events an invoice of the period [lo, hi) charges: rated, occurred in the
+    period or (late) before it and rated since ``window.since``, rated before ``until``.
+    The one definition for the engine (which sums them) and for the pages (which list them)."""
+    scope = Q(occurred_at__gte=lo, occurred_at__lt=hi)
+    if window.since is not None:
+        scope |= Q(occurred_at__lt=lo, rated_at__gte=window.since)
+    scope &= Q(rated_at__isnull=False)
+    if window.until is not None:
+        scope &= Q(rated_at__lt=window.until)
+    return scope
 
 
 @dataclass

@@ -58,7 +58,7 @@ from portale.records.models import (
 
 from . import bimesters as bim
 from . import fatturapa, sdi
-from .charges import Charges, LineCharges, money
+from .charges import Charges, LineCharges, RatedWindow, money, rated_scope
 from .documents import invoice_pdf_render, stored_bytes
 from .models import CreditNote, EInvoice, TrafficCutoff
 from .selectors import invoice_document_charges
@@ -72,6 +72,7 @@ CATEGORY_LABELS = {
     "GENERICO": "Traffico generico",
 }
 LATE_LABEL = "periodi precedenti"  # late events carried from an earlier bimester
+ALL_RATED = RatedWindow()  # every rated event of the period, none carried
 
 
 def _bounds(start: datetime.date, end: datetime.date):
@@ -88,26 +89,11 @@ def _active_in(qs, start, end):
     )
 
 
-@dataclass(frozen=True)
-class RatedWindow:
-    """Which rated traffic an invoice charges (see ``billing.models.TrafficCutoff``):
-    events rated before ``until`` (None: up to now) and, from earlier bimesters, the late
-    ones rated at or after ``since`` (None: none carried)."""
-
-    since: datetime.datetime | None = None
-    until: datetime.datetime | None = None
-
-
 def _traffic_by_line(line_ids, start, end, charging, window: RatedWindow) -> dict[int, list[dict]]:
     lo, hi = _bounds(start, end)
-    scope = Q(occurred_at__gte=lo, occurred_at__lt=hi)
-    if window.since is not None:
-        scope |= Q(occurred_at__lt=lo, rated_at__gte=window.since)
-    qs = TrafficEvent.objects.filter(scope, line_id__in=line_ids, charging=charging).filter(
-        rated_at__isnull=False
+    qs = TrafficEvent.objects.filter(
+        rated_scope(lo, hi, window), line_id__in=line_ids, charging=charging
     )
-    if window.until is not None:
-        qs = qs.filter(rated_at__lt=window.until)
     out: dict[int, list[dict]] = defaultdict(list)
     rows = (
         qs.annotate(late=Case(When(occurred_at__lt=lo, then=Value(True)), default=Value(False)))
@@ -129,9 +115,7 @@ def _traffic_by_line(line_ids, start, end, charging, window: RatedWindow) -> dic
     return out
 
 
-def company_charges(
-    contract: Contract, b: int, y: int, window: RatedWindow = RatedWindow()
-) -> Charges:
+def company_charges(contract: Contract, b: int, y: int, window: RatedWindow = ALL_RATED) -> Charges:
     start, end = bim.period(b, y)
     lines = list(
         _active_in(Line.objects.filter(contract=contract), start, end)
@@ -165,7 +149,7 @@ def company_charges(
 
 
 def personal_charges(
-    billing: DualBilling, b: int, y: int, window: RatedWindow = RatedWindow()
+    billing: DualBilling, b: int, y: int, window: RatedWindow = ALL_RATED
 ) -> Charges:
     start, end = bim.period(b, y)
     line = billing.line
@@ -262,6 +246,17 @@ def _window(kind: InvoiceKind, owner, b: int, y: int, until) -> RatedWindow:
     """The rated traffic of bimester (b, y): up to ``until``, with the late events rated
     since the previous bimester's invoice was issued."""
     return RatedWindow(since=_cutoff(kind, owner, bim.label(*bim.previous(b, y))), until=until)
+
+
+def invoice_recompute(*, invoice: Invoice) -> Charges:
+    """The charges of an issued company invoice computed again now from the records (rated
+    events, fees), over the same rated traffic it charged (its cutoff and the previous
+    invoice's): what the invoice audit (TEM) compares with the stored charges. Reads only."""
+    b, y = bim.parse(invoice.bimester)
+    until = (
+        TrafficCutoff.objects.filter(invoice=invoice).values_list("rated_before", flat=True).first()
+    )
+    return company_charges(invoice.contract, b, y, _window(COMPANY, invoice.contract, b, y, until))
 
 
 def invoices_complete(*, today: datetime.date | None = None) -> int:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portale.records import selectors as records
-from portale.records.models import Contract, Invoice, PersonalInvoice
+from portale.records.models import Contract, Invoice, PersonalInvoice, TrafficEvent
 
 from . import bimesters as bim
 from .charges import Charges
@@ -101,3 +101,57 @@ def fatturapa_errors(data: bytes) -> list[str]:
     from . import fatturapa
 
     return fatturapa.validation_errors(data)
+
+
+def _bounds(start: datetime.date, end: datetime.date):
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(start, datetime.time(), tz),
+        datetime.datetime.combine(end, datetime.time(), tz),
+    )
+
+
+def billed_window(*, invoice: Invoice | PersonalInvoice) -> tuple[Q, str] | None:
+    """Which traffic events the invoice charged (a ``Q`` over ``TrafficEvent``, and the
+    charging it billed), as the engine selected them when it issued the invoice; None for
+    an invoice loaded without its charges (no cutoff: its events are not known)."""
+    from .charges import RatedWindow, rated_scope
+
+    personal = isinstance(invoice, PersonalInvoice)
+    field = "personal_invoice" if personal else "invoice"
+    cutoff = TrafficCutoff.objects.filter(**{field: invoice}).first()
+    if cutoff is None or not cutoff.charges:
+        return None
+    b, y = bim.parse(invoice.bimester)
+    owner = (
+        {"dual_billing": invoice.dual_billing_id} if personal else {"contract": invoice.contract_id}
+    )
+    previous = (
+        TrafficCutoff.objects.filter(
+            **{f"{field}__{k}": v for k, v in owner.items()},
+            **{f"{field}__bimester": bim.label(*bim.previous(b, y))},
+        )
+        .values_list("rated_before", flat=True)
+        .first()
+    )
+    lo, hi = _bounds(*bim.period(b, y))
+    where = rated_scope(lo, hi, RatedWindow(since=previous, until=cutoff.rated_before))
+    charging = TrafficEvent.Charging.PERSONAL if personal else TrafficEvent.Charging.COMPANY
+    return where & Q(charging=charging), charging
+
+
+def billed_events(*, invoice: Invoice | PersonalInvoice, line) -> QuerySet[TrafficEvent]:
+    """The rated events the invoice charged to one line: the rows whose ``net_amount``
+    its stored traffic charges of that line add up (none for an invoice loaded without
+    its charges)."""
+    window = billed_window(invoice=invoice)
+    if window is None:
+        return records.traffic_events_where(where=Q(pk__in=[]))
+    return records.traffic_events_where(where=window[0] & Q(line=line))
+
+
+def invoice_cutoff(*, invoice: Invoice) -> datetime.datetime | None:
+    """When the engine took the invoice's traffic: events rated later are not on it."""
+    return (
+        TrafficCutoff.objects.filter(invoice=invoice).values_list("rated_before", flat=True).first()
+    )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from portale.core import capabilities
+from portale.core import handoff
 from portale.core.capabilities import capability_required
 from portale.core.lists import DATE, ActionColumn, Column, FilterForm, Table, render_list
 from portale.core.pdf import pdf_response
@@ -60,14 +60,15 @@ class InvoiceTable(Table):
         ),
     )
     sdi = Column(_("Stato SdI"), lambda i: _sdi_state(i))
-    # The eye icon opens the invoice on eBill (new window); shown once eBill is available.
+    # The eye icon opens the invoice on eBill in a new window, through the hand-off (P-11).
     ebill = ActionColumn(
         _("eBill"),
         icon="it-password-visible",
-        link=lambda i: f"{capabilities.get('billing.ebill').url}?fattura={i.ebill_id}",
+        link=lambda i: handoff.start_url("ebill:open", reverse("ebill:invoice", args=[i.pk])),
         action_label=lambda i: (
             _("Visualizza il traffico della fattura %(n)s su eBill") % {"n": i.number}
         ),
+        new_window=True,
     )
 
     class Meta:
@@ -133,8 +134,6 @@ def invoices(request):
     )
     table = InvoiceTable.from_request(request, base)
     table.form = InvoiceFilter(data=request.GET, bimesters=bimesters)
-    if not capabilities.get("billing.ebill").url:
-        table.columns = [c for c in table.columns if c.name != "ebill"]
     return render_list(
         request,
         table,

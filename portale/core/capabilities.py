@@ -91,6 +91,9 @@ class Capability:
     condition: Callable[[PortalContext], bool] | None = field(default=None, compare=False)
     # A function the contract does not have (G-37) does not exist for it: 404, not 403.
     absent_is_404: bool = False
+    # The link opens another system in a new window through the hand-off (P-11,
+    # ``core/handoff.py``): menus add target=_blank and the guide's pop-up hint.
+    new_window: bool = False
     # The page is a file made on request (a PDF): its links say "Preparazione in corso…".
     prepares_file: bool = False
     widget_label: str = ""  # the widget's title when it differs from the menu's label
@@ -164,14 +167,14 @@ REGISTRY: dict[str, Capability] = {
         C("sim.imei_block", "7.3.13", _("Blocco apparato con e senza IMEI"), "requests", REFERENT, "sim:imei_block"),
         # §7.4 billing and traffic
         C("billing.invoices", "7.4.1", _("Fatture aziendali"), "billing", INVENTORY, "billing:invoices", widget=True),
-        C("billing.ebill", "7.4.2", _("Accedi a eBill"), "billing", INVENTORY, "billing:ebill", _EBILL),
-        C("billing.ebill_subscriptions", "7.4.3", _("Traffico on line abbonamenti"), "billing", INVENTORY, "billing:ebill_subscriptions", _EBILL),
-        C("billing.ebill_prepaid", "7.4.4", _("Traffico on line ricaricabili"), "billing", INVENTORY, "billing:ebill_prepaid", _EBILL),
+        C("billing.ebill", "7.4.2", _("Accedi a eBill"), "billing", INVENTORY, "ebill:open", _EBILL, new_window=True),
+        C("billing.ebill_subscriptions", "7.4.3", _("Traffico on line abbonamenti"), "billing", INVENTORY, "ebill:open_subscriptions", _EBILL, new_window=True),
+        C("billing.ebill_prepaid", "7.4.4", _("Traffico on line ricaricabili"), "billing", INVENTORY, "ebill:open_prepaid", _EBILL, new_window=True),
         C("billing.dual_enable", "7.4.5", _("Abilitazione SIM al servizio"), "billing", REFERENT, "dualbilling:enable", _TIMTUO, widget=True),
         C("billing.dual_options", "7.4.6", _("Attivazione Opzioni"), "billing", REFERENT, "dualbilling:options", _TIMTUO),
         C("billing.dual_disable", "7.4.7", _("Cessazione SIM al servizio"), "billing", REFERENT, "dualbilling:disable", _TIMTUO),
         C("billing.dual_options_cease", "7.4.8", _("Cessazione Opzioni"), "billing", REFERENT, "dualbilling:options_cease", _TIMTUO),
-        C("billing.tem", "7.4.9", _("Modulo TEM"), "billing", INVENTORY, "billing:tem"),
+        C("billing.tem", "7.4.9", _("Modulo TEM"), "billing", INVENTORY, "billing:tem", new_window=True),
         C("myline.dual_manage", "9.2.1.1", _("Gestisci"), "billing", EMPLOYEE, "dualbilling:manage", _TIMTUO, True, _subscription_line, widget_label=_("TIM Tuo abbonamento")),
         C("myline.dual_invoice", "9.2.1.2", _("La mia fattura"), "billing", EMPLOYEE, "dualbilling:invoices", _TIMTUO, True, _subscription_line),
         C("myline.dual_packages", "9.2.1.3", _("Pacchetti/Plafond"), "billing", EMPLOYEE, "myline:dual_packages", _TIMTUO, True, _prepaid_line),

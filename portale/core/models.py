@@ -190,3 +190,21 @@ class ExportJob(models.Model):
 
     def default_expiry(self, now: datetime.datetime | None = None) -> datetime.datetime:
         return (now or timezone.now()) + datetime.timedelta(days=export_retention_days())
+
+
+class HandoffUse(models.Model):
+    """A consumed hand-off token (``core/handoff.py``, P-11): its id is unique, so a token
+    is accepted once, atomically, however many processes see it; rows older than twice
+    the token's lifetime are pruned by the entry."""
+
+    jti = models.CharField(_("identificativo del token"), max_length=64, unique=True)
+    system = models.CharField(_("sistema"), max_length=32)
+    user_id = models.BigIntegerField(_("utente"))
+    used_at = models.DateTimeField(_("usato il"), db_index=True)
+
+    class Meta:
+        verbose_name = _("accesso a sistema esterno")
+        verbose_name_plural = _("accessi a sistemi esterni")
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.jti}"

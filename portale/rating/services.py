@@ -45,6 +45,10 @@ Rules, per event, in time order within each line:
    covered share erodes the bundle as usual, the rest is refused (``net_amount`` 0, ``option``
    "RIFIUTATO: …"; an event with nothing covered is refused whole, at zero).
 
+The same transaction adds the rated events to the usage aggregates
+(``records.models.aggregates``: per line and month, and per contract and cost centre), so
+analytics never scan the events.
+
 After each batch commits, the rating service calls the hooks registered with
 ``hooks.after_rating`` (thresholds plug in there); no Django signals.
 """
@@ -59,6 +63,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from portale.records import services as records
 from portale.records.models import (
     Bundle,
     DualBilling,
@@ -465,6 +470,8 @@ def rate_events(*, event_ids: list[int], card: RateCard | None = None) -> Rating
             ["gross_amount", "net_amount", "option", "rating_unit", "rated_at", "charging"],
         )
         _save_counters([a for st in states.values() for a in st.dirty.values()], now)
+        # The usage aggregates (TEM) move with the events, in this transaction: exact.
+        records.usage_aggregates_add(events=events)
         credit_lines = [st.line for st in states.values() if st.credit_changed]
         if credit_lines:
             values_update(Line, credit_lines, ["company_credit", "personal_credit"])

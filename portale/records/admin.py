@@ -344,6 +344,55 @@ class TrafficEventAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class _UsageAggregateAdmin(admin.ModelAdmin):
+    """Read-only: the rating engine maintains the usage aggregates (see models/aggregates.py);
+    ``manage.py usage_aggregates_rebuild`` recomputes them."""
+
+    list_filter = ["month", "category", "roaming_zone", "charging"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(m.UsageLineMonth)
+class UsageLineMonthAdmin(_UsageAggregateAdmin):
+    list_display = [
+        "month",
+        "line",
+        "category",
+        "roaming_zone",
+        "charging",
+        "events",
+        "net_amount",
+        "last_day",
+    ]
+    search_fields = ["line__msisdn"]
+    list_select_related = ["line"]
+
+
+@admin.register(m.UsageContractMonth)
+class UsageContractMonthAdmin(_UsageAggregateAdmin):
+    list_display = [
+        "month",
+        "contract",
+        "cost_centre_key",
+        "category",
+        "roaming_zone",
+        "charging",
+        "events",
+        "net_amount",
+    ]
+    search_fields = ["contract__code"]
+    list_select_related = ["contract"]
+
+
 @admin.register(m.ServiceSms)
 class ServiceSmsAdmin(admin.ModelAdmin):
     list_display = ["sent_at", "line", "sender", "kind", "state", "delivered_at"]

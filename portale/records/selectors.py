@@ -40,6 +40,8 @@ from .models import (
     Sim,
     Threshold,
     TrafficEvent,
+    UsageContractMonth,
+    UsageLineMonth,
 )
 from .models.dual_billing import OPEN_STATES as OPEN_DUAL_BILLING_STATES
 from .models.lines import LineTally
@@ -370,6 +372,11 @@ def personal_recharges_of_line(
     return PersonalRecharge.objects.for_line(line).filter(recharged_at__gte=since)
 
 
+def bundles_of_contract(*, contract: Contract) -> QuerySet[Bundle]:
+    """The bundles of every line of the contract (eBill "Monitoraggio Bundle")."""
+    return Bundle.objects.for_contract(contract).order_by("line__msisdn", "scope", "unit", "name")
+
+
 def bundles_of_line(*, line: Line, scope: str | None = None) -> QuerySet[Bundle]:
     qs = Bundle.objects.for_line(line)
     if scope:
@@ -553,3 +560,45 @@ def traffic_events_where(*, where: Q) -> QuerySet[TrafficEvent]:
 
 def contracts_by_pks(*, pks: Iterable[int]) -> QuerySet[Contract]:
     return Contract.objects.filter(pk__in=list(pks))
+
+
+# --- Usage aggregates (TEM, G-56): what the analytics read instead of the events ---------------
+
+TEM_ROLES = (Referent.Role.MASTER, Referent.Role.MANDATARIO, Referent.Role.EBILL)
+
+
+def tem_contracts_for_mobile(*, mobile: str) -> QuerySet[Contract]:
+    """The contracts whose expenses a registered number may analyse in TEM: those where it is
+    Referente Master, Mandatario or Referente eBill (the "Modulo TEM" profiles)."""
+    if not mobile:
+        return Contract.objects.none()
+    return Contract.objects.filter(
+        referents__mobile=mobile, referents__role__in=TEM_ROLES
+    ).distinct()
+
+
+def usage_contract_months(*, contracts: Iterable[Contract | int]) -> QuerySet[UsageContractMonth]:
+    """Monthly usage of the contracts, per cost centre (the whole-contract reports)."""
+    return UsageContractMonth.objects.filter(contract__in=list(contracts))
+
+
+def usage_line_months(*, contracts: Iterable[Contract | int]) -> QuerySet[UsageLineMonth]:
+    """Monthly usage of the contracts' lines (line filters, top lines, anomalies)."""
+    return UsageLineMonth.objects.filter(line__contract__in=list(contracts))
+
+
+def usage_line_months_of_line(*, line: Line | int) -> QuerySet[UsageLineMonth]:
+    return UsageLineMonth.objects.filter(line=line)
+
+
+def lines_of_contracts(*, contracts: Iterable[Contract | int]) -> QuerySet[Line]:
+    return Line.objects.filter(contract__in=list(contracts))
+
+
+def cost_centres_of_contracts(*, contracts: Iterable[Contract | int]) -> QuerySet[CostCentre]:
+    return CostCentre.objects.filter(contract__in=list(contracts))
+
+
+def company_invoices_of_contracts(*, contracts: Iterable[Contract | int]) -> QuerySet[Invoice]:
+    """The company invoices of the contracts (cancelled ones included)."""
+    return Invoice.objects.filter(contract__in=list(contracts))

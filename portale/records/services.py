@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import aggregates, selectors
 from .models import (
     Address,
     Contract,
@@ -46,6 +46,7 @@ from .models import (
     Sim,
     TariffPlan,
     Threshold,
+    TrafficEvent,
 )
 from .models.dual_billing import OPEN_STATES, DualBillingState
 
@@ -450,7 +451,9 @@ def cost_centre_update(*, contract: Contract, cost_centre_id: int, name: str) ->
 def cost_centre_delete(*, contract: Contract, cost_centre_id: int) -> int:
     """Delete a cost centre; its lines become unallocated. Returns how many lines it had."""
     centre = CostCentre.objects.select_for_update().get(contract=contract, pk=cost_centre_id)
+    lines = list(Line.objects.select_for_update(of=("self",)).filter(cost_centre=centre))
     count = Line.objects.filter(cost_centre=centre).update(cost_centre=None)
+    aggregates.move_lines({line.pk: (centre.pk, 0) for line in lines})
     centre.delete()
     return count
 
@@ -477,9 +480,12 @@ def lines_cost_centre_assign(*, contract: Contract, assignments: dict[int, int |
         )
     if len(lines) != len(ids):
         raise RecordError(_("Alcune linee non sono presenti sul contratto."))
+    moves = {}
     for line in lines:
+        moves[line.pk] = (line.cost_centre_id, assignments[line.pk])
         line.cost_centre_id = assignments[line.pk]
     Line.objects.bulk_update(lines, ["cost_centre"], batch_size=1000)
+    aggregates.move_lines(moves)  # the contract roll-up follows the lines (usage aggregates)
     return len(lines)
 
 
@@ -1541,3 +1547,18 @@ def personal_option_cease(*, line_id: int, family: str, on=None) -> int:
         cessation_date=on or timezone.localdate(),
         locked_until=None,
     )
+
+
+# --- Usage aggregates (TEM, G-56; see models/aggregates.py) -----------------------------------
+
+
+def usage_aggregates_add(*, events: list[TrafficEvent]) -> int:
+    """Add just-rated events to the usage aggregates. Called by the rating engine only, in
+    the transaction that rates them, with the events' lines locked."""
+    return aggregates.add_events(events)
+
+
+@transaction.atomic
+def usage_aggregates_rebuild() -> tuple[int, int]:
+    """Recompute every usage aggregate from the rated events; (line rows, contract rows)."""
+    return aggregates.rebuild()

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "portale.services",
     "portale.sim",
     "portale.payments",
+    "portale.ebill",
+    "portale.tem",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +169,7 @@ STATICFILES_DIRS = [
     # The portal's own Bootstrap Italia build (npm run build, run by `make install`).
     ("vendor/bootstrap-italia", BASE_DIR / "var" / "build" / "bootstrap-italia"),
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))

@@ -157,6 +157,8 @@ class ActionColumn(Column):
     - ``disabled_label``: the same for an inert icon (default "<label> non disponibile").
     - ``prepares_file``: the link makes a file on request (a PDF): a click shows
       "Preparazione in corso…" next to the icon (``data-preparing``, portale.js).
+    - ``new_window``: the link opens another system in a new window (P-11 hand-off):
+      ``target=_blank`` and "(si apre in una nuova finestra)" in its accessible name.
 
     Action columns are never exported and never sortable.
     """
@@ -173,8 +175,10 @@ class ActionColumn(Column):
         disabled_label: str | Callable | None = None,
         css_class: str = "text-center",
         prepares_file: bool = False,
+        new_window: bool = False,
     ):
         super().__init__(label, self._label, link=link, export=False, css_class=css_class)
+        self.new_window = new_window
         self.icon = icon
         self.action_label = action_label
         self.disabled_label = disabled_label
@@ -199,6 +203,7 @@ class ActionColumn(Column):
             "label": self._label(row) if url else self._disabled_label(row),
             "css_class": self.css_class,
             "preparing": _("Preparazione in corso…") if self.prepares_file else "",
+            "new_window": self.new_window,
         }
 
 

@@ -153,6 +153,8 @@ def test_objects_outside_scope_answer_404(client, users_by_profile, contract, ot
             client.logout()
         else:
             client.force_login(user)
+        if spec.get("prepare"):
+            spec["prepare"](client)
         own = client.get(reverse(route.name, kwargs=spec["own"]))
         assert own.status_code not in (403, 404), f"{route.name} own object: {own.status_code}"
         foreign = client.get(reverse(route.name, kwargs=spec["foreign"]))
@@ -163,7 +165,9 @@ def test_objects_outside_scope_answer_404(client, users_by_profile, contract, ot
 class ScopeEnv:
     """What a scope-case builder gets: one user per profile and two contracts.
 
-    A builder returns ``{"user": <who asks, None for anonymous>, "own": kwargs, "foreign": kwargs}``.
+    A builder returns ``{"user": <who asks, None for anonymous>, "own": kwargs, "foreign": kwargs}``
+    and optionally ``"prepare"``: a callable run with the logged-in client before the requests
+    (e.g. a hand-off grant in its session, ``core/tests/handoff_helpers.py``).
     """
 
     users: dict

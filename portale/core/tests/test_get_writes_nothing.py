@@ -76,17 +76,23 @@ def test_no_get_writes_to_the_database(client, users_by_profile, contract, other
         if route.params:
             spec = cases[route.name](env)
             url = reverse(route.name, kwargs=spec["own"])
-            targets = [(spec.get("user"), url), (spec.get("user"), f"{url}?export=xlsx")]
+            prepare = spec.get("prepare")
+            targets = [
+                (spec.get("user"), url, prepare),
+                (spec.get("user"), f"{url}?export=xlsx", prepare),
+            ]
         else:
             url = reverse(route.name)
             # ``?export=`` too: a link that used to file an export job must not any more.
-            targets = [(user, url) for user in visitors.values()]
-            targets.append((users_by_profile["ROA"], f"{url}?export=xlsx"))
-        for user, url in targets:
+            targets = [(user, url, None) for user in visitors.values()]
+            targets.append((users_by_profile["ROA"], f"{url}?export=xlsx", None))
+        for user, url, prepare in targets:
             if user is None:
                 client.logout()
             else:
                 client.force_login(user)
+            if prepare:
+                prepare(client)
             status, writes = _get(client, url)
             if writes:
                 offenders.setdefault(route.name, set()).update(writes)

@@ -93,7 +93,7 @@ def test_invoices_fragment(client, ebill, contract):
     client.force_login(ebill)
     url, lid = reverse("billing:invoices"), "lista-invoicetable"
     page = full_page_list(client, url, {}, lid)
-    assert "clicca sulla relativa icona nella colonna PDF" in page  # the text outside the list
+    assert "clicca sul simbolo dell'occhio" in page  # the text outside the list
     html = assert_fragment(htmx_get(client, url, {"page": "2"}, lid), lid)
     assert "Tot. fatture 12" in html and "11 - 12 di 12 fatture - Pagina 2" in html
     assert "CERCA" in html and "RESETTA" in html  # the search form is part of the list

@@ -4,6 +4,7 @@ The portal reads these through ``portale.records.selectors`` and never writes th
 customer request: fulfilment applies the effect of a pratica (DESIGN §1).
 """
 
+from .aggregates import UsageContractMonth, UsageLineMonth
 from .base import Address, Administration, Contract, LegalRepresentative, Referent
 from .costs import CostCentre
 from .dual_billing import DualBilling, DualBillingOption, DualBillingState
@@ -44,4 +45,6 @@ __all__ = [
     "TariffPlan",
     "Threshold",
     "TrafficEvent",
+    "UsageContractMonth",
+    "UsageLineMonth",
 ]

@@ -3,7 +3,8 @@
 Each app owns its own demo content; this only runs them in order: the systems of record
 and demo users (records), the public news and documents (public), the manuals (support), the history of pratiche
 and ordini (cases), two months of simulated traffic (rating; only the first time, since
-the worker adds live traffic while the demo runs). ``make demo`` and the CI SQLite pass
+the worker adds live traffic while the demo runs), then the usage aggregates TEM reads
+(rating). ``make demo`` and the CI SQLite pass
 run it.
 """
 
@@ -40,3 +41,5 @@ class Command(BaseCommand):
 
         if traffic_days and not CdrFile.objects.exists():
             call_command("simulate_traffic", days=traffic_days, verbosity=verbosity)
+        # The seed's events were loaded without rating: TEM's aggregates from all of them.
+        call_command("usage_aggregates_rebuild", verbosity=verbosity)
