@@ -97,7 +97,7 @@ class _LinesForm(LineListDocument, OperationForm):
             raise forms.ValidationError(
                 _(
                     "Sulle linee %(lines)s è già presente una richiesta TIM TUO in lavorazione: "
-                    'segui lo stato nella funzione "Storico Pratiche".'
+                    'segui lo stato nella funzione "Storico pratiche".'
                 )
                 % {"lines": numbers}
             )

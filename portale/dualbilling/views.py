@@ -83,7 +83,7 @@ class Flow:
 
 
 BOTH_HISTORIES = gettext_lazy(
-    'La richiesta sarà monitorabile nelle funzioni "Storico Pratiche" e "Storico Ordini".'
+    'La richiesta sarà monitorabile nelle funzioni "Storico pratiche" e "Storico ordini".'
 )
 FLOWS = {
     "enable": Flow(
@@ -138,8 +138,8 @@ FLOWS = {
             "servizio in Abilitazione SIM al servizio."
         ),
         monitor=gettext_lazy(
-            'La richiesta sarà monitorabile nella funzione "Storico Pratiche" per le linee in '
-            'abbonamento e nelle funzioni "Storico Pratiche" e "Storico Ordini" per le linee '
+            'La richiesta sarà monitorabile nella funzione "Storico pratiche" per le linee in '
+            'abbonamento e nelle funzioni "Storico pratiche" e "Storico ordini" per le linee '
             "ricaricabili."
         ),
     ),
@@ -834,7 +834,7 @@ def invoice_email(request):
         messages.success(
             request,
             _(
-                "Ti abbiamo inviato una email all'indirizzo %(email)s: clicca sul link CONFERMA "
+                "Ti abbiamo inviato un'email all'indirizzo %(email)s: clicca sul link CONFERMA "
                 "EMAIL entro 48 ore per rendere effettiva la modifica."
             )
             % {"email": email},
