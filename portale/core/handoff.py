@@ -281,7 +281,7 @@ def refused(request, system: str, message: str, status: int = 403):
 def popup_hint(label: str) -> str:
     """The guide's hint beside a link that opens a new window (P-11)."""
     return _(
-        "Se cliccando su \"%(link)s\" non succede nulla, verifica le impostazioni del tuo "
+        'Se cliccando su "%(link)s" non succede nulla, verifica le impostazioni del tuo '
         "browser ed eventualmente rimuovi i blocchi di apertura dei pop-up."
     ) % {"link": label}
 

@@ -183,7 +183,7 @@ def trend(request):
             "colonne": "tipo",
             "da": selectors.recent_months(13)[-1].strftime("%Y-%m"),
         },
-        intro=_("L'andamento per mese o per bimestre (scegli \"Raggruppa per\")."),
+        intro=_('L\'andamento per mese o per bimestre (scegli "Raggruppa per").'),
     )
 
 

@@ -113,7 +113,7 @@ def test_roa_enables_employee_activates_with_sepa(
     expect(emp.locator("#id_conditions_error")).to_contain_text("download")
     expect(emp.locator("#id_conditions")).to_be_checked()  # the value is kept
     conditions = pdf_text(
-        _download(emp, "Scarica le \"Condizioni relative al servizio TIM TUO\" (PDF)", tmp_path)
+        _download(emp, 'Scarica le "Condizioni relative al servizio TIM TUO" (PDF)', tmp_path)
     )
     assert "Condizioni relative al servizio TIM TUO" in conditions
     emp.get_by_role("button", name="AVANTI").click()
