@@ -88,7 +88,7 @@ def request_token(request) -> str:
     return request.POST.get(TOKEN_FIELD) or secrets.token_urlsafe(16)
 
 
-def file_now(request, form: OperationForm, *, token: str, payload=None):
+def file_now(request, form: OperationForm, *, token: str, payload=None, line=None):
     """A request filed at "INVIA" (or the modal's "SALVA") with no "Conferma dei dati" step
     (Scrivici, SMAS support, referents and addresses).
 
@@ -103,6 +103,7 @@ def file_now(request, form: OperationForm, *, token: str, payload=None):
             contract=form.contract,
             payload=request.POST if payload is None else payload,
             files=request.FILES,
+            line=line,
             idempotency_key=f"{request.user.pk}:{form.operation}:{token}"[:64],
         )
     except services.InvalidRequest as exc:

@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portale.cases import services as cases
-from portale.cases.wizard import operation_form, start_request
+from portale.cases.wizard import file_now, operation_form, request_token, start_request
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 from portale.records import selectors as records
@@ -74,22 +73,15 @@ def _crumbs(title, url_name: str, *extra) -> list:
 
 def file_request(request, form, *, line=None):
     """File the valid form's request (no summary PDF for these); ``None`` + a form error if
-    the request is refused (an open pratica on the same object, G-10; changed records)."""
-    try:
-        return cases.case_file(
-            operation=form.operation,
-            actor=request.user,
-            contract=form.contract,
-            payload={name: form.data.get(name, "") for name in form.fields},
-            line=line,
-        )
-    except cases.InvalidRequest as exc:
-        for field, errors in exc.errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    except cases.RequestError as exc:
-        form.add_error(None, str(exc))
-    return None
+    the request is refused (an open pratica on the same object, G-10; changed records). The
+    page's token makes a double click file one pratica."""
+    return file_now(
+        request,
+        form,
+        token=request_token(request),
+        payload={name: form.data.get(name, "") for name in form.fields},
+        line=line,
+    )
 
 
 # --- Blocco/sblocco carta SIM (F-7.3.7) ------------------------------------------------------
@@ -150,7 +142,9 @@ def block_confirm(request, pk: int):
             % {"msisdn": line.msisdn, "state": line.get_state_display()},
         )
         return redirect("sim:block")
-    return _block_page(request, confirm={"line": line, "action": action})
+    return _block_page(
+        request, confirm={"line": line, "action": action, "token": request_token(request)}
+    )
 
 
 # --- Cambio carta SIM (F-7.3.8, F-9.1.4) -----------------------------------------------------
@@ -192,6 +186,7 @@ def _change_form(request, *, sim, operation: str, back_url: str, template: str, 
             "sim": sim,
             "prefix": selectors.NEW_ICCID_PREFIX,
             "confirm": confirm,
+            "token": request_token(request),
             "back_url": back_url,
         },
     )

@@ -112,3 +112,14 @@ def test_another_contracts_line_answers_404(client, roa, other_contract):
     assert client.get(url).status_code == 404
     assert client.post(url, {"azione": "blocca"}).status_code == 404
     assert not Case.objects.exists()
+
+
+def test_a_double_click_on_conferma_files_one_pratica_without_an_error(client, roa, active):
+    client.force_login(roa)
+    url = reverse("sim:block_confirm", args=[active.pk])
+    body = client.get(url).content.decode()
+    token = body.split('name="request_token" value="')[1].split('"')[0]
+    first = client.post(url, {"azione": "blocca", "request_token": token})
+    second = client.post(url, {"azione": "blocca", "request_token": token})
+    case = Case.objects.get()
+    assert first["Location"] == second["Location"] == reverse("cases:outcome", args=[case.number])
