@@ -51,8 +51,9 @@ A grant of an employee opens only the pages whose capability is an employee one,
 referent grant only the referent ones: ``handoff_required`` checks the grant's profile
 against the page's capability.
 
-Links: ``<a href="{% url 'ebill:open' %}?to=..." target="_blank" rel="opener">`` plus the
-guide's hint (``popup_hint(label)``). Single use is kept in ``core.HandoffUse`` (one row per
+Links: ``<a href="{{ start_url }}" target="_blank" rel="noopener">`` (``start_url(start, to)``;
+menu entries with ``Capability.new_window``, list icons with ``ActionColumn(new_window=True)``)
+plus the guide's hint (``popup_hint(label)``). Single use is kept in ``core.HandoffUse`` (one row per
 consumed token, pruned after twice the token's lifetime by the entry itself).
 """
 
