@@ -106,6 +106,8 @@ def test_it_checks_ownership_of_invoices(client, contract):
     assert client.get(reverse("dualbilling:invoice_pdf", args=[other.pk])).status_code == 404
     html = client.get(reverse("dualbilling:invoices")).content.decode()
     assert own.bimester in html and other.number not in html
+    # "CONSULTA" opens the personal invoices in eBill, in a new window (F-9.2.1.2, P-11)
+    assert f'href="{reverse("ebill:open_personal")}" target="_blank"' in html
 
 
 def test_only_the_last_six_invoices(client, contract):
