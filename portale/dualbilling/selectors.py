@@ -57,8 +57,8 @@ def lines_with_company_options(*, contract: Contract) -> QuerySet[Line]:
 def company_options_by_line(*, contract: Contract, line_ids) -> dict[int, set[str]]:
     out: dict[int, set[str]] = {}
     qs = records.company_options_of_contract(contract=contract).filter(line_id__in=list(line_ids))
-    for line_id, code in qs.values_list("line_id", "code"):
-        out.setdefault(line_id, set()).add(code)
+    for line_id, name in qs.values_list("line_id", "name"):
+        out.setdefault(line_id, set()).add(name)
     return out
 
 

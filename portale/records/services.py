@@ -1204,7 +1204,7 @@ def dual_billing_company_option_set(
     n = 0
     for line in _dual_lines(contract=contract, line_ids=line_ids):
         current = DualBillingOption.objects.select_for_update().filter(
-            line=line, scope=DualBillingOption.Scope.COMPANY, code=name, state__in=live
+            line=line, scope=DualBillingOption.Scope.COMPANY, name=name, state__in=live
         )
         if active:
             if _open_billing(line) is None:
@@ -1217,7 +1217,7 @@ def dual_billing_company_option_set(
                     line=line,
                     scope=DualBillingOption.Scope.COMPANY,
                     family=DualBillingOption.Family.COMPANY,
-                    code=name,
+                    code=DualBillingOption.COMPANY_OPTIONS[name],
                     name=name,
                     state=DualBillingOption.State.ACTIVE,
                     activation_date=day,

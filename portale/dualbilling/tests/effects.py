@@ -32,8 +32,9 @@ def options(contract):
     name = "TIM Tuo Roaming on Extra UE (per abbonamento)"
 
     def check():
-        live = DualBillingOption.objects.filter(code=name, state="ATTIVO")
+        live = DualBillingOption.objects.filter(name=name, state="ATTIVO")
         assert list(live.values_list("line_id", flat=True)) == [sub.pk]  # prepaid excluded
+        assert live.get().code == "TTROAM-ABB"
 
     return {"lines": _ids(sub, prepaid), "option": name}, check
 

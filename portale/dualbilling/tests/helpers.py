@@ -46,7 +46,7 @@ def company_option(ln, name):
         line=ln,
         scope=DualBillingOption.Scope.COMPANY,
         family=DualBillingOption.Family.COMPANY,
-        code=name,
+        code=DualBillingOption.COMPANY_OPTIONS[name],
         name=name,
         price=0,
     )

@@ -182,11 +182,12 @@ class DualBillingOption(models.Model):
         CEASING = "IN CESSAZIONE", _("IN CESSAZIONE")
         CEASED = "CESSATO", _("CESSATO")
 
-    COMPANY_OPTIONS = [
-        "TIM Tuo Roaming on Extra UE (per abbonamento)",
-        "TIM Tuo MMS (per ricaricabile)",
-        "TIM Tuo Roaming on Extra UE (per ricaricabile)",
-    ]
+    # The company options (F-7.4.6) by name, with their short code (``code`` is 30 characters).
+    COMPANY_OPTIONS = {
+        "TIM Tuo Roaming on Extra UE (per abbonamento)": "TTROAM-ABB",
+        "TIM Tuo MMS (per ricaricabile)": "TTMMS-RIC",
+        "TIM Tuo Roaming on Extra UE (per ricaricabile)": "TTROAM-RIC",
+    }
 
     line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="dual_billing_options")
     scope = models.CharField(_("Ambito"), max_length=10, choices=Scope.choices)
