@@ -12,6 +12,7 @@ from portale.core.capabilities import Profile
 from portale.core.context import PortalContext
 from portale.records import selectors
 from portale.records.models import Contract, Line, LineState, PersonalRecharge, Referent, Sim
+from portale.records.models.aggregates import UsageContractMonth, UsageLineMonth
 from portale.records.models.lines import LineTally
 from portale.records.models.scoping import PortalQuerySet
 from portale.records.tests import factories as f
@@ -43,6 +44,8 @@ def employee(line) -> PortalContext:
 
 
 # One row per contract- or line-bound model, hanging off ``line`` (and its contract).
+USAGE_KEY = {"month": datetime.date(2026, 10, 1), "category": "VOCE", "charging": "AZIENDALE"}
+
 ROWS = {
     "Referent": lambda line: f.ReferentFactory(
         contract=line.contract,  # one referent per role and contract
@@ -67,6 +70,12 @@ ROWS = {
     ),
     "Invoice": lambda line: f.InvoiceFactory(contract=line.contract),
     "CostCentre": lambda line: f.CostCentreFactory(contract=line.contract),
+    "UsageLineMonth": lambda line: UsageLineMonth.objects.create(
+        line=line, **USAGE_KEY, first_day=USAGE_KEY["month"], last_day=USAGE_KEY["month"]
+    ),
+    "UsageContractMonth": lambda line: UsageContractMonth.objects.create(
+        contract=line.contract, cost_centre_key=line.pk, **USAGE_KEY
+    ),
     "PersonalInvoice": lambda line: f.PersonalInvoiceFactory(dual_billing__line=line),
 }
 
