@@ -147,6 +147,13 @@ class OnlineEventTable(EventTable):
         export_name = "traffico_on_line"
 
 
+# The line first: it is what tells the rows of a whole contract apart.
+OnlineEventTable.base_columns = {
+    "line": OnlineEventTable.base_columns["line"],
+    **{k: c for k, c in OnlineEventTable.base_columns.items() if k != "line"},
+}
+
+
 class ReportFilter(FilterForm):
     linea = LineSearchField()
     lookups = {"linea": line_search()}
