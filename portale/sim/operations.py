@@ -335,7 +335,7 @@ implement("recharge_confirm", form=forms.RechargeModeForm, effect=recharge_mode,
 implement("recharge_waive", form=forms.RechargeModeForm, effect=recharge_mode, summary=_mode_summary, uploads=[LINE_LIST])
 implement("network_services", form=forms.NetworkServicesForm, effect=network_services, conflict_key=_line_key, summary=_network_summary)
 implement("rif_profile", form=forms.RifProfileForm, effect=rif_profile, conflict_key=_line_key, summary=_rif_summary)
-implement("imei_block", form=forms.ImeiBlockForm, effect=imei_block, conflict_key=_imei_key, summary=_imei_summary, uploads=IMEI_DOCUMENTS)
+implement("imei_block", form=forms.ImeiBlockForm, effect=imei_block, conflict_key=_imei_key, summary=_imei_summary, uploads=IMEI_DOCUMENTS, manual=True)
 implement("deferred_activation", form=forms.DeferredActivationForm, effect=deferred_activation, summary=_deferred_summary, uploads=[LINE_LIST])
 implement("hot_stock", form=forms.HotStockForm, effect=hot_stock, summary=_hot_stock_summary, manual=True, on_delivered=hot_stock_delivered)
 # fmt: on

@@ -105,3 +105,38 @@ def test_another_contracts_device_answers_404(client, roa, other_contract):
     )
     client.force_login(roa)
     assert client.get(reverse("sim:imei_block_device", args=[foreign.pk])).status_code == 404
+
+
+def test_the_block_waits_for_the_back_office_to_check_the_documents(roa, staff, device):
+    """A person checks the police report and the identity document before the IMEI is
+    blocked: fulfilment leaves the pratica to the back office, whose "Chiudi" applies it."""
+    from portale.cases import lifecycle
+    from portale.cases import services as cases
+    from portale.cases.models import CaseState
+    from portale.fulfilment import engine
+
+    case = cases.case_file(
+        operation="imei_block",
+        actor=roa,
+        contract=device.contract,
+        payload={
+            "variante": "conosciuto",
+            "imei": device.imei,
+            "numero": device.line.msisdn,
+            "evento": "FURTO",
+            "data_evento": "2026-01-10",
+        },
+        files=_docs(),
+    )
+    engine.run_until_idle()
+    case.refresh_from_db()
+    device.refresh_from_db()
+    assert case.state == CaseState.OPEN and case.effect_applied_at is None
+    assert device.state != Device.State.BLOCKED
+    assert case.attachments.count() == 2  # the two documents, kept for the operator
+    lifecycle.case_take(case=case, operator=staff)
+    lifecycle.case_close(case=case, operator=staff)
+    engine.run_until_idle()
+    case.refresh_from_db()
+    device.refresh_from_db()
+    assert case.state == CaseState.CLOSED and device.state == Device.State.BLOCKED
