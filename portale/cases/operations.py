@@ -33,6 +33,7 @@ office can also open any declared operation on a customer's behalf, to be worked
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -84,6 +85,9 @@ class Operation:
     # Operations sharing a group conflict with each other on the same object (G-52: one
     # TIM TUO option request per line, whatever the family); default: the "Tipo pratica".
     conflict_group: str = ""
+    # How long an open pratica holds its object's lock (G-52: 24 h for the TIM TUO options,
+    # in case the back-end never reflects it); None: until it is closed or rejected.
+    conflict_timeout: datetime.timedelta | None = None
 
     @property
     def profiles(self) -> frozenset[Profile]:
@@ -229,12 +233,14 @@ def implement(
     manual: bool = False,
     on_delivered: Callable[[Any], None] | None = None,
     conflict_group: str = "",
+    conflict_timeout: datetime.timedelta | None = None,
 ) -> Operation:
     """Attach the owning app's hooks to a declared operation (re-registering replaces them)."""
     op = get(code)
     op.manual = manual
     op.on_delivered = on_delivered
     op.conflict_group = conflict_group
+    op.conflict_timeout = conflict_timeout
     op.on_file = on_file
     op.detail_url = detail_url
     op.form = form

@@ -82,7 +82,21 @@ def open_conflict(*, op: operations.Operation, contract: Contract, payload: dict
     key = conflict_key_for(op=op, contract=contract, payload=payload)
     if not key:
         return None
-    return Case.objects.filter(conflict_key=key, state__in=lifecycle.OPEN_STATES).first()
+    qs = Case.objects.filter(conflict_key=key, state__in=lifecycle.OPEN_STATES)
+    if op.conflict_timeout:
+        qs = qs.filter(opened_at__gte=timezone.now() - op.conflict_timeout)
+    return qs.first()
+
+
+def _locks_release_expired(*, op: operations.Operation, key: str | None) -> None:
+    """G-52: an open pratica past its operation's lock timeout no longer holds the object;
+    it stays open (the back office still works it), only its conflict key is cleared."""
+    if key and op.conflict_timeout:
+        Case.objects.filter(
+            conflict_key=key,
+            state__in=lifecycle.OPEN_STATES,
+            opened_at__lt=timezone.now() - op.conflict_timeout,
+        ).update(conflict_key=None)
 
 
 NOT_AVAILABLE = gettext_lazy(
@@ -345,6 +359,7 @@ def case_create(
     for _attempt in range(5):
         try:
             with transaction.atomic():
+                _locks_release_expired(op=op, key=key)
                 case = _insert_case(
                     op=op,
                     contract=contract,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portale.cases.forms import OperationForm
-from portale.cases.selectors import open_cases
+from portale.cases.selectors import locking_cases
 from portale.core.lists import FilterForm
 from portale.payments import selectors as payments
 from portale.records import selectors as records
@@ -212,7 +212,9 @@ class PersonalRechargeForm(_OwnPrepaidLineForm):
 
 
 def _pending_timtuoric(line) -> bool:
-    return open_cases(contract=line.contract, operations=TIMTUORIC_OPS).filter(line=line).exists()
+    return (
+        locking_cases(contract=line.contract, operations=TIMTUORIC_OPS).filter(line=line).exists()
+    )
 
 
 class _PackageForm(_OwnPrepaidLineForm):

@@ -9,6 +9,7 @@ effect credits the personal basket. The option requests share one conflict group
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -79,6 +80,10 @@ register_purpose(forms.RECHARGE_PURPOSE, on_success=recharge_paid)
 
 # --- TIM TUO ricaricabile: Pacchetti/Plafond --------------------------------------------------
 
+# G-52: the line stays locked while a request is open, at most 24 h (a request the back-end
+# never reflects must not lock the employee out for good).
+OPTION_LOCK = timedelta(hours=24)
+
 
 def option_activate(case) -> None:
     p = case.payload
@@ -122,6 +127,7 @@ for code in catalog.ACTIVATE_OPS:
         effect=option_activate,
         conflict_key=_line_key,
         conflict_group="timtuoric",
+        conflict_timeout=OPTION_LOCK,
         summary=_activate_summary,
     )
 for code in catalog.CEASE_OPS:
@@ -131,5 +137,6 @@ for code in catalog.CEASE_OPS:
         effect=option_cease,
         conflict_key=_line_key,
         conflict_group="timtuoric",
+        conflict_timeout=OPTION_LOCK,
         summary=_cease_summary,
     )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portale.cases.selectors import open_cases
+from portale.cases.selectors import locking_cases
 from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
 from portale.records import selectors as records
@@ -75,7 +75,7 @@ def packages(request):
     dual = records.dual_billing_of_line(line=line)
     active = dual is not None and dual.kind == dual.Kind.PREPAID and dual.state == "ATTIVO"
     pending = (
-        open_cases(contract=line.contract, operations=TIMTUORIC_OPS).filter(line=line).first()
+        locking_cases(contract=line.contract, operations=TIMTUORIC_OPS).filter(line=line).first()
         if active
         else None
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -103,6 +104,31 @@ def test_second_request_while_one_is_pending_is_refused(setup):
     # once the back-end has applied the first, a new request is accepted
     engine.run_until_idle()
     _file(line, user, "timtuoric_plaf_nat_on", family=F.NATIONAL_DATA, option="DATI10")
+
+
+def test_the_lock_times_out_after_24_hours_and_the_old_pratica_stays_open(setup):
+    """G-52: a request the back-end never reflects locks the line for 24 h, not for good."""
+    line, user, client = setup
+    first = _file(line, user, "timtuoric_pack_nat_on", family=F.NATIONAL_PACK, option="S4")
+    Case.objects.filter(pk=first.pk).update(opened_at=timezone.now() - timedelta(hours=23))
+    with pytest.raises(cases.InvalidRequest):
+        _file(line, user, "timtuoric_plaf_nat_on", family=F.NATIONAL_DATA, option="DATI10")
+    assert 'id="pending-request"' in client.get(reverse("myline:dual_packages")).content.decode()
+
+    Case.objects.filter(pk=first.pk).update(opened_at=timezone.now() - timedelta(hours=25))
+    page = client.get(reverse("myline:dual_packages")).content.decode()
+    assert (
+        'id="pending-request"' not in page
+        and "<fieldset disabled>"
+        not in page.split('data-family="PACC_NAZ"', 1)[1].split("</details>")[0]
+    )
+    second = _file(line, user, "timtuoric_plaf_nat_on", family=F.NATIONAL_DATA, option="DATI10")
+    first.refresh_from_db()
+    assert first.is_open and first.conflict_key is None and second.conflict_key
+    # the new request holds the lock again
+    with pytest.raises(cases.InvalidRequest) as exc:
+        _file(line, user, "timtuoric_pack_nat_on", family=F.NATIONAL_PACK, option="M20")
+    assert "più richieste nella stessa sessione" in str(exc.value.errors)
 
 
 def test_roaming_package_needs_the_company_option(setup, contract):
