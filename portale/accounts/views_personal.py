@@ -70,6 +70,14 @@ def _reauth_start(request, *, form, state: dict):
     return redirect("accounts:personal_data_verify")
 
 
+def email_change_start(request, *, form, back: str):
+    """Another page's "MODIFICA EMAIL" (TIM TUO "La mia fattura"): the same SMS code first
+    (G-49), then the 48-hour link; ``back`` (a URL name) is where the user returns. None
+    when the code cannot be sent (the form says why)."""
+    state = {"action": "email", "email": form.cleaned_data["new_email"], "back": back}
+    return _reauth_start(request, form=form, state=state)
+
+
 @capability_required("personal_data")
 def personal_data(request):
     user = request.user
@@ -139,6 +147,15 @@ def personal_data(request):
     )
 
 
+# Pages that may start an e-mail change and get the user back (never a URL from the client).
+BACK_PAGES = {"accounts:personal_data", "dualbilling:invoices"}
+
+
+def _back(state: dict) -> str:
+    back = state.get("back", "")
+    return back if back in BACK_PAGES else "accounts:personal_data"
+
+
 def _reauth_apply(request, state: dict):
     user = request.user
     if state["action"] == "email":
@@ -150,7 +167,7 @@ def _reauth_apply(request, state: dict):
         email = form.cleaned_data["new_email"]
         user_email_change_request(request=request, user=user, new_email=email)
         messages.success(request, MSG_EMAIL_SENT % {"email": email})
-        return redirect("accounts:personal_data")
+        return redirect(_back(state))
     if not constant_time_compare(state.get("mark", ""), _password_mark(user)):
         messages.error(
             request, _("La password è stata modificata nel frattempo: ripeti la modifica.")
@@ -208,6 +225,7 @@ def personal_data_verify(request):
             "masked": _masked(user.mobile),
             "by_email": not user.mobile,
             "retry_url": reverse("accounts:personal_data_verify") + "?riprova=1",
+            "back_url": reverse(_back(state)),
         },
     )
 

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portale.accounts.forms import EmailChangeForm
-from portale.accounts.services import user_email_change_request, user_personal_data_update
+from portale.accounts.services import user_personal_data_update
+from portale.accounts.views_personal import email_change_start
 from portale.cases.selectors import open_cases
 from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
@@ -824,22 +825,15 @@ def invoices(request):
 @capability_required("myline.dual_invoice")
 @require_POST
 def invoice_email(request):
-    """ "MODIFICA EMAIL": the new address is confirmed by the 48-hour link, like the
-    registration e-mail, and becomes the registration e-mail too (F-6, G-08)."""
+    """ "MODIFICA EMAIL": the same change as "Dati personali" (F-6, G-49): an SMS code
+    first, then the 48-hour link to the new address, which becomes the registration e-mail
+    too (G-08); the user comes back here."""
     _own_line(request)
     form = EmailChangeForm(request.POST, user=request.user)
     if form.is_valid():
-        email = form.cleaned_data["new_email"]
-        user_email_change_request(request=request, user=request.user, new_email=email)
-        messages.success(
-            request,
-            _(
-                "Ti abbiamo inviato un'email all'indirizzo %(email)s: clicca sul link CONFERMA "
-                "EMAIL entro 48 ore per rendere effettiva la modifica."
-            )
-            % {"email": email},
-        )
-        return redirect("dualbilling:invoices")
+        response = email_change_start(request, form=form, back="dualbilling:invoices")
+        if response:
+            return response
     line = _own_line(request)
     billing = selectors.own_billing(request.portal) or selectors.history(request.portal).first()
     last = list(selectors.last_invoices(request.portal).values_list("pk", flat=True))

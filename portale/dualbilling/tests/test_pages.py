@@ -276,3 +276,27 @@ def test_legacy_tim_tuo_is_kept_only_on_the_same_ente(client, contract):
     same.save()
     html = client.get(reverse("dualbilling:manage")).content.decode()
     assert 'data-state="enabled"' in html and "Associa" in html
+
+
+def test_modifica_email_asks_the_sms_code_then_sends_the_link_and_comes_back(client, contract):
+    """ "MODIFICA EMAIL" of "La mia fattura" is the "Dati personali" change (G-49): a stolen
+    session alone cannot redirect the invoice notices to another address."""
+    from portale.accounts.testing import link_from_outbox, otp_from_outbox
+    from portale.core.models import OutboxMessage
+
+    line = h.active_line(contract)
+    user = f.UserFactory(mobile=line.msisdn)
+    client.force_login(user)
+    url = reverse("dualbilling:invoice_email")
+    bad = client.post(url, {"new_email": "non-un-indirizzo"})
+    assert bad.status_code == 200 and 'value="non-un-indirizzo"' in bad.content.decode()
+    r = client.post(url, {"new_email": "fatture@comune.example.it"})
+    assert r.status_code == 302 and r["Location"] == reverse("accounts:personal_data_verify")
+    assert not OutboxMessage.objects.filter(kind="email_change").exists()  # the code first
+    verify = client.get(r["Location"]).content.decode()
+    assert f'href="{reverse("dualbilling:invoices")}"' in verify  # ANNULLA comes back here
+    r = client.post(r["Location"], {"code": otp_from_outbox(to=user.mobile)})
+    assert r.status_code == 302 and r["Location"] == reverse("dualbilling:invoices")
+    client.get(link_from_outbox(to="fatture@comune.example.it", kind="email_change"))
+    user.refresh_from_db()
+    assert user.email == "fatture@comune.example.it"
