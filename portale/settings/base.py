@@ -168,8 +168,9 @@ STATICFILES_DIRS = [
     BASE_DIR / "portale" / "static",
     # The portal's own Bootstrap Italia build (npm run build, run by `make install`).
     ("vendor/bootstrap-italia", BASE_DIR / "var" / "build" / "bootstrap-italia"),
-    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
-    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    # Leaflet and ECharts: only the files the pages load, copied by the same build.
+    ("vendor/leaflet", BASE_DIR / "var" / "build" / "leaflet"),
+    ("vendor/echarts", BASE_DIR / "var" / "build" / "echarts"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
