@@ -21,6 +21,7 @@ from portale.cases.wizard import TOKEN_FIELD, file_now, operation_form, request_
 from portale.core.capabilities import capability_required
 from portale.core.context import referent_contract_or_404
 from portale.core.lists import render_list
+from portale.core.tabs import tabs
 from portale.records import selectors as records
 from portale.records.models import Referent
 
@@ -45,10 +46,10 @@ def _page_context(request, ctx: dict) -> dict:
         crumbs.append((ctx["title"], ""))
     ctx.setdefault("page_heading", _("Dati aziendali"))
     ctx["breadcrumbs"] = crumbs
-    ctx["tabs"] = [
-        {"code": code, "label": _(lbl), "url": reverse(name), "active": code == ctx["tab"]}
-        for code, (lbl, name) in TAB_LABELS.items()
-    ]
+    ctx["tabs"] = tabs(
+        [(code, _(lbl), name) for code, (lbl, name) in TAB_LABELS.items()], active=ctx["tab"]
+    )
+    ctx["tabs_label"] = _("Dati aziendali")
     return ctx
 
 

@@ -29,6 +29,7 @@ from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 from portale.core.pdf import pdf_response, render_pdf
+from portale.core.tabs import tabs
 from portale.records import selectors as record_selectors
 from portale.records.models import DualBilling
 
@@ -335,19 +336,12 @@ def _manage_crumbs(*extra):
     return [(MENU, ""), (TIM_TUO, ""), (MANAGE, reverse("dualbilling:manage")), *extra]
 
 
-def _tabs(active: str) -> list[dict]:
-    return [
-        {
-            "label": _("Associa/Modifica"),
-            "url": reverse("dualbilling:manage"),
-            "active": active == "manage",
-        },
-        {
-            "label": _("Reportistica"),
-            "url": reverse("dualbilling:report"),
-            "active": active == "report",
-        },
+def _tabs(active: str) -> dict:
+    items = [
+        ("manage", _("Associa/Modifica"), "dualbilling:manage"),
+        ("report", _("Reportistica"), "dualbilling:report"),
     ]
+    return {"tabs": tabs(items, active=active), "tabs_label": TIM_TUO}
 
 
 def _pending_activation(request, line):
@@ -374,7 +368,7 @@ def manage(request):
             "billing": billing,
             "enabled": line.dual_billing_enabled,
             "pending": pending,
-            "tabs": _tabs("manage"),
+            **_tabs("manage"),
             "title": MANAGE,
             "breadcrumbs": _manage_crumbs((_("Associa/Modifica"), "")),
         },
@@ -390,7 +384,7 @@ def report(request):
         table,
         "dualbilling/report.html",
         {
-            "tabs": _tabs("report"),
+            **_tabs("report"),
             "title": MANAGE,
             "breadcrumbs": _manage_crumbs((_("Reportistica"), "")),
         },

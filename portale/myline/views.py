@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
+from portale.core.tabs import Tab, tabs
 from portale.records import selectors as records
 from portale.records.models import Bundle
 
@@ -37,7 +38,7 @@ def own_line(request):
     return line
 
 
-def _tabs(line, active: str) -> list[dict]:
+def _tabs(line, active: str) -> list[Tab]:
     if line.is_prepaid:
         items = [
             ("credito", _("Credito residuo e offerte attive"), "myline:consumption"),
@@ -51,10 +52,7 @@ def _tabs(line, active: str) -> list[dict]:
             ("dettaglio", _("Dettaglio traffico"), "myline:consumption_detail"),
             ("tipologia", _("Tipologia traffico"), "myline:consumption_types"),
         ]
-    return [
-        {"code": c, "label": label, "url": reverse(u), "active": c == active}
-        for c, label, u in items
-    ]
+    return tabs(items, active=active)
 
 
 def _ctx(line, active: str, **extra) -> dict:
@@ -63,6 +61,7 @@ def _ctx(line, active: str, **extra) -> dict:
         "breadcrumbs": [(BILLING_MENU, ""), (CONSUMPTION, "")],
         "line": line,
         "tabs": _tabs(line, active),
+        "tabs_label": CONSUMPTION,
         "today": timezone.localdate(),
         **extra,
     }

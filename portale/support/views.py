@@ -16,6 +16,7 @@ from portale.cases.wizard import operation_form, request_page, start_request
 from portale.core.capabilities import capability_required
 from portale.core.files import file_response
 from portale.core.lists import render_list
+from portale.core.tabs import capability_tabs
 from portale.public.contacts import contacts
 from portale.records import selectors as records
 
@@ -41,8 +42,15 @@ def _crumbs(*items):
     return [(_("Assistenza"), reverse("support:contacts")), *items]
 
 
+def _tabs(request) -> dict:
+    return {
+        "tabs": capability_tabs(request.portal, TABS, path=request.path),
+        "tabs_label": _("Sezioni di Assistenza"),
+    }
+
+
 def _render(request, template: str, context: dict):
-    return render(request, template, {**context, "support_tabs": TABS})
+    return render(request, template, {**context, **_tabs(request)})
 
 
 @capability_required("support.contacts")
@@ -66,7 +74,7 @@ def _request_page(request, *, operation: str, template: str, title: str, intro: 
         "title": title,
         "intro": intro,
         "breadcrumbs": _crumbs((title, "")),
-        "support_tabs": TABS,
+        **_tabs(request),
     }
     return request_page(request, operation, template=template, context=context)
 
@@ -313,7 +321,7 @@ def tickets(request):
         table,
         "support/tickets.html",
         {
-            "support_tabs": TABS,
+            **_tabs(request),
             "title": _("Monitoraggio Ticket"),
             "breadcrumbs": _crumbs((_("Monitoraggio Ticket"), "")),
         },
