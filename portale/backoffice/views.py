@@ -256,7 +256,9 @@ def thresholds(request):
 
     table = BlockedTable.from_request(request, threshold_selectors.blocked_thresholds())
     title = _("Linee bloccate da soglia")
-    return render_list(request, table, "backoffice/list_page.html", {"title": title})
+    return render_list(
+        request, table, "backoffice/list_page.html", {"title": title, "nav": "thresholds"}
+    )
 
 
 @capability_required("backoffice.queue")
