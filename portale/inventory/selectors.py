@@ -61,11 +61,14 @@ def aggregate_line_services(contract: Contract) -> QuerySet:
 
 
 def aggregate_dual_billing(contract: Contract, kind: str) -> QuerySet:
-    """TIM TUO (subscription or rechargeable) lines by state: "Tot. servizi", "Stato"."""
+    """TIM TUO (subscription or rechargeable) lines by state: "Tot. servizi", "Stato".
+
+    Read from the maintained totals (issue 17), the same numbers as counting the rows."""
     return (
-        records.dual_billings_of_contract(contract=contract, kind=kind)
+        records.dual_billing_tallies_of_contract(contract=contract, kind=kind)
+        .filter(services__gt=0)
         .values(stato=F("state"))
-        .annotate(totale=Count("pk"))
+        .annotate(totale=Sum("services"))
         .order_by()
     )
 

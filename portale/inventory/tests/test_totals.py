@@ -240,3 +240,47 @@ def test_sts_aggregate_scans_no_services(client, roa, contract):
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("inventory:aggregate_list", args=["sts"]))
     assert not [q for q in ctx.captured_queries if 'FROM "records_lineservice"' in q["sql"]]
+
+
+def test_tim_tuo_counts_follow_added_changed_moved_and_deleted_rows(
+    client, roa, contract, other_contract
+):
+    """The TIM TUO aggregates read maintained totals (records/0011) equal to real counts."""
+    from portale.records.models import DualBilling
+    from portale.records.tests import factories as f
+
+    sub, pre = DualBilling.Kind.SUBSCRIPTION, DualBilling.Kind.PREPAID
+
+    def real(c, kind):
+        rows = records.dual_billings_of_contract(contract=c, kind=kind).values("state")
+        return dict(rows.annotate(n=Count("pk")).values_list("state", "n"))
+
+    def check_tim_tuo(c):
+        for kind in (sub, pre):
+            shown = {r["stato"]: r["totale"] for r in selectors.aggregate_dual_billing(c, kind)}
+            assert shown == real(c, kind), kind
+
+    client.force_login(roa)
+    lines = [data.line(contract) for _ in range(3)]
+    rows = [f.DualBillingFactory(line=ln, kind=sub) for ln in lines]
+    f.DualBillingFactory(line=data.line(contract), kind=pre)
+    check_tim_tuo(contract)
+    assert real(contract, sub) == {"ATTIVO": 3}
+
+    rows[0].state = "CESSATO"
+    rows[0].save()
+    DualBilling.objects.filter(pk=rows[1].pk).update(kind=pre)
+    check_tim_tuo(contract)
+
+    lines[2].contract = other_contract
+    lines[2].save()
+    check_tim_tuo(contract)
+    check_tim_tuo(other_contract)
+    assert real(other_contract, sub) == {"ATTIVO": 1}
+
+    rows[2].delete()
+    lines[0].delete()
+    check_tim_tuo(contract)
+    check_tim_tuo(other_contract)
+    html = client.get(reverse("inventory:aggregate_list", args=["timtuo-abbonamento"]))
+    assert html.status_code == 200

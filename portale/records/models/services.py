@@ -212,7 +212,7 @@ class LineServiceTally(models.Model):
 
     Database triggers keep the rows right on every insert, update and delete of a line
     service and on every move of a line to another contract, whatever issues it (services,
-    bulk loads, the admin, SQL): migration ``0011_line_service_tally``. Rows are never
+    bulk loads, the admin, SQL): migration ``0011_line_service_and_tim_tuo_tallies``. Rows are never
     deleted (a group whose services are gone stays at zero). A derived index, like
     ``LineTally``: no admin, not exported by ``portale.records.models``.
     """
