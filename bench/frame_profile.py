@@ -40,6 +40,7 @@ def parse_args():
     p.add_argument("--profile", default="", help="print the cProfile top of this page")
     p.add_argument("--top", type=int, default=35)
     p.add_argument("--sql", action="store_true", help="print the statements of one request")
+    p.add_argument("--full-sql", action="store_true", help="with --sql: not cut at 300 chars")
     args = p.parse_args()
     if not args.database_url:
         p.error("--database-url is required (a copy of bench100k)")
@@ -179,7 +180,8 @@ def main() -> None:
             with CaptureQueriesContext(connection) as captured:
                 client.get(url)
             for q in captured.captured_queries:
-                print(f"    {q['time']}s  {q['sql'][:300]}")
+                sql = q["sql"] if args.full_sql else q["sql"][:300]
+                print(f"    {q['time']}s  {sql}")
         if args.profile == name:
             prof = cProfile.Profile()
             prof.enable()
