@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -222,16 +223,50 @@ def allowed(ctx: PortalContext) -> list[Capability]:
     return [c for c in REGISTRY.values() if c.allows(ctx)]
 
 
+def menu_key(ctx: PortalContext) -> str:
+    """What the user's top menu depends on: the codes of the menu functions they may use.
+    Users with the same key see the same menu (the frame caches it by this key)."""
+    return ",".join(
+        c.code for c in REGISTRY.values() if c.menu != "user" and c.url_name and c.allows(ctx)
+    )
+
+
 def menu_for(ctx: PortalContext) -> list[dict]:
     """The top menu of a user: the union of what each of their profiles allows (P-01).
 
-    Only implemented functions appear; a menu with nothing in it is left out.
+    Only implemented functions appear; a menu with nothing in it is left out. Built once
+    per process for each ``menu_key`` (and URL prefix and conf).
     """
+    return _menu(menu_key(ctx), get_script_prefix(), get_urlconf(), get_language())
+
+
+_MENUS: dict[tuple, list[dict]] = {}
+_MENU_URLS: dict[tuple, frozenset[str]] = {}
+
+
+def menu_urls() -> frozenset[str]:
+    """Every URL a menu may link to (the home included): the paths a menu marks current."""
+    key = (get_script_prefix(), get_urlconf())
+    urls = _MENU_URLS.get(key)
+    if urls is None:
+        urls = frozenset(u for c in REGISTRY.values() if (u := c.url)) | {reverse("home:index")}
+        _MENU_URLS[key] = urls
+    return urls
+
+
+def _menu(key: str, prefix: str, urlconf, language) -> list[dict]:
+    cache_key = (key, prefix, urlconf, language)
+    menu_list = _MENUS.get(cache_key)
+    if menu_list is not None:
+        return menu_list
+    allowed_codes = set(key.split(","))
     out = []
     for menu in MENUS:
         if menu.code == "user":
             continue
-        items = [(c, c.url) for c in REGISTRY.values() if c.menu == menu.code and c.allows(ctx)]
+        items = [
+            (c, c.url) for c in REGISTRY.values() if c.menu == menu.code and c.code in allowed_codes
+        ]
         items = [(c, url) for c, url in items if url]
         if not items:
             continue
@@ -239,6 +274,7 @@ def menu_for(ctx: PortalContext) -> list[dict]:
         for cap, url in items:
             groups.setdefault(str(cap.group), []).append({"cap": cap, "url": url})
         out.append({"menu": menu, "groups": list(groups.items())})
+    _MENUS[cache_key] = out
     return out
 
 

@@ -47,21 +47,28 @@ def aggregate_lines(contract: Contract) -> QuerySet:
 
 
 def aggregate_line_services(contract: Contract) -> QuerySet:
-    """STS grouped by service and state: "Tot. servizi", "Descrizione servizio", "Stato"."""
+    """STS grouped by service and state: "Tot. servizi", "Descrizione servizio", "Stato".
+
+    Read from the maintained totals (issue 17: ~1.3 STS per line, the GROUP BY read every
+    one of them): the same groups and numbers as counting the services."""
     return (
-        records.line_services_of_contract(contract=contract)
+        records.line_service_tallies_of_contract(contract=contract)
+        .filter(services__gt=0)
         .values(descrizione=F("description"), stato=F("state"))
-        .annotate(totale=Count("pk"))
+        .annotate(totale=Sum("services"))
         .order_by()
     )
 
 
 def aggregate_dual_billing(contract: Contract, kind: str) -> QuerySet:
-    """TIM TUO (subscription or rechargeable) lines by state: "Tot. servizi", "Stato"."""
+    """TIM TUO (subscription or rechargeable) lines by state: "Tot. servizi", "Stato".
+
+    Read from the maintained totals (issue 17), the same numbers as counting the rows."""
     return (
-        records.dual_billings_of_contract(contract=contract, kind=kind)
+        records.dual_billing_tallies_of_contract(contract=contract, kind=kind)
+        .filter(services__gt=0)
         .values(stato=F("state"))
-        .annotate(totale=Count("pk"))
+        .annotate(totale=Sum("services"))
         .order_by()
     )
 

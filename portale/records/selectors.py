@@ -44,8 +44,10 @@ from .models import (
     UsageLineMonth,
 )
 from .models.dual_billing import OPEN_STATES as OPEN_DUAL_BILLING_STATES
+from .models.dual_billing import DualBillingTally
 from .models.lines import LineTally
 from .models.scoping import PortalScope
+from .models.services import LineServiceTally
 
 # --- Who the user is (profiles, registration, log-in) -----------------------------------------
 
@@ -134,6 +136,20 @@ def line_tallies_of_contract(*, contract: Contract) -> QuerySet[LineTally]:
     """The maintained totals of the contract's lines per tariff plan and state (kept by
     database triggers): a handful of rows, however many lines (issue 17)."""
     return LineTally.objects.for_contract(contract)
+
+
+def line_service_tallies_of_contract(*, contract: Contract) -> QuerySet[LineServiceTally]:
+    """The maintained totals of the contract's line services (STS) per description and
+    state (kept by database triggers, issue 17)."""
+    return LineServiceTally.objects.for_contract(contract)
+
+
+def dual_billing_tallies_of_contract(
+    *, contract: Contract, kind: str
+) -> QuerySet[DualBillingTally]:
+    """The maintained totals of the contract's TIM TUO rows of one kind per state (kept by
+    database triggers, issue 17)."""
+    return DualBillingTally.objects.for_contract(contract).filter(kind=kind)
 
 
 def listed_sims_count(*, contract: Contract) -> int:

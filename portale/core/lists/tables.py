@@ -434,6 +434,14 @@ class Table(metaclass=TableMeta):
             out.append(cells)
         return out
 
+    @property
+    def body_html(self) -> str:
+        """The rows of the page as HTML (``body.py``: the cells in Python, not in a template
+        loop; issue 17)."""
+        from .body import rows_html
+
+        return rows_html(self)
+
     # --- selection (P-08) ----------------------------------------------------------------
     def row_pk(self, row):
         return row["pk"] if isinstance(row, dict) else row.pk

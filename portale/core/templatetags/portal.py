@@ -8,11 +8,14 @@
 - ``{% breadcrumb breadcrumbs %}``: "Home > <menu> > <page>" from [(label, url), ...] (P-20).
 - ``{% hint "attenzione" %}…{% endhint %}``: "Suggerimento:", "Attenzione:", "Nota:" boxes (P-17).
 - ``{% help_bar %}``: the blue "Hai bisogno di aiuto? Contattaci!" bar (P-01).
+- ``{% framecache "name" v1 v2 %}…{% endframecache %}``: a piece of the page frame rendered
+  once per process for each set of values (``portale/core/frame_cache.py``, issue 17).
 """
 
 from django import template
+from django.core.signals import setting_changed
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -21,6 +24,18 @@ register = template.Library()
 
 
 def first_url(*names, **kwargs) -> str:
+    # The frame asks the same few URLs on every page: kept per process (issue 17); URLs
+    # with arguments are not (their number is not bounded).
+    if kwargs:
+        return _first_url(names, kwargs)
+    key = ("url", names, get_script_prefix(), get_urlconf())
+    url = _MEMO.get(key)
+    if url is None:
+        url = _MEMO[key] = _first_url(names, kwargs)
+    return url
+
+
+def _first_url(names, kwargs) -> str:
     for name in names:
         if not name:
             continue
@@ -29,6 +44,16 @@ def first_url(*names, **kwargs) -> str:
         except NoReverseMatch:
             continue
     return "#"
+
+
+_MEMO: dict[tuple, str] = {}
+
+
+def _clear_memo(**kwargs) -> None:
+    _MEMO.clear()
+
+
+setting_changed.connect(_clear_memo, dispatch_uid="portale.core.templatetags.portal.memo")
 
 
 @register.simple_tag
@@ -59,6 +84,14 @@ def capability_url(context, code: str) -> str:
 
 @register.simple_tag
 def icon(name: str, classes: str = "", title: str = "") -> str:
+    key = ("icon", name, classes, str(title))
+    html = _MEMO.get(key)
+    if html is None:
+        html = _MEMO[key] = _icon(name, classes, title)
+    return html
+
+
+def _icon(name: str, classes: str, title: str) -> str:
     sprite = static("vendor/bootstrap-italia/svg/sprites.svg")
     if title:
         return format_html(
@@ -128,6 +161,30 @@ def hint(parser, token):
     nodelist = parser.parse(("endhint",))
     parser.delete_first_token()
     return HintNode(kind, nodelist)
+
+
+class FrameCacheNode(template.Node):
+    def __init__(self, name, vary, nodelist):
+        self.name = name
+        self.vary = vary
+        self.nodelist = nodelist
+
+    def render(self, context):
+        from portale.core import frame_cache
+
+        vary = tuple(str(v.resolve(context)) for v in self.vary)
+        return frame_cache.get_or_render(self.name, vary, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def framecache(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('usage: {% framecache "name" value… %}')
+    nodelist = parser.parse(("endframecache",))
+    parser.delete_first_token()
+    vary = [parser.compile_filter(b) for b in bits[2:]]
+    return FrameCacheNode(bits[1][1:-1], vary, nodelist)
 
 
 @register.inclusion_tag("includes/help_bar.html")

@@ -163,3 +163,124 @@ def test_the_scan_finder_finds_the_old_count(client, roa, contract, monkeypatch)
     monkeypatch.setitem(tables.DETAILS, "linee", kind)
     reads = _line_reads(client, reverse("inventory:detail_list", args=["linee"]))
     assert reads and "COUNT(*)" in reads[0]
+
+
+def real_service_groups(contract) -> dict[tuple[str, str], int]:
+    """ "Servizi su linea" counted from the services themselves (what the page did before)."""
+    rows = (
+        records.line_services_of_contract(contract=contract)
+        .values("description", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(r["description"], r["state"]): r["n"] for r in rows}
+
+
+def check_services(client, contract) -> None:
+    shown = {
+        (r["descrizione"], r["stato"]): r["totale"]
+        for r in selectors.aggregate_line_services(contract)
+    }
+    assert shown == real_service_groups(contract)
+    html = client.get(reverse("inventory:aggregate_list", args=["sts"])).content.decode()
+    assert f"Tot. record {len(shown)}" in html
+
+
+def test_service_counts_follow_added_ceased_moved_and_deleted_lines(
+    client, roa, contract, other_contract
+):
+    """The STS aggregate reads maintained totals (records/0011): they equal the real counts
+    after services and lines are added, changed, ceased in bulk, moved and deleted."""
+    client.force_login(roa)
+    lines = [data.line(contract) for _ in range(3)]
+    for ln in lines:
+        data.sts(ln, "RIF USCENTE")
+        data.sts(ln, "BLOCCO SATELLITARE")
+    check_services(client, contract)
+
+    # added on a new line, and one service changed state and description
+    new = data.line(contract)
+    data.sts(new, "RIF USCENTE", state="IN ATTIVAZIONE")
+    svc = lines[0].services.get(description="RIF USCENTE")
+    svc.state, svc.description = "SOSPESO", "RIF ENTRANTE"
+    svc.save()
+    check_services(client, contract)
+
+    # a line ceased with its services, in bulk (one UPDATE statement each)
+    lines[1].services.all().update(state="CESSATO")
+    records.lines_of_contract(contract=contract).filter(pk=lines[1].pk).update(state="CESSATO")
+    check_services(client, contract)
+
+    # a line moved to another contract takes its services along
+    lines[2].contract = other_contract
+    lines[2].save()
+    check_services(client, contract)
+    assert real_service_groups(other_contract) == {
+        ("RIF USCENTE", "ATTIVO"): 1,
+        ("BLOCCO SATELLITARE", "ATTIVO"): 1,
+    }
+    assert {
+        (r["descrizione"], r["stato"]): r["totale"]
+        for r in selectors.aggregate_line_services(other_contract)
+    } == real_service_groups(other_contract)
+
+    # a service moved to another line, then deleted; a line deleted with its services
+    svc.line = new
+    svc.save()
+    check_services(client, contract)
+    svc.delete()
+    new.delete()
+    check_services(client, contract)
+
+
+def test_sts_aggregate_scans_no_services(client, roa, contract):
+    client.force_login(roa)
+    for _ in range(5):
+        data.sts(data.line(contract))
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("inventory:aggregate_list", args=["sts"]))
+    assert not [q for q in ctx.captured_queries if 'FROM "records_lineservice"' in q["sql"]]
+
+
+def test_tim_tuo_counts_follow_added_changed_moved_and_deleted_rows(
+    client, roa, contract, other_contract
+):
+    """The TIM TUO aggregates read maintained totals (records/0011) equal to real counts."""
+    from portale.records.models import DualBilling
+    from portale.records.tests import factories as f
+
+    sub, pre = DualBilling.Kind.SUBSCRIPTION, DualBilling.Kind.PREPAID
+
+    def real(c, kind):
+        rows = records.dual_billings_of_contract(contract=c, kind=kind).values("state")
+        return dict(rows.annotate(n=Count("pk")).values_list("state", "n"))
+
+    def check_tim_tuo(c):
+        for kind in (sub, pre):
+            shown = {r["stato"]: r["totale"] for r in selectors.aggregate_dual_billing(c, kind)}
+            assert shown == real(c, kind), kind
+
+    client.force_login(roa)
+    lines = [data.line(contract) for _ in range(3)]
+    rows = [f.DualBillingFactory(line=ln, kind=sub) for ln in lines]
+    f.DualBillingFactory(line=data.line(contract), kind=pre)
+    check_tim_tuo(contract)
+    assert real(contract, sub) == {"ATTIVO": 3}
+
+    rows[0].state = "CESSATO"
+    rows[0].save()
+    DualBilling.objects.filter(pk=rows[1].pk).update(kind=pre)
+    check_tim_tuo(contract)
+
+    lines[2].contract = other_contract
+    lines[2].save()
+    check_tim_tuo(contract)
+    check_tim_tuo(other_contract)
+    assert real(other_contract, sub) == {"ATTIVO": 1}
+
+    rows[2].delete()
+    lines[0].delete()
+    check_tim_tuo(contract)
+    check_tim_tuo(other_contract)
+    html = client.get(reverse("inventory:aggregate_list", args=["timtuo-abbonamento"]))
+    assert html.status_code == 200

@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .base import Address
+from .base import Address, Contract
 from .lines import Line
 from .scoping import PortalQuerySet, RowScope
 
@@ -243,3 +243,29 @@ class DualBillingOption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.state})"
+
+
+class DualBillingTally(models.Model):
+    """Maintained totals of a contract's TIM TUO rows per kind and state (issue 17), for
+    Consistenze aggregate "TIM TUO". Kept by database triggers like ``LineServiceTally``
+    (migration ``0011_line_service_and_tim_tuo_tallies``); a derived index: no admin, not exported."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    kind = models.CharField(max_length=12)
+    state = models.CharField(max_length=15)
+    services = models.IntegerField(default=0)
+
+    portal_scope = RowScope(contract="contract", line=None)
+    objects = PortalQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "kind", "state"], name="dualbillingtally_group_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.kind} {self.state}: {self.services}"

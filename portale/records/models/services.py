@@ -204,3 +204,35 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return f"{self.imei} {self.description}"
+
+
+class LineServiceTally(models.Model):
+    """Maintained totals of a contract's line services (STS) per description and state
+    (issue 17), for Consistenze aggregate "Servizi su linea".
+
+    Database triggers keep the rows right on every insert, update and delete of a line
+    service and on every move of a line to another contract, whatever issues it (services,
+    bulk loads, the admin, SQL): migration ``0011_line_service_and_tim_tuo_tallies``. Rows are never
+    deleted (a group whose services are gone stays at zero). A derived index, like
+    ``LineTally``: no admin, not exported by ``portale.records.models``.
+    """
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    description = models.CharField(max_length=120)
+    state = models.CharField(max_length=15)
+    services = models.IntegerField(default=0)
+
+    portal_scope = RowScope(contract="contract", line=None)
+    objects = PortalQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "description", "state"], name="lineservicetally_group_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.description} {self.state}: {self.services}"

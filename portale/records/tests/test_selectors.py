@@ -13,8 +13,10 @@ from portale.core.context import PortalContext
 from portale.records import selectors
 from portale.records.models import Contract, Line, LineState, PersonalRecharge, Referent, Sim
 from portale.records.models.aggregates import UsageContractMonth, UsageLineMonth
+from portale.records.models.dual_billing import DualBillingTally
 from portale.records.models.lines import LineTally
 from portale.records.models.scoping import PortalQuerySet
+from portale.records.models.services import LineServiceTally
 from portale.records.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +56,12 @@ ROWS = {
     "Line": lambda line: line,
     "LineTally": lambda line: LineTally.objects.get(
         contract=line.contract, tariff_plan=line.tariff_plan, state=line.state
+    ),
+    "LineServiceTally": lambda line: LineServiceTally.objects.get(
+        contract=line.contract, description=f.LineServiceFactory(line=line).description
+    ),
+    "DualBillingTally": lambda line: DualBillingTally.objects.get(
+        contract=line.contract, kind=f.DualBillingFactory(line=line).kind
     ),
     "Sim": lambda line: f.SimFactory(line=line),
     "LineService": lambda line: f.LineServiceFactory(line=line),
