@@ -6,6 +6,9 @@ transaction and delivered on commit (``portale.core.notifications``).
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -24,8 +27,6 @@ TERMS_VERSION = "2021.1"
 def _absolute(request, path: str) -> str:
     if request is not None:
         return request.build_absolute_uri(path)
-    from django.conf import settings
-
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -102,11 +103,13 @@ def registration_start(*, request, data: dict, replaces_id: int | None) -> Regis
 
 
 def _sessions_end(*, user) -> None:
-    """Invalidate every open session of a user (G-51)."""
+    """Invalidate every open session of a user (G-51), through the session engine so a
+    cached copy (``cached_db`` with ``REDIS_URL``) goes too."""
     uid = str(user.pk)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == uid:
-            session.delete()
+            store(session_key=session.session_key).delete()
 
 
 @transaction.atomic

@@ -283,6 +283,23 @@ else:
         "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
     }
 
+# --- Cache and sessions ----------------------------------------------------------------
+# With REDIS_URL every web process shares one cache (the recovery limit per address, the
+# SAC codes, the price-list PDF: per-process memory would multiply a limit by the number of
+# processes) and reads sessions from it ("cached_db": written through to the database, so
+# a Redis restart logs nobody out). Without it, one process's memory and database sessions.
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", default=REDIS_URL)
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="portale"),
+            "TIMEOUT": 300,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Notifications (DESIGN §5.5) ------------------------------------------------------
 # Backends: "outbox" keeps every message in the database (default); "smtp" sends e-mail
 # through EMAIL_HOST; "http" posts SMS to SMS_HTTP_URL.
