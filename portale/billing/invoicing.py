@@ -89,61 +89,60 @@ def _active_in(qs, start, end):
     )
 
 
-def _traffic_by_line(line_ids, start, end, charging, window: RatedWindow) -> dict[int, list[dict]]:
+def _traffic_by_line(owner: Q, start, end, charging, window: RatedWindow) -> dict[int, list[dict]]:
+    """The rated traffic of the lines selected by ``owner`` (a ``Q`` over the events: the
+    contract's lines, or one line), summed by line and category in one GROUP BY."""
     lo, hi = _bounds(start, end)
-    qs = TrafficEvent.objects.filter(
-        rated_scope(lo, hi, window), line_id__in=line_ids, charging=charging
-    )
+    qs = TrafficEvent.objects.filter(rated_scope(lo, hi, window), owner, charging=charging)
     out: dict[int, list[dict]] = defaultdict(list)
     rows = (
         qs.annotate(late=Case(When(occurred_at__lt=lo, then=Value(True)), default=Value(False)))
-        .values("line_id", "category", "late")
+        .values_list("line_id", "category", "late")
         .annotate(events=Count("pk"), amount=Sum("net_amount"))
         .order_by("line_id", "late", "category")
     )
-    for r in rows:
-        label = CATEGORY_LABELS.get(r["category"], r["category"])
-        out[r["line_id"]].append(
+    for line_id, category, late, events, amount in rows.iterator(chunk_size=20_000):
+        label = CATEGORY_LABELS.get(category, category)
+        out[line_id].append(
             {
-                "category": r["category"],
-                "label": f"{label}, {LATE_LABEL}" if r["late"] else label,
-                "late": r["late"],
-                "events": r["events"],
-                "amount": money(r["amount"]),
+                "category": category,
+                "label": f"{label}, {LATE_LABEL}" if late else label,
+                "late": late,
+                "events": events,
+                "amount": money(amount),
             }
         )
     return out
 
 
 def company_charges(contract: Contract, b: int, y: int, window: RatedWindow = ALL_RATED) -> Charges:
+    """Read in three set queries whatever the contract's size (lines with their plan,
+    services, traffic by line and category): a 100,000-line contract costs seconds."""
     start, end = bim.period(b, y)
-    lines = list(
+    lines = (
         _active_in(Line.objects.filter(contract=contract), start, end)
-        .select_related("tariff_plan")
         .order_by("msisdn")
+        .values_list("pk", "msisdn", "tariff_plan__name", "tariff_plan__monthly_fee")
     )
-    ids = [line.pk for line in lines]
     services = defaultdict(list)
-    for s in _active_in(LineService.objects.filter(line_id__in=ids), start, end).order_by(
-        "description"
+    active_services = _active_in(LineService.objects.filter(line__contract=contract), start, end)
+    for s in active_services.order_by("description").only(
+        "line_id", "description", "kind", "apn", "monthly_fee", "pct_charged_to_entity"
     ):
         services[s.line_id].append(s)
-    traffic = _traffic_by_line(ids, start, end, TrafficEvent.Charging.COMPANY, window)
+    traffic = _traffic_by_line(
+        Q(line__contract=contract), start, end, TrafficEvent.Charging.COMPANY, window
+    )
     out = []
-    for line in lines:
-        lc = LineCharges(line.msisdn)
-        if line.tariff_plan.monthly_fee:
-            lc.fees.append(
-                (
-                    f"Canone {line.tariff_plan.name} (2 mesi)",
-                    money(line.tariff_plan.monthly_fee * 2),
-                )
-            )
-        for s in services[line.pk]:
+    for pk, msisdn, plan, plan_fee in lines.iterator(chunk_size=20_000):
+        lc = LineCharges(msisdn)
+        if plan_fee:
+            lc.fees.append((f"Canone {plan} (2 mesi)", money(plan_fee * 2)))
+        for s in services.get(pk, ()):
             share = money(s.monthly_fee * 2 * s.pct_charged_to_entity / 100)
             if share:
                 lc.fees.append((f"{s.display_description} (2 mesi)", share))
-        lc.traffic = traffic.get(line.pk, [])
+        lc.traffic = traffic.get(pk, [])
         out.append(lc)
     return Charges(bim.label(b, y), start, end, out)
 
@@ -167,7 +166,7 @@ def personal_charges(
         if o.price:
             lc.fees.append((f"{o.name} (2 mesi)", money(o.price * 2)))
     lc.traffic = _traffic_by_line(
-        [line.pk], start, end, TrafficEvent.Charging.PERSONAL, window
+        Q(line=line), start, end, TrafficEvent.Charging.PERSONAL, window
     ).get(line.pk, [])
     return Charges(bim.label(b, y), start, end, [lc])
 

@@ -38,6 +38,14 @@ def company_invoice(*, contract: Contract | None, pk: int) -> Invoice | None:
     return records.company_invoice_of_contract(contract=contract, pk=pk, since=_since())
 
 
+def invoice_stored_charges(*, invoice: Invoice) -> dict | None:
+    """The charges stored when the invoice was issued, as stored (JSON), or None for an
+    invoice loaded without them: what the invoice audit reads line by line."""
+    return (
+        TrafficCutoff.objects.filter(invoice=invoice).values_list("charges", flat=True).first()
+    ) or None
+
+
 def invoice_document_charges(*, invoice: Invoice | PersonalInvoice) -> Charges:
     """The charges the invoice's documents show: those stored when it was issued, or for
     an invoice loaded without them, the summary of its stored amount."""

@@ -31,6 +31,8 @@ from django.utils.translation import gettext_lazy
 from portale.records import selectors as records
 from portale.records.models import Contract, TrafficEvent
 
+from .models import InvoiceAudit, InvoiceAuditDifference
+
 Q2 = Decimal("0.01")
 KB_PER_GB = Decimal(1024 * 1024)
 LINE_ROWS_MAX = 100  # a breakdown by line shows the top lines, the rest in one row
@@ -447,3 +449,24 @@ def lines_by_msisdn(scope: TemScope, msisdns: Iterable[str]) -> dict[str, int]:
         .filter(msisdn__in=list(msisdns))
         .values_list("msisdn", "pk")
     )
+
+
+# --- invoice audit runs ----------------------------------------------------------------------
+
+
+def last_audit(*, invoice) -> InvoiceAudit | None:
+    """The invoice's latest audit run (in progress or finished), or None."""
+    return InvoiceAudit.objects.filter(invoice=invoice).order_by("-requested_at", "-pk").first()
+
+
+def audit_differences(*, run: InvoiceAudit, limit: int) -> list[InvoiceAuditDifference]:
+    return list(run.differences.order_by("pk")[:limit])
+
+
+def last_audits(*, invoices) -> dict[int, InvoiceAudit]:
+    """invoice id → its latest audit run, for the list of invoices."""
+    out: dict[int, InvoiceAudit] = {}
+    runs = InvoiceAudit.objects.filter(invoice__in=invoices).order_by("requested_at", "pk")
+    for run in runs:
+        out[run.invoice_id] = run
+    return out
