@@ -22,7 +22,7 @@ from portale.records import services as records
 from portale.records.models import Invoice
 
 from . import bimesters as bim
-from .invoicing import COMPANY, _window, company_charges
+from .invoicing import COMPANY, _window, charges_index, company_charges
 from .models import TrafficCutoff
 
 DEMO_BIMESTERS = 2  # the most recent closed bimesters get their charges
@@ -57,8 +57,10 @@ def invoices_demo_charges(
             with transaction.atomic():
                 charges = company_charges(contract, b, y, _window(COMPANY, contract, b, y, cutoff))
                 records.invoice_amount_restate(invoice=invoice, amount=charges.total)
-                TrafficCutoff.objects.create(
-                    invoice=invoice, rated_before=cutoff, charges=charges.to_json()
+                charges_index(
+                    cutoff=TrafficCutoff.objects.create(
+                        invoice=invoice, rated_before=cutoff, charges=charges.to_json()
+                    )
                 )
             done += 1
     return done

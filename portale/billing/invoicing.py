@@ -58,9 +58,17 @@ from portale.records.models import (
 
 from . import bimesters as bim
 from . import fatturapa, sdi
-from .charges import Charges, LineCharges, RatedWindow, money, rated_scope
+from .charges import (
+    Charges,
+    LineCharges,
+    RatedWindow,
+    line_row_totals,
+    money,
+    rated_scope,
+    summary_of,
+)
 from .documents import invoice_pdf_render, stored_bytes
-from .models import CreditNote, EInvoice, TrafficCutoff
+from .models import CreditNote, EInvoice, InvoiceLineCharges, TrafficCutoff
 from .selectors import invoice_document_charges
 
 CATEGORY_LABELS = {
@@ -275,6 +283,58 @@ def invoices_complete(*, today: datetime.date | None = None) -> int:
     return n
 
 
+# --- the index of the stored charges -------------------------------------------------------
+
+
+def charges_index(*, cutoff: TrafficCutoff) -> int:
+    """Index an invoice's stored charges: its summary (totals by service) and one
+    ``InvoiceLineCharges`` row per line, so its pages never read the whole copy. Written
+    with the charges when the invoice is issued; running it again rewrites the same rows.
+    Returns how many line rows."""
+    stored = cutoff.charges
+    if not stored:
+        return 0
+    if cutoff.invoice_id:
+        invoice = Invoice.objects.only("contract_id").get(pk=cutoff.invoice_id)
+        ids = dict(Line.objects.filter(contract_id=invoice.contract_id).values_list("msisdn", "pk"))
+    else:
+        billing = DualBilling.objects.select_related("line").get(
+            invoices__pk=cutoff.personal_invoice_id
+        )
+        ids = {billing.line.msisdn: billing.line_id}
+
+    def rows():
+        for row in stored["lines"]:
+            fees, traffic, total = line_row_totals(row)
+            yield InvoiceLineCharges(
+                cutoff=cutoff,
+                line_id=ids.get(row["msisdn"]),
+                msisdn=row["msisdn"],
+                fees_total=fees,
+                traffic_total=traffic,
+                total=total,
+                detail={"fees": row["fees"], "traffic": row["traffic"]},
+            )
+
+    with transaction.atomic():
+        InvoiceLineCharges.objects.filter(cutoff=cutoff).delete()
+        InvoiceLineCharges.objects.bulk_create(rows(), batch_size=5000)
+        TrafficCutoff.objects.filter(pk=cutoff.pk).update(summary=summary_of(stored))
+    return len(stored["lines"])
+
+
+def charges_index_missing() -> int:
+    """Index every stored copy not indexed yet (issued before the index existed). Part of
+    the nightly job; the migration that added the index did it once already."""
+    n = 0
+    for pk in TrafficCutoff.objects.filter(charges__isnull=False, summary__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        charges_index(cutoff=TrafficCutoff.objects.get(pk=pk))
+        n += 1
+    return n
+
+
 # --- issuing ------------------------------------------------------------------------------
 
 
@@ -305,9 +365,10 @@ def _issue(kind: InvoiceKind, owner, b: int, y: int):
                 emission_date=emission,
                 due_date=due,
             )
-            TrafficCutoff.objects.create(
+            stored = TrafficCutoff.objects.create(
                 **{kind.cutoff: invoice}, rated_before=cutoff, charges=charges.to_json()
             )
+            charges_index(cutoff=stored)
             if kind.electronic:
                 _einvoice_make(document=_invoice_document(invoice, charges), invoice=invoice)
             records.invoice_pdf_attach(
@@ -475,8 +536,10 @@ def invoice_reissue(*, invoice: Invoice, reason: str = "") -> Invoice:
         )
         cutoff = TrafficCutoff.objects.filter(invoice=invoice).first()
         if cutoff:
-            TrafficCutoff.objects.create(
-                invoice=new, rated_before=cutoff.rated_before, charges=cutoff.charges
+            charges_index(
+                cutoff=TrafficCutoff.objects.create(
+                    invoice=new, rated_before=cutoff.rated_before, charges=cutoff.charges
+                )
             )
         _einvoice_make(
             document=fatturapa.Document(

@@ -48,3 +48,34 @@ def test_an_invoice_with_its_document_keeps_its_amount(contract):
     with pytest.raises(RecordError):
         invoice_amount_restate(invoice=invoice, amount=Decimal("1.00"))
     assert Invoice.objects.get(pk=invoice.pk).amount == Decimal("1234.56")
+
+
+def test_an_issued_invoice_is_indexed_by_line_and_service(contract):
+    from portale.billing import selectors
+    from portale.billing.invoicing import charges_index, invoice_issue
+    from portale.billing.models import InvoiceLineCharges
+
+    lines = [f.LineFactory(contract=contract) for _ in range(3)]
+    rate([event(lines[0], timezone.make_aware(datetime.datetime(2021, 9, 3, 9)), seconds=900)])
+    invoice = invoice_issue(contract=contract, b=5, y=2021)
+    charges = selectors.invoice_document_charges(invoice=invoice)
+    rows = {r.msisdn: r for r in selectors.invoice_line_rows(invoice=invoice)}
+    assert set(rows) == {ln.msisdn for ln in lines}
+    for lc in charges.lines:
+        row = rows[lc.msisdn]
+        assert (row.fees_total, row.traffic_total, row.total) == (
+            lc.fees_total,
+            lc.traffic_total,
+            lc.total,
+        )
+        assert selectors.line_charges_of(row) == lc and row.line.msisdn == lc.msisdn
+    summary = selectors.invoice_summary(invoice=invoice)
+    assert (summary.taxable, summary.vat, summary.total) == (
+        charges.taxable,
+        charges.vat,
+        invoice.amount,
+    )
+    assert sum(s["amount"] for s in summary.services) == charges.taxable
+    cutoff = TrafficCutoff.objects.get(invoice=invoice)
+    assert charges_index(cutoff=cutoff) == 3  # again: the same rows, not more
+    assert InvoiceLineCharges.objects.filter(cutoff=cutoff).count() == 3
