@@ -190,8 +190,13 @@ def billed_window(*, invoice: Invoice | PersonalInvoice) -> tuple[Q, str] | None
 
     personal = isinstance(invoice, PersonalInvoice)
     field = "personal_invoice" if personal else "invoice"
-    cutoff = TrafficCutoff.objects.filter(**{field: invoice}).first()
-    if cutoff is None or not cutoff.charges:
+    # Only the instant: the stored copy itself (megabytes for a large invoice) is not read.
+    rated_before = (
+        TrafficCutoff.objects.filter(**{field: invoice}, charges__isnull=False)
+        .values_list("rated_before", flat=True)
+        .first()
+    )
+    if rated_before is None:
         return None
     b, y = bim.parse(invoice.bimester)
     owner = (
@@ -206,7 +211,7 @@ def billed_window(*, invoice: Invoice | PersonalInvoice) -> tuple[Q, str] | None
         .first()
     )
     lo, hi = _bounds(*bim.period(b, y))
-    where = rated_scope(lo, hi, RatedWindow(since=previous, until=cutoff.rated_before))
+    where = rated_scope(lo, hi, RatedWindow(since=previous, until=rated_before))
     charging = TrafficEvent.Charging.PERSONAL if personal else TrafficEvent.Charging.COMPANY
     return where & Q(charging=charging), charging
 
