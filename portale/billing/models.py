@@ -74,7 +74,10 @@ class InvoiceLineCharges(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cutoff", "msisdn"], name="invoice_line_charges_key")
         ]
-        indexes = [models.Index(fields=["cutoff", "line"], name="invoice_line_charges_line")]
+        indexes = [
+            models.Index(fields=["cutoff", "line"], name="invoice_line_charges_line"),
+            models.Index(fields=["cutoff", "total"], name="invoice_line_charges_total"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cutoff_id} {self.msisdn}"

@@ -110,8 +110,10 @@ def invoice_summary(*, invoice: Invoice) -> InvoiceSummary:
 
 
 def invoice_line_rows(*, invoice: Invoice) -> QuerySet[InvoiceLineCharges]:
-    """The lines of an issued company invoice, as stored with it (one row each)."""
-    return InvoiceLineCharges.objects.filter(cutoff__invoice=invoice)
+    """The lines of an issued company invoice, as stored with it (one row each). Filtered
+    on the cutoff's id itself, so a page in msisdn order walks the (cutoff, msisdn) index."""
+    cutoff = TrafficCutoff.objects.filter(invoice=invoice).values_list("pk", flat=True).first()
+    return InvoiceLineCharges.objects.filter(cutoff_id=cutoff)
 
 
 def line_charges_of(row: InvoiceLineCharges) -> LineCharges:

@@ -101,8 +101,10 @@ def line_charges(c: Charges) -> dict[str, LineCharges]:
 def invoice_lines(*, invoice: Invoice) -> QuerySet:
     """The lines the invoice charged, one stored row each (a queryset for the list
     component: a page of a 100,000-line invoice reads one page of rows)."""
-    return billing.invoice_line_rows(invoice=invoice).select_related(
-        "line__cost_centre", "line__tariff_plan"
+    return (
+        billing.invoice_line_rows(invoice=invoice)
+        .select_related("line__cost_centre", "line__tariff_plan")
+        .defer("detail")
     )
 
 

@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'linea di fattura',
                 'verbose_name_plural': 'linee di fattura',
-                'indexes': [models.Index(fields=['cutoff', 'line'], name='invoice_line_charges_line')],
+                'indexes': [models.Index(fields=['cutoff', 'line'], name='invoice_line_charges_line'), models.Index(fields=['cutoff', 'total'], name='invoice_line_charges_total')],
                 'constraints': [models.UniqueConstraint(fields=('cutoff', 'msisdn'), name='invoice_line_charges_key')],
             },
         ),
