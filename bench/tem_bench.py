@@ -147,6 +147,7 @@ def ensure_events(contract, target: int) -> None:
         rl, rc = records.usage_aggregates_rebuild()
         print(f"  aggregates rebuilt after the load in {time.perf_counter() - t:.0f} s: "
               f"{rl:,} line rows, {rc:,} contract rows", flush=True)  # fmt: skip
+        analyze()
         return
     if done and UsageLineMonth.objects.exists():
         from django.db import transaction
@@ -155,6 +156,13 @@ def ensure_events(contract, target: int) -> None:
         with transaction.atomic():
             for start in range(0, done, 5000):
                 records.usage_aggregates_add(events=list(new[start : start + 5000]))
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load (autovacuum would take them later)."""
+    for table in ("records_usagelinemonth", "records_usagecontractmonth", "records_line",
+                  "billing_invoicelinecharges", "billing_trafficcutoff"):  # fmt: skip
+        _sql(f"ANALYZE {table}")
 
 
 def raw_group_by(contract):
@@ -211,6 +219,7 @@ def main() -> None:
         rl, rc = records.usage_aggregates_rebuild()
         print(f"  aggregates rebuilt from {total_events:,} events in "
               f"{time.perf_counter() - t:.1f} s: {rl:,} line rows, {rc:,} contract rows")  # fmt: skip
+        analyze()
     print(f"Events: {n_events:,} on the contract in Sep-Oct 2026 ({total_events:,} in the DB); "
           f"aggregates: {UsageLineMonth.objects.count():,} line-month rows, "
           f"{UsageContractMonth.objects.count():,} contract-month rows")  # fmt: skip
@@ -316,6 +325,7 @@ def ensure_invoice(contract):
         invoice=invoice, rated_before=cutoff, charges=charges.to_json()
     )
     charges_index(cutoff=stored)
+    analyze()
     print(f"  issued {invoice.number} for the bench ({time.perf_counter() - t:.1f} s, no PDF): "
           f"{len(charges.lines):,} lines, {charges.total} EUR")  # fmt: skip
     return invoice
