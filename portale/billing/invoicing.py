@@ -132,12 +132,15 @@ def company_charges(contract: Contract, b: int, y: int, window: RatedWindow = AL
         .order_by("msisdn")
         .values_list("pk", "msisdn", "tariff_plan__name", "tariff_plan__monthly_fee")
     )
+    # Plain tuples, not model instances: a 100,000-line contract has over 100,000 services.
     services = defaultdict(list)
     active_services = _active_in(LineService.objects.filter(line__contract=contract), start, end)
-    for s in active_services.order_by("description").only(
+    for line_id, desc, kind, apn, fee, pct in active_services.order_by("description").values_list(
         "line_id", "description", "kind", "apn", "monthly_fee", "pct_charged_to_entity"
     ):
-        services[s.line_id].append(s)
+        # LineService.display_description (G-13: a "Filtro APN" shows its APN)
+        label = f"{desc} – {apn}" if kind == LineService.Kind.APN_FILTER and apn else desc
+        services[line_id].append((label, fee, pct))
     traffic = _traffic_by_line(
         Q(line__contract=contract), start, end, TrafficEvent.Charging.COMPANY, window
     )
@@ -146,10 +149,10 @@ def company_charges(contract: Contract, b: int, y: int, window: RatedWindow = AL
         lc = LineCharges(msisdn)
         if plan_fee:
             lc.fees.append((f"Canone {plan} (2 mesi)", money(plan_fee * 2)))
-        for s in services.get(pk, ()):
-            share = money(s.monthly_fee * 2 * s.pct_charged_to_entity / 100)
+        for label, fee, pct in services.get(pk, ()):
+            share = money(fee * 2 * pct / 100)
             if share:
-                lc.fees.append((f"{s.display_description} (2 mesi)", share))
+                lc.fees.append((f"{label} (2 mesi)", share))
         lc.traffic = traffic.get(pk, [])
         out.append(lc)
     return Charges(bim.label(b, y), start, end, out)
