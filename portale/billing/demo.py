@@ -15,18 +15,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
-from django.utils import timezone
-
-from portale.records import services as records
-from portale.records.models import Invoice
-
-from . import bimesters as bim
-from .invoicing import COMPANY, _window, charges_index, company_charges
-from .models import TrafficCutoff
-
-DEMO_BIMESTERS = 2  # the most recent closed bimesters get their charges
-LARGE_CONTRACT_LINES = 5_000  # the bench's large profile keeps its invoices as seeded
+from .invoicing import DEMO_BIMESTERS, invoices_seeded_charge
 
 
 def invoices_demo_charges(
@@ -34,33 +23,4 @@ def invoices_demo_charges(
 ) -> int:
     """Give the seeded invoices of the last ``bimesters`` closed bimesters their charges;
     returns how many invoices got them."""
-    today = today or timezone.localdate()
-    labels = [bim.label(b, y) for b, y in reversed(bim.closed_bimesters(today, bimesters))]
-    tz = timezone.get_current_timezone()
-    done = 0
-    for label in labels:  # oldest first
-        invoices = (
-            Invoice.objects.filter(
-                bimester=label, cancelled_on__isnull=True, traffic_cutoff__isnull=True
-            )
-            .filter(pdf="")
-            .select_related("contract")
-            .order_by("pk")
-        )
-        for invoice in invoices:
-            contract = invoice.contract
-            if contract.lines.count() > LARGE_CONTRACT_LINES:
-                continue
-            b, y = bim.parse(label)
-            emitted = datetime.datetime.combine(invoice.emission_date, datetime.time(), tz)
-            cutoff = min(emitted, timezone.now())
-            with transaction.atomic():
-                charges = company_charges(contract, b, y, _window(COMPANY, contract, b, y, cutoff))
-                records.invoice_amount_restate(invoice=invoice, amount=charges.total)
-                charges_index(
-                    cutoff=TrafficCutoff.objects.create(
-                        invoice=invoice, rated_before=cutoff, charges=charges.to_json()
-                    )
-                )
-            done += 1
-    return done
+    return invoices_seeded_charge(today=today, bimesters=bimesters)

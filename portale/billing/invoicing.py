@@ -338,6 +338,50 @@ def charges_index_missing() -> int:
     return n
 
 
+# --- the demo's seeded invoices --------------------------------------------------------------
+
+DEMO_BIMESTERS = 2  # the most recent closed bimesters get their charges
+LARGE_CONTRACT_LINES = 5_000  # the bench's large profile keeps its invoices as seeded
+
+
+def invoices_seeded_charge(
+    *, today: datetime.date | None = None, bimesters: int = DEMO_BIMESTERS
+) -> int:
+    """The demo set-up (``billing/demo.py``): give the seeded invoices of the last
+    ``bimesters`` closed bimesters the charges the engine computes for them, stored as at
+    issue, and restate their amount; returns how many invoices got them."""
+    today = today or timezone.localdate()
+    labels = [bim.label(b, y) for b, y in reversed(bim.closed_bimesters(today, bimesters))]
+    tz = timezone.get_current_timezone()
+    done = 0
+    for label in labels:  # oldest first
+        invoices = (
+            Invoice.objects.filter(
+                bimester=label, cancelled_on__isnull=True, traffic_cutoff__isnull=True
+            )
+            .filter(pdf="")
+            .select_related("contract")
+            .order_by("pk")
+        )
+        for invoice in invoices:
+            contract = invoice.contract
+            if contract.lines.count() > LARGE_CONTRACT_LINES:
+                continue
+            b, y = bim.parse(label)
+            emitted = datetime.datetime.combine(invoice.emission_date, datetime.time(), tz)
+            cutoff = min(emitted, timezone.now())
+            with transaction.atomic():
+                charges = company_charges(contract, b, y, _window(COMPANY, contract, b, y, cutoff))
+                records.invoice_amount_restate(invoice=invoice, amount=charges.total)
+                charges_index(
+                    cutoff=TrafficCutoff.objects.create(
+                        invoice=invoice, rated_before=cutoff, charges=charges.to_json()
+                    )
+                )
+            done += 1
+    return done
+
+
 # --- issuing ------------------------------------------------------------------------------
 
 
