@@ -12,9 +12,17 @@ aggregates, then measures:
 1. the TEM report "whole contract, 2 months, by cost centre and traffic type"
    (``tem.selectors.report``, and the page through the Django stack) against the same
    figures from a bare GROUP BY over the raw events, in the same run; the figures must match;
-2. the audit of the contract's 5/2026 invoice (every line, fee and traffic charge);
-3. rating throughput (the real engine) with the aggregates maintained and without, in
+2. the audit of the contract's 5/2026 invoice (every line, fee and traffic charge), run as
+   the background job runs it (``tem.services.invoice_audit_run``);
+3. the eBill navigation of that 100,000-line invoice: invoices → the invoice (summary,
+   totals by service, a page of lines; a later page, a sort, a search) → one line's charges
+   and billed events, each page through the whole Django stack;
+4. rating throughput (the real engine) with the aggregates maintained and without, in
    alternating rounds of ``--rate`` fresh events each.
+
+10,000,000 events (the issue's profile): ``--events 10000000`` adds the missing ones by SQL
+(``INSERT … SELECT generate_series``, 500,000 a statement) and rebuilds the aggregates;
+about 0.45 GB of disk per million events with their indexes.
 """
 
 from __future__ import annotations
@@ -134,6 +142,13 @@ def ensure_events(contract, target: int) -> None:
         print(f"  +{done:,} rated events ({time.perf_counter() - t:.0f} s)", flush=True)
     if done:
         _sql("VACUUM ANALYZE records_trafficevent")
+    if done > 200_000 and UsageLineMonth.objects.exists():  # faster rebuilt than added
+        t = time.perf_counter()
+        rl, rc = records.usage_aggregates_rebuild()
+        print(f"  aggregates rebuilt after the load in {time.perf_counter() - t:.0f} s: "
+              f"{rl:,} line rows, {rc:,} contract rows", flush=True)  # fmt: skip
+        analyze()
+        return
     if done and UsageLineMonth.objects.exists():
         from django.db import transaction
 
@@ -141,6 +156,13 @@ def ensure_events(contract, target: int) -> None:
         with transaction.atomic():
             for start in range(0, done, 5000):
                 records.usage_aggregates_add(events=list(new[start : start + 5000]))
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load (autovacuum would take them later)."""
+    for table in ("records_usagelinemonth", "records_usagecontractmonth", "records_line",
+                  "billing_invoicelinecharges", "billing_trafficcutoff"):  # fmt: skip
+        _sql(f"ANALYZE {table}")
 
 
 def raw_group_by(contract):
@@ -170,7 +192,7 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--rate", type=int, default=5000, help="events per rating round")
     p.add_argument("--rounds", type=int, default=2, help="rating rounds per mode")
-    p.add_argument("--skip", default="", help="comma list of: report,audit,rating")
+    p.add_argument("--skip", default="", help="comma list of: report,audit,nav,rating")
     args = p.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     setup_django(args.database_url)
@@ -197,6 +219,7 @@ def main() -> None:
         rl, rc = records.usage_aggregates_rebuild()
         print(f"  aggregates rebuilt from {total_events:,} events in "
               f"{time.perf_counter() - t:.1f} s: {rl:,} line rows, {rc:,} contract rows")  # fmt: skip
+        analyze()
     print(f"Events: {n_events:,} on the contract in Sep-Oct 2026 ({total_events:,} in the DB); "
           f"aggregates: {UsageLineMonth.objects.count():,} line-month rows, "
           f"{UsageContractMonth.objects.count():,} contract-month rows")  # fmt: skip
@@ -246,31 +269,46 @@ def main() -> None:
                   f"p95 {l95:.1f} ms (status {status})")  # fmt: skip
 
     if "audit" not in skip:
-        print("\n2. Invoice audit of the contract's 5/2026 invoice")
+        print("\n2. Invoice audit of the contract's 5/2026 invoice (the background job's run)")
         invoice = ensure_invoice(contract)
-        from portale.tem.audit import audit_invoice
+        from portale.tem import services as tem_services
+        from portale.tem.models import InvoiceAudit
 
+        run = tem_services.invoice_audit_request(invoice=invoice)
         t = time.perf_counter()
-        result = audit_invoice(invoice=invoice)
+        tem_services.invoice_audit_run(audit_id=run.pk)  # what the Huey task runs
         secs = time.perf_counter() - t
-        print(f"  {invoice.number}: {result.lines:,} lines, {result.charges:,} charges checked in "
-              f"{secs:.1f} s (goal < 60 s); differences: {len(result.differences)}; "
-              f"total {result.billed_total} EUR")  # fmt: skip
+        run = InvoiceAudit.objects.get(pk=run.pk)
+        print(f"  {invoice.number}: {run.lines:,} lines, {run.charges:,} charges checked in "
+              f"{secs:.1f} s (goal < 60 s), state {run.state}; differences: "
+              f"{run.difference_count}; total {run.billed_total} EUR "
+              f"(recomputed {run.recomputed_total} EUR)")  # fmt: skip
+
+    if "nav" not in skip:
+        print("\n3. eBill invoice navigation of the 100,000-line invoice (GET, whole Django stack)")
+        navigation(contract, ensure_invoice(contract), args.runs)
 
     if "rating" not in skip:
-        print(f"\n3. Rating throughput, {args.rounds} alternating rounds of {args.rate:,} events")
+        print(f"\n4. Rating throughput, {args.rounds} alternating rounds of {args.rate:,} events")
         rating_rounds(contract, args.rate, args.rounds)
 
 
 def ensure_invoice(contract):
     from django.utils import timezone
 
-    from portale.billing.invoicing import RatedWindow, company_charges
+    from portale.billing.invoicing import (
+        RatedWindow,
+        charges_index,
+        charges_index_missing,
+        company_charges,
+    )
     from portale.billing.models import TrafficCutoff
     from portale.records.models import Invoice
 
     invoice = Invoice.objects.filter(contract=contract, bimester="5/2026").first()
     if invoice is not None:
+        if charges_index_missing():
+            print("  the bench invoice indexed by line")
         return invoice
     t = time.perf_counter()
     cutoff = timezone.now()
@@ -283,10 +321,60 @@ def ensure_invoice(contract):
         emission_date=datetime.date(2026, 11, 15),
         due_date=datetime.date(2026, 12, 15),
     )
-    TrafficCutoff.objects.create(invoice=invoice, rated_before=cutoff, charges=charges.to_json())
+    stored = TrafficCutoff.objects.create(
+        invoice=invoice, rated_before=cutoff, charges=charges.to_json()
+    )
+    charges_index(cutoff=stored)
+    analyze()
     print(f"  issued {invoice.number} for the bench ({time.perf_counter() - t:.1f} s, no PDF): "
           f"{len(charges.lines):,} lines, {charges.total} EUR")  # fmt: skip
     return invoice
+
+
+def navigation(contract, invoice, runs: int) -> None:
+    """eBill: invoices → the invoice (summary, services, first page of lines) → a later page
+    and a sort → one line (its charges and its billed events), as the referent walks it."""
+    from django.conf import settings
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from portale.accounts.models import User
+    from portale.billing.models import InvoiceLineCharges
+    from portale.core.tests.handoff_helpers import grant
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    roa = User.objects.filter(username="roa.grande@demo.it").first()
+    if roa is None:
+        print("  no roa.grande@demo.it: skipped")
+        return
+    client = Client()
+    client.force_login(roa)
+    grant(client, roa, profile="ROA", contract=contract, system="ebill")
+    rows = InvoiceLineCharges.objects.filter(cutoff__invoice=invoice)
+    busy = (
+        rows.exclude(detail__traffic=[])
+        .values("line_id")
+        .annotate(n=Count("pk"))
+        .order_by("line_id")
+        .values_list("line_id", flat=True)
+        .first()
+    ) or rows.values_list("line_id", flat=True).first()
+    steps = [
+        ("invoices", reverse("ebill:invoices"), None),
+        ("invoice: summary + services + lines p.1", reverse("ebill:invoice", args=[invoice.pk]), None),
+        ("invoice lines, page 50", reverse("ebill:invoice", args=[invoice.pk]), {"page": "50"}),
+        ("invoice lines by total desc", reverse("ebill:invoice", args=[invoice.pk]), {"sort": "-total"}),
+        ("invoice lines, search a number", reverse("ebill:invoice", args=[invoice.pk]),
+         {"linea": rows.values_list("msisdn", flat=True).first()[-6:]}),
+        ("one line: charges + billed events", reverse("ebill:invoice_line", args=[invoice.pk, busy]), None),
+    ]  # fmt: skip
+    worst = 0.0
+    for label, url, params in steps:
+        p50, p95, status = timed_get(client, url, runs, (lambda p=params: p) if params else None)
+        worst = max(worst, p95)
+        print(f"  {label:42s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  (status {status})")
+    print(f"  {rows.count():,} lines on the invoice; worst p95 {worst:.1f} ms (goal < 300 ms)")
 
 
 def rating_rounds(contract, per_round: int, rounds: int) -> None:

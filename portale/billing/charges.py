@@ -144,3 +144,58 @@ class Charges:
                 for row in data["lines"]
             ],
         )
+
+
+# --- the invoice's index: totals by section and service, one row per line -----------------
+
+FEES_SECTION = "Canoni e servizi"
+TRAFFIC_SECTION = "Traffico"
+
+
+def fee_service(description: str) -> str:
+    """ "Canone PA 8 (2 mesi)" → "Canone PA 8": one service, whatever the line."""
+    return description.rsplit(" (", 1)[0]
+
+
+def service_totals(lines: list[dict]) -> list[dict]:
+    """The taxable amount by section ("Canoni e servizi", "Traffico") and service (each
+    fee, each traffic category, late traffic apart), from the stored lines (JSON rows);
+    they add up to the taxable amount. Amounts as strings, as stored."""
+    out: dict[tuple[str, str], dict] = {}
+    for row in lines:
+        seen: set[tuple[str, str]] = set()
+        for desc, amount in row["fees"]:
+            key = (FEES_SECTION, fee_service(desc))
+            t = out.setdefault(key, {"lines": 0, "events": 0, "amount": Decimal(0)})
+            t["amount"] += Decimal(amount)
+            seen.add(key)
+        for t_row in row["traffic"]:
+            key = (TRAFFIC_SECTION, t_row["label"])
+            t = out.setdefault(key, {"lines": 0, "events": 0, "amount": Decimal(0)})
+            t["amount"] += Decimal(t_row["amount"])
+            t["events"] += t_row["events"]
+            seen.add(key)
+        for key in seen:
+            out[key]["lines"] += 1
+    return [
+        {"section": k[0], "service": k[1], **v, "amount": str(v["amount"])}
+        for k, v in sorted(out.items(), key=lambda kv: (kv[0][0] != FEES_SECTION, kv[0][1]))
+    ]
+
+
+def line_row_totals(row: dict) -> tuple[Decimal, Decimal, Decimal]:
+    """(fees, traffic, total) of one stored line (JSON row), as ``LineCharges`` adds them."""
+    fees = sum((Decimal(a) for _d, a in row["fees"]), Decimal(0))
+    traffic = sum((Decimal(t["amount"]) for t in row["traffic"]), Decimal(0))
+    return fees, traffic, money(fees + traffic)
+
+
+def summary_of(stored: dict) -> dict:
+    """The summary kept with the stored charges: taxable, VAT and the service totals."""
+    taxable = money(sum((line_row_totals(r)[2] for r in stored["lines"]), Decimal(0)))
+    return {
+        "taxable": str(taxable),
+        "vat": str(money(taxable * VAT)),
+        "lines": len(stored["lines"]),
+        "services": service_totals(stored["lines"]),
+    }

@@ -33,6 +33,9 @@ class TrafficCutoff(models.Model):
     )
     rated_before = models.DateTimeField(_("Traffico valorizzato prima del"))
     charges = models.JSONField(_("Addebiti fatturati"), null=True, blank=True, editable=False)
+    # The invoice's totals by section and service, computed from ``charges`` when they are
+    # stored (``invoicing.charges_index``): the invoice page reads this, not the whole copy.
+    summary = models.JSONField(_("Riepilogo"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("taglio traffico fattura")
@@ -47,6 +50,37 @@ class TrafficCutoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id or self.personal_invoice_id}: {self.rated_before}"
+
+
+class InvoiceLineCharges(models.Model):
+    """One line of an issued invoice, as stored with it (``TrafficCutoff.charges``): its
+    totals and its fee and traffic rows. An index of the stored copy, written with it
+    (``invoicing.charges_index``), so eBill pages a 100,000-line invoice by line and opens
+    one line without reading the whole copy."""
+
+    cutoff = models.ForeignKey(TrafficCutoff, on_delete=models.CASCADE, related_name="line_rows")
+    line = models.ForeignKey(
+        "records.Line", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    msisdn = models.CharField(_("Linea"), max_length=20)
+    fees_total = models.DecimalField(_("Canoni e servizi"), max_digits=12, decimal_places=2)
+    traffic_total = models.DecimalField(_("Traffico"), max_digits=12, decimal_places=2)
+    total = models.DecimalField(_("Totale linea"), max_digits=12, decimal_places=2)
+    detail = models.JSONField(_("Voci"), default=dict)  # {"fees": [...], "traffic": [...]}
+
+    class Meta:
+        verbose_name = _("linea di fattura")
+        verbose_name_plural = _("linee di fattura")
+        constraints = [
+            models.UniqueConstraint(fields=["cutoff", "msisdn"], name="invoice_line_charges_key")
+        ]
+        indexes = [
+            models.Index(fields=["cutoff", "line"], name="invoice_line_charges_line"),
+            models.Index(fields=["cutoff", "total"], name="invoice_line_charges_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cutoff_id} {self.msisdn}"
 
 
 class CreditNote(models.Model):

@@ -7,6 +7,8 @@ is lost is rendered again from the stored invoice (``billing.documents``), not s
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -15,9 +17,9 @@ from portale.records import selectors as records
 from portale.records.models import Contract, Invoice, PersonalInvoice, TrafficEvent
 
 from . import bimesters as bim
-from .charges import Charges
+from .charges import Charges, LineCharges, money, summary_of
 from .documents import invoice_pdf_render, stored_bytes
-from .models import EInvoice, TrafficCutoff
+from .models import EInvoice, InvoiceLineCharges, TrafficCutoff
 
 DEPTH_DAYS = 365  # "le fatture emesse negli ultimi 12 mesi"
 
@@ -38,6 +40,14 @@ def company_invoice(*, contract: Contract | None, pk: int) -> Invoice | None:
     return records.company_invoice_of_contract(contract=contract, pk=pk, since=_since())
 
 
+def invoice_stored_charges(*, invoice: Invoice) -> dict | None:
+    """The charges stored when the invoice was issued, as stored (JSON), or None for an
+    invoice loaded without them: what the invoice audit reads line by line."""
+    return (
+        TrafficCutoff.objects.filter(invoice=invoice).values_list("charges", flat=True).first()
+    ) or None
+
+
 def invoice_document_charges(*, invoice: Invoice | PersonalInvoice) -> Charges:
     """The charges the invoice's documents show: those stored when it was issued, or for
     an invoice loaded without them, the summary of its stored amount."""
@@ -50,6 +60,69 @@ def invoice_document_charges(*, invoice: Invoice | PersonalInvoice) -> Charges:
     start, end = bim.period(*bim.parse(invoice.bimester))
     total = invoice.total if isinstance(invoice, PersonalInvoice) else invoice.amount
     return Charges.stated(bimester=invoice.bimester, start=start, end=end, total=total)
+
+
+@dataclass(frozen=True)
+class InvoiceSummary:
+    """An invoice's totals and its totals by service, read without its lines (the invoice
+    page of a 100,000-line invoice reads this and one page of ``invoice_line_rows``)."""
+
+    bimester: str
+    start: datetime.date
+    end: datetime.date  # exclusive
+    taxable: Decimal
+    vat: Decimal
+    lines: int
+    services: tuple[dict, ...]  # section, service, lines, events, amount (Decimal)
+    is_stated: bool  # loaded without its charges: the totals only
+
+    @property
+    def total(self) -> Decimal:
+        return self.taxable + self.vat
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.end - datetime.timedelta(days=1)
+
+
+def invoice_summary(*, invoice: Invoice) -> InvoiceSummary:
+    """The summary stored with the invoice's charges (``TrafficCutoff.summary``); for an
+    invoice loaded without charges, or not indexed yet, the same from its documents."""
+    start, end = bim.period(*bim.parse(invoice.bimester))
+    stored = TrafficCutoff.objects.filter(invoice=invoice).values_list("summary", flat=True).first()
+    if stored is None:
+        c = invoice_document_charges(invoice=invoice)
+        if c.is_stated:
+            return InvoiceSummary(
+                invoice.bimester, start, end, c.taxable, c.vat, 0, (), is_stated=True
+            )
+        stored = summary_of(c.to_json())
+    return InvoiceSummary(
+        invoice.bimester,
+        start,
+        end,
+        money(stored["taxable"]),
+        money(stored["vat"]),
+        stored["lines"],
+        tuple({**s, "amount": Decimal(s["amount"])} for s in stored["services"]),
+        is_stated=False,
+    )
+
+
+def invoice_line_rows(*, invoice: Invoice) -> QuerySet[InvoiceLineCharges]:
+    """The lines of an issued company invoice, as stored with it (one row each). Filtered
+    on the cutoff's id itself, so a page in msisdn order walks the (cutoff, msisdn) index."""
+    cutoff = TrafficCutoff.objects.filter(invoice=invoice).values_list("pk", flat=True).first()
+    return InvoiceLineCharges.objects.filter(cutoff_id=cutoff)
+
+
+def line_charges_of(row: InvoiceLineCharges) -> LineCharges:
+    """One stored line as ``LineCharges`` (fees and traffic rows, amounts as Decimal)."""
+    return LineCharges(
+        row.msisdn,
+        [(d, Decimal(a)) for d, a in row.detail.get("fees", [])],
+        [{**t, "amount": Decimal(t["amount"])} for t in row.detail.get("traffic", [])],
+    )
 
 
 def invoice_pdf_bytes(*, invoice: Invoice | PersonalInvoice) -> bytes:
@@ -119,8 +192,13 @@ def billed_window(*, invoice: Invoice | PersonalInvoice) -> tuple[Q, str] | None
 
     personal = isinstance(invoice, PersonalInvoice)
     field = "personal_invoice" if personal else "invoice"
-    cutoff = TrafficCutoff.objects.filter(**{field: invoice}).first()
-    if cutoff is None or not cutoff.charges:
+    # Only the instant: the stored copy itself (megabytes for a large invoice) is not read.
+    rated_before = (
+        TrafficCutoff.objects.filter(**{field: invoice}, charges__isnull=False)
+        .values_list("rated_before", flat=True)
+        .first()
+    )
+    if rated_before is None:
         return None
     b, y = bim.parse(invoice.bimester)
     owner = (
@@ -135,7 +213,7 @@ def billed_window(*, invoice: Invoice | PersonalInvoice) -> tuple[Q, str] | None
         .first()
     )
     lo, hi = _bounds(*bim.period(b, y))
-    where = rated_scope(lo, hi, RatedWindow(since=previous, until=cutoff.rated_before))
+    where = rated_scope(lo, hi, RatedWindow(since=previous, until=rated_before))
     charging = TrafficEvent.Charging.PERSONAL if personal else TrafficEvent.Charging.COMPANY
     return where & Q(charging=charging), charging
 

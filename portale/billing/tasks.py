@@ -7,7 +7,13 @@ from huey import crontab
 
 from portale.core.tasks import periodic_task
 
-from .invoicing import einvoices_complete, invoices_complete, invoices_generate, payments_settle
+from .invoicing import (
+    charges_index_missing,
+    einvoices_complete,
+    invoices_complete,
+    invoices_generate,
+    payments_settle,
+)
 
 
 @periodic_task(crontab(minute="30", hour="2"))
@@ -17,6 +23,7 @@ def invoices_daily() -> None:
 
     rate_pending()
     invoices_generate()
+    charges_index_missing()
     invoices_complete()
     einvoices_complete()
     if getattr(settings, "PORTALE_DEMO", False):

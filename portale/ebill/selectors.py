@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from portale.billing import bimesters as bim
 from portale.billing import selectors as billing
-from portale.billing.charges import Charges, LineCharges, money
+from portale.billing.charges import Charges, LineCharges, fee_service, money, service_totals
 from portale.cases import selectors as cases
 from portale.records import selectors as records
 from portale.records.models import Invoice, Line, LineService, PersonalInvoice, TrafficEvent
@@ -71,51 +71,59 @@ class ServiceTotal:
 
 def _service_of_fee(description: str) -> str:
     """ "Canone PA 8 (2 mesi)" → "Canone PA 8": one service, whatever the line."""
-    return description.rsplit(" (", 1)[0]
+    return fee_service(description)
 
 
-def totals_by_service(c: Charges) -> list[ServiceTotal]:
+def totals_by_service(c: Charges | billing.InvoiceSummary) -> list[ServiceTotal]:
     """The invoice's taxable amount by section ("Canoni e servizi", "Traffico") and
     service (each fee, each traffic category, late traffic apart); they add up to
-    ``c.taxable`` for an invoice issued with its charges."""
-    out: dict[tuple[str, str], ServiceTotal] = {}
-    for lc in c.lines:
-        seen: set[tuple[str, str]] = set()
-        for desc, amount in lc.fees:
-            key = (FEES, _service_of_fee(desc))
-            t = out.setdefault(key, ServiceTotal(*key))
-            t.amount += amount
-            seen.add(key)
-        for row in lc.traffic:
-            key = (TRAFFIC, row["label"])
-            t = out.setdefault(key, ServiceTotal(*key))
-            t.amount += row["amount"]
-            t.events += row["events"]
-            seen.add(key)
-        for key in seen:
-            out[key].lines += 1
-    return sorted(out.values(), key=lambda t: (t.section != FEES, t.service))
+    ``c.taxable`` for an invoice issued with its charges. From the stored summary for an
+    invoice's page (never its lines), or computed from charges (a personal invoice)."""
+    if isinstance(c, billing.InvoiceSummary):
+        rows = c.services
+    else:
+        rows = service_totals(c.to_json()["lines"])
+    return [
+        ServiceTotal(r["section"], r["service"], r["lines"], r["events"], Decimal(r["amount"]))
+        for r in rows
+    ]
+
+
+def summary(*, invoice: Invoice) -> billing.InvoiceSummary:
+    """The invoice's totals and totals by service, without reading its lines."""
+    return billing.invoice_summary(invoice=invoice)
 
 
 def line_charges(c: Charges) -> dict[str, LineCharges]:
     return {lc.msisdn: lc for lc in c.lines}
 
 
-def invoice_lines(*, invoice: Invoice, c: Charges) -> QuerySet[Line]:
-    """The contract's lines the invoice charged (a queryset, for the list component)."""
-    msisdns = [lc.msisdn for lc in c.lines]
+def invoice_lines(*, invoice: Invoice) -> QuerySet:
+    """The lines the invoice charged, one stored row each (a queryset for the list
+    component: a page of a 100,000-line invoice reads one page of rows)."""
     return (
-        records.lines_of_contract(contract=invoice.contract)
-        .filter(msisdn__in=msisdns)
-        .select_related("cost_centre", "tariff_plan")
+        billing.invoice_line_rows(invoice=invoice)
+        .select_related("line__cost_centre", "line__tariff_plan")
+        .defer("detail")
     )
 
 
-def invoice_line(*, invoice: Invoice, c: Charges, line_pk: int) -> tuple[Line, LineCharges] | None:
-    line = invoice_lines(invoice=invoice, c=c).filter(pk=line_pk).first()
-    if line is None:
+def invoice_line(*, invoice: Invoice, line_pk: int) -> tuple[Line, LineCharges] | None:
+    """One line of the invoice (in the contract) with its stored charges, or None."""
+    row = (
+        billing.invoice_line_rows(invoice=invoice)
+        .filter(line_id=line_pk, line__contract_id=invoice.contract_id)
+        .select_related("line")
+        .first()
+    )
+    if row is None:
         return None
-    return line, line_charges(c)[line.msisdn]
+    return row.line, billing.line_charges_of(row)
+
+
+def invoice_line_objects(*, invoice: Invoice) -> QuerySet[Line]:
+    """The contract's lines (for the cost centres of the invoice's flow)."""
+    return records.lines_of_contract(contract=invoice.contract).select_related("cost_centre")
 
 
 def billed_events(*, invoice: Invoice | PersonalInvoice, line: Line) -> QuerySet[TrafficEvent]:

@@ -86,27 +86,37 @@ class LineFilter(FilterForm):
     lookups = {"linea": line_search()}
 
 
-def invoice_lines_table(invoice, by_msisdn: dict):
-    """The lines of one invoice with their stored totals (a class per request: the totals
-    come from the invoice's stored charges, keyed by number)."""
+class InvoiceLineFilter(FilterForm):
+    """The same search over the invoice's stored line rows."""
 
-    def amount(attr):
-        return lambda line: by_msisdn[line.msisdn].__getattribute__(attr)
+    linea = LineSearchField()
+    lookups = {"linea": line_search(msisdn="msisdn", iccid="line__sims__iccid")}
+
+
+def invoice_lines_table(invoice):
+    """The lines of one invoice with their stored totals: one stored row per line
+    (``billing.InvoiceLineCharges``), so a page reads one page of rows."""
 
     class InvoiceLinesTable(Table):
         msisdn = Column(
             _("Linea"),
             sort=True,
-            link=lambda line: reverse("ebill:invoice_line", args=[invoice.pk, line.pk]),
+            link=lambda row: (
+                reverse("ebill:invoice_line", args=[invoice.pk, row.line_id]) if row.line_id else ""
+            ),
         )
-        cost_centre = Column(_("Centro di costo"), "cost_centre.code", sort="cost_centre__code")
-        plan = Column(_("Profilo tariffario"), "tariff_plan.name", sort="tariff_plan__name")
-        fees = Column(_("Canoni e servizi"), amount("fees_total"), format=MONEY)
-        traffic = Column(_("Traffico"), amount("traffic_total"), format=MONEY)
-        total = Column(_("Totale linea"), amount("total"), format=MONEY)
+        cost_centre = Column(
+            _("Centro di costo"), "line.cost_centre.code", sort="line__cost_centre__code"
+        )
+        plan = Column(
+            _("Profilo tariffario"), "line.tariff_plan.name", sort="line__tariff_plan__name"
+        )
+        fees = Column(_("Canoni e servizi"), "fees_total", format=MONEY)
+        traffic = Column(_("Traffico"), "traffic_total", format=MONEY)
+        total = Column(_("Totale linea"), "total", format=MONEY, sort=True)
 
         class Meta:
-            filter_form = LineFilter
+            filter_form = InvoiceLineFilter
             key_columns = ("msisdn", "total")
             default_order = "msisdn"
             counter_label = _("Tot. linee")

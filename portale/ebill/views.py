@@ -135,12 +135,13 @@ def _company_invoice(request, pk: int):
 
 @ebill_page(COMPANY)
 def invoice(request, pk: int):
-    """The invoice: its summary, its totals by section and service, its lines."""
+    """The invoice: its summary, its totals by section and service, its lines (a page of
+    the rows stored with it: the whole invoice is never read)."""
     inv = _company_invoice(request, pk)
-    c = selectors.charges(invoice=inv)
-    by_msisdn = selectors.line_charges(c)
-    table_class = tables.invoice_lines_table(inv, by_msisdn)
-    table = table_class.from_request(request, selectors.invoice_lines(invoice=inv, c=c))
+    summary = selectors.summary(invoice=inv)
+    table = tables.invoice_lines_table(inv).from_request(
+        request, selectors.invoice_lines(invoice=inv)
+    )
     return render_list(
         request,
         table,
@@ -148,8 +149,8 @@ def invoice(request, pk: int):
         {
             "title": _("Fattura %(n)s") % {"n": inv.number},
             "invoice": inv,
-            "charges": c,
-            "services": selectors.totals_by_service(c),
+            "charges": summary,
+            "services": selectors.totals_by_service(summary),
             "tab": "invoices",
             "scope": request.handoff_scope,
         },
@@ -160,12 +161,12 @@ def invoice(request, pk: int):
 def invoice_line(request, pk: int, line_pk: int):
     """One line of the invoice: its fees and traffic rows, and every billed event."""
     inv = _company_invoice(request, pk)
-    c = selectors.charges(invoice=inv)
-    found = selectors.invoice_line(invoice=inv, c=c, line_pk=line_pk)
+    found = selectors.invoice_line(invoice=inv, line_pk=line_pk)
     if found is None:
         raise Http404
     line, lc = found
-    return _line_page(request, inv, c, line, lc, back=reverse("ebill:invoice", args=[inv.pk]))
+    summary = selectors.summary(invoice=inv)
+    return _line_page(request, inv, summary, line, lc, back=reverse("ebill:invoice", args=[inv.pk]))
 
 
 def _line_page(request, inv, c, line, lc, *, back: str, tab: str = "invoices"):
@@ -213,7 +214,7 @@ def invoice_flow(request, pk: int):
     """The invoice's "flusso": every charge line as CSV (format: ``ebill/FLUSSO.md``)."""
     inv = _company_invoice(request, pk)
     c = selectors.charges(invoice=inv)
-    centres = selectors.cost_centre_codes(lines=selectors.invoice_lines(invoice=inv, c=c))
+    centres = selectors.cost_centre_codes(lines=selectors.invoice_line_objects(invoice=inv))
     return _flow_response(inv, c, centres)
 
 

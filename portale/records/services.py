@@ -808,6 +808,17 @@ def personal_invoice_create(
 
 
 @transaction.atomic
+def invoice_amount_restate(*, invoice: Invoice, amount: Decimal) -> None:
+    """The demo set-up only: an invoice seeded with a placeholder amount gets the amount of
+    the charges the billing engine computed for it. Refused once its document exists (an
+    issued invoice never changes)."""
+    if invoice.pdf or Invoice.objects.filter(pk=invoice.pk, pdf__gt="").exists():
+        raise RecordError("La fattura ha già il suo documento: l'importo non cambia.")
+    Invoice.objects.filter(pk=invoice.pk).update(amount=amount)
+    invoice.amount = amount
+
+
+@transaction.atomic
 def invoice_pdf_attach(*, invoice: Invoice | PersonalInvoice, data: bytes) -> None:
     """Store the PDF of an issued invoice (company or personal); nothing else changes."""
     invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(data), save=False)

@@ -31,6 +31,8 @@ from django.utils.translation import gettext_lazy
 from portale.records import selectors as records
 from portale.records.models import Contract, TrafficEvent
 
+from .models import InvoiceAudit, InvoiceAuditDifference
+
 Q2 = Decimal("0.01")
 KB_PER_GB = Decimal(1024 * 1024)
 LINE_ROWS_MAX = 100  # a breakdown by line shows the top lines, the rest in one row
@@ -328,28 +330,18 @@ def report(
     else:
         qs = records.usage_contract_months(contracts=f.contracts or scope.ids)
         fields = [d.contract_field for d in dims]
-    data = (
-        qs.filter(_where(scope, f, line_level=line_level))
-        .values(*fields)
-        .annotate(v=Sum(m.field))
-        .order_by()
-    )
-    raw: dict[tuple, Decimal] = defaultdict(Decimal)
-    for r in data:
-        keys = []
-        for d, fld in zip(dims, fields, strict=True):
-            k = r[fld]
-            if d.code == "cdc":
-                k = k or 0
-            elif d.code == "bimestre":
-                k = bimester_label(k)
-            keys.append(k)
-        if col_dim is None:
-            keys.append("")
-        raw[tuple(keys)] += Decimal(r["v"] or 0)
+    where = _where(scope, f, line_level=line_level)
+    if "linea" in [d.code for d in dims]:
+        raw = _line_capped(scope, f, qs.filter(where), dims, fields, m, LINE_ROWS_MAX)
+    else:
+        raw = defaultdict(Decimal)
+        data = qs.filter(where).values(*fields).annotate(v=Sum(m.field)).order_by()
+        for r in data:
+            keys = [_key(d, r[fld]) for d, fld in zip(dims, fields, strict=True)]
+            if col_dim is None:
+                keys.append("")
+            raw[tuple(keys)] += Decimal(r["v"] or 0)
     labels = Labels(scope)
-    if row_dim.code == "linea":
-        raw = _top_rows(raw, LINE_ROWS_MAX)
     row_keys = {k[0] for k in raw}
     col_keys = {k[1] for k in raw}
 
@@ -377,16 +369,76 @@ def report(
 OTHER = "__altre__"
 
 
-def _top_rows(raw: dict[tuple, Decimal], limit: int) -> dict[tuple, Decimal]:
-    """Keep the ``limit`` rows with the highest totals; fold the rest into one row."""
-    totals: dict[object, Decimal] = defaultdict(Decimal)
-    for (r, _c), v in raw.items():
-        totals[r] += v
-    keep = {r for r, _v in sorted(totals.items(), key=lambda kv: -kv[1])[:limit]}
-    out: dict[tuple, Decimal] = defaultdict(Decimal)
-    for (r, c), v in raw.items():
-        out[(r if r in keep else OTHER, c)] += v
-    return out
+def _key(dim: Dim, value):
+    """A dimension's key as the pivot holds it (no cost centre = 0, a month's bimester)."""
+    if dim.code == "cdc":
+        return value or 0
+    if dim.code == "bimestre":
+        return bimester_label(value)
+    return value
+
+
+def _line_capped(scope, f, base, dims, fields, m, limit) -> dict[tuple, Decimal]:
+    """A breakdown by line, in SQL: the ``limit`` lines with the highest totals (ORDER BY …
+    LIMIT over the line aggregates), their cells, and every other line folded into one row
+    ("Altre linee": the totals minus the top lines'), never one Python row per line."""
+    li = next(i for i, d in enumerate(dims) if d.code == "linea")
+    other = [(d, fld) for i, (d, fld) in enumerate(zip(dims, fields, strict=True)) if i != li]
+    # Grouped by the line's id (no join to the lines for 100,000 groups); the numbers of the
+    # kept lines are read afterwards.
+    top = [
+        line_id
+        for line_id, _v in base.values_list("line_id")
+        .annotate(v=Sum(m.field))
+        .order_by("-v", "line_id")[:limit]
+    ]
+    msisdn = dict(
+        records.lines_of_contracts(contracts=f.contracts or scope.ids)
+        .filter(pk__in=top)
+        .values_list("pk", "msisdn")
+    )
+
+    def key(line_key, other_keys: tuple) -> tuple:
+        keys = list(other_keys)
+        keys.insert(li, line_key)
+        if len(dims) == 1:
+            keys.append("")
+        return tuple(keys)
+
+    raw: dict[tuple, Decimal] = defaultdict(Decimal)
+    top_by_other: dict[tuple, Decimal] = defaultdict(Decimal)
+    other_fields = [fld for _d, fld in other]
+    cells = (
+        base.filter(line_id__in=top)
+        .values("line_id", *other_fields)
+        .annotate(v=Sum(m.field))
+        .order_by()
+    )
+    for r in cells:
+        ok = tuple(_key(d, r[fld]) for d, fld in other)
+        v = Decimal(r["v"] or 0)
+        raw[key(msisdn.get(r["line_id"], str(r["line_id"])), ok)] += v
+        top_by_other[ok] += v
+    # The totals by the other dimension: from the contract roll-up when the filters allow.
+    if not f.needs_lines and all(d.contract_field for d, _f in other):
+        totals_qs = records.usage_contract_months(contracts=f.contracts or scope.ids).filter(
+            _where(scope, f, line_level=False)
+        )
+        total_fields = [d.contract_field for d, _f in other]
+    else:
+        totals_qs, total_fields = base, other_fields
+    rest: dict[tuple, Decimal] = defaultdict(Decimal)
+    if not other:  # by line only: one grand total
+        rest[()] = Decimal(totals_qs.aggregate(v=Sum(m.field))["v"] or 0)
+    totals = totals_qs.values(*total_fields).annotate(v=Sum(m.field)).order_by() if other else []
+    for r in totals:
+        ok = tuple(_key(d, r[fld]) for (d, _f), fld in zip(other, total_fields, strict=True))
+        rest[ok] += Decimal(r["v"] or 0)
+    for ok, v in rest.items():
+        remaining = v - top_by_other.get(ok, Decimal(0))
+        if remaining:
+            raw[key(OTHER, ok)] += remaining
+    return raw
 
 
 # --- top lines ------------------------------------------------------------------------------
@@ -447,3 +499,24 @@ def lines_by_msisdn(scope: TemScope, msisdns: Iterable[str]) -> dict[str, int]:
         .filter(msisdn__in=list(msisdns))
         .values_list("msisdn", "pk")
     )
+
+
+# --- invoice audit runs ----------------------------------------------------------------------
+
+
+def last_audit(*, invoice) -> InvoiceAudit | None:
+    """The invoice's latest audit run (in progress or finished), or None."""
+    return InvoiceAudit.objects.filter(invoice=invoice).order_by("-requested_at", "-pk").first()
+
+
+def audit_differences(*, run: InvoiceAudit, limit: int) -> list[InvoiceAuditDifference]:
+    return list(run.differences.order_by("pk")[:limit])
+
+
+def last_audits(*, invoices) -> dict[int, InvoiceAudit]:
+    """invoice id → its latest audit run, for the list of invoices."""
+    out: dict[int, InvoiceAudit] = {}
+    runs = InvoiceAudit.objects.filter(invoice__in=invoices).order_by("requested_at", "pk")
+    for run in runs:
+        out[run.invoice_id] = run
+    return out

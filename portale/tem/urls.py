@@ -13,4 +13,5 @@ urlpatterns = [
     path("anomalie/", views.anomalies_view, name="anomalies"),
     path("verifica-fatture/", views.audit, name="audit"),
     path("verifica-fatture/<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("verifica-fatture/<int:pk>/avvia/", views.audit_start, name="audit_start"),
 ]

@@ -12,10 +12,11 @@ default filter); an object outside it answers 404.
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from portale.core import exports
 from portale.core.handoff import handoff_required
@@ -23,8 +24,7 @@ from portale.core.lists.formats import INTEGER, MONEY, TEXT, decimal
 from portale.core.pdf import pdf_response, render_pdf
 from portale.records import selectors as records
 
-from . import anomalies, selectors
-from .audit import audit_invoice
+from . import anomalies, selectors, services
 from .forms import TemFilterForm
 from .selectors import Pivot, TemScope
 
@@ -240,21 +240,21 @@ def anomalies_view(request):
 @tem_page
 def audit(request):
     scope = scope_of(request)
-    invoices = (
+    invoices = list(
         records.company_invoices_of_contracts(contracts=scope.ids)
         .select_related("contract")
         .order_by("-emission_date", "number")[:60]
     )
+    runs = selectors.last_audits(invoices=[i.pk for i in invoices])
     return _page(
         request,
         "tem/audit.html",
-        {"title": _("Verifica fatture"), "invoices": invoices},
+        {"title": _("Verifica fatture"), "rows": [(i, runs.get(i.pk)) for i in invoices]},
         tab="tem:audit",
     )
 
 
-@tem_page
-def audit_detail(request, pk: int):
+def _invoice_in_scope(request, pk: int):
     scope = scope_of(request)
     invoice = (
         records.company_invoices_of_contracts(contracts=scope.ids)
@@ -264,10 +264,37 @@ def audit_detail(request, pk: int):
     )
     if invoice is None:
         raise Http404
-    result = audit_invoice(invoice=invoice)
-    return _page(
-        request,
-        "tem/audit_detail.html",
-        {"title": _("Verifica della fattura %(n)s") % {"n": invoice.number}, "result": result},
-        tab="tem:audit",
-    )
+    return invoice
+
+
+DIFFERENCES_SHOWN = 500  # the page lists the first ones; every one is stored
+
+
+@tem_page
+@require_GET
+def audit_detail(request, pk: int):
+    """The invoice's last audit run: its progress while "In corso" (the fragment polls
+    itself through htmx), then its outcome. Reads only: the run is started by a POST."""
+    invoice = _invoice_in_scope(request, pk)
+    run = selectors.last_audit(invoice=invoice)
+    context = {
+        "title": _("Verifica della fattura %(n)s") % {"n": invoice.number},
+        "invoice": invoice,
+        "run": run,
+        "differences": selectors.audit_differences(run=run, limit=DIFFERENCES_SHOWN)
+        if run is not None and run.state == run.State.DONE
+        else [],
+        "shown_max": DIFFERENCES_SHOWN,
+    }
+    if request.htmx:
+        return render(request, "tem/_audit_run.html", context)
+    return _page(request, "tem/audit_detail.html", context, tab="tem:audit")
+
+
+@tem_page
+@require_POST
+def audit_start(request, pk: int):
+    """ "Avvia verifica": one run per invoice at a time (a double click makes one run)."""
+    invoice = _invoice_in_scope(request, pk)
+    services.invoice_audit_request(invoice=invoice, user=request.user)
+    return redirect("tem:audit_detail", pk=invoice.pk)

@@ -132,3 +132,26 @@ def test_tem_other_pages_render(new_page, live_server, ebill, contract, traffic,
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         shot(page, f"tem_{name.split(':')[1]}_1280")
     assert not page.console_errors, page.console_errors
+
+
+def test_tem_invoice_audit_runs_in_the_background_and_shows_its_outcome(
+    new_page, live_server, ebill, contract, shot
+):
+    from portale.billing.invoicing import invoice_issue
+    from portale.tem.models import InvoiceAudit
+
+    lines = [f.LineFactory(contract=contract) for _ in range(2)]
+    invoice = invoice_issue(contract=contract, b=3, y=2026)
+    page = new_page(1280)
+    force_login(page, ebill, live_server.url)
+    page.goto(reverse("tem:audit"))
+    page.get_by_role("link", name=f"Verifica la fattura {invoice.number}").click()
+    expect(page.get_by_text("Questa fattura non è ancora stata verificata.")).to_be_visible()
+    assert not InvoiceAudit.objects.exists()  # opening the page starts nothing
+    page.get_by_role("button", name="Avvia verifica").click()
+    expect(page.locator("#audit-outcome")).to_have_text(
+        "Nessuna differenza: la fattura corrisponde al ricalcolo.", timeout=30_000
+    )
+    assert InvoiceAudit.objects.count() == 1 and InvoiceAudit.objects.get().lines == len(lines)
+    shot(page, "tem_audit_detail_1280")
+    assert not page.console_errors, page.console_errors

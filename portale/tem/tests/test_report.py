@@ -171,3 +171,33 @@ def test_billed_and_unbilled(contract, traffic):
     assert billed.total + unbilled.total == whole.total
     billed_months = {k for k, _l in billed.rows}
     assert billed_months <= {datetime.date(y, 2 * b - 1, 1), datetime.date(y, 2 * b, 1)}
+
+
+@pytest.mark.parametrize("cols", ["tipo", ""])
+def test_a_breakdown_by_line_keeps_the_top_lines_and_folds_the_rest(
+    contract, traffic, monkeypatch, cols
+):
+    m = traffic["months"]
+    scope = selectors.TemScope((contract,))
+    f_ = Filters(start=m[1], end=m[0])
+    monkeypatch.setattr(selectors, "LINE_ROWS_MAX", 2)
+    by_line = selectors.report(scope, f_, rows="linea", cols=cols)
+    whole = selectors.report(scope, f_, rows="cdc", cols=cols)
+    keys = [k for k, _label in by_line.rows]
+    assert len(keys) == 3 and keys[-1] == selectors.OTHER  # two lines, then "Altre linee"
+    # the two lines with the highest totals (the later lines carry more data traffic)
+    spend = {ln.msisdn: _line_total(ln, m) for ln in traffic["lines"]}
+    top = sorted(spend, key=lambda msisdn: -spend[msisdn])[:2]
+    assert sorted(keys[:2]) == sorted(top)
+    for msisdn in top:
+        assert by_line.row_total(msisdn) == spend[msisdn].quantize(Decimal("0.01"))
+    assert by_line.total == whole.total
+    assert [by_line.col_total(c) for c, _l in by_line.cols] == [
+        whole.col_total(c) for c, _l in whole.cols
+    ]
+
+
+def _line_total(line, m):
+    lo, hi = at(m[1], 1, 0), at(selectors.month_add(m[0], 1), 1, 0)
+    qs = TrafficEvent.objects.filter(line=line, occurred_at__gte=lo, occurred_at__lt=hi)
+    return qs.aggregate(s=Sum("net_amount"))["s"] or Decimal(0)

@@ -2,7 +2,7 @@
 
 Each app owns its own demo content; this only runs them in order: the systems of record
 and demo users (records), the public news and documents (public), the manuals (support), the history of pratiche
-and ordini (cases), two months of simulated traffic (rating; only the first time, since
+and ordini (cases), the charges of the recent invoices (billing), two months of simulated traffic (rating; only the first time, since
 the worker adds live traffic while the demo runs), then the usage aggregates TEM reads
 (rating). ``make demo`` and the CI SQLite pass
 run it.
@@ -34,6 +34,9 @@ class Command(BaseCommand):
         from portale.thresholds.demo import load_thresholds_demo_history
 
         load_thresholds_demo_history()  # Visualizzazione cronologia notifiche (F-7.5.6)
+        from portale.billing.demo import invoices_demo_charges
+
+        invoices_demo_charges()  # the recent invoices' charges (eBill navigation, TEM audit)
         call_command("send_einvoices", verbosity=verbosity)  # FatturaPA files of the invoices
         demo_staff = [d.username for d in DEMO_LOGINS if d.is_staff]
         call_command("backoffice_operator", *demo_staff, verbosity=verbosity)
