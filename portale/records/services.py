@@ -1081,9 +1081,10 @@ def thresholds_erosion_set(*, erosions: Iterable[ThresholdErosion]) -> int:
                 blocked_line=e.blocked_line,
             )
         )
-    values_update(
-        Threshold, rows, ["period_start", "available", "last_alert_level", "blocked_line"]
-    )
+    with transaction.atomic():
+        values_update(
+            Threshold, rows, ["period_start", "available", "last_alert_level", "blocked_line"]
+        )
     return len(rows)
 
 
@@ -1143,7 +1144,9 @@ def roaming_thresholds_provision(
                         period=Threshold.Period.MONTHLY,
                         description=Threshold.Description.INFO_ROAMING,
                         value=Decimal(50),
-                        available=max(Decimal(0), 50 - consumed.get(pk, Decimal(0))),
+                        available=max(Decimal(0), 50 - consumed.get(pk, Decimal(0))).quantize(
+                            Decimal("0.001")
+                        ),
                         activation_date=day,
                         period_start=month,
                         consumption=consumed.get(pk, Decimal(0)),
