@@ -139,7 +139,6 @@ def reset(line_ids: list[int], share: float) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from portale.records import services as records
     from portale.records.models import Threshold
     from portale.thresholds.models import ThresholdEvent
 
@@ -171,8 +170,23 @@ def reset(line_ids: list[int], share: float) -> None:
                 period_start=today if daily else today.replace(day=1),
             )
         )
+    # The G-33 roaming threshold on every line, as roaming_thresholds_provision makes it
+    # (here in bulk: nothing is rated yet, so nothing to count and no line to lock).
+    for pk in line_ids:
+        rows.append(
+            Threshold(
+                line_id=pk,
+                kind="DATI_EXTRA_UE",
+                type="INFORMATIVA",
+                period="MENSILE",
+                description="SOGLIA INFO VALORE DATI EXTRA UE PA",
+                value=Decimal(50),
+                available=Decimal(50),
+                activation_date=today.replace(day=1),
+                period_start=today.replace(day=1),
+            )
+        )
     Threshold.objects.bulk_create(rows, batch_size=5000)
-    records.roaming_thresholds_provision(line_ids=line_ids, on=today.replace(day=1))
 
 
 def run(label: str, batch: int, limit: int | None) -> float:

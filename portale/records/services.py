@@ -908,7 +908,7 @@ def _locked_threshold(threshold_id: int, *, contract: Contract | None = None) ->
         qs = qs.filter(line__contract=contract)
     line_id = qs.filter(pk=threshold_id).values_list("line_id", flat=True).first()
     if line_id is not None:
-        list(Line.objects.select_for_update(of=("self",)).filter(pk=line_id))
+        list(Line.objects.select_for_update(of=("self",)).filter(pk=line_id).values_list("pk"))
     threshold = (
         qs.select_for_update(of=("self",)).select_related("line").filter(pk=threshold_id).first()
     )
@@ -1126,7 +1126,8 @@ def roaming_thresholds_provision(
     for start in range(0, len(pks), 2000):
         with transaction.atomic():
             chunk = pks[start : start + 2000]
-            list(Line.objects.select_for_update(of=("self",)).filter(pk__in=chunk).order_by("pk"))
+            locked = Line.objects.select_for_update(of=("self",)).filter(pk__in=chunk)
+            list(locked.order_by("pk").values_list("pk", flat=True))
             todo = sorted(missing.filter(pk__in=chunk).values_list("pk", flat=True))  # locked
             consumed = threshold_consumption.consumption_from_events(
                 kind=Threshold.Kind.ROAMING_DATA,
