@@ -8,9 +8,11 @@ it instead of the events (records/thresholds.py).
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -107,9 +109,15 @@ def test_rebuild_repairs_a_consumption_and_verify_finds_it(employee_line):
     push([call("V1", employee_line.msisdn, at(today(), 9), 120, "EXTRA_UE")])  # 2 €
     Threshold.objects.filter(pk=t.pk).update(consumption=Decimal("7"))  # a broken copy
     assert records.thresholds_consumption_verify() == [(t.pk, Decimal("7"), Decimal("2"))]
+    out = io.StringIO()
+    call_command("thresholds_consumption_rebuild", "--check", stdout=out)
+    assert "Soglie diverse dagli eventi: 1." in out.getvalue()
+    assert _fresh(t).consumption == Decimal("7.0000")  # --check writes nothing
     assert records.thresholds_consumption_rebuild() == 1
     assert _fresh(t).consumption == Decimal("2.0000")
     assert records.thresholds_consumption_verify() == []
+    call_command("thresholds_consumption_rebuild", stdout=out)  # idempotent
+    assert _fresh(t).consumption == Decimal("2.0000")
 
 
 def test_the_engine_reads_the_consumption_not_the_events(employee_line):
