@@ -36,6 +36,8 @@ class RatedBatch:
 
     event_ids: tuple[int, ...]
     line_ids: tuple[int, ...]
+    # (threshold kind, lines) whose thresholds' consumption this batch moved (F-7.5)
+    thresholds: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 Hook = Callable[[RatedBatch], None]

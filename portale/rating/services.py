@@ -47,7 +47,9 @@ Rules, per event, in time order within each line:
 
 The same transaction adds the rated events to the usage aggregates
 (``records.models.aggregates``: per line and month, and per contract and cost centre), so
-analytics never scan the events.
+analytics never scan the events, and counts the pay-per-use events in the consumption of
+the lines' live thresholds (``Threshold.consumed``, ``records/thresholds.py``), so the
+threshold engine never scans them either.
 
 After each batch commits, the rating service calls the hooks registered with
 ``hooks.after_rating`` (thresholds plug in there); no Django signals.
@@ -470,8 +472,12 @@ def rate_events(*, event_ids: list[int], card: RateCard | None = None) -> Rating
             ["gross_amount", "net_amount", "option", "rating_unit", "rated_at", "charging"],
         )
         _save_counters([a for st in states.values() for a in st.dirty.values()], now)
-        # The usage aggregates (TEM) move with the events, in this transaction: exact.
-        records.usage_aggregates_add(events=events)
+        # The usage aggregates (TEM) and the thresholds' consumption move with the events,
+        # in this transaction, under the line locks: exact, each event counted once.
+        records.usage_aggregates_add(
+            events=events, lines={pk: st.line for pk, st in states.items()}
+        )
+        moved = records.thresholds_consumption_add(events=events)
         credit_lines = [st.line for st in states.values() if st.credit_changed]
         if credit_lines:
             values_update(Line, credit_lines, ["company_credit", "personal_credit"])
@@ -479,7 +485,11 @@ def rate_events(*, event_ids: list[int], card: RateCard | None = None) -> Rating
             ServiceSms.objects.bulk_create(sms)
         result.rated = len(events)
         result.line_ids = set(line_ids)
-        batch = RatedBatch(tuple(e.pk for e in events), tuple(line_ids))
+        batch = RatedBatch(
+            tuple(e.pk for e in events),
+            tuple(line_ids),
+            tuple((kind, tuple(sorted(ids))) for kind, ids in sorted(moved.items())),
+        )
         transaction.on_commit(lambda: run_after_rating(batch))
     return result
 

@@ -112,9 +112,10 @@ def _upsert(model, key_fields: list[str], rows: list[list], extra: dict[str, str
             cur.execute(f"{head}VALUES {values}{tail}", [v for row in chunk for v in row])
 
 
-def add_events(events: Iterable[TrafficEvent]) -> int:
+def add_events(events: Iterable[TrafficEvent], lines: dict[int, Line] | None = None) -> int:
     """Add rated events to both levels. The caller holds the lines' rating lock and its
-    transaction; returns how many line rows were touched."""
+    transaction; ``lines`` (id → the locked ``Line``, as rating loaded it) spares the query
+    of their contract and cost centre. Returns how many line rows were touched."""
     by_line: dict[tuple, Sums] = defaultdict(Sums)
     line_ids = set()
     tz = timezone.get_current_timezone()
@@ -125,12 +126,15 @@ def add_events(events: Iterable[TrafficEvent]) -> int:
         line_ids.add(ev.line_id)
     if not by_line:
         return 0
-    owners = {
-        pk: (contract_id, centre or 0)
-        for pk, contract_id, centre in Line.objects.filter(pk__in=line_ids).values_list(
-            "pk", "contract_id", "cost_centre_id"
-        )
-    }
+    if lines is not None and line_ids <= lines.keys():
+        owners = {pk: (lines[pk].contract_id, lines[pk].cost_centre_id or 0) for pk in line_ids}
+    else:
+        owners = {
+            pk: (contract_id, centre or 0)
+            for pk, contract_id, centre in Line.objects.filter(pk__in=line_ids).values_list(
+                "pk", "contract_id", "cost_centre_id"
+            )
+        }
     by_contract: dict[tuple, Sums] = defaultdict(Sums)
     for (line_id, *rest), s in by_line.items():
         c = by_contract[(*owners[line_id], *rest)]

@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import aggregates, selectors
+from . import thresholds as threshold_consumption
+from .bulk import values_update
 from .models import (
     Address,
     Contract,
@@ -910,10 +912,17 @@ def _threshold_value(value: Decimal, type: str) -> Decimal:  # noqa: A002
 
 
 def _locked_threshold(threshold_id: int, *, contract: Contract | None = None) -> Threshold:
-    qs = Threshold.objects.select_for_update().select_related("line")
+    """The threshold locked, its line first: the rating engine's lock order (lines, then
+    thresholds), so a pratica and a rater never wait for each other in a cycle."""
+    qs = Threshold.objects.all()
     if contract is not None:
         qs = qs.filter(line__contract=contract)
-    threshold = qs.filter(pk=threshold_id).first()
+    line_id = qs.filter(pk=threshold_id).values_list("line_id", flat=True).first()
+    if line_id is not None:
+        list(Line.objects.select_for_update(of=("self",)).filter(pk=line_id).values_list("pk"))
+    threshold = (
+        qs.select_for_update(of=("self",)).select_related("line").filter(pk=threshold_id).first()
+    )
     if threshold is None or threshold.state not in LIVE_THRESHOLD_STATES:
         raise RecordError(_("La soglia non è più attiva sulla linea."))
     return threshold
@@ -961,6 +970,12 @@ def threshold_activate(
             _("Sulla linea %(msisdn)s è già attiva una soglia.") % {"msisdn": line.msisdn}
         )
     day = on or timezone.localdate()
+    start = threshold_period_start(period, day)
+    # Activated during its period: it counts what was already rated from today on (the
+    # line is locked, so no rater adds to it meanwhile); rating keeps it from now on.
+    consumed = threshold_consumption.consumption_from_events(
+        kind=kind, period=period, start=start, line_ids=[line.pk], since=day
+    ).get(line.pk) or Decimal(0)
     return Threshold.objects.create(
         line=line,
         kind=kind,
@@ -968,9 +983,11 @@ def threshold_activate(
         period=period,
         description=threshold_description(kind, type),
         value=value,
-        available=value,
+        available=max(Decimal(0), value - consumed).quantize(Decimal("0.001")),
         activation_date=day,
-        period_start=threshold_period_start(period, day),
+        period_start=start,
+        consumption=consumed,
+        consumption_period=start,
     )
 
 
@@ -990,7 +1007,10 @@ def threshold_change(
     new settings (a DISPOSITIVA threshold raised above the consumption unblocks the line).
     """
     threshold = _locked_threshold(threshold_id, contract=contract)
-    consumed = max(Decimal(0), threshold.value - threshold.available)
+    if threshold.consumption_period == threshold.period_start:
+        consumed = threshold.consumption  # exact (kept by rating)
+    else:
+        consumed = max(Decimal(0), threshold.value - threshold.available)
     if threshold.value == 0 and threshold.last_alert_level == 100:
         consumed = max(consumed, Decimal("0.001"))  # a 0 € threshold already hit
     new_type = type or threshold.type
@@ -1005,7 +1025,11 @@ def threshold_change(
             raise RecordError(_("Periodo della soglia non valido."))
         threshold.period = period
         threshold.period_start = threshold_period_start(period, on or timezone.localdate())
-        consumed = Decimal(0)  # a new period starts with the new periodicity
+        # The period of the new periodicity: what it already holds, from the events (the
+        # line is locked by _locked_threshold, so no rater adds meanwhile).
+        threshold.consumption_period = threshold.period_start
+        consumed = threshold_consumption.from_events([threshold])[threshold.pk]
+        threshold.consumption = consumed
     new_value = _threshold_value(threshold.value if value is None else value, new_type)
     was_blocking = threshold.type == Threshold.Type.BLOCKING
     threshold.type = new_type
@@ -1069,8 +1093,8 @@ def thresholds_erosion_set(*, erosions: Iterable[ThresholdErosion]) -> int:
             )
         )
     with transaction.atomic():
-        Threshold.objects.bulk_update(
-            rows, ["period_start", "available", "last_alert_level", "blocked_line"], batch_size=500
+        values_update(
+            Threshold, rows, ["period_start", "available", "last_alert_level", "blocked_line"]
         )
     return len(rows)
 
@@ -1091,21 +1115,38 @@ def roaming_thresholds_provision(
     *, line_ids: Iterable[int] | None = None, on: datetime.date | None = None
 ) -> int:
     """G-33: every live subscription or prepaid line has "SOGLIA INFO VALORE DATI EXTRA UE PA"
-    (INFORMATIVA, 50 €, MENSILE); the missing ones are created. Returns how many."""
+    (INFORMATIVA, 50 €, MENSILE); the missing ones are created. Returns how many.
+
+    The lines are locked first (the rating's lock order) and each new threshold starts with
+    the extra-UE data already rated from its activation day (``consumption``, exact); the
+    rating engine calls this in its own transaction for the lines of a batch that made such
+    traffic without the threshold."""
     day = on or timezone.localdate()
+    month = day.replace(day=1)
     lines = Line.objects.exclude(state=LineState.CEASED).filter(
         tariff_plan__category__in=ROAMING_CATEGORIES
     )
     if line_ids is not None:
         lines = lines.filter(pk__in=list(line_ids))
-    lines = lines.exclude(
+    missing = lines.exclude(
         thresholds__kind=Threshold.Kind.ROAMING_DATA,
         thresholds__state__in=LIVE_THRESHOLD_STATES,
     )
     created = 0
-    pks = list(lines.values_list("pk", flat=True))
+    pks = list(missing.values_list("pk", flat=True))
     for start in range(0, len(pks), 2000):
         with transaction.atomic():
+            chunk = pks[start : start + 2000]
+            locked = Line.objects.select_for_update(of=("self",)).filter(pk__in=chunk)
+            list(locked.order_by("pk").values_list("pk", flat=True))
+            todo = sorted(missing.filter(pk__in=chunk).values_list("pk", flat=True))  # locked
+            consumed = threshold_consumption.consumption_from_events(
+                kind=Threshold.Kind.ROAMING_DATA,
+                period=Threshold.Period.MONTHLY,
+                start=month,
+                line_ids=todo,
+                since=day,
+            )
             rows = Threshold.objects.bulk_create(
                 [
                     Threshold(
@@ -1115,11 +1156,15 @@ def roaming_thresholds_provision(
                         period=Threshold.Period.MONTHLY,
                         description=Threshold.Description.INFO_ROAMING,
                         value=Decimal(50),
-                        available=Decimal(50),
+                        available=max(Decimal(0), 50 - consumed.get(pk, Decimal(0))).quantize(
+                            Decimal("0.001")
+                        ),
                         activation_date=day,
-                        period_start=day.replace(day=1),
+                        period_start=month,
+                        consumption=consumed.get(pk, Decimal(0)),
+                        consumption_period=month,
                     )
-                    for pk in pks[start : start + 2000]
+                    for pk in todo
                 ],
                 ignore_conflicts=True,
             )
@@ -1560,13 +1605,69 @@ def personal_option_cease(*, line_id: int, family: str, on=None) -> int:
     )
 
 
+# --- Threshold consumption (kept by rating; see records/thresholds.py) -------------------------
+
+
+# What each kind of threshold counts (Q over TrafficEvent), for the engine's own queries.
+THRESHOLD_PAID = threshold_consumption.PAID
+THRESHOLD_TRAFFIC = threshold_consumption.KIND_TRAFFIC
+
+
+def threshold_period_consumption(
+    *, kind: str, period: str, start: datetime.date, line_ids, since: datetime.date | None = None
+) -> dict[int, Decimal]:
+    """line id → the period's pay-per-use charges that kind counts, from the events (read
+    only: checks, the bench, a retried erosion)."""
+    return threshold_consumption.consumption_from_events(
+        kind=kind, period=period, start=start, line_ids=line_ids, since=since
+    )
+
+
+def thresholds_consumption_add(*, events: list[TrafficEvent]) -> dict[str, set[int]]:
+    """Count just-rated pay-per-use events in their lines' live thresholds (``consumption``),
+    and give the lines that made extra-UE data traffic without the G-33 roaming threshold
+    their default one. Called by the rating engine only, in the transaction that rates the
+    events, with the events' lines locked. Returns kind → the lines whose threshold of that
+    kind moved (what the threshold engine must erode)."""
+    moved, orphans = threshold_consumption.add_events(events)
+    missing = orphans.get(Threshold.Kind.ROAMING_DATA)
+    if missing and roaming_thresholds_provision(line_ids=missing):
+        moved.setdefault(Threshold.Kind.ROAMING_DATA, set()).update(missing)
+    return moved
+
+
+@transaction.atomic
+def thresholds_consumption_rebuild(*, line_ids: Iterable[int] | None = None) -> int:
+    """Recompute the live thresholds' ``consumption`` from the rated events (data loaded without
+    rating: the demo seed, a copied database; or a repair). The lines are locked first, so
+    a rater running meanwhile waits. Returns how many thresholds changed."""
+    lines = Line.objects.select_for_update(of=("self",)).order_by("pk")
+    if line_ids is not None:
+        lines = lines.filter(pk__in=list(line_ids))
+    else:
+        live = Threshold.objects.filter(state__in=LIVE_THRESHOLD_STATES)
+        lines = lines.filter(pk__in=live.values("line_id"))
+    locked = list(lines.values_list("pk", flat=True))
+    qs = Threshold.objects.filter(line_id__in=locked, state__in=LIVE_THRESHOLD_STATES)
+    return threshold_consumption.rebuild(thresholds=qs.select_for_update(of=("self",)))
+
+
+def thresholds_consumption_verify() -> list[tuple[int, Decimal, Decimal]]:
+    """(threshold pk, stored, recomputed) of every live threshold whose ``consumption`` is not
+    the sum of its period's events; empty when exact (tests, bench, a check in production)."""
+    return threshold_consumption.verify()
+
+
 # --- Usage aggregates (TEM, G-56; see models/aggregates.py) -----------------------------------
 
 
-def usage_aggregates_add(*, events: list[TrafficEvent]) -> int:
+def usage_aggregates_add(
+    *, events: list[TrafficEvent], lines: dict[int, Line] | None = None
+) -> int:
     """Add just-rated events to the usage aggregates. Called by the rating engine only, in
-    the transaction that rates them, with the events' lines locked."""
-    return aggregates.add_events(events)
+    the transaction that rates them, with the events' lines locked (``lines``: id → the
+    locked line, to read their contract and cost centre without a query)."""
+    return aggregates.add_events(events, lines)
 
 
 @transaction.atomic

@@ -1,16 +1,26 @@
 """The threshold engine (F-7.5, E-18, G-33, G-34, G-36): erosion, alerts, blocks.
 
-After every committed rating batch the rating engine calls ``after_rating_hook``, which only
-queues ``tasks.erode_task`` with the batch's event ids (rating stays fast). The task finds
-the lines of the batch that made pay-per-use traffic and calls ``erode_lines``:
+**Consumption is counted by rating.** The rating engine, in the transaction that rates a
+batch (lines locked, each event rated once), adds every pay-per-use event to the
+consumption of its line's live thresholds (``Threshold.consumption`` for the period starting
+``consumption_period``; ``records/thresholds.py`` states the invariant and who keeps it):
+spending thresholds ("SOGLIA … SPESA PA") count the company-charged traffic, the extra-UE
+roaming data threshold counts the extra-UE data traffic, each from its activation day.
+An event of a later period moves the threshold to that period; a late event of a closed
+period is left out. It is exact to the cent whatever the order of the batches: a late
+event, a batch rated twice, two raters in parallel all count each event once. The same
+transaction gives a line with extra-UE data and no roaming threshold the G-33 default.
 
-* every live threshold of those lines is locked and its **consumption in its current
-  period** (day or month, local time) is recomputed from the rated events: the sum of the
-  ``net_amount`` of the period's pay-per-use events. Spending thresholds ("SOGLIA … SPESA
-  PA") count the company-charged traffic; the extra-UE roaming data threshold counts the
-  extra-UE data traffic. Recomputing (never adding) makes it exact to the cent, whatever
-  the order of the batches: a late event, a batch rated twice, a retried task or two
-  workers in parallel (the thresholds are locked while summing) all give the same result;
+**This engine turns consumption into state.** After each committed batch the rating
+engine calls ``after_rating_hook``, which only queues ``tasks.erode_task`` with the lines
+whose thresholds moved (``RatedBatch.thresholds``; rating stays fast). The task calls
+``erode_lines``, which never scans the events:
+
+* every live threshold of those lines is locked (thresholds only: rating locks lines, then
+  thresholds, so the two never wait in a cycle) and its consumption in the **current**
+  period (day or month, local time) is read: ``consumption`` if ``consumption_period`` is the
+  current period, 0 if older (nothing of the current period has been rated yet, or it
+  would have moved);
 * ``available = max(0, value − consumption)`` (3 decimals), written through
   ``records.services.thresholds_erosion_set``;
 * crossing 80 % and 100 % records a ``ThresholdEvent`` once per threshold, period and level,
@@ -19,19 +29,20 @@ the lines of the batch that made pay-per-use traffic and calls ``erode_lines``:
   engine then charges nothing for such traffic of the blocked period and marks it
   "BLOCCO SOGLIA". A new period, or "Sblocco" in the back office, unblocks it;
 * a new period resets the threshold (``reset_due`` runs every few minutes; ``erode_lines``
-  also resets what it touches), and an unblock at reset is an event too;
-* a line with extra-UE traffic and no roaming threshold gets the G-33 default first.
+  also resets what it touches), and an unblock at reset is an event too.
+
+``records.services.thresholds_consumption_verify`` recomputes every consumption from the
+events (tests, bench); ``manage.py thresholds_consumption_rebuild`` repairs it.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,13 +59,8 @@ ZERO = Decimal(0)
 Q3 = Decimal("0.001")
 
 # The pay-per-use traffic each kind of threshold counts (rated, something left to pay).
-PAID = Q(rated_at__isnull=False, net_amount__gt=0)
-KIND_TRAFFIC = {
-    Threshold.Kind.SPENDING: Q(charging=TrafficEvent.Charging.COMPANY),
-    Threshold.Kind.ROAMING_DATA: Q(
-        category=TrafficEvent.Category.DATA, roaming_zone=TrafficEvent.RoamingZone.EXTRA_EU
-    ),
-}
+PAID = records.THRESHOLD_PAID
+KIND_TRAFFIC = records.THRESHOLD_TRAFFIC
 PERIOD_LABEL = {Threshold.Period.DAILY: "giornaliero", Threshold.Period.MONTHLY: "mensile"}
 
 
@@ -62,31 +68,8 @@ def period_start(period: str, day: datetime.date) -> datetime.date:
     return records.threshold_period_start(period, day)
 
 
-def _next_start(period: str, start: datetime.date) -> datetime.date:
-    if period == Threshold.Period.DAILY:
-        return start + datetime.timedelta(days=1)
-    return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def _aware(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def period_consumption(
-    *, kind: str, period: str, start: datetime.date, line_ids, since: datetime.date | None = None
-) -> dict[int, Decimal]:
-    """line id → the sum of the pay-per-use charges of that period (4 decimals, exact),
-    from ``since`` (the activation day) when it falls inside the period."""
-    qs = record_selectors.traffic_events_where(
-        where=PAID
-        & KIND_TRAFFIC[kind]
-        & Q(
-            line_id__in=list(line_ids),
-            occurred_at__gte=_aware(max(start, since or start)),
-            occurred_at__lt=_aware(_next_start(period, start)),
-        )
-    )
-    return dict(qs.values("line_id").annotate(s=Sum("net_amount")).values_list("line_id", "s"))
+# line id → the sum of a period's pay-per-use charges, from the events (checks, bench).
+period_consumption = records.threshold_period_consumption
 
 
 def paid_lines(event_ids) -> dict[str, set[int]]:
@@ -178,7 +161,7 @@ def _event(
 def erode_lines(
     *, line_ids=(), now: datetime.datetime | None = None, by_kind: dict | None = None
 ) -> ErosionResult:
-    """Recompute the live thresholds of these lines for their current period (see module).
+    """Erode the live thresholds of these lines for their current period (see module).
 
     ``by_kind`` (kind → line ids) limits the work to the thresholds of each kind on the lines
     whose traffic that kind counts; ``line_ids`` takes every threshold of the lines.
@@ -200,67 +183,45 @@ def erode_lines(
             .select_related("line")
             .order_by("pk")
         )
-        # (kind, period, period start, counted from): a threshold activated during its
-        # period counts the traffic from its activation day on.
-        groups: dict[tuple, list[Threshold]] = defaultdict(list)
+        erosions, events = [], []
         for t in thresholds:
             start = period_start(t.period, today)
-            groups[(t.kind, t.period, start, max(start, t.activation_date))].append(t)
-        consumption: dict[tuple, dict[int, Decimal]] = {
-            key: period_consumption(
-                kind=key[0],
-                period=key[1],
-                start=key[2],
-                since=key[3],
-                line_ids={t.line_id for t in ts},
-            )
-            for key, ts in groups.items()
-        }
-        erosions, events = [], []
-        for key, ts in groups.items():
-            start = key[2]
-            sums = consumption[key]
-            for t in ts:
-                consumed = sums.get(t.line_id) or ZERO
-                level, blocked = t.last_alert_level, t.blocked_line
-                loaded_start = t.period_start
-                if loaded_start and start < loaded_start:
-                    continue  # a clock behind the threshold's period: nothing to say
-                if t.period_start != start:  # a new period: everything starts again
-                    if blocked:
+            loaded_start = t.period_start
+            if (loaded_start and start < loaded_start) or (
+                t.consumption_period and start < t.consumption_period
+            ):
+                continue  # a clock behind the threshold's period: nothing to say
+            # Counted by rating (see module): an older consumed period holds nothing of
+            # the current one.
+            consumed = t.consumption if t.consumption_period == start else ZERO
+            level, blocked = t.last_alert_level, t.blocked_line
+            if loaded_start != start:  # a new period: everything starts again
+                if blocked:
+                    events.append(
+                        _event(t, ThresholdEvent.Kind.UNBLOCK, ZERO, now, note=_("nuovo periodo"))
+                    )
+                level, blocked = 0, False
+                t.period_start = start
+            new_level, blocking = records.threshold_alert_state(t, consumed)
+            if new_level > level:
+                newly_blocked = blocking and not blocked
+                for mark in Threshold.ALERT_LEVELS:
+                    if level < mark <= new_level and not (t.value == 0 and mark == 80):
                         events.append(
                             _event(
-                                t, ThresholdEvent.Kind.UNBLOCK, ZERO, now, note=_("nuovo periodo")
+                                t, str(mark), consumed, now, blocked=newly_blocked and mark == 100
                             )
                         )
-                    level, blocked = 0, False
-                    t.period_start = start
-                new_level, blocking = records.threshold_alert_state(t, consumed)
-                if new_level > level:
-                    newly_blocked = blocking and not blocked
-                    for mark in Threshold.ALERT_LEVELS:
-                        if level < mark <= new_level and not (t.value == 0 and mark == 80):
-                            events.append(
-                                _event(
-                                    t,
-                                    str(mark),
-                                    consumed,
-                                    now,
-                                    blocked=newly_blocked and mark == 100,
-                                )
-                            )
-                    blocked = blocked or blocking
-                    level = new_level
-                available = max(ZERO, t.value - consumed).quantize(Q3)
-                if (
-                    available != t.available
-                    or level != t.last_alert_level
-                    or blocked != t.blocked_line
-                    or start != loaded_start
-                ):
-                    erosions.append(
-                        records.ThresholdErosion(t.pk, start, available, level, blocked)
-                    )
+                blocked = blocked or blocking
+                level = new_level
+            available = max(ZERO, t.value - consumed).quantize(Q3)
+            if (
+                available != t.available
+                or level != t.last_alert_level
+                or blocked != t.blocked_line
+                or start != loaded_start
+            ):
+                erosions.append(records.ThresholdErosion(t.pk, start, available, level, blocked))
         records.thresholds_erosion_set(erosions=erosions)
         msisdn_of = {t.line_id: t.line.msisdn for t in thresholds}
         result.events = record_events(events, msisdn_of)
@@ -269,12 +230,9 @@ def erode_lines(
 
 
 def erode_batch(*, event_ids, now: datetime.datetime | None = None) -> ErosionResult:
-    """The lines of a rated batch that made pay-per-use traffic (the G-33 default first)."""
-    by_kind = paid_lines(event_ids)
-    roaming = by_kind[Threshold.Kind.ROAMING_DATA]
-    if roaming:
-        records.roaming_thresholds_provision(line_ids=roaming)
-    return erode_lines(by_kind=by_kind, now=now)
+    """Erode the thresholds of the lines of these events that made pay-per-use traffic
+    (found by a query: a retried or manual erosion; the hook passes the lines instead)."""
+    return erode_lines(by_kind=paid_lines(event_ids), now=now)
 
 
 def reset_due(*, now: datetime.datetime | None = None, chunk: int = 2000) -> int:
@@ -293,8 +251,10 @@ def reset_due(*, now: datetime.datetime | None = None, chunk: int = 2000) -> int
 
 
 def after_rating_hook(batch: RatedBatch) -> None:
-    """Registered with ``rating.hooks.after_rating``: queue the erosion, nothing else."""
-    if batch.event_ids:
+    """Registered with ``rating.hooks.after_rating``: queue the erosion of the thresholds
+    whose consumption the batch moved, nothing else."""
+    by_kind = {kind: list(ids) for kind, ids in batch.thresholds if ids}
+    if by_kind:
         from .tasks import erode_task
 
-        erode_task(list(batch.event_ids))
+        erode_task(by_kind)

@@ -10,9 +10,13 @@ from . import engine
 
 
 @task(priority=10)
-def erode_task(event_ids: list[int]) -> int:
-    """Erode the thresholds of a rated batch's lines (queued by the after_rating hook)."""
-    return len(engine.erode_batch(event_ids=event_ids).events)
+def erode_task(by_kind: dict[str, list[int]] | list[int]) -> int:
+    """Erode the thresholds a rated batch moved (kind → lines; queued by the after_rating
+    hook). A list is a batch's event ids, as queued before the consumption was kept by
+    rating: still accepted, the lines are then found from the events."""
+    if isinstance(by_kind, list):
+        return len(engine.erode_batch(event_ids=by_kind).events)
+    return len(engine.erode_lines(by_kind=by_kind).events)
 
 
 @periodic_task(crontab(minute="*/5"))

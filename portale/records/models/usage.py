@@ -114,6 +114,17 @@ class Threshold(models.Model):
     blocked_line = models.BooleanField(
         _("Linea bloccata dalla soglia"), default=False, help_text=_("DISPOSITIVA al 100%")
     )
+    # Kept by the rating engine in the transaction that rates the events (see
+    # ``records.services.thresholds_consumption_add``): the exact sum of the rated
+    # pay-per-use charges this threshold counts in the period starting ``consumption_period``
+    # (from the activation day). The threshold engine reads it instead of the events;
+    # ``consumed`` (below) is what the pages show, the value less the available one.
+    consumption = models.DecimalField(
+        _("Consumo del periodo (€)"), max_digits=14, decimal_places=4, default=0
+    )
+    consumption_period = models.DateField(
+        _("Periodo del consumo"), null=True, blank=True, help_text=_("Primo giorno")
+    )
 
     portal_scope = RowScope(contract="line__contract", line="line")
     objects = PortalQuerySet.as_manager()

@@ -81,6 +81,9 @@ def test_erosion_equals_the_rated_pay_per_use_charges_to_the_cent():
             assert abs((t.value - t.available) - paid) < Decimal("0.005")  # to the cent
             checked += 1 if paid else 0
     assert checked >= 20  # the check ran on real erosion, not on zeros
+    # The consumption rating keeps (what the engine reads) is the events' sum, every one.
+    assert records.thresholds_consumption_verify() == []
+    assert all(_fresh(t).consumption == period_paid(t) for t in thresholds)
 
 
 def test_the_same_event_rated_twice_does_not_erode_twice(employee_line):

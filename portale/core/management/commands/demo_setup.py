@@ -4,7 +4,7 @@ Each app owns its own demo content; this only runs them in order: the systems of
 and demo users (records), the public news and documents (public), the manuals (support), the history of pratiche
 and ordini (cases), the charges of the recent invoices (billing), two months of simulated traffic (rating; only the first time, since
 the worker adds live traffic while the demo runs), then the usage aggregates TEM reads
-(rating). ``make demo`` and the CI SQLite pass
+and the thresholds' consumption (rating). ``make demo`` and the CI SQLite pass
 run it.
 """
 
@@ -46,3 +46,5 @@ class Command(BaseCommand):
             call_command("simulate_traffic", days=traffic_days, verbosity=verbosity)
         # The seed's events were loaded without rating: TEM's aggregates from all of them.
         call_command("usage_aggregates_rebuild", verbosity=verbosity)
+        # ... and the thresholds' consumption rating keeps (the seed's thresholds, too).
+        call_command("thresholds_consumption_rebuild", verbosity=verbosity)
