@@ -21,13 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import cached_property
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet, Subquery
 from django.http import QueryDict
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from .. import exports
+from . import keyset
 from .filters import FilterForm
 from .formats import TEXT, Format
 
@@ -386,7 +387,14 @@ class Table(metaclass=TableMeta):
             keep_order = self._meta.cap_order or self._order_fields()
             keep = qs.order_by(*keep_order).values("pk")[: self._meta.max_rows]
             qs = qs.filter(pk__in=Subquery(keep))
+        if self._keys is not None:
+            return qs.order_by(*keyset.order_by(self._keys))
         return qs.order_by(*self._order_fields())
+
+    @cached_property
+    def _keys(self) -> list[keyset.KeyField] | None:
+        """The list's order as keyset fields (None: a field the ORM cannot resolve)."""
+        return keyset.key_fields(self.filtered_queryset, self._order_fields())
 
     @cached_property
     def paginator(self) -> Paginator:
@@ -400,7 +408,102 @@ class Table(metaclass=TableMeta):
 
     @cached_property
     def page(self):
-        return self.paginator.get_page(self.params.get(self.param("page")))
+        """The page asked for, read by keyset (see ``keyset``): never a large OFFSET.
+
+        From the cursor of the link followed (the page it was drawn on and that page's
+        first and last keys), or else from the nearer end of the list. The page number,
+        the count and the pager are the paginator's, as before.
+        """
+        paginator = self.paginator
+        try:
+            number = paginator.validate_number(self.params.get(self.param("page")))
+        except PageNotAnInteger:
+            number = 1
+        except EmptyPage:
+            number = paginator.num_pages
+        if self._keys is None:
+            return paginator.page(number)
+        return Page(self._keyset_rows(number), number, paginator)
+
+    @cached_property
+    def _fingerprint(self) -> str:
+        return keyset.fingerprint(
+            type(self).__name__, self._order_fields(), self.per_page, self.hidden_params("filters")
+        )
+
+    def _keyset_rows(self, number: int) -> list:
+        """The rows of page ``number``: the read with the smallest OFFSET among the ones
+        from the start, from the end, and from the cursor's page."""
+        size, count, keys = self.per_page, self.paginator.count, self._keys
+        start = (number - 1) * size
+        end = min(start + size, count)
+        if end <= start:
+            return []
+        qs = self.queryset
+        reverse = qs.order_by(*keyset.order_by(keys, reverse=True))
+        reads = [
+            (start, lambda: list(qs[start:end])),
+            (count - end, lambda: list(reverse[count - end : count - start])[::-1]),
+        ]
+        cursor = keyset.loads(
+            self.params.get(self.param("cursor"), ""), self._fingerprint, len(keys)
+        )
+        if cursor is not None:
+            anchor, first, last = cursor
+            if number > anchor:
+                skip = (number - anchor - 1) * size
+                after = qs.filter(keyset.after(keys, last))
+                reads.append((skip, lambda: list(after[skip : skip + size])))
+            elif number < anchor:
+                skip = (anchor - number - 1) * size
+                before = reverse.filter(keyset.after(keys, first, reverse=True))
+                reads.append((skip, lambda: list(before[skip : skip + size])[::-1]))
+            else:
+                same = qs.filter(keyset.after(keys, first, inclusive=True))
+                reads.append((0, lambda: list(same[:size])))
+        # min() keeps the first of equal offsets: from the start before the cursor's read.
+        return min(reads, key=lambda read: read[0])[1]()
+
+    def _row_key(self, row) -> list | None:
+        """The sort key of a row (a ``values()`` dict or a model instance), None if unknown."""
+        out = []
+        for field in self._keys or ():
+            if isinstance(row, dict):
+                if field.name not in row:
+                    return None
+                out.append(row[field.name])
+                continue
+            value = row
+            for part in field.name.split("__"):
+                if value is None:
+                    break
+                try:
+                    value = getattr(value, part)
+                except AttributeError:
+                    return None
+            out.append(value.pk if hasattr(value, "_meta") else value)
+        return out
+
+    @cached_property
+    def cursor(self) -> str:
+        """The cursor of this page for its links ("" when the rows cannot be keyed)."""
+        rows = self.page.object_list
+        if self._keys is None or not rows:
+            return ""
+        first, last = self._row_key(rows[0]), self._row_key(rows[-1])
+        if first is None or last is None:
+            return ""
+        try:
+            return keyset.dumps(self.page.number, first, last, self._fingerprint)
+        except TypeError:  # a key of a type the cursor does not carry: OFFSET reads
+            return ""
+
+    def page_url(self, number: int) -> str:
+        """The link to page ``number``: with this page's cursor, unless it is the first or
+        the last page (read from their own end without one)."""
+        if number in (1, self.paginator.num_pages) or not self.cursor:
+            return self.url(page=number, cursor=None)
+        return self.url(page=number, cursor=self.cursor)
 
     @property
     def count(self) -> int:
@@ -530,7 +633,7 @@ class Table(metaclass=TableMeta):
 
     # --- URLs and the pieces of the template -------------------------------------------
     def _own_param_names(self) -> list[str]:
-        names = [self.param(n) for n in ("sort", "per_page", "page")]
+        names = [self.param(n) for n in ("sort", "per_page", "page", "cursor")]
         if self.form is not None:
             names += [self.form.add_prefix(n) for n in self.form.fields]
         return names
@@ -614,7 +717,9 @@ class Table(metaclass=TableMeta):
                     active=active,
                     mark=(SORT_DESC_MARK if desc else SORT_ASC_MARK) if active else SORTABLE_MARK,
                     aria_sort=("descending" if desc else "ascending") if active else "none",
-                    url=self.url(sort=f"{'-' if next_desc else ''}{col.name}", page=None),
+                    url=self.url(
+                        sort=f"{'-' if next_desc else ''}{col.name}", page=None, cursor=None
+                    ),
                 )
             out.append(header)
         return out
@@ -649,18 +754,18 @@ class Table(metaclass=TableMeta):
                     {
                         "number": number,
                         "current": number == self.page.number,
-                        "url": self.url(page=number),
+                        "url": self.page_url(number),
                     }
                 )
         return out
 
     @property
     def previous_url(self) -> str:
-        return self.url(page=self.page.previous_page_number()) if self.page.has_previous() else ""
+        return self.page_url(self.page.previous_page_number()) if self.page.has_previous() else ""
 
     @property
     def next_url(self) -> str:
-        return self.url(page=self.page.next_page_number()) if self.page.has_next() else ""
+        return self.page_url(self.page.next_page_number()) if self.page.has_next() else ""
 
     @property
     def page_size_choices(self) -> list[dict]:
@@ -681,7 +786,7 @@ class Table(metaclass=TableMeta):
         """Where the export form posts: this page with its whole query (but the page number),
         so the view sees the same list the user sees."""
         query = self.params.copy()
-        for name in (self.param("page"), self.param("export")):
+        for name in (self.param("page"), self.param("cursor"), self.param("export")):
             query.pop(name, None)
         encoded = query.urlencode()
         return f"{self.path}?{encoded}" if encoded else self.path or "?"
