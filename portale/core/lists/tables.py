@@ -454,7 +454,11 @@ class Table(metaclass=TableMeta):
 
     @cached_property
     def _keys(self) -> list[keyset.KeyField] | None:
-        """The list's order as keyset fields (None: a field the ORM cannot resolve)."""
+        """The list's order as keyset fields (None: a field the ORM cannot resolve, or a
+        table that reads its rows its own way, such as a GROUP BY list)."""
+        cls = type(self)
+        if cls.queryset is not Table.queryset or cls.paginator is not Table.paginator:
+            return None
         return keyset.key_fields(self.filtered_queryset, self._order_fields())
 
     @cached_property

@@ -10,10 +10,14 @@ pages has no OFFSET beyond the pages skipped (query capture; runs on SQLite and,
 import datetime
 import re
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count
+from django.http import QueryDict
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy as _
@@ -220,3 +224,31 @@ def test_rows_added_between_clicks_keep_the_walk_continuous(lines, contract):
     following = table(params_of(t.next_url))
     ordered = list(following.queryset.values_list("pk", flat=True))
     assert shown(following)[0] == ordered[ordered.index(last_seen) + 1]
+
+
+class GroupedByDate(Table):
+    """A table that reads its rows its own way (a GROUP BY, as the aggregate lists)."""
+
+    day = Column(_("Giorno"), lambda r: r["activation_date"], sort="activation_date")
+    lines = Column(_("Linee"), lambda r: r["n"], sort="n")
+
+    @cached_property
+    def queryset(self):
+        return (
+            self.base_queryset.values("activation_date")
+            .annotate(n=Count("pk"))
+            .order_by("activation_date")
+        )
+
+    @cached_property
+    def paginator(self):
+        return Paginator(list(self.queryset), self.per_page)
+
+
+def test_a_table_reading_its_rows_its_own_way_keeps_its_pages(contract):
+    for i in range(50):
+        f.LineFactory(contract=contract, activation_date=datetime.date(2021, 1, 1 + i % 25))
+    t = GroupedByDate(Line.objects.all(), QueryDict("page=2"))
+    rows = [(r["activation_date"].day, r["n"]) for r in t.page.object_list]
+    assert rows == [(day, 2) for day in range(11, 21)]
+    assert t.cursor == "" and "cursor" not in t.next_url
