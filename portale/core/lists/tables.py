@@ -209,6 +209,10 @@ class ActionColumn(Column):
         }
 
 
+class MissingField(AttributeError):
+    """A column asked a ``ValuesRow`` for something that is not a field of the row."""
+
+
 class ValuesRow:
     """A ``values()`` row read like the model instance the columns were declared on:
     ``row.line.msisdn`` reads ``data["line__msisdn"]``; an unknown name raises
@@ -229,7 +233,7 @@ class ValuesRow:
             return ValuesRow(self._data, key + "__", self._prefixes)
         if name == "pk" and f"{self._prefix}id" in self._data:
             return self._data[f"{self._prefix}id"]
-        raise AttributeError(name)
+        raise MissingField(name)
 
 
 def _prefixes(data: dict) -> frozenset[str]:
@@ -239,6 +243,23 @@ def _prefixes(data: dict) -> frozenset[str]:
         parts = key.split("__")[:-1]
         out.update("__".join(parts[: i + 1]) for i in range(len(parts)))
     return frozenset(out)
+
+
+def _columns_read_fields(columns, values: QuerySet) -> bool:
+    """True when every column reads only fields: tried, before any query, on a row of
+    ``values``'s keys, all empty. A column calling a method or a property (``MissingField``)
+    makes the export read model instances; one failing on an empty value is tried again
+    on the first real row."""
+    keys = [*values.query.values_select, *values.query.annotation_select]
+    row = ValuesRow(dict.fromkeys(keys), "", _prefixes(dict.fromkeys(keys)))
+    for column in columns:
+        try:
+            column.value(row)
+        except MissingField:
+            return False
+        except Exception:  # noqa: BLE001, S112 - an empty value it cannot take: the real rows tell
+            continue
+    return True
 
 
 def export_values(queryset: QuerySet) -> QuerySet | None:
@@ -684,16 +705,18 @@ class Table(metaclass=TableMeta):
         """
         columns = self.export_columns
         values = export_values(self.queryset)
-        if values is not None:
-            rows = iter(values.iterator(chunk_size=exports.CHUNK_SIZE))
+        if values is not None and _columns_read_fields(columns, values):
+            prefixes = _prefixes(
+                dict.fromkeys([*values.query.values_select, *values.query.annotation_select])
+            )
+            rows = values.iterator(chunk_size=exports.CHUNK_SIZE)
             first = next(rows, None)
             if first is None:
                 return
-            prefixes = _prefixes(first)
             try:
                 head = tuple(c.value(ValuesRow(first, "", prefixes)) for c in columns)
-            except AttributeError:
-                pass  # a column reads more than fields: model instances below
+            except MissingField:
+                rows.close()  # a column reads more than fields after all: the instances
             else:
                 yield head
                 for data in rows:
