@@ -17,7 +17,11 @@ are a reversed read with a small OFFSET, page 1 has none.
 
 NULLs: the order puts them after every value (ascending) and first when descending, as
 PostgreSQL does by default, on every database (SQLite would put them first), so the keyset
-predicate is the same on both.
+predicate is the same on both. A sort field is NULL-able when its column is; a NOT NULL
+column reached through a relation the list's rows may lack (an outer join the scope does
+not exclude) would need declaring NULL-able: no list of the portal has one (each scopes its
+rows through the relation it sorts on), and the ``IS NULL`` arm costs the index range read
+(EXPLAIN ANALYZE, "Su linea" page 5,000: 6.5 ms without it, 27 ms with it, 382 ms OFFSET).
 """
 
 from __future__ import annotations
