@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import cached_property
+from operator import itemgetter
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet, Subquery
@@ -243,6 +244,20 @@ def _prefixes(data: dict) -> frozenset[str]:
         parts = key.split("__")[:-1]
         out.update("__".join(parts[: i + 1]) for i in range(len(parts)))
     return frozenset(out)
+
+
+def _values_reader(column: Column, sample: dict, prefixes: frozenset[str]) -> Callable:
+    """How ``column`` reads a ``values()`` row: a dotted field path is a key of the row
+    (looked up directly, its choice label mapped once per export), anything else goes
+    through ``ValuesRow``."""
+    accessor = column.accessor
+    if isinstance(accessor, str) and accessor.replace(".", "__") in sample:
+        key = accessor.replace(".", "__")
+        if column.choices is None:
+            return itemgetter(key)
+        labels = column._choice_labels()
+        return lambda data: labels.get(data[key], data[key])
+    return lambda data: column.value(ValuesRow(data, "", prefixes))
 
 
 def _columns_read_fields(columns, values: QuerySet) -> bool:
@@ -713,15 +728,15 @@ class Table(metaclass=TableMeta):
             first = next(rows, None)
             if first is None:
                 return
+            readers = [_values_reader(c, first, prefixes) for c in columns]
             try:
-                head = tuple(c.value(ValuesRow(first, "", prefixes)) for c in columns)
+                head = tuple(read(first) for read in readers)
             except MissingField:
                 rows.close()  # a column reads more than fields after all: the instances
             else:
                 yield head
                 for data in rows:
-                    row = ValuesRow(data, "", prefixes)
-                    yield tuple(c.value(row) for c in columns)
+                    yield tuple(read(data) for read in readers)
                 return
         for obj in self.queryset.iterator(chunk_size=exports.CHUNK_SIZE):
             yield tuple(c.value(obj) for c in columns)
