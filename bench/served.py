@@ -191,6 +191,8 @@ def pages(roa_contract, line) -> list[tuple[str, str, str, str]]:
         ("aggregate", "roa", reverse("inventory:aggregate_list", args=["linee"]), bare_lines),
         ("detail p1", "roa", detail, bare_lines),
         ("detail deep", "roa", f"{detail}?page=5000", bare_lines),
+        # Page 5000 as a user reaches it: the pager's link from page 4999 (keyset cursor).
+        ("detail deep link", "roa", f"{NEXT_OF}{detail}?page=4999", bare_lines),
         ("search digits", "roa", f"{detail}?linea=54321", bare_lines),
         ("pratiche", "roa", reverse("cases:history"), bare_lines),
         ("fatture", "roa", reverse("billing:invoices"), bare_lines),
@@ -198,8 +200,31 @@ def pages(roa_contract, line) -> list[tuple[str, str, str, str]]:
     ]
     for name, url_name in (("monitoring soglie", "thresholds:monitoring"),):
         with contextlib.suppress(NoReverseMatch):
-            out.append((name, "roa", reverse(url_name), bare_lines))
+            mon = reverse(url_name)
+            out.append((name, "roa", mon, bare_lines))
+            out.append(
+                ("monitoring deep", "roa", f"{NEXT_OF}{mon}?page=1999&per_page=50", bare_lines)
+            )
+            out.append(("monitoring search", "roa", f"{mon}?linea=54321", bare_lines))
     return out
+
+
+NEXT_OF = "next-of:"  # the page's "Pagina successiva" link, as a user follows it
+
+
+def resolve_path(base: str, path: str, cookie: str) -> str:
+    """``next-of:<path>``: GET the page and return its pager's next link (with its cursor)."""
+    if not path.startswith(NEXT_OF):
+        return path
+    import html
+
+    import requests
+
+    page = requests.get(base + path.removeprefix(NEXT_OF), headers={"Cookie": cookie})
+    found = re.search(r'href="([^"]+)"[^>]*aria-label="Pagina successiva"', page.text)
+    if not found:
+        raise SystemExit(f"{path}: no next-page link")
+    return html.unescape(found.group(1))
 
 
 def run_wrk(base: str, path: str, cookies: list[str], args) -> dict:
@@ -274,6 +299,7 @@ def main() -> None:
         for name, who, path, bare_path in todo:
             import requests
 
+            path = resolve_path(portal_url, path, sessions[who][0])
             check = requests.get(
                 portal_url + path, headers={"Cookie": sessions[who][0]}, allow_redirects=False
             )

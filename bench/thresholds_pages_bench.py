@@ -20,8 +20,10 @@ search), the erosion pop-up, "Ricerca avanzata" (no search, Erosione ≥ 80 %, D
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -82,12 +84,22 @@ def main() -> None:
             client.force_login(user)
             mon = reverse("thresholds:monitoring")
             adv = reverse("thresholds:advanced")
+            # Page 2000 as a user reaches it: the "Pagina successiva" link of page 1999
+            # (with the keyset cursor, where the list component gives one).
+            page = client.get(mon, {"page": 1999, "per_page": 50}).content.decode()
+            found = re.search(r'href="([^"]+)"[^>]*aria-label="Pagina successiva"', page)
+            deep_link = html.unescape(found.group(1)) if found else f"{mon}?page=2000&per_page=50"
             rows = [
                 ("Monitoring erosione, page 1", mon, None),
                 (
                     "Monitoring erosione, page 2000 (50/page)",
                     mon,
                     lambda: {"page": 2000, "per_page": 50},
+                ),
+                (
+                    "Monitoring erosione, page 2000 by the pager",
+                    None,
+                    lambda: deep_link,
                 ),
                 (
                     "Monitoring erosione, search a line",

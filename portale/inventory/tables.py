@@ -31,6 +31,8 @@ from portale.core.lists import (
     LineSearchField,
     Table,
     decimal,
+    line_search,
+    matched_ids,
     money,
 )
 from portale.records import selectors as records
@@ -56,34 +58,15 @@ PERCENT = decimal(0)
 
 
 # --- search forms ------------------------------------------------------------------------
-def line_or_iccid(line_id: str) -> Callable:
-    """P-05 on a row hanging off a line: its number or the ICCID of one of its SIMs."""
-
-    def lookup(value: str, model) -> Q:
-        by_number = _ids(records.lines_with_msisdn_ending(digits=value), "pk")
-        by_iccid = _ids(records.sims_with_iccid_ending(digits=value), "line_id")
-        return Q(**{f"{line_id}__in": by_number}) | Q(**{f"{line_id}__in": by_iccid})
-
-    return lookup
-
-
-# Suffix search (issue 17): ``msisdn LIKE '%digits'`` across the list's join read every
-# line of the contract. The numbers and ICCIDs ending with the digits are looked up first,
-# each in its own table (a trigram index on PostgreSQL answers it), and the list is then
-# narrowed to those ids, which its own indexes answer. The same rows as the suffix test on
-# every database; when the digits match more than MATCHED_IDS rows (a very short suffix)
-# the ids stay a subquery, as the whole list would be read anyway.
-MATCHED_IDS = 1000
-
-
-def _ids(qs: QuerySet, field: str):
-    ids = list(qs.values_list(field, flat=True)[: MATCHED_IDS + 1])
-    return ids if len(ids) <= MATCHED_IDS else qs.values(field)
+# P-05 by the last digits (issue 17): the list component's ``line_search`` finds the numbers
+# and ICCIDs first by their own indexes, then narrows the list to those ids.
+line_or_iccid = line_search("line__msisdn")
 
 
 def sim_line_or_iccid(value: str, model) -> Q:
-    by_number = _ids(records.lines_with_msisdn_ending(digits=value), "pk")
-    by_iccid = _ids(records.sims_with_iccid_ending(digits=value), "pk")
+    """The SIM list: the SIMs of the lines with the number, or the SIM with the ICCID."""
+    by_number = matched_ids(records.lines_with_msisdn_ending(digits=value), "pk")
+    by_iccid = matched_ids(records.sims_with_iccid_ending(digits=value), "pk")
     return Q(line_id__in=by_number) | Q(pk__in=by_iccid)
 
 
@@ -94,7 +77,7 @@ class SimSearch(FilterForm):
 
 class LineServiceSearch(FilterForm):
     linea = LineSearchField(label=_("Linea:"))
-    lookups = {"linea": line_or_iccid("line_id")}
+    lookups = {"linea": line_or_iccid}
 
 
 class DualBillingSearch(FilterForm):
@@ -108,7 +91,7 @@ class DualBillingSearch(FilterForm):
     )
     codice_fiscale = forms.CharField(label=_("Codice fiscale"), max_length=16)
     lookups = {
-        "linea": line_or_iccid("line_id"),
+        "linea": line_or_iccid,
         "cognome": "employee_last_name__icontains",
         "codice": "code__endswith",
         "codice_fiscale": "employee_fiscal_code__iexact",
@@ -129,7 +112,7 @@ class DeviceSearch(FilterForm):
         max_length=15,
         error_messages={"invalid": _("L'IMEI è di sole cifre (anche solo le ultime).")},
     )
-    lookups = {"linea": line_or_iccid("line_id"), "imei": "imei__endswith"}
+    lookups = {"linea": line_or_iccid, "imei": "imei__endswith"}
 
 
 class ContractServiceSearch(FilterForm):

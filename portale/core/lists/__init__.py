@@ -34,7 +34,7 @@ Export" for a long list whose table names a registered ``Meta.export_kind``
 icon as a link, its accessible name in visually hidden text; inert when ``link`` gives "").
 """
 
-from .filters import FilterForm, LineSearchField, line_search
+from .filters import FilterForm, LineSearchField, line_search, matched_ids
 from .formats import (
     BOOLEAN,
     DATE,
@@ -68,6 +68,7 @@ __all__ = [
     "export_list",
     "is_fragment_request",
     "line_search",
+    "matched_ids",
     "money",
     "render_list",
 ]

@@ -16,6 +16,8 @@ from django import forms
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from portale.records import selectors as records
+
 Lookup = str | Callable[[object, type[Model]], Q]
 
 
@@ -93,15 +95,37 @@ class LineSearchField(forms.CharField):
         return value
 
 
+# Suffix search (issue 17): ``msisdn LIKE '%digits'`` across a list's join reads every line
+# of the contract. The numbers and ICCIDs ending with the digits are looked up first, each in
+# its own table (``records.selectors.lines_with_msisdn_ending`` / ``sims_with_iccid_ending``:
+# a trigram index answers them on PostgreSQL, migration records/0008), and the list is then
+# narrowed to those line ids, which its own indexes answer. The same rows as the suffix
+# test on every database; when the digits match more than MATCHED_IDS rows (a very short
+# suffix) the ids stay a subquery, as the whole list would be read anyway.
+MATCHED_IDS = 1000
+
+
+def matched_ids(qs: QuerySet, field: str):
+    """The ``field`` values of ``qs`` as a list (at most MATCHED_IDS), else a subquery."""
+    ids = list(qs.values_list(field, flat=True)[: MATCHED_IDS + 1])
+    return ids if len(ids) <= MATCHED_IDS else qs.values(field)
+
+
 def line_search(msisdn: str = "msisdn", iccid: str = "sims__iccid") -> Callable:
     """The P-05 lookup: MSISDN or ICCID ending with the digits typed (whole numbers too).
 
-    The ICCID side is a ``pk IN (subquery)`` rather than a join so a line with several SIMs
-    (One Number) is listed once and the count stays right without ``distinct()``.
+    ``msisdn`` is the path to the line's number from the list's rows (``"msisdn"`` on lines,
+    ``"line__msisdn"`` on rows of a line); the line is the part before the number. Matching
+    lines are found by the indexed suffix lookups above, so a line with several SIMs (One
+    Number) is listed once and the count stays right without ``distinct()``. ``iccid`` is
+    kept for the callers' declarations: the ICCID is always that of one of the line's SIMs.
     """
+    line = msisdn.rpartition("__")[0]
+    line_in = f"{line}__in" if line else "pk__in"
 
     def lookup(value: str, model: type[Model]) -> Q:
-        by_iccid = model._default_manager.filter(**{f"{iccid}__endswith": value}).values("pk")
-        return Q(**{f"{msisdn}__endswith": value}) | Q(pk__in=by_iccid)
+        by_number = matched_ids(records.lines_with_msisdn_ending(digits=value), "pk")
+        by_iccid = matched_ids(records.sims_with_iccid_ending(digits=value), "line_id")
+        return Q(**{line_in: by_number}) | Q(**{line_in: by_iccid})
 
     return lookup

@@ -109,7 +109,14 @@ class Format:
             case "datetime_seconds":
                 return self.html(value)
             case "money" | "decimal":
-                return italian_number(value, self.places, grouping=False)
+                # italian_number(value, places, grouping=False), inlined: a whole-contract
+                # export formats hundreds of thousands of these.
+                if not isinstance(value, Decimal):
+                    value = Decimal(str(value))
+                text = f"{value:.{self.places}f}"
+                if text[0] == "-" and not text.strip("-0."):
+                    text = text[1:]  # "-0,00" → "0,00"
+                return text.replace(".", ",")
             case "integer":
                 return str(int(value))
             case _:

@@ -1,0 +1,184 @@
+"""Keyset pagination of the declared lists (issue 17): deep pages without large OFFSETs.
+
+A page of a list is the ``per_page`` rows after the last row of the page before, in the
+list's order (the sort column, then ``pk``, so the order is total). ``OFFSET 49,990`` makes
+the database read and throw away 49,990 rows — on the 100,000-line contract a deep page of
+"Consistenze di dettaglio" cost about a second. Instead every page link carries a
+*cursor*: the page it was drawn on and the sort keys of that page's first and last rows
+(signed, so a forged cursor is ignored, never trusted). Page N is then read as "the rows
+after the last row of page A" (N > A) or "the rows before the first row of page A" (N < A),
+an index range read: ``WHERE (key, pk) > (…) ORDER BY key, pk LIMIT per_page``, with an
+OFFSET only of the pages skipped between A and N (at most the pager's two neighbours).
+
+What users see does not change: numbered pages, "Pagina N", the count, sort, page size,
+search and exports. A URL without a cursor (typed, bookmarked, or page 1 and the last page
+that the pager links without one) is read from the nearer end of the list: the last pages
+are a reversed read with a small OFFSET, page 1 has none.
+
+NULLs: the order puts them after every value (ascending) and first when descending, as
+PostgreSQL does by default, on every database (SQLite would put them first), so the keyset
+predicate is the same on both. A sort field is NULL-able when its column is; a NOT NULL
+column reached through a relation the list's rows may lack (an outer join the scope does
+not exclude) would need declaring NULL-able: no list of the portal has one (each scopes its
+rows through the relation it sorts on), and the ``IS NULL`` arm costs the index range read
+(EXPLAIN ANALYZE, "Su linea" page 5,000: 6.5 ms without it, 27 ms with it, 382 ms OFFSET).
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import hashlib
+import uuid
+
+from django.core import signing
+from django.core.exceptions import FieldError
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
+
+SALT = "portale.lists.keyset"
+
+
+class KeyField:
+    """One column of the list's order: its ORM name, direction and whether it may be NULL."""
+
+    __slots__ = ("desc", "name", "nullable")
+
+    def __init__(self, name: str, desc: bool, nullable: bool):
+        self.name, self.desc, self.nullable = name, desc, nullable
+
+    def order_by(self, reverse: bool = False) -> OrderBy | str:
+        desc = self.desc != reverse
+        if not self.nullable:
+            return f"-{self.name}" if desc else self.name
+        # NULL is the largest value, on every database (PostgreSQL's default).
+        if desc:
+            return OrderBy(F(self.name), descending=True, nulls_first=True)
+        return OrderBy(F(self.name), nulls_last=True)
+
+    def beyond(self, value, reverse: bool) -> Q | None:
+        """Rows strictly after ``value`` in this column's direction (None: no row is)."""
+        desc = self.desc != reverse
+        n = self.name
+        if desc:  # NULLs first, then large → small
+            if value is None:
+                return Q(**{f"{n}__isnull": False})
+            return Q(**{f"{n}__lt": value})
+        if value is None:  # ascending: NULLs last, nothing comes after them
+            return None
+        q = Q(**{f"{n}__gt": value})
+        return q | Q(**{f"{n}__isnull": True}) if self.nullable else q
+
+    def reached(self, value, reverse: bool) -> Q | None:
+        """Rows at or after ``value``: a plain range bound the planner reads from an index."""
+        desc = self.desc != reverse
+        if value is None:
+            return None if desc else Q(**{f"{self.name}__isnull": True})
+        lookup = "lte" if desc else "gte"
+        q = Q(**{f"{self.name}__{lookup}": value})
+        if self.nullable and not desc:
+            q |= Q(**{f"{self.name}__isnull": True})
+        return q
+
+    def equal(self, value) -> Q:
+        if value is None:
+            return Q(**{f"{self.name}__isnull": True})
+        return Q(**{self.name: value})
+
+
+def key_fields(queryset: QuerySet, order: tuple[str, ...]) -> list[KeyField] | None:
+    """The order as ``KeyField``s, or None when a field cannot be resolved on the query."""
+    query = queryset.all().query  # a clone: resolving may add joins, never to the list's own
+    out = []
+    for raw in order:
+        name = raw.lstrip("-")
+        try:
+            expr = query.resolve_ref(name)
+        except (FieldError, AttributeError, ValueError):
+            return None
+        target = getattr(expr, "target", None)
+        nullable = True if target is None else bool(target.null)
+        out.append(KeyField(name, raw.startswith("-"), nullable))
+    return out
+
+
+def order_by(fields: list[KeyField], reverse: bool = False) -> list:
+    return [f.order_by(reverse) for f in fields]
+
+
+def after(fields: list[KeyField], key: list, *, reverse: bool = False, inclusive=False) -> Q:
+    """Rows after the row whose sort key is ``key`` (before it when ``reverse``).
+
+    ``(a, b, pk) > (ka, kb, kpk)`` written out so NULLs and mixed directions work:
+    ``a > ka OR (a = ka AND (b > kb OR (b = kb AND pk > kpk))))``, and ANDed with the plain
+    bound ``a >= ka`` so the database reads the range from the index on ``a``.
+    ``inclusive``: the row itself too (a page re-read from its own first row).
+    """
+    tail: Q | None = None if not inclusive else Q()
+    for field, value in reversed(list(zip(fields, key, strict=True))):
+        step = field.beyond(value, reverse)
+        equal_and_tail = field.equal(value) & tail if tail is not None else None
+        if step is None and equal_and_tail is None:
+            tail = Q(pk__in=[])  # nothing
+        elif step is None:
+            tail = equal_and_tail
+        elif equal_and_tail is None:
+            tail = step
+        else:
+            tail = step | equal_and_tail
+    bound = fields[0].reached(key[0], reverse)
+    return tail & bound if bound is not None else tail
+
+
+# --- the cursor carried by page links ----------------------------------------------------
+def _enc(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return {"d": str(value)}
+    if isinstance(value, datetime.datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"D": value.isoformat()}
+    if isinstance(value, uuid.UUID):
+        return {"u": str(value)}
+    raise TypeError(type(value))
+
+
+def _dec(value):
+    if not isinstance(value, dict):
+        return value
+    ((tag, text),) = value.items()
+    return {
+        "d": decimal.Decimal,
+        "t": datetime.datetime.fromisoformat,
+        "D": datetime.date.fromisoformat,
+        "u": uuid.UUID,
+    }[tag](text)
+
+
+def fingerprint(*parts) -> str:
+    """What a cursor is valid for (order, page size, search): another list ignores it."""
+    return hashlib.blake2s(repr(parts).encode(), digest_size=6).hexdigest()
+
+
+def dumps(page: int, first: list, last: list, fp: str) -> str:
+    data = {"p": page, "f": [_enc(v) for v in first], "l": [_enc(v) for v in last], "x": fp}
+    return signing.dumps(data, salt=SALT, compress=True)
+
+
+def loads(token: str, fp: str, width: int) -> tuple[int, list, list] | None:
+    """(page, first key, last key) of a valid cursor for this list, else None."""
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=SALT)
+        if data["x"] != fp:
+            return None
+        first, last = [_dec(v) for v in data["f"]], [_dec(v) for v in data["l"]]
+        page = int(data["p"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if len(first) != width or len(last) != width or page < 1:
+        return None
+    return page, first, last

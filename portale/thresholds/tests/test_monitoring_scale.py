@@ -1,0 +1,116 @@
+"""Monitoring soglie at scale (issues 11 and 17): deep pages, line search, CSV of every line.
+
+"Monitoring erosione" walked page by page through the pager's links shows the rows OFFSET
+showed, and a page past the first reads no OFFSET; searching a line by its last digits reads
+the thresholds by line id (the suffix is matched in the lines' and SIMs' own tables, by
+their indexes on PostgreSQL), never with a LIKE across the join; the CSV of every line
+(Ricerca avanzata) is one query that builds no model instance, with the rows the columns
+show.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portale.records.models import Threshold
+from portale.records.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thresholds(contract, other_contract):
+    out = []
+    for i in range(57):
+        line = f.SimFactory(line__contract=contract).line
+        out.append(f.ThresholdFactory(line=line, value=Decimal(50), available=Decimal(i % 50) + 1))
+        if i % 4 == 0:  # a second threshold on some lines: rows tie on the line number
+            out.append(
+                f.ThresholdFactory(
+                    line=line,
+                    kind="DATI_EXTRA_UE",
+                    description="SOGLIA INFO VALORE DATI EXTRA UE PA",
+                    value=Decimal(50),
+                    available=Decimal(20),
+                )
+            )
+    f.ThresholdFactory(line=f.SimFactory(line__contract=other_contract).line)
+    return out
+
+
+def next_link(response) -> str:
+    text = response.content.decode()
+    found = re.search(r'href="([^"]+)"[^>]*aria-label="Pagina successiva"', text)
+    return html.unescape(found.group(1)) if found else ""
+
+
+def threshold_queries(ctx) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if 'FROM "records_threshold"' in q["sql"]]
+
+
+def test_pages_by_the_pager_show_the_offset_rows_without_offset(client, roa, thresholds):
+    client.force_login(roa)
+    url = reverse("thresholds:monitoring")
+    r = client.get(url)
+    reference = list(r.context["table"].queryset.values_list("pk", flat=True))
+    assert len(reference) == len(thresholds)  # the other contract's threshold is not listed
+    seen = [row.pk for row in r.context["table"].page.object_list]
+    link = next_link(r)
+    number = 1
+    while link:
+        number += 1
+        path = urlsplit(link)
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(path.path + "?" + path.query)
+        page = r.context["table"].page
+        assert page.number == number
+        seen += [row.pk for row in page.object_list]
+        page_sql = [q for q in threshold_queries(ctx) if "LIMIT" in q and "COUNT" not in q]
+        assert page_sql and all(" OFFSET " not in q for q in page_sql), page_sql
+        link = next_link(r)
+    assert seen == reference and number == 8
+
+
+def test_a_line_found_by_its_last_digits_reads_thresholds_by_line_id(client, roa, thresholds):
+    client.force_login(roa)
+    target = thresholds[8].line
+    sim = target.sims.first()
+    url = reverse("thresholds:monitoring")
+    expected = {t.pk for t in thresholds if t.line_id == target.pk}
+    for digits in (target.msisdn[-6:], target.msisdn, sim.iccid[-8:]):
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(url, {"linea": digits})
+        assert {row.pk for row in r.context["table"].page.object_list} == expected, digits
+        listed = threshold_queries(ctx)
+        assert listed and all("LIKE" not in q for q in listed), listed
+    r = client.get(url, {"linea": "98765432"})
+    assert r.context["table"].count == 0
+
+
+def test_the_csv_of_every_line_builds_no_instance(client, roa, thresholds, monkeypatch):
+    client.force_login(roa)
+
+    def no_instances(*args, **kwargs):
+        raise AssertionError("the export built a model instance")
+
+    monkeypatch.setattr(Threshold, "from_db", classmethod(no_instances))
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post(reverse("thresholds:advanced"), {"export": "csv"})
+        body = b"".join(r.streaming_content) if r.streaming else r.content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))[1:]
+    assert len(rows) == len(thresholds)
+    assert len(threshold_queries(ctx)) == 1
+    by_line = sorted((t.line.msisdn, t.pk) for t in thresholds)
+    assert [r[0] for r in rows] == [msisdn for msisdn, _pk in by_line]
+    first = min(thresholds, key=lambda t: (t.line.msisdn, t.pk))
+    assert rows[0][3] == f"{first.available:.3f}".replace(".", ",")
