@@ -48,6 +48,7 @@ from .models.dual_billing import DualBillingTally
 from .models.lines import LineTally
 from .models.scoping import PortalScope
 from .models.services import LineServiceTally
+from .models.usage import ThresholdTally
 
 # --- Who the user is (profiles, registration, log-in) -----------------------------------------
 
@@ -550,6 +551,14 @@ def thresholds_of_contract(*, contract: Contract, live_only: bool = True) -> Que
     if live_only:
         qs = qs.filter(state__in=["IN ATTIVAZIONE", "ATTIVO"])
     return qs
+
+
+def thresholds_count(*, contract: Contract, live_only: bool = True) -> int:
+    """The length of ``thresholds_of_contract`` (no search), from the maintained totals."""
+    rows = ThresholdTally.objects.for_contract(contract)
+    if live_only:
+        rows = rows.filter(state__in=["IN ATTIVAZIONE", "ATTIVO"])
+    return rows.aggregate(n=Sum("thresholds"))["n"] or 0
 
 
 def thresholds_blocking() -> QuerySet[Threshold]:

@@ -29,6 +29,11 @@ def contract_thresholds(*, contract: Contract, live_only: bool = True) -> QueryS
     return record_selectors.thresholds_of_contract(contract=contract, live_only=live_only)
 
 
+def contract_thresholds_count(*, contract: Contract, live_only: bool = True) -> int:
+    """How many thresholds ``contract_thresholds`` lists, from the maintained totals."""
+    return record_selectors.thresholds_count(contract=contract, live_only=live_only)
+
+
 def line_thresholds(*, contract: Contract, line_id: int) -> QuerySet[Threshold]:
     """The erosion pop-up: the live thresholds of one line of the contract."""
     return contract_thresholds(contract=contract).filter(line_id=line_id).order_by("kind")

@@ -296,7 +296,11 @@ def _tabs(active: str) -> list[dict]:
 def monitoring(request):
     contract = _contract(request)
     qs = selectors.contract_thresholds(contract=contract, live_only=False)
-    table = MonitoringTable.from_request(request, qs)
+    table = MonitoringTable.from_request(
+        request,
+        qs,
+        total=lambda: selectors.contract_thresholds_count(contract=contract, live_only=False),
+    )
     return render_list(
         request,
         table,
@@ -313,7 +317,9 @@ def monitoring(request):
 def advanced(request):
     contract = _contract(request)
     qs = with_erosion(selectors.contract_thresholds(contract=contract))
-    table = AdvancedTable.from_request(request, qs)
+    table = AdvancedTable.from_request(
+        request, qs, total=lambda: selectors.contract_thresholds_count(contract=contract)
+    )
     return render_list(
         request,
         table,

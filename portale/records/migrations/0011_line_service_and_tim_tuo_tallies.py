@@ -3,6 +3,9 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from portale.records.tally_sql import line_child_tally_sql as _statements
+from portale.records.tally_sql import tally_storage_sql
+
 # The maintained totals of Consistenze aggregate "Servizi su linea" and "TIM TUO" (issue 17):
 # the LineServiceTally and DualBillingTally tables and the triggers that keep them right on
 # PostgreSQL and on SQLite (a row added, removed or changed; a line moved to another
@@ -16,88 +19,6 @@ TALLIES = [
 ]
 
 
-def _statements(source: str, tally: str, cols: tuple[str, ...], count: str):
-    name = source.removeprefix("records_")
-    group = ", ".join(cols)
-    upsert = f"""
-    ON CONFLICT (contract_id, {group}) DO UPDATE
-       SET {count} = {tally}.{count} + excluded.{count};"""
-
-    def row_delta(row: str, sign: str) -> str:
-        """One ``row`` (OLD/NEW) more or less in the group of its line's contract."""
-        picked = ", ".join(f"{row}.{c}" for c in cols)
-        return f"""
-    INSERT INTO {tally} (contract_id, {group}, {count})
-    SELECT l.contract_id, {picked}, {sign}1
-      FROM records_line l WHERE l.id = {row}.line_id {upsert}"""
-
-    def line_move(row: str, sign: str) -> str:
-        """Every row of line ``row`` (OLD/NEW) more or less in the groups of its contract."""
-        picked = ", ".join(f"s.{c}" for c in cols)
-        return f"""
-    INSERT INTO {tally} (contract_id, {group}, {count})
-    SELECT {row}.contract_id, {picked}, {sign}count(*)
-      FROM {source} s WHERE s.line_id = {row}.id
-     GROUP BY {picked} {upsert}"""
-
-    changed = " OR ".join(f"OLD.{c} {{ne}} NEW.{c}" for c in ("line_id", *cols))
-    moved = "OLD.contract_id {ne} NEW.contract_id"
-    pg_ne, lite_ne = "IS DISTINCT FROM", "IS NOT"
-    postgres = [
-        f"""CREATE FUNCTION {name}_tally() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF TG_OP IN ('UPDATE', 'DELETE') THEN {row_delta("OLD", "-")} END IF;
-      IF TG_OP IN ('INSERT', 'UPDATE') THEN {row_delta("NEW", "+")} END IF;
-      RETURN NULL;
-    END $$""",
-        f"CREATE TRIGGER {name}_tally_ins AFTER INSERT ON {source} "
-        f"FOR EACH ROW EXECUTE FUNCTION {name}_tally()",
-        f"CREATE TRIGGER {name}_tally_del AFTER DELETE ON {source} "
-        f"FOR EACH ROW EXECUTE FUNCTION {name}_tally()",
-        f"CREATE TRIGGER {name}_tally_upd AFTER UPDATE ON {source} "
-        f"FOR EACH ROW WHEN ({changed.format(ne=pg_ne)}) EXECUTE FUNCTION {name}_tally()",
-        f"""CREATE FUNCTION {name}_line_move() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      {line_move("OLD", "-")}
-      {line_move("NEW", "+")}
-      RETURN NULL;
-    END $$""",
-        f"CREATE TRIGGER {name}_line_move AFTER UPDATE ON records_line FOR EACH ROW "
-        f"WHEN ({moved.format(ne=pg_ne)}) EXECUTE FUNCTION {name}_line_move()",
-    ]
-    postgres_drop = [
-        f"DROP FUNCTION IF EXISTS {name}_tally() CASCADE",
-        f"DROP FUNCTION IF EXISTS {name}_line_move() CASCADE",
-    ]
-    sqlite = [
-        f"CREATE TRIGGER {name}_tally_ins AFTER INSERT ON {source} "
-        f"BEGIN {row_delta('NEW', '+')} END",
-        f"CREATE TRIGGER {name}_tally_del AFTER DELETE ON {source} "
-        f"BEGIN {row_delta('OLD', '-')} END",
-        f"CREATE TRIGGER {name}_tally_upd AFTER UPDATE ON {source} "
-        f"WHEN {changed.format(ne=lite_ne)} "
-        f"BEGIN {row_delta('OLD', '-')} {row_delta('NEW', '+')} END",
-        f"CREATE TRIGGER {name}_line_move AFTER UPDATE ON records_line "
-        f"WHEN {moved.format(ne=lite_ne)} "
-        f"BEGIN {line_move('OLD', '-')} {line_move('NEW', '+')} END",
-    ]
-    sqlite_drop = [
-        *(f"DROP TRIGGER IF EXISTS {name}_tally_{op}" for op in ("ins", "del", "upd")),
-        f"DROP TRIGGER IF EXISTS {name}_line_move",
-    ]
-    picked = ", ".join(f"s.{c}" for c in cols)
-    fill = f"""
-    INSERT INTO {tally} (contract_id, {group}, {count})
-    SELECT l.contract_id, {picked}, count(*)
-      FROM {source} s JOIN records_line l ON l.id = s.line_id
-     GROUP BY l.contract_id, {picked}"""
-    return {
-        "postgresql": (postgres, postgres_drop),
-        "sqlite": (sqlite, sqlite_drop),
-        "fill": fill,
-    }
-
-
 # A tally row is updated by every change of a line or service of its group: 100,000 lines
 # loaded leave 100,000 dead versions of a handful of rows, and every read of the aggregate
 # walks them until VACUUM (measured on the served benchmark's database, where autovacuum was
@@ -105,12 +26,7 @@ def _statements(source: str, tally: str, cols: tuple[str, ...], count: str):
 # PostgreSQL the tally tables are vacuumed after a fixed number of dead rows, not a share of
 # a table that never grows, and leave room on each page for HOT updates.
 TALLY_TABLES = ("records_linetally", "records_lineservicetally", "records_dualbillingtally")
-POSTGRES_STORAGE = [
-    f"ALTER TABLE {table} SET (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, "
-    "autovacuum_vacuum_threshold = 1000, autovacuum_analyze_scale_factor = 0, "
-    "autovacuum_analyze_threshold = 1000)"
-    for table in TALLY_TABLES
-]
+POSTGRES_STORAGE = [tally_storage_sql(table) for table in TALLY_TABLES]
 
 
 def create_triggers(apps, schema_editor):

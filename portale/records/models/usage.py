@@ -182,6 +182,34 @@ class Threshold(models.Model):
         return (self.consumed / self.value * 100).quantize(Decimal("0.01"))
 
 
+class ThresholdTally(models.Model):
+    """Maintained totals of a contract's thresholds per kind and state (issue 17), so
+    "Monitoring erosione" and "Ricerca avanzata" show their "Tot. record" without counting
+    the contract's thresholds on every page. Kept by database triggers like
+    ``LineServiceTally`` (migration ``0013_threshold_tally``; a change of consumption or
+    erosion does not fire them); a derived index: no admin, not exported."""
+
+    contract = models.ForeignKey(
+        "records.Contract", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    kind = models.CharField(max_length=15)
+    state = models.CharField(max_length=15)
+    thresholds = models.IntegerField(default=0)
+
+    portal_scope = RowScope(contract="contract", line=None)
+    objects = PortalQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "kind", "state"], name="thresholdtally_group_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.kind} {self.state}: {self.thresholds}"
+
+
 class TrafficEvent(models.Model):
     """A rated traffic event (CDR) of a line (E-22). Read-only for the portal."""
 

@@ -17,6 +17,7 @@ from portale.records.models.dual_billing import DualBillingTally
 from portale.records.models.lines import LineTally
 from portale.records.models.scoping import PortalQuerySet
 from portale.records.models.services import LineServiceTally
+from portale.records.models.usage import ThresholdTally
 from portale.records.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,9 @@ ROWS = {
     ),
     "DualBillingTally": lambda line: DualBillingTally.objects.get(
         contract=line.contract, kind=f.DualBillingFactory(line=line).kind
+    ),
+    "ThresholdTally": lambda line: ThresholdTally.objects.get(
+        contract=line.contract, kind=f.ThresholdFactory(line=line).kind
     ),
     "Sim": lambda line: f.SimFactory(line=line),
     "LineService": lambda line: f.LineServiceFactory(line=line),

@@ -114,3 +114,38 @@ def test_the_csv_of_every_line_builds_no_instance(client, roa, thresholds, monke
     assert [r[0] for r in rows] == [msisdn for msisdn, _pk in by_line]
     first = min(thresholds, key=lambda t: (t.line.msisdn, t.pk))
     assert rows[0][3] == f"{first.available:.3f}".replace(".", ",")
+
+
+def shown_total(client, name: str) -> int:
+    page = client.get(reverse(name)).content.decode()
+    return int(re.search(r"Tot\. record (\d+)", page).group(1))
+
+
+def test_the_totals_follow_added_ceased_moved_and_deleted_thresholds(
+    client, roa, contract, other_contract, thresholds
+):
+    """The "Tot. record" of both tabs comes from the maintained totals and equals the real
+    counts as thresholds are added, ceased, moved with their line and deleted."""
+    client.force_login(roa)
+
+    def check():
+        every = Threshold.objects.filter(line__contract=contract)
+        live = every.filter(state__in=["IN ATTIVAZIONE", "ATTIVO"])
+        assert shown_total(client, "thresholds:monitoring") == every.count()
+        assert shown_total(client, "thresholds:advanced") == live.count()
+
+    check()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("thresholds:monitoring"))
+    counts = [q for q in threshold_queries(ctx) if "COUNT(" in q.upper()]
+    assert counts == []  # the page counts no threshold rows
+    f.ThresholdFactory(line=f.SimFactory(line__contract=contract).line)
+    check()
+    Threshold.objects.filter(pk__in=[t.pk for t in thresholds[:5]]).update(state="CESSATO")
+    check()
+    moved = thresholds[10].line
+    moved.contract = other_contract
+    moved.save(update_fields=["contract"])
+    check()
+    Threshold.objects.filter(pk=thresholds[20].pk).delete()
+    check()
