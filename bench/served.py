@@ -93,7 +93,12 @@ def create_database(url: str, template: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
 
-TALLIES = ("records_linetally", "records_lineservicetally", "records_dualbillingtally")
+TALLIES = (
+    "records_linetally",
+    "records_lineservicetally",
+    "records_dualbillingtally",
+    "records_thresholdtally",
+)
 
 
 def vacuum_tallies(url: str) -> None:
