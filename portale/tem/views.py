@@ -11,12 +11,12 @@ default filter); an object outside it answers 404.
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from portale.core import exports
 from portale.core.handoff import handoff_required
@@ -292,9 +292,11 @@ def audit_detail(request, pk: int):
 
 
 @tem_page
-@require_POST
 def audit_start(request, pk: int):
-    """ "Avvia verifica": one run per invoice at a time (a double click makes one run)."""
+    """ "Avvia verifica": one run per invoice at a time (a double click makes one run).
+    Another contract's invoice is 404 whatever the method; a GET of one's own is 405."""
     invoice = _invoice_in_scope(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     services.invoice_audit_request(invoice=invoice, user=request.user)
     return redirect("tem:audit_detail", pk=invoice.pk)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portale.billing import bimesters as bim
 from portale.billing.charges import Charges, LineCharges
+from portale.billing.invoicing import charges_index
 from portale.billing.models import TrafficCutoff
 from portale.billing.tests.scope import make_invoice
 from portale.records.models import PersonalInvoice
@@ -24,9 +25,10 @@ def invoice_with_charges(contract, number: str, bimester: str, lines, fee="20.00
         [LineCharges(ln.msisdn, [("Canone PA 8 (2 mesi)", Decimal(fee))]) for ln in lines],
     )
     invoice = make_invoice(contract, number, bimester, amount=charges.total)
-    TrafficCutoff.objects.create(
+    cutoff = TrafficCutoff.objects.create(
         invoice=invoice, rated_before=timezone.now(), charges=charges.to_json()
     )
+    charges_index(cutoff=cutoff)  # as the billing engine does when it issues an invoice
     return invoice
 
 
@@ -47,7 +49,8 @@ def personal_invoice(billing, number: str, bimester: str = "1/2026") -> Personal
         due_date=emission + datetime.timedelta(days=30),
         total=charges.total,
     )
-    TrafficCutoff.objects.create(
+    cutoff = TrafficCutoff.objects.create(
         personal_invoice=invoice, rated_before=timezone.now(), charges=charges.to_json()
     )
+    charges_index(cutoff=cutoff)
     return invoice

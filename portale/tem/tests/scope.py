@@ -4,9 +4,16 @@ from portale.billing.tests.scope import make_invoice
 from portale.core.tests.handoff_helpers import grant
 
 
-def _audit_detail(env):
-    own = make_invoice(env.contract, "7X91000001", "6/2020")
-    foreign = make_invoice(env.other_contract, "7X91000002", "6/2020")
+def _audit_case(number: int, bimester: str):
+    def build(env):
+        own = make_invoice(env.contract, f"7X9100{number:04d}", bimester)
+        foreign = make_invoice(env.other_contract, f"7X9100{number + 1:04d}", bimester)
+        return _spec(env, own, foreign)
+
+    return build
+
+
+def _spec(env, own, foreign):
     user = env.users["ROA"]
     return {
         "user": user,
@@ -18,4 +25,7 @@ def _audit_detail(env):
     }
 
 
-SCOPE_CASES = {"tem:audit_detail": _audit_detail}
+SCOPE_CASES = {
+    "tem:audit_detail": _audit_case(1, "6/2020"),
+    "tem:audit_start": _audit_case(3, "5/2020"),
+}
