@@ -106,3 +106,26 @@ def tally_storage_sql(table: str) -> str:
         "autovacuum_vacuum_threshold = 1000, autovacuum_analyze_scale_factor = 0, "
         "autovacuum_analyze_threshold = 1000)"
     )
+
+
+def tallies_create(schema_editor, specs, *, storage=()) -> None:
+    """A migration's forward step: the storage of the ``storage`` tally tables (PostgreSQL),
+    then for each (source, tally, columns, count) spec its triggers and its first fill."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for table in storage:
+            schema_editor.execute(tally_storage_sql(table), params=None)
+    for spec in specs:
+        sql = line_child_tally_sql(*spec)
+        if vendor not in sql:
+            raise NotImplementedError(f"tally triggers for {vendor}")
+        for statement in [*sql[vendor][0], sql["fill"]]:
+            schema_editor.execute(statement, params=None)
+
+
+def tallies_drop(schema_editor, specs) -> None:
+    """The backward step: the triggers of each spec go (the tables go with the model)."""
+    vendor = schema_editor.connection.vendor
+    for spec in specs:
+        for statement in line_child_tally_sql(*spec).get(vendor, ([], []))[1]:
+            schema_editor.execute(statement, params=None)

@@ -3,8 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from portale.records.tally_sql import line_child_tally_sql as _statements
-from portale.records.tally_sql import tally_storage_sql
+from portale.records.tally_sql import tallies_create, tallies_drop
 
 # The maintained totals of Consistenze aggregate "Servizi su linea" and "TIM TUO" (issue 17):
 # the LineServiceTally and DualBillingTally tables and the triggers that keep them right on
@@ -26,27 +25,14 @@ TALLIES = [
 # PostgreSQL the tally tables are vacuumed after a fixed number of dead rows, not a share of
 # a table that never grows, and leave room on each page for HOT updates.
 TALLY_TABLES = ("records_linetally", "records_lineservicetally", "records_dualbillingtally")
-POSTGRES_STORAGE = [tally_storage_sql(table) for table in TALLY_TABLES]
 
 
 def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for statement in POSTGRES_STORAGE:
-            schema_editor.execute(statement, params=None)
-    for spec in TALLIES:
-        sql = _statements(*spec)
-        if vendor not in sql:
-            raise NotImplementedError(f"tally triggers for {vendor}")
-        for statement in [*sql[vendor][0], sql["fill"]]:
-            schema_editor.execute(statement, params=None)
+    tallies_create(schema_editor, TALLIES, storage=TALLY_TABLES)
 
 
 def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for spec in TALLIES:
-        for statement in _statements(*spec).get(vendor, ([], []))[1]:
-            schema_editor.execute(statement, params=None)
+    tallies_drop(schema_editor, TALLIES)
 
 
 class Migration(migrations.Migration):

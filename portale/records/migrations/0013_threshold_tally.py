@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from portale.records.tally_sql import line_child_tally_sql, tally_storage_sql
+from portale.records.tally_sql import tallies_create, tallies_drop
 
 # "Tot. record" of Monitoring soglie (issue 17): the thresholds of each contract per kind and
 # state, kept by the triggers of portale.records.tally_sql, then filled from the rows present.
@@ -11,20 +11,11 @@ SPEC = ("records_threshold", "records_thresholdtally", ("kind", "state"), "thres
 
 
 def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    sql = line_child_tally_sql(*SPEC)
-    if vendor not in sql:
-        raise NotImplementedError(f"tally triggers for {vendor}")
-    if vendor == "postgresql":
-        schema_editor.execute(tally_storage_sql("records_thresholdtally"), params=None)
-    for statement in [*sql[vendor][0], sql["fill"]]:
-        schema_editor.execute(statement, params=None)
+    tallies_create(schema_editor, [SPEC], storage=["records_thresholdtally"])
 
 
 def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for statement in line_child_tally_sql(*SPEC).get(vendor, ([], []))[1]:
-        schema_editor.execute(statement, params=None)
+    tallies_drop(schema_editor, [SPEC])
 
 
 class Migration(migrations.Migration):
