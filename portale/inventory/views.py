@@ -20,6 +20,7 @@ from portale.core.files import file_response
 from portale.core.lists import render_list
 from portale.core.models import ExportJob
 from portale.core.pdf import file_ready, pdf_response
+from portale.core.tabs import Tab
 from portale.records import selectors as records
 
 from . import selectors
@@ -78,7 +79,7 @@ def aggregate_list(request, kind: str):
                 (AGGREGATE, reverse("inventory:aggregate")),
                 (spec.title, ""),
             ],
-            "siblings": AGGREGATES.values(),
+            **_tabs(AGGREGATES, spec, "inventory:aggregate_list"),
             "url_name": "inventory:aggregate_list",
             "hint": _(
                 "Ognuna delle liste è esportabile (download) in formato .xlsx o .csv "
@@ -87,6 +88,14 @@ def aggregate_list(request, kind: str):
             ),
         },
     )
+
+
+def _tabs(kinds: dict, spec, url_name: str) -> dict:
+    """The other lists of the same group ("Su linea", "Servizi su linea (STS)"…) as tabs."""
+    return {
+        "tabs": [Tab(k.label, reverse(url_name, args=[k.slug]), k is spec) for k in kinds.values()],
+        "tabs_label": _("Tipologie di consistenza"),
+    }
 
 
 # --- consistenze di dettaglio (F-7.2.2) ---------------------------------------------------------
@@ -116,7 +125,7 @@ def detail_list(request, kind: str):
         "title": spec.title,
         "spec": spec,
         "breadcrumbs": [(MENU, ""), (DETAIL, reverse("inventory:detail")), (spec.title, "")],
-        "siblings": DETAILS.values(),
+        **_tabs(DETAILS, spec, "inventory:detail_list"),
         "url_name": "inventory:detail_list",
         "export_queued": True,  # its export links file a job: "Richiedi export"
         "hint": _(

@@ -22,6 +22,7 @@ from portale.core import exports
 from portale.core.handoff import handoff_required
 from portale.core.lists.formats import INTEGER, MONEY, TEXT, decimal
 from portale.core.pdf import pdf_response, render_pdf
+from portale.core.tabs import tabs
 from portale.records import selectors as records
 
 from . import anomalies, selectors, services
@@ -59,7 +60,8 @@ def _page(request, template: str, context: dict, *, tab: str):
         request,
         template,
         {
-            "tabs": [(name, label, name == tab) for name, label in TABS],
+            "tabs": tabs([(name, label, name) for name, label in TABS], active=tab),
+            "tabs_label": _("Sezioni del Modulo TEM"),
             "breadcrumbs": [(_("Modulo TEM"), reverse("tem:report")), (context["title"], None)],
             **context,
         },

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
+from portale.core.tabs import tabs
 from portale.records import selectors as record_selectors
 
 from . import selectors
@@ -277,19 +278,12 @@ def cease_params(request):
 MONITORING = gettext_lazy("Monitoring soglie")
 
 
-def _tabs(active: str) -> list[dict]:
-    return [
-        {
-            "label": _("Monitoring erosione"),
-            "url": reverse("thresholds:monitoring"),
-            "active": active == "erosion",
-        },
-        {
-            "label": _("Ricerca avanzata"),
-            "url": reverse("thresholds:advanced"),
-            "active": active == "advanced",
-        },
+def _tabs(active: str) -> dict:
+    items = [
+        ("erosion", _("Monitoring erosione"), "thresholds:monitoring"),
+        ("advanced", _("Ricerca avanzata"), "thresholds:advanced"),
     ]
+    return {"tabs": tabs(items, active=active), "tabs_label": MONITORING}
 
 
 @capability_required("thresholds.monitoring")
@@ -306,7 +300,7 @@ def monitoring(request):
         table,
         "thresholds/monitoring.html",
         {
-            "tabs": _tabs("erosion"),
+            **_tabs("erosion"),
             "title": MONITORING,
             "breadcrumbs": [(MENU, ""), (MONITORING, "")],
         },
@@ -325,7 +319,7 @@ def advanced(request):
         table,
         "thresholds/advanced.html",
         {
-            "tabs": _tabs("advanced"),
+            **_tabs("advanced"),
             "title": MONITORING,
             "breadcrumbs": [(MENU, ""), (MONITORING, "")],
         },
