@@ -42,8 +42,8 @@ def line_child_tally_sql(source: str, tally: str, cols: tuple[str, ...], count: 
     postgres = [
         f"""CREATE FUNCTION {name}_tally() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      IF TG_OP IN ('UPDATE', 'DELETE') THEN {row_delta("OLD", "-")} END IF;
-      IF TG_OP IN ('INSERT', 'UPDATE') THEN {row_delta("NEW", "+")} END IF;
+      IF lower(TG_OP) IN ('update', 'delete') THEN {row_delta("OLD", "-")} END IF;
+      IF lower(TG_OP) IN ('insert', 'update') THEN {row_delta("NEW", "+")} END IF;
       RETURN NULL;
     END $$""",
         f"CREATE TRIGGER {name}_tally_ins AFTER INSERT ON {source} "
