@@ -38,6 +38,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from portale.core import capabilities
 from portale.core.capabilities import Profile
 
@@ -97,6 +99,13 @@ class Operation:
     def implemented(self) -> bool:
         """Fileable: the owning app declared the form that validates its parameters."""
         return self.form is not None
+
+    def lock_cutoff(self) -> datetime.datetime | None:
+        """Open pratiche of this operation opened before this no longer hold their object
+        (``conflict_timeout``, G-52); None when the lock lasts until they are closed."""
+        if self.conflict_timeout is None:
+            return None
+        return timezone.now() - self.conflict_timeout
 
     @property
     def automatic(self) -> bool:

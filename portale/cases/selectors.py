@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from portale.records.models import Contract
 
@@ -19,18 +21,12 @@ def open_cases(*, contract: Contract, operations: list[str] | tuple[str, ...]) -
 
 def expired_locks(*, operations) -> Q | None:
     """The open pratiche of these operations whose lock has timed out (G-52), or None."""
-    now = timezone.now()
     expired = [
-        Q(operation=code, opened_at__lt=now - op.conflict_timeout)
+        Q(operation=code, opened_at__lt=cutoff)
         for code in operations
-        if (op := registry.get(code)).conflict_timeout
+        if (cutoff := registry.get(code).lock_cutoff())
     ]
-    if not expired:
-        return None
-    q = expired[0]
-    for more in expired[1:]:
-        q |= more
-    return q
+    return reduce(operator.or_, expired) if expired else None
 
 
 def locking_cases(*, contract: Contract, operations: list[str] | tuple[str, ...]) -> QuerySet[Case]:

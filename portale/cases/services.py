@@ -83,19 +83,18 @@ def open_conflict(*, op: operations.Operation, contract: Contract, payload: dict
     if not key:
         return None
     qs = Case.objects.filter(conflict_key=key, state__in=lifecycle.OPEN_STATES)
-    if op.conflict_timeout:
-        qs = qs.filter(opened_at__gte=timezone.now() - op.conflict_timeout)
+    if cutoff := op.lock_cutoff():
+        qs = qs.filter(opened_at__gte=cutoff)
     return qs.first()
 
 
 def _locks_release_expired(*, op: operations.Operation, key: str | None) -> None:
     """G-52: an open pratica past its operation's lock timeout no longer holds the object;
     it stays open (the back office still works it), only its conflict key is cleared."""
-    if key and op.conflict_timeout:
+    cutoff = op.lock_cutoff()
+    if key and cutoff:
         Case.objects.filter(
-            conflict_key=key,
-            state__in=lifecycle.OPEN_STATES,
-            opened_at__lt=timezone.now() - op.conflict_timeout,
+            conflict_key=key, state__in=lifecycle.OPEN_STATES, opened_at__lt=cutoff
         ).update(conflict_key=None)
 
 
