@@ -8,9 +8,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .base import Address, Contract
+from .base import Address
 from .lines import Line
-from .scoping import PortalQuerySet, RowScope
+from .scoping import ContractTally, PortalQuerySet, RowScope
 
 personal_code_validator = RegexValidator(
     r"^\d{12}$", _("Il codice contratto personale è di 12 cifre.")
@@ -245,20 +245,13 @@ class DualBillingOption(models.Model):
         return f"{self.name} ({self.state})"
 
 
-class DualBillingTally(models.Model):
+class DualBillingTally(ContractTally):
     """Maintained totals of a contract's TIM TUO rows per kind and state (issue 17), for
     Consistenze aggregate "TIM TUO". Kept by database triggers like ``LineServiceTally``
     (migration ``0011_line_service_and_tim_tuo_tallies``); a derived index: no admin, not exported."""
 
-    contract = models.ForeignKey(
-        Contract, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
     kind = models.CharField(max_length=12)
-    state = models.CharField(max_length=15)
     services = models.IntegerField(default=0)
-
-    portal_scope = RowScope(contract="contract", line=None)
-    objects = PortalQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -63,3 +63,21 @@ class PortalQuerySet(models.QuerySet):
         if ctx.line is not None and scope.line is not None and (own_line or not referent):
             return self.for_line(ctx.line)
         return self.none()
+
+
+class ContractTally(models.Model):
+    """A maintained total of rows hanging on a contract's lines, per group and state: the
+    rows are kept by the triggers of ``records/tally_sql.py`` (never written by Django), and
+    a page sums a handful of them instead of counting the contract. A derived index: no
+    admin, not exported. Subclasses add their grouping column and their count column."""
+
+    contract = models.ForeignKey(
+        "records.Contract", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    state = models.CharField(max_length=15)
+
+    portal_scope = RowScope(contract="contract", line=None)
+    objects = PortalQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import Contract
 from .lines import Line
-from .scoping import PortalQuerySet, RowScope
+from .scoping import ContractTally, PortalQuerySet, RowScope
 
 imei_validator = RegexValidator(r"^\d{15}$", _("L'IMEI è di 15 cifre."))
 percent_validators = [MinValueValidator(0), MaxValueValidator(100)]
@@ -206,7 +206,7 @@ class Device(models.Model):
         return f"{self.imei} {self.description}"
 
 
-class LineServiceTally(models.Model):
+class LineServiceTally(ContractTally):
     """Maintained totals of a contract's line services (STS) per description and state
     (issue 17), for Consistenze aggregate "Servizi su linea".
 
@@ -217,15 +217,8 @@ class LineServiceTally(models.Model):
     ``LineTally``: no admin, not exported by ``portale.records.models``.
     """
 
-    contract = models.ForeignKey(
-        Contract, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
     description = models.CharField(max_length=120)
-    state = models.CharField(max_length=15)
     services = models.IntegerField(default=0)
-
-    portal_scope = RowScope(contract="contract", line=None)
-    objects = PortalQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .lines import Line, Sim
-from .scoping import PortalQuerySet, RowScope
+from .scoping import ContractTally, PortalQuerySet, RowScope
 
 
 class Bundle(models.Model):
@@ -182,22 +182,15 @@ class Threshold(models.Model):
         return (self.consumed / self.value * 100).quantize(Decimal("0.01"))
 
 
-class ThresholdTally(models.Model):
+class ThresholdTally(ContractTally):
     """Maintained totals of a contract's thresholds per kind and state (issue 17), so
     "Monitoring erosione" and "Ricerca avanzata" show their "Tot. record" without counting
     the contract's thresholds on every page. Kept by database triggers like
     ``LineServiceTally`` (migration ``0013_threshold_tally``; a change of consumption or
     erosion does not fire them); a derived index: no admin, not exported."""
 
-    contract = models.ForeignKey(
-        "records.Contract", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
     kind = models.CharField(max_length=15)
-    state = models.CharField(max_length=15)
     thresholds = models.IntegerField(default=0)
-
-    portal_scope = RowScope(contract="contract", line=None)
-    objects = PortalQuerySet.as_manager()
 
     class Meta:
         constraints = [
