@@ -39,6 +39,9 @@ def parse_args():
     p.add_argument("--pages", default="", help="comma-separated page names (default all)")
     p.add_argument("--profile", default="", help="print the cProfile top of this page")
     p.add_argument("--top", type=int, default=35)
+    p.add_argument(
+        "--callers", default="", help="with --profile: who calls functions matching this"
+    )
     p.add_argument("--sql", action="store_true", help="print the statements of one request")
     p.add_argument("--full-sql", action="store_true", help="with --sql: not cut at 300 chars")
     args = p.parse_args()
@@ -190,6 +193,8 @@ def main() -> None:
             prof.disable()
             pstats.Stats(prof).sort_stats("cumulative").print_stats(args.top)
             pstats.Stats(prof).sort_stats("tottime").print_stats(args.top)
+            if args.callers:
+                pstats.Stats(prof).sort_stats("cumulative").print_callers(args.callers)
 
 
 if __name__ == "__main__":

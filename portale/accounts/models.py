@@ -33,6 +33,9 @@ class User(AbstractUser):
     privacy_accepted_at = models.DateTimeField(_("Informativa accettata il"), null=True, blank=True)
     terms_version = models.CharField(_("Versione termini"), max_length=20, blank=True)
     ceased_at = models.DateTimeField(_("Cessato il"), null=True, blank=True)
+    # Bumped by database triggers when the records that give the user's profiles change:
+    # the key of the cached portal context (``accounts/portal_version.py``). Never set it.
+    portal_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("utente")

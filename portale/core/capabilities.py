@@ -63,11 +63,11 @@ MENUS: list[Menu] = [
 
 
 def _prepaid_line(ctx: PortalContext) -> bool:
-    return ctx.line is not None and ctx.line.is_prepaid
+    return ctx.own_line is not None and ctx.own_line.prepaid
 
 
 def _subscription_line(ctx: PortalContext) -> bool:
-    return ctx.line is not None and not ctx.line.is_prepaid
+    return ctx.own_line is not None and not ctx.own_line.prepaid
 
 
 def _provisioned(*codes: str) -> Callable[[PortalContext], bool]:

@@ -7,7 +7,7 @@ nothing is stored as a flag (FEATURES, Profiles).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.cache import cache
@@ -23,6 +23,9 @@ SESSION_CONTRACT_KEY = "portale_contract_id"
 # How long the active SAC codes of a contract stay in the cache: a change made by the
 # operator shows in the menus within this time.
 SERVICE_CODES_SECONDS = 60
+# How long a user's cached profiles live: a safety net only, since the key changes with
+# every change of the records they come from.
+CONTEXT_SECONDS = 3600
 
 ROLE_PROFILES = {
     Referent.Role.MASTER: Profile.ROA,
@@ -33,13 +36,56 @@ ROLE_PROFILES = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
+class OwnLine:
+    """What the page frame needs of the user's own line, kept in the cached context: the
+    line's id, its contract and whether it is prepaid. The line itself (its credits change
+    with every rated batch) is read only when a page asks for ``PortalContext.line``."""
+
+    pk: int
+    contract: Contract
+    prepaid: bool
+
+    @classmethod
+    def of(cls, line: Line) -> OwnLine:
+        return cls(pk=line.pk, contract=line.contract, prepaid=line.is_prepaid)
+
+
+_UNREAD = object()
+
+
 class PortalContext:
-    user: object
-    contracts: list[Contract] = field(default_factory=list)  # where the user is a referent
-    contract: Contract | None = None  # the selected one
-    line: Line | None = None  # the user's own line (employee profile)
-    profiles: frozenset[Profile] = frozenset()
+    """The user's profiles on the selected contract, the contracts where the user is a
+    referent and the user's own line (employee profile)."""
+
+    def __init__(
+        self,
+        *,
+        user,
+        contracts: list[Contract] | None = None,
+        contract: Contract | None = None,
+        line: Line | None = None,
+        own_line: OwnLine | None = None,
+        profiles: frozenset[Profile] = frozenset(),
+    ):
+        self.user = user
+        self.contracts = contracts or []  # where the user is a referent
+        self.contract = contract  # the selected one
+        self.own_line = own_line or (OwnLine.of(line) if line is not None else None)
+        self._line = line if line is not None else _UNREAD
+        self.profiles = profiles
+
+    @property
+    def line(self) -> Line | None:
+        """The user's own line, read from the records on first use in the request."""
+        if self._line is _UNREAD:
+            mobile = getattr(self.user, "mobile", "")
+            self._line = records.line_for_mobile(mobile=mobile) if self.own_line else None
+        return self._line
+
+    @property
+    def line_id(self) -> int | None:
+        return self.own_line.pk if self.own_line else None
 
     @property
     def referent_profiles(self) -> frozenset[Profile]:
@@ -52,7 +98,7 @@ class PortalContext:
 
     @property
     def line_contract(self) -> Contract | None:
-        return self.line.contract if self.line else None
+        return self.own_line.contract if self.own_line else None
 
     @property
     def referent_contract(self) -> Contract | None:
@@ -78,32 +124,70 @@ class PortalContext:
         return frozenset(codes)
 
 
+@dataclass(frozen=True)
+class _Records:
+    """What the records say of a mobile number: its referent roles and its own line."""
+
+    roles: dict[int, frozenset[Profile]]  # contract id → referent profiles
+    contracts: list[Contract]  # ordered by code
+    own_line: OwnLine | None
+
+
+def _records_of(user) -> _Records:
+    """The referent rows and the line of the user's number, kept in the cache under the
+    user's ``portal_version``, which database triggers bump whenever one of those records
+    (or a contract of theirs) changes (``accounts/portal_version.py``): a change in
+    "Gestione referenti" still shows at the next request, and a page no longer spends two
+    queries on it (issue 17)."""
+    key = (
+        f"portale:ctx:{user.pk}:{user.portal_version}:{user.mobile}:{user.date_joined.timestamp()}"
+    )
+    found = cache.get(key)
+    if isinstance(found, _Records):
+        return found
+    roles: dict[int, set[Profile]] = {}
+    contracts: dict[int, Contract] = {}
+    for ref in records.referents_for_mobile(mobile=user.mobile):
+        contracts[ref.contract_id] = ref.contract
+        roles.setdefault(ref.contract_id, set()).add(ROLE_PROFILES[ref.role])
+    line = records.line_for_mobile(mobile=user.mobile)
+    found = _Records(
+        roles={pk: frozenset(r) for pk, r in roles.items()},
+        contracts=sorted(contracts.values(), key=lambda c: c.code),
+        own_line=OwnLine.of(line) if line is not None else None,
+    )
+    cache.set(key, found, CONTEXT_SECONDS)
+    return found
+
+
 def build_context(*, user, session) -> PortalContext:
     if not user.is_authenticated:
         return PortalContext(user=user)
     mobile = getattr(user, "mobile", "")
-    roles_by_contract: dict[int, set[Profile]] = {}
-    contracts: dict[int, Contract] = {}
     if mobile and getattr(user, "status", "active") == "active":
-        for ref in records.referents_for_mobile(mobile=mobile):
-            contracts[ref.contract_id] = ref.contract
-            roles_by_contract.setdefault(ref.contract_id, set()).add(ROLE_PROFILES[ref.role])
-    line = records.line_for_mobile(mobile=mobile) if mobile and user.status == "active" else None
-
-    ordered = sorted(contracts.values(), key=lambda c: c.code)
+        found = _records_of(user)
+    else:
+        found = _Records(roles={}, contracts=[], own_line=None)
+    ordered = found.contracts
     selected_id = session.get(SESSION_CONTRACT_KEY)
-    selected = contracts.get(selected_id) or (ordered[0] if ordered else None)
-    if selected is None and line is not None:
-        selected = line.contract
-    profiles: set[Profile] = set(roles_by_contract.get(selected.pk, set())) if selected else set()
-    if line is not None:
+    by_pk = {c.pk: c for c in ordered}
+    selected = by_pk.get(selected_id) or (ordered[0] if ordered else None)
+    own_line = found.own_line
+    if selected is None and own_line is not None:
+        selected = own_line.contract
+    profiles: set[Profile] = set(found.roles.get(selected.pk, ())) if selected else set()
+    if own_line is not None:
         profiles.add(Profile.DIP)
     if user.is_staff and session_has_second_factor(session):
         # The back office needs a session opened with both factors, not is_staff alone.
         profiles.add(Profile.STAFF)
     profiles.add(Profile.USER)
     return PortalContext(
-        user=user, contracts=ordered, contract=selected, line=line, profiles=frozenset(profiles)
+        user=user,
+        contracts=ordered,
+        contract=selected,
+        own_line=own_line,
+        profiles=frozenset(profiles),
     )
 
 

@@ -209,10 +209,10 @@ def scope_of(grant: Grant, user) -> PortalContext | None:
         return None
     ctx = build_context(user=user, session={SESSION_CONTRACT_KEY: grant.contract_id})
     if grant.is_employee:
-        if ctx.line is None or ctx.line.pk != grant.line_id:
+        if ctx.line_id is None or ctx.line_id != grant.line_id:
             return None
         return PortalContext(
-            user=user, line=ctx.line, profiles=frozenset({Profile.DIP, Profile.USER})
+            user=user, own_line=ctx.own_line, profiles=frozenset({Profile.DIP, Profile.USER})
         )
     if ctx.contract is None or ctx.contract.pk != grant.contract_id:
         return None
@@ -310,7 +310,7 @@ def start_view(system: str, *, capability: str, target: str) -> Callable:
         if profile is None or not capabilities.get(to_capability).profiles & {profile}:
             raise PermissionDenied
         if profile == Profile.DIP:
-            contract_id, line_id = None, ctx.line.pk
+            contract_id, line_id = None, ctx.line_id
         else:
             contract_id, line_id = ctx.contract.pk, None
         token = mint(

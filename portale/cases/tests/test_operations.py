@@ -1,7 +1,6 @@
 """The operation registry holds every row of Appendix 1, verbatim (F-10)."""
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -222,14 +221,14 @@ def test_an_operation_without_form_is_not_fileable():
 
 def test_allows_applies_the_capability_condition():
     """A prepaid-only operation is refused on a subscription line (the condition counts)."""
-    from portale.core.context import PortalContext
+    from portale.core.context import OwnLine, PortalContext
 
     op = operations.get("personal_recharge")  # "myline.recharge": employee, prepaid lines only
-    prepaid = SimpleNamespace(is_prepaid=True, contract=None)
-    subscription = SimpleNamespace(is_prepaid=False, contract=None)
+    prepaid = OwnLine(pk=1, contract=None, prepaid=True)
+    subscription = OwnLine(pk=1, contract=None, prepaid=False)
     dip = frozenset({capabilities.Profile.DIP, capabilities.Profile.USER})
-    assert op.allows(PortalContext(user=None, line=prepaid, profiles=dip))
-    assert not op.allows(PortalContext(user=None, line=subscription, profiles=dip))
+    assert op.allows(PortalContext(user=None, own_line=prepaid, profiles=dip))
+    assert not op.allows(PortalContext(user=None, own_line=subscription, profiles=dip))
 
 
 def test_type_label_is_upper_case():

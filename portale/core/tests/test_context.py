@@ -16,6 +16,7 @@ def test_profiles_come_from_referent_rows_and_the_own_line(roa, contract):
 
     # The same number also has a line: profiles add up (§5 "Suggerimento").
     f.SimFactory(line__contract=contract, line__msisdn=roa.mobile)
+    roa.refresh_from_db()  # as the next request reads it, with the bumped portal_version
     ctx = build_context(user=roa, session={})
     assert ctx.profiles == {Profile.ROA, Profile.DIP, Profile.USER}
 

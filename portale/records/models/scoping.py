@@ -22,7 +22,7 @@ class PortalScope(Protocol):
     """What ``for_portal`` needs of ``portale.core.context.PortalContext``."""
 
     contract: models.Model | None
-    line: models.Model | None
+    line_id: int | None  # the user's own line
     referent_profiles: frozenset
 
 
@@ -60,8 +60,8 @@ class PortalQuerySet(models.QuerySet):
         referent = ctx.contract is not None and bool(ctx.referent_profiles)
         if not own_line and referent and scope.contract is not None:
             return self.for_contract(ctx.contract)
-        if ctx.line is not None and scope.line is not None and (own_line or not referent):
-            return self.for_line(ctx.line)
+        if ctx.line_id is not None and scope.line is not None and (own_line or not referent):
+            return self.for_line(ctx.line_id)
         return self.none()
 
 
