@@ -139,8 +139,9 @@ def wait_up(url: str, proc: subprocess.Popen, log: Path) -> None:
     sys.exit(f"server not answering: {url}")
 
 
-def login(base: str, username: str) -> str:
-    """The real two-step login; returns the session cookie header."""
+def login(base: str, username: str, handoff: str = "") -> str:
+    """The real two-step login (then the ``handoff`` link's system opened in the same
+    session, when given); returns the session cookie header."""
     import requests
 
     from portale.core.models import OutboxMessage
@@ -168,7 +169,23 @@ def login(base: str, username: str) -> str:
         allow_redirects=False,
     )
     assert r.status_code == 302 and "/accesso/" not in r.headers["Location"], r.status_code
+    if handoff:
+        open_system(s, base, handoff)
     return "; ".join(f"{k}={v}" for k, v in s.cookies.items())
+
+
+def open_system(s, base: str, link: str) -> None:
+    """Open a system of the hand-off (TEM) as the user's browser does: the portal link's page
+    posts its single-use token to the system's entry, which keeps the grant in the session."""
+    import html
+
+    page = s.get(base + link)
+    action = re.search(r'<form method="post" action="([^"]+)"', page.text)
+    assert page.status_code == 200 and action, f"{link}: no hand-off form ({page.status_code})"
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', page.text))
+    entry = base + html.unescape(action.group(1))
+    r = s.post(entry, data=fields, headers={"Referer": base + link}, allow_redirects=False)
+    assert r.status_code in (302, 303), f"hand-off to {entry} answered {r.status_code}"
 
 
 def pages(roa_contract, line) -> list[tuple[str, str, str, str]]:
@@ -203,6 +220,17 @@ def pages(roa_contract, line) -> list[tuple[str, str, str, str]]:
         ("fatture", "roa", reverse("billing:invoices"), bare_lines),
         ("traffico dip.", "employee", traffic, bare_traffic),
     ]
+    # TEM (G-56): the whole contract, the two months of traffic, cost centre x traffic type.
+    months = [today.replace(day=1) - datetime.timedelta(days=1), today]
+    out.append(
+        (
+            "tem report",
+            "roa",
+            f"{reverse('tem:report')}?da={months[0]:%Y-%m}&a={months[1]:%Y-%m}"
+            "&righe=cdc&colonne=tipo",
+            bare_lines,
+        )
+    )
     for name, url_name in (("monitoring soglie", "thresholds:monitoring"),):
         with contextlib.suppress(NoReverseMatch):
             mon = reverse(url_name)
@@ -212,6 +240,12 @@ def pages(roa_contract, line) -> list[tuple[str, str, str, str]]:
             )
             out.append(("monitoring search", "roa", f"{mon}?linea=54321", bare_lines))
     return out
+
+
+def tem_link() -> str:
+    from django.urls import reverse
+
+    return reverse("billing:tem")
 
 
 NEXT_OF = "next-of:"  # the page's "Pagina successiva" link, as a user follows it
@@ -287,7 +321,7 @@ def main() -> None:
         wait_up(bare_url + "/lines/?contract=0", procs[1], logs[1])
         sessions = {"roa": [], "employee": []}
         for _ in range(args.sessions):
-            sessions["roa"].append(login(portal_url, ROA))
+            sessions["roa"].append(login(portal_url, ROA, handoff=tem_link()))
             sessions["employee"].append(login(portal_url, EMPLOYEE))
         todo = pages(contract, line)
         if args.pages:
