@@ -7,7 +7,7 @@ Production settings (``portale.settings.base``, ``DEBUG=0``, cached template loa
 Django test client in-process, a session opened with both factors (``force_login`` with the
 second-factor backend). For each of the pages of the "frame" group (private home,
 Consistenze aggregate, Storico pratiche, Fatture aziendali, the employee's Dettaglio
-traffico) it prints, as the median of ``--runs`` requests after a warm-up: the total time,
+traffico, the TEM report) it prints, as the median of ``--runs`` requests after a warm-up: the total time,
 the number of SQL statements and their time, the time spent rendering templates
 (``Template.render``, without the SQL run lazily inside it) and the rest (middleware, view
 code, the test client), and the CPU time of this process for the request (less sensitive to
@@ -91,7 +91,26 @@ def pages():
         ("pratiche", "roa", reverse("cases:history")),
         ("fatture", "roa", reverse("billing:invoices")),
         ("traffico dip.", "employee", traffic),
+        (
+            "tem report",
+            "roa",
+            f"{reverse('tem:report')}?da={today.replace(day=1) - datetime.timedelta(days=1):%Y-%m}"
+            f"&a={today:%Y-%m}&righe=cdc&colonne=tipo",
+        ),
     ]
+
+
+def open_tem(client) -> None:
+    """Open TEM in the ROA's session as the browser does: the portal link's page posts its
+    single-use token to TEM's entry (the hand-off), which keeps the grant in the session."""
+    import re
+
+    from django.urls import reverse
+
+    page = client.get(reverse("billing:tem")).content.decode()
+    action = re.search(r'<form method="post" action="([^"]+)"', page).group(1)
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    assert client.post(action, {"token": token}).status_code in (302, 303)
 
 
 class Timer:
@@ -132,6 +151,7 @@ def main() -> None:
         c = Client()
         c.force_login(users.get(username=username), backend=SECOND_FACTOR_BACKEND)
         clients[who] = c
+    open_tem(clients["roa"])
 
     timer = Timer()
     original = template_base.Template.render

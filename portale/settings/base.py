@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Django's common widget templates drawn in Python, the same markup (core/form_renderer.py).
+FORM_RENDERER = "portale.core.form_renderer.PortalFormRenderer"
+
 ROOT_URLCONF = "portale.urls"
 WSGI_APPLICATION = "portale.wsgi.application"
 
