@@ -7,7 +7,8 @@ Migrates, loads the demo set and the large profile (``demo_data --lines``, defau
 lines, with its ROA and employees), then imports ``--events`` traffic events (default
 2,000,000) spread evenly over the first ``--traffic-lines`` lines of the large contract
 (default 10,000: 200 events a line, the demo employees' lines among them) and the 60 days
-before ``--today``, rates them with the real engine, and runs ANALYZE. Each step is skipped
+before ``--today``, rates them with the real engine, adds the thresholds of Monitoring
+soglie (a roaming one on every live line, a spending one on every fourth), and runs ANALYZE. Each step is skipped
 when already done, so a second run changes nothing.
 """
 
@@ -56,10 +57,49 @@ def main() -> None:
     r = rate_pending(limit=None, batch_size=5000)
     if r.rated:
         print(f"rating: {fmt_rate(r.rated, time.perf_counter() - t)}")
+    add_thresholds(BULK_CONTRACT_CODE, args.today)
     analyze()
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM records_trafficevent")
         print(f"traffic events: {cur.fetchone()[0]:,}")
+
+
+def add_thresholds(contract_code: str, today: datetime.date) -> None:
+    """The Monitoring soglie load of the large contract: a G-33 roaming threshold on every
+    live line and a spending one on every fourth, added by SQL (a pratica per line would
+    take hours), then their consumption recomputed from the rated events."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from portale.records.models import Threshold
+
+    month = today.replace(day=1)
+    t = time.perf_counter()
+    insert = """
+        INSERT INTO records_threshold (line_id, kind, type, period, description, value,
+            available, state, activation_date, period_start, last_alert_level, blocked_line,
+            consumption, consumption_period)
+        SELECT l.id, %s, 'INFORMATIVA', 'MENSILE', %s, %s, %s, 'ATTIVO', l.activation_date,
+               %s, 0, false, 0, %s
+          FROM records_line l JOIN records_contract c ON c.id = l.contract_id
+         WHERE c.code = %s AND l.state <> 'CESSATO' AND l.id %% %s = 0
+           AND NOT EXISTS (SELECT 1 FROM records_threshold t
+                            WHERE t.line_id = l.id AND t.kind = %s)"""
+    added = 0
+    with connection.cursor() as cur:
+        for kind, description, value, every in (
+            (Threshold.Kind.ROAMING_DATA, Threshold.Description.INFO_ROAMING, 50, 1),
+            (Threshold.Kind.SPENDING, Threshold.Description.INFO_SPENDING, 100, 4),
+        ):
+            cur.execute(
+                insert,
+                [kind, description, value, value, month, month, contract_code, every, kind],
+            )
+            added += cur.rowcount
+    if not added:
+        return
+    call_command("thresholds_consumption_rebuild", verbosity=0)
+    print(f"thresholds: {added:,} added in {time.perf_counter() - t:.1f} s")
 
 
 if __name__ == "__main__":
