@@ -59,6 +59,9 @@ def parse_args():
     p.add_argument("--port", type=int, default=8731, help="portal port (baseline: +1)")
     p.add_argument("--keep-servers", action="store_true")
     p.add_argument(
+        "--threads", type=int, default=16, help="granian --blocking-threads (both servers)"
+    )
+    p.add_argument(
         "--collectstatic", action="store_true", help="collect again (default: when missing)"
     )
     args = p.parse_args()
@@ -114,9 +117,9 @@ def vacuum_tallies(url: str) -> None:
                 conn.execute(f"VACUUM (ANALYZE) {table}")
 
 
-def start(env, port: int, app: str, log: Path) -> subprocess.Popen:
+def start(env, port: int, app: str, log: Path, threads: int = 16) -> subprocess.Popen:
     cmd = GRANIAN + [
-        "--interface", "wsgi", "--workers", "2", "--blocking-threads", "16",
+        "--interface", "wsgi", "--workers", "2", "--blocking-threads", str(threads),
         "--host", "127.0.0.1", "--port", str(port), "--no-ws", app,
     ]  # fmt: skip
     return subprocess.Popen(
@@ -313,8 +316,8 @@ def main() -> None:
     portal_url, bare_url = f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.port + 1}"
     logs = VAR / "served_portal.log", VAR / "served_baseline.log"
     procs = [
-        start(env, args.port, "portale.wsgi:application", logs[0]),
-        start(env, args.port + 1, "served_baseline:application", logs[1]),
+        start(env, args.port, "portale.wsgi:application", logs[0], args.threads),
+        start(env, args.port + 1, "served_baseline:application", logs[1], args.threads),
     ]
     try:
         wait_up(portal_url + "/", procs[0], logs[0])
@@ -332,7 +335,8 @@ def main() -> None:
             f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
             f"{os.cpu_count()} CPUs, load average before: {load[0]:.2f} {load[1]:.2f} "
             f"{load[2]:.2f}; {args.connections} connections, {args.duration} s per run, "
-            f"{args.rounds} rounds interleaved, {args.sessions} sessions per user"
+            f"{args.rounds} rounds interleaved, {args.sessions} sessions per user, "
+            f"{args.threads} threads per worker"
         )
         rows = []
         for name, who, path, bare_path in todo:
