@@ -37,6 +37,9 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 
 SALT = "portale.lists.keyset"
+# A page further than this many rows from both ends and from the cursor's page is found by
+# its boundary key (``boundary``) instead of an OFFSET over the list's whole rows.
+JUMP_OFFSET = 1000
 
 
 class KeyField:
@@ -100,6 +103,16 @@ def key_fields(queryset: QuerySet, order: tuple[str, ...]) -> list[KeyField] | N
         nullable = True if target is None else bool(target.null)
         out.append(KeyField(name, raw.startswith("-"), nullable))
     return out
+
+
+def boundary(queryset: QuerySet, fields: list[KeyField], offset: int) -> list | None:
+    """The sort key of the row at ``offset`` of the ordered ``queryset`` (None past its end).
+
+    Only the key columns are read: no joined row's other columns, no ``select_related``.
+    """
+    names = [f.name for f in fields]
+    rows = list(queryset.values_list(*names)[offset : offset + 1])
+    return list(rows[0]) if rows else None
 
 
 def order_by(fields: list[KeyField], reverse: bool = False) -> list:

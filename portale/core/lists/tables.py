@@ -563,7 +563,21 @@ class Table(metaclass=TableMeta):
                 same = qs.filter(keyset.after(keys, first, inclusive=True))
                 reads.append((0, lambda: list(same[:size])))
         # min() keeps the first of equal offsets: from the start before the cursor's read.
-        return min(reads, key=lambda read: read[0])[1]()
+        skip, read = min(reads, key=lambda read: read[0])
+        if skip < keyset.JUMP_OFFSET:
+            return read()
+        # A deep page without a usable cursor (typed, bookmarked): find its boundary key by
+        # a narrow read, then read the page as a cursor page is read.
+        if start <= count - end:
+            first = keyset.boundary(qs, keys, start)
+            if first is None:
+                return []
+            return list(qs.filter(keyset.after(keys, first, inclusive=True))[: end - start])
+        last = keyset.boundary(reverse, keys, count - end)
+        if last is None:
+            return []
+        inclusive = keyset.after(keys, last, reverse=True, inclusive=True)
+        return list(reverse.filter(inclusive)[: end - start])[::-1]
 
     def _row_key(self, row) -> list | None:
         """The sort key of a row (a ``values()`` dict or a model instance), None if unknown."""
