@@ -564,7 +564,7 @@ class Table(metaclass=TableMeta):
                 reads.append((0, lambda: list(same[:size])))
         # min() keeps the first of equal offsets: from the start before the cursor's read.
         skip, read = min(reads, key=lambda read: read[0])
-        if skip < keyset.JUMP_OFFSET:
+        if skip < keyset.JUMP_OFFSET or not keyset.indexed(self.filtered_queryset, keys[0]):
             return read()
         # A deep page without a usable cursor (typed, bookmarked): find its boundary key by
         # a narrow read, then read the page as a cursor page is read.

@@ -203,8 +203,10 @@ def narrow_and_page_sql(queries) -> tuple[list[str], list[str]]:
 def test_every_page_typed_without_cursor_shows_the_offset_rows(lines, sort, monkeypatch):
     """A typed page past ``JUMP_OFFSET`` rows from both ends (here 20) is found by its
     boundary key: the same rows as OFFSET for ties, NULLs, descending and joined sorts, on
-    every page, whether its nearer end is the start or the end of the list."""
+    every page, whether its nearer end is the start or the end of the list. (Every sort
+    column is taken as indexed here: the rows must be right whatever the database's plan.)"""
     monkeypatch.setattr(keyset, "JUMP_OFFSET", 20)
+    monkeypatch.setattr(keyset, "indexed", lambda queryset, field: True)
     reference = offset_pages(table({"sort": sort}))
     jumped = 0
     for number in range(1, len(reference) + 1):
@@ -253,6 +255,21 @@ def test_a_deep_typed_page_reads_its_rows_without_offset(lines, monkeypatch):
     last = table({"per_page": "25", "page": "99999"})  # past the end: the last page, as ever
     assert last.page.number == t.paginator.num_pages == 17
     assert shown(last) == reference[16 * 25 :]
+
+
+def test_a_deep_page_sorted_on_a_column_no_index_holds_keeps_the_offset_read(lines, monkeypatch):
+    """Sorted on an unindexed column or on a joined table's, both reads sort the whole list:
+    the boundary read would be a second sort, not a jump."""
+    monkeypatch.setattr(keyset, "JUMP_OFFSET", 20)
+    for sort in ("activation_date", "-contract", "msisdn"):
+        with CaptureQueriesContext(connection) as ctx:
+            t = table({"sort": sort, "page": "5"})
+            assert shown(t) == offset_pages(t)[4]
+        narrow, (row_sql,) = narrow_and_page_sql(ctx.captured_queries)
+        if sort == "msisdn":  # unique, so indexed: the jump
+            assert narrow and offset_of(row_sql) == 0
+        else:
+            assert not narrow and offset_of(row_sql) == 40, sort
 
 
 def test_skipping_two_pages_offsets_by_one_page_at_most(lines):
