@@ -14,14 +14,15 @@ What users see does not change: numbered pages, "Pagina N", the count, sort, pag
 search and exports. A URL without a cursor (typed, bookmarked, or page 1 and the last page
 that the pager links without one) is read from the nearer end of the list: the last pages
 are a reversed read with a small OFFSET, page 1 has none. A page further than
-``JUMP_OFFSET`` rows from both ends is *jumped to* when the list's first sort column is one
-of its own table's indexed columns: a narrow read finds the page's first key (``boundary``:
-the key columns only, OFFSET k LIMIT 1 along that index, no joined or ``select_related``
-columns), then the page is read as a cursor page is, "the rows at or after that key"
-(Storico pratiche, page 3,000 of 60,000 by "Apertura": 42 ms → 10 ms, EXPLAIN ANALYZE in
-``bench/deep_pages.py``). Sorted on a joined table's column (the line's number on a list
-of SIMs, STS or thresholds) or on a column no index holds, both reads walk or sort the
-whole list; the jump would add a second such read, so the OFFSET read is kept there.
+``JUMP_OFFSET`` rows from both ends is *jumped to* when the list's first sort column is a
+column of its own table that leads an index: a narrow read finds the page's first key
+(``boundary``: the key columns only, OFFSET k LIMIT 1 along that index, no joined or
+``select_related`` columns), then the page is read as a cursor page is, "the rows at or
+after that key" (EXPLAIN ANALYZE, ``bench/deep_pages.py``: Storico pratiche page 3,000 of
+6,000, 42 → 10 ms; back office "Linee" page 5,000, 88 → 14 ms). Sorted on a joined
+table's column (the line's number on a list of SIMs, STS or thresholds) or on a column that
+leads no index, both reads walk or sort the whole list; the jump would add a second such
+read, so the OFFSET read is kept there.
 
 NULLs: the order puts them after every value (ascending) and first when descending, as
 PostgreSQL does by default, on every database (SQLite would put them first), so the keyset
@@ -114,12 +115,13 @@ def key_fields(queryset: QuerySet, order: tuple[str, ...]) -> list[KeyField] | N
 
 
 def indexed(queryset: QuerySet, field: KeyField) -> bool:
-    """True when ``field`` is a column of the listed table that one of its indexes holds.
+    """True when ``field`` is a column of the listed table that leads one of its indexes.
 
     Only then is a deep page's boundary read (``boundary``) cheaper than the OFFSET read:
-    it walks that index. A column of a joined table (the line's number on a list of SIMs)
-    or one no index holds is sorted over the whole list by either read, and the jump adds
-    a second such read (EXPLAIN ANALYZE on the 100,000-line contract, bench/deep_pages.py).
+    it walks that index. On a column of a joined table (the line's number on a list of
+    SIMs) or one that leads no index, either read walks or sorts the joined list, and the
+    jump adds a second such read (EXPLAIN ANALYZE on the 100,000-line contract,
+    ``bench/deep_pages.py``).
     """
     if field.name == "pk":
         return True
@@ -134,7 +136,9 @@ def indexed(queryset: QuerySet, field: KeyField) -> bool:
         return False
     if column.primary_key or column.unique or column.db_index:
         return True
-    return any(column.name in (f.lstrip("-") for f in index.fields) for index in opts.indexes)
+    return any(
+        index.fields and index.fields[0].lstrip("-") == column.name for index in opts.indexes
+    )
 
 
 def boundary(queryset: QuerySet, fields: list[KeyField], offset: int) -> list | None:
