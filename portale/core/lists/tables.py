@@ -509,7 +509,8 @@ class Table(metaclass=TableMeta):
 
     @cached_property
     def page(self):
-        """The page asked for, read by keyset (see ``keyset``): never a large OFFSET.
+        """The page asked for, read by keyset (see ``keyset``): no large OFFSET from the
+        pager's links, nor from a typed page number where an index leads the order.
 
         From the cursor of the link followed (the page it was drawn on and that page's
         first and last keys), or else from the nearer end of the list. The page number,
@@ -534,7 +535,9 @@ class Table(metaclass=TableMeta):
 
     def _keyset_rows(self, number: int) -> list:
         """The rows of page ``number``: the read with the smallest OFFSET among the ones
-        from the start, from the end, and from the cursor's page."""
+        from the start, from the end, and from the cursor's page; past ``JUMP_OFFSET`` rows
+        from all three, a jump to the page's boundary key where an index of the listed
+        table leads the order (``keyset``'s docstring says where and why only there)."""
         size, count, keys = self.per_page, self.paginator.count, self._keys
         start = (number - 1) * size
         end = min(start + size, count)
