@@ -509,7 +509,8 @@ class Table(metaclass=TableMeta):
 
     @cached_property
     def page(self):
-        """The page asked for, read by keyset (see ``keyset``): never a large OFFSET.
+        """The page asked for, read by keyset (see ``keyset``): no large OFFSET from the
+        pager's links, nor from a typed page number where an index leads the order.
 
         From the cursor of the link followed (the page it was drawn on and that page's
         first and last keys), or else from the nearer end of the list. The page number,
@@ -534,7 +535,9 @@ class Table(metaclass=TableMeta):
 
     def _keyset_rows(self, number: int) -> list:
         """The rows of page ``number``: the read with the smallest OFFSET among the ones
-        from the start, from the end, and from the cursor's page."""
+        from the start, from the end, and from the cursor's page; past ``JUMP_OFFSET`` rows
+        from all three, a jump to the page's boundary key where an index of the listed
+        table leads the order (``keyset``'s docstring says where and why only there)."""
         size, count, keys = self.per_page, self.paginator.count, self._keys
         start = (number - 1) * size
         end = min(start + size, count)
@@ -563,7 +566,21 @@ class Table(metaclass=TableMeta):
                 same = qs.filter(keyset.after(keys, first, inclusive=True))
                 reads.append((0, lambda: list(same[:size])))
         # min() keeps the first of equal offsets: from the start before the cursor's read.
-        return min(reads, key=lambda read: read[0])[1]()
+        skip, read = min(reads, key=lambda read: read[0])
+        if skip < keyset.JUMP_OFFSET or not keyset.indexed(self.filtered_queryset, keys[0]):
+            return read()
+        # A deep page without a usable cursor (typed, bookmarked): find its boundary key by
+        # a narrow read, then read the page as a cursor page is read.
+        if start <= count - end:
+            first = keyset.boundary(qs, keys, start)
+            if first is None:
+                return []
+            return list(qs.filter(keyset.after(keys, first, inclusive=True))[: end - start])
+        last = keyset.boundary(reverse, keys, count - end)
+        if last is None:
+            return []
+        inclusive = keyset.after(keys, last, reverse=True, inclusive=True)
+        return list(reverse.filter(inclusive)[: end - start])[::-1]
 
     def _row_key(self, row) -> list | None:
         """The sort key of a row (a ``values()`` dict or a model instance), None if unknown."""

@@ -22,7 +22,16 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy as _
 
-from portale.core.lists import DATE, MONEY, Column, FilterForm, LineSearchField, Table, line_search
+from portale.core.lists import (
+    DATE,
+    MONEY,
+    Column,
+    FilterForm,
+    LineSearchField,
+    Table,
+    keyset,
+    line_search,
+)
 from portale.records.models import Line
 from portale.records.tests import factories as f
 
@@ -179,6 +188,88 @@ def test_the_last_page_and_its_neighbours_are_read_from_the_end(lines):
     (sql,) = page_sql(ctx.captured_queries)
     assert offset_of(sql) == 3 and "DESC" in sql
     assert table({"page": "99"}).page.number == 11  # out of range → the last page
+
+
+def narrow_and_page_sql(queries) -> tuple[list[str], list[str]]:
+    """The boundary reads (the key columns only) and the reads of the page's rows (every
+    column of the line), among the list's queries with a LIMIT."""
+    wide = ('"msisdn"', '"activation_date"', '"cessation_date"', '"company_credit"')
+    listed = page_sql(queries)
+    rows = [q for q in listed if all(c in q.split(" FROM ")[0] for c in wide)]
+    return [q for q in listed if q not in rows], rows
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_every_page_typed_without_cursor_shows_the_offset_rows(lines, sort, monkeypatch):
+    """A typed page past ``JUMP_OFFSET`` rows from both ends (here 20) is found by its
+    boundary key: the same rows as OFFSET for ties, NULLs, descending and joined sorts, on
+    every page, whether its nearer end is the start or the end of the list. (Every sort
+    column is taken as indexed here: the rows must be right whatever the database's plan.)"""
+    monkeypatch.setattr(keyset, "JUMP_OFFSET", 20)
+    monkeypatch.setattr(keyset, "indexed", lambda queryset, field: True)
+    reference = offset_pages(table({"sort": sort}))
+    jumped = 0
+    for number in range(1, len(reference) + 1):
+        with CaptureQueriesContext(connection) as ctx:
+            t = table({"sort": sort, "page": str(number)})
+            assert shown(t) == reference[number - 1], number
+        assert t.page.number == number
+        narrow, rows = narrow_and_page_sql(ctx.captured_queries)
+        (row_sql,) = rows
+        if narrow:
+            jumped += 1
+            (boundary_sql,) = narrow
+            assert offset_of(boundary_sql) >= 20 and offset_of(row_sql) == 0, row_sql
+        else:
+            assert offset_of(row_sql) < 20
+    assert jumped == 6  # pages 3 to 8 of 11: at least 20 rows from either end
+
+
+def test_a_deep_typed_page_reads_its_rows_without_offset(lines, monkeypatch):
+    """The middle page of a longer list (the bench's ``?page=5000``, small): one narrow
+    read of its first key, then a range read; "Pagina N", the last page and a number past
+    the end as before."""
+    monkeypatch.setattr(keyset, "JUMP_OFFSET", 100)
+    head = lines[0]
+    many = [
+        Line(
+            contract=head.contract,
+            tariff_plan=head.tariff_plan,
+            msisdn=f"34{i:08d}",
+            activation_date=head.activation_date,
+        )
+        for i in range(300)
+    ]
+    Line.objects.bulk_create(many)
+    t = table({"per_page": "25"})
+    middle = t.paginator.num_pages // 2
+    reference = list(t.queryset.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as ctx:
+        deep = table({"per_page": "25", "page": str(middle)})
+        rows = shown(deep)
+    assert rows == reference[(middle - 1) * 25 : middle * 25]
+    assert deep.pager_text.endswith(f"Pagina {middle}")
+    narrow, (row_sql,) = narrow_and_page_sql(ctx.captured_queries)
+    assert len(narrow) == 1 and offset_of(narrow[0]) == (middle - 1) * 25
+    assert offset_of(row_sql) == 0 and '"records_line"."msisdn" >=' in row_sql, row_sql
+    last = table({"per_page": "25", "page": "99999"})  # past the end: the last page, as ever
+    assert last.page.number == t.paginator.num_pages == 17
+    assert shown(last) == reference[16 * 25 :]
+
+
+def test_a_deep_page_sorted_on_a_column_no_index_holds_keeps_the_offset_read(lines, monkeypatch):
+    """Sorted on an unindexed column or on a joined table's, both reads sort the whole list:
+    the boundary read would be a second sort, not a jump."""
+    monkeypatch.setattr(keyset, "JUMP_OFFSET", 20)
+    for sort in ("activation_date", "-contract", "msisdn"):
+        with CaptureQueriesContext(connection) as ctx:
+            t = table({"sort": sort, "page": "5"})
+            assert shown(t) == offset_pages(t)[4]
+        narrow, (row_sql,) = narrow_and_page_sql(ctx.captured_queries)
+        if sort == "msisdn":  # unique, so indexed: the jump
+            assert narrow and offset_of(row_sql) == 0
+        else:
+            assert not narrow and offset_of(row_sql) == 40, sort
 
 
 def test_skipping_two_pages_offsets_by_one_page_at_most(lines):
