@@ -90,6 +90,8 @@ def pages():
         ("aggregate sts", "roa", reverse("inventory:aggregate_list", args=["sts"])),
         ("pratiche", "roa", reverse("cases:history")),
         ("fatture", "roa", reverse("billing:invoices")),
+        ("detail p1", "roa", reverse("inventory:detail_list", args=["linee"])),
+        ("search digits", "roa", reverse("inventory:detail_list", args=["linee"]) + "?linea=54321"),
         ("traffico dip.", "employee", traffic),
         (
             "tem report",
