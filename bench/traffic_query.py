@@ -57,7 +57,7 @@ def main() -> None:
 
     def page(lid):
         qs = sel.events(Line(pk=lid), start, end, cats)
-        table, _truncated = sel.detail_table(SubscriptionTrafficTable, qs, params)
+        table = SubscriptionTrafficTable(qs, params, path="/")
         return list(table.page.object_list), table.count
 
     def bare(lid):
