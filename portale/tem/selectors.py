@@ -50,10 +50,21 @@ class TemScope:
     """The contracts a TEM user may analyse."""
 
     contracts: tuple[Contract, ...]
+    # Read once per request: the filter form's options and the report's labels share them.
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ids(self) -> list[int]:
         return [c.pk for c in self.contracts]
+
+    def centre_names(self) -> dict[int, str]:
+        """The readable names of the cost centres of the scope (0: none)."""
+        if "centres" not in self._memo:
+            names = {0: _("Senza centro di costo")}
+            for c in records.cost_centres_of_contracts(contracts=self.ids):
+                names[c.pk] = str(c)
+            self._memo["centres"] = names
+        return self._memo["centres"]
 
     def __bool__(self) -> bool:
         return bool(self.contracts)
@@ -267,14 +278,9 @@ class Labels:
 
     def __init__(self, scope: TemScope):
         self.scope = scope
-        self._centres: dict[int, str] | None = None
 
     def centres(self) -> dict[int, str]:
-        if self._centres is None:
-            self._centres = {0: _("Senza centro di costo")}
-            for c in records.cost_centres_of_contracts(contracts=self.scope.ids):
-                self._centres[c.pk] = str(c)
-        return self._centres
+        return self.scope.centre_names()
 
     def __call__(self, dim: str, key) -> str:
         match dim:
