@@ -649,6 +649,20 @@ class Table(metaclass=TableMeta):
 
         return rows_html(self)
 
+    @property
+    def headers_html(self) -> str:
+        """The header row's cells as HTML (``body.py``)."""
+        from .body import headers_html
+
+        return headers_html(self)
+
+    @property
+    def pager_html(self) -> str:
+        """The page-size selector and the pager as HTML (``body.py``)."""
+        from .body import pager_html
+
+        return pager_html(self)
+
     # --- selection (P-08) ----------------------------------------------------------------
     def row_pk(self, row):
         return row["pk"] if isinstance(row, dict) else row.pk
