@@ -127,12 +127,11 @@ def invoices(request):
     base = _bimester_sort(selectors.company_invoices(contract=contract)).select_related(
         "einvoice", "credit_note", "replaced_by"
     )
+    by_bimester = selectors.company_invoice_bimesters(contract=contract)
     bimesters = sorted(
-        set(base.values_list("bimester", flat=True)),
-        key=lambda s: (int(s.split("/")[1]), int(s.split("/")[0])),
-        reverse=True,
+        by_bimester, key=lambda s: (int(s.split("/")[1]), int(s.split("/")[0])), reverse=True
     )
-    table = InvoiceTable.from_request(request, base)
+    table = InvoiceTable.from_request(request, base, total=lambda: sum(by_bimester.values()))
     table.form = InvoiceFilter(data=request.GET, bimesters=bimesters)
     return render_list(
         request,
