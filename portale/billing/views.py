@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import IntegerField, Value
+from django.db.models import F, IntegerField, Value
 from django.db.models.functions import Cast, StrIndex, Substr
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -81,32 +81,40 @@ class InvoiceTable(Table):
         caption = _("Fatture aziendali")
 
 
-def _einvoice(invoice):
-    try:
-        return invoice.einvoice
-    except EInvoice.DoesNotExist:
-        return None
+def _with_sdi(qs):
+    """The SdI columns of each invoice — its FatturaPA file's state, name and error code,
+    the numbers of its credit note and of the invoice replacing it — read as values of the
+    row: ``select_related`` of the three one-to-one relations built four model instances a
+    row, ~1 ms of a page (issue 17)."""
+    return qs.annotate(
+        einvoice_state=F("einvoice__state"),
+        einvoice_file_name=F("einvoice__file_name"),
+        einvoice_error_code=F("einvoice__error_code"),
+        credit_note_number=F("credit_note__number"),
+        replaced_by_number=F("replaced_by__number"),
+    )
 
 
 def _xml_ready(invoice) -> bool:
-    einvoice = _einvoice(invoice)
-    return bool(einvoice and einvoice.file_name)
+    return bool(invoice.einvoice_file_name)
+
+
+SDI_STATES = dict(EInvoice.State.choices)
 
 
 def _sdi_state(invoice) -> str:
     if invoice.cancelled_on:
-        replaced = getattr(invoice, "replaced_by", None)
-        note = getattr(invoice, "credit_note", None)
+        note, replaced = invoice.credit_note_number, invoice.replaced_by_number
         return _("Annullata con nota di credito %(c)s, sostituita dalla %(n)s") % {
-            "c": note.number if note else "-",
-            "n": replaced.number if replaced else "-",
+            "c": "-" if note is None else note,
+            "n": "-" if replaced is None else replaced,
         }
-    einvoice = _einvoice(invoice)
-    if einvoice is None:
+    state = invoice.einvoice_state  # None: no file yet (the state of a file is never empty)
+    if state is None:
         return _("Da inviare")
-    label = einvoice.get_state_display()
-    if einvoice.state == EInvoice.State.REJECTED:
-        return f"{label} ({einvoice.error_code})"
+    label = SDI_STATES.get(state, state)
+    if state == EInvoice.State.REJECTED:
+        return f"{label} ({invoice.einvoice_error_code})"
     return str(label)
 
 
@@ -124,9 +132,7 @@ def invoices(request):
     contract = request.portal.contract
     if contract is None:
         raise Http404
-    base = _bimester_sort(selectors.company_invoices(contract=contract)).select_related(
-        "einvoice", "credit_note", "replaced_by"
-    )
+    base = _with_sdi(_bimester_sort(selectors.company_invoices(contract=contract)))
     by_bimester = selectors.company_invoice_bimesters(contract=contract)
     bimesters = sorted(
         by_bimester, key=lambda s: (int(s.split("/")[1]), int(s.split("/")[0])), reverse=True
