@@ -127,8 +127,9 @@ class CaseTable(Table):
         _("N° pratica"), sort=True, link=_case_detail_url, css_class="portale-keep"
     )  # "7-6391…" whole
     type_label = Column(_("Tipo pratica"), sort="description")
-    contract = Column(_("Contratto"), "contract.code")
-    line = Column(_("Linea"), lambda c: c.line.msisdn if c.line_id else "")
+    # contract_code, line_msisdn: annotations of the list's queryset (views.history)
+    contract = Column(_("Contratto"), "contract_code")
+    line = Column(_("Linea"), lambda c: c.line_msisdn or "")
     channel = Column(_("Provenienza"), "get_channel_display", sort="channel")
     state = StateColumn(_("Stato"), "get_state_display", sort="state", wrap=True)
     opened_at = Column(_("Apertura"), sort=True, format=DATE)
