@@ -1,13 +1,15 @@
-"""The markup of a list written in Python (issue 17): its rows, its header row, its pager
-and its export buttons.
+"""The markup of a list written in Python (issue 17): its rows, its header row, its pager,
+its export buttons and its search form.
 
 ``core/list/_table.html`` drew every cell with the template language: ~10 variable
 look-ups, ``{% if %}`` chains and a localisation per cell, ~100 cells a page — the largest
 single cost of a listed page after the frame (cProfile: ~500 ``localize`` calls a request on
-Dettaglio traffico). The header row (a dozen ``{% if %}`` a column), the pager and the
-export form cost ~1.5 ms more of template work on every listed page. This writes the same
+Dettaglio traffico). The header row (a dozen ``{% if %}`` a column), the pager, the
+export form and the search form (a bound field's value read again for every option of a
+select) cost ~1.5-2.5 ms more of template work on every listed page. This writes the same
 markup, character for character; ``core/tests/test_lists_body.py`` renders the former
-templates beside it for every kind of cell, header, pager and export form and compares.
+templates beside it for every kind of cell, header, pager, export and search form and
+compares.
 """
 
 from __future__ import annotations
@@ -275,5 +277,89 @@ def export_html(table, csrf_input: str) -> str:
         f'<use href="{sprite}#it-download"></use></svg>\n'
         f'  <span class="small">{heading}</span>\n'
         f"  {''.join(buttons)}\n"
+        f"</form>"
+    )
+
+
+def _stringformat_s(value) -> str:
+    """``value|stringformat:"s"``, as the template compared a field's value to an option."""
+    if isinstance(value, tuple):
+        value = str(value)
+    try:
+        return "%s" % value  # noqa: UP031 - the filter's own formatting
+    except (ValueError, TypeError):
+        return ""
+
+
+def _search_field(field) -> str:
+    """One field of the search form: label, a select or a text input, help, errors."""
+    fid = _v(field.id_for_label)
+    label = field.label
+    colon = "" if str(label)[-1:] == ":" else ":"
+    errors = field.errors
+    help_text = field.help_text
+    invalid = " is-invalid" if errors else ""
+    out = [
+        f'\n    <div class="col-12 col-md-6 col-lg-4">\n'
+        f'      <label for="{fid}" class="form-label fw-semibold small mb-1">{_v(label)}{colon}'
+        f"</label>\n      "
+    ]
+    if getattr(field.field.widget, "input_type", "") == "select":
+        current = _stringformat_s(field.value())
+        options = "".join(
+            f'<option value="{_v(value)}"'
+            f"{' selected' if current == _stringformat_s(value) else ''}>{_v(text)}</option>"
+            for value, text in field.field.choices
+        )
+        described = f' aria-invalid="true" aria-describedby="{fid}-error"' if errors else ""
+        out.append(
+            f'<select class="form-select{invalid}" id="{fid}" name="{_v(field.html_name)}"'
+            f"{described}>\n        {options}\n      </select>"
+        )
+    else:
+        value = field.value()
+        max_length = getattr(field.field, "max_length", None)
+        out.append(
+            f'<input type="text" class="form-control{invalid}" id="{fid}" '
+            f'name="{_v(field.html_name)}" value="{_v("" if value is None else value)}"'
+            f"{f' maxlength={chr(34)}{_v(max_length)}{chr(34)}' if max_length else ''} "
+            f'aria-describedby="{f"{fid}-help" if help_text else ""}'
+            f'{f" {fid}-error" if errors else ""}"'
+            f"{' aria-invalid=' + chr(34) + 'true' + chr(34) if errors else ''}>"
+        )
+    out.append("\n      ")
+    if help_text:
+        out.append(f'<small id="{fid}-help" class="form-text d-block">{_v(help_text)}</small>')
+    out.append("\n      ")
+    if errors:
+        joined = " ".join(_v(e) for e in errors)
+        out.append(
+            f'<div id="{fid}-error" class="invalid-feedback d-block" role="alert">{joined}</div>'
+        )
+    out.append("\n    </div>\n    ")
+    return "".join(out)
+
+
+def search_html(table) -> str:
+    """The list's search form (``core/list/_search.html``): its fields, CERCA and RESETTA."""
+    path = _v(table.path)
+    hidden = "".join(
+        f'<input type="hidden" name="{_v(n)}" value="{_v(v)}">' for n, v in table.search_hidden
+    )
+    fields = "".join(_search_field(field) for field in table.form)
+    reset = _v(table.reset_url)
+    return mark_safe(
+        f'<form method="get" action="{path}" hx-get="{path}" '
+        f'class="portale-list-search pt-2 mb-4" role="search" '
+        f'aria-label="{gettext("Ricerca")}" novalidate>\n'
+        f"  {hidden}\n"
+        f'  <div class="row g-3 align-items-start">\n'
+        f"    {fields}\n"
+        f'    <div class="col-12 col-lg-auto d-flex gap-2 align-self-lg-start pt-lg-4">\n'
+        f'      <button type="submit" class="btn btn-primary btn-sm">{gettext("CERCA")}</button>\n'
+        f'      <a href="{reset}" hx-get="{reset}" class="btn btn-outline-primary btn-sm">'
+        f"{gettext('RESETTA')}</a>\n"
+        f"    </div>\n"
+        f"  </div>\n"
         f"</form>"
     )

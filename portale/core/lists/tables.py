@@ -657,6 +657,13 @@ class Table(metaclass=TableMeta):
         return headers_html(self)
 
     @property
+    def search_html(self) -> str:
+        """The search form as HTML (``body.py``)."""
+        from .body import search_html
+
+        return search_html(self)
+
+    @property
     def pager_html(self) -> str:
         """The page-size selector and the pager as HTML (``body.py``)."""
         from .body import pager_html

@@ -4,17 +4,19 @@ templates drew, character for character: the templates are kept here and both ar
 escaped text, icon link, greyed icon, new window, preparing, single and multiple
 selection, ticked and disabled boxes), the header row (sortable, active both ways, hidden,
 key, selection boxes), the pager (first, middle and last pages, ellipses, one page, no
-rows, a prefix) and the export form (downloads, background, no formats)."""
+rows, a prefix), the export form (downloads, background, no formats) and the search form
+(text and select fields, help, errors, a selected option, hidden and number fields)."""
 
 import datetime
 import decimal
 
 import pytest
+from django import forms
 from django.template import engines
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from portale.core.lists import ActionColumn, Column, Table
+from portale.core.lists import ActionColumn, Column, FilterForm, LineSearchField, Table, line_search
 from portale.records.models import Line, LineState
 from portale.records.tests import factories as f
 
@@ -130,6 +132,26 @@ FORMER_PAGER = r"""{% load i18n %}<div class="d-flex flex-wrap justify-content-b
   {% endif %}
 </div>
 """
+FORMER_SEARCH = r"""{% load i18n %}<form method="get" action="{{ table.path }}" hx-get="{{ table.path }}" class="portale-list-search pt-2 mb-4" role="search" aria-label="{% translate 'Ricerca' %}" novalidate>
+  {% for name, value in table.search_hidden %}<input type="hidden" name="{{ name }}" value="{{ value }}">{% endfor %}
+  <div class="row g-3 align-items-start">
+    {% for field in table.form %}
+    <div class="col-12 col-md-6 col-lg-4">
+      <label for="{{ field.id_for_label }}" class="form-label fw-semibold small mb-1">{{ field.label }}{% if field.label|last != ":" %}:{% endif %}</label>
+      {% if field.field.widget.input_type == "select" %}<select class="form-select{% if field.errors %} is-invalid{% endif %}" id="{{ field.id_for_label }}" name="{{ field.html_name }}"{% if field.errors %} aria-invalid="true" aria-describedby="{{ field.id_for_label }}-error"{% endif %}>
+        {% for value, label in field.field.choices %}<option value="{{ value }}"{% if field.value|stringformat:"s" == value|stringformat:"s" %} selected{% endif %}>{{ label }}</option>{% endfor %}
+      </select>{% else %}<input type="text" class="form-control{% if field.errors %} is-invalid{% endif %}" id="{{ field.id_for_label }}" name="{{ field.html_name }}" value="{{ field.value|default_if_none:'' }}"{% if field.field.max_length %} maxlength="{{ field.field.max_length }}"{% endif %} aria-describedby="{% if field.help_text %}{{ field.id_for_label }}-help{% endif %}{% if field.errors %} {{ field.id_for_label }}-error{% endif %}"{% if field.errors %} aria-invalid="true"{% endif %}>{% endif %}
+      {% if field.help_text %}<small id="{{ field.id_for_label }}-help" class="form-text d-block">{{ field.help_text }}</small>{% endif %}
+      {% if field.errors %}<div id="{{ field.id_for_label }}-error" class="invalid-feedback d-block" role="alert">{{ field.errors|join:" " }}</div>{% endif %}
+    </div>
+    {% endfor %}
+    <div class="col-12 col-lg-auto d-flex gap-2 align-self-lg-start pt-lg-4">
+      <button type="submit" class="btn btn-primary btn-sm">{% translate "CERCA" %}</button>
+      <a href="{{ table.reset_url }}" hx-get="{{ table.reset_url }}" class="btn btn-outline-primary btn-sm">{% translate "RESETTA" %}</a>
+    </div>
+  </div>
+</form>
+"""
 FORMER_EXPORT = r"""{% load i18n static %}{% with background=table.export_links.0.background %}<form method="post" action="{{ table.export_action }}" class="portale-list-export d-flex align-items-center gap-2" role="group" aria-label="{% if background %}{% translate 'Richiedi export dell\'elenco' %}{% else %}{% translate 'Scarica l\'elenco' %}{% endif %}">{% csrf_token %}
   <svg class="icon icon-sm icon-primary" aria-hidden="true"><use href="{% static 'vendor/bootstrap-italia/svg/sprites.svg' %}#it-download"></use></svg>
   <span class="small">{% if background %}{% translate "Richiedi export:" %}{% else %}{% translate "Esporta:" %}{% endif %}</span>
@@ -226,3 +248,49 @@ def test_an_empty_list_draws_the_same_header_pager_and_export(contract):
         assert render_to_string("core/list/_export.html", {"table": table}) == (
             _former_template(FORMER_EXPORT, table)
         )
+
+
+class Search(FilterForm):
+    linea = LineSearchField()
+    stato = forms.ChoiceField(label="Stato:", choices=[("", "Tutti"), *LineState.choices])
+    numero = forms.TypedChoiceField(
+        label="Pagina", choices=[(1, "uno"), (2, '<"due">')], coerce=int
+    )
+    quanti = forms.IntegerField(label="Quanti", help_text="al più <100>")
+    nascosto = forms.CharField(widget=forms.HiddenInput, max_length=3)
+    lookups = {"linea": line_search()}
+
+
+class Searched(Everything):
+    class Meta:
+        filter_form = Search
+        default_order = "msisdn"
+
+
+@pytest.mark.parametrize(
+    ("params", "prefix"),
+    [
+        ({}, ""),
+        (
+            {"linea": "12", "stato": "ATTIVO", "numero": "2", "sort": "-msisdn", "per_page": "25"},
+            "",
+        ),
+        ({"linea": "ab<c", "stato": "NON VALIDO", "numero": "x", "quanti": "molti"}, ""),
+        ({"s-linea": "3", "s-stato": "CESSATO", "s-nascosto": "a&b", "s-quanti": "7"}, "s"),
+    ],
+)
+def test_search_form_in_python_is_the_former_template(lines, params, prefix):
+    request = rf.get("/linee/", params)
+    table = Searched.from_request(request, Line.objects.all(), prefix=prefix)
+    drawn = render_to_string("core/list/_search.html", {"table": table})
+    assert drawn == _former_template(FORMER_SEARCH, table)
+    assert drawn.count("<option") == 1 + len(LineState.choices) + 2
+
+
+def test_search_form_shows_the_errors_and_the_selected_option(lines):
+    request = rf.get("/linee/", {"linea": "ab", "stato": "CESSATO", "quanti": "x"})
+    drawn = Searched.from_request(request, Line.objects.all()).search_html
+    assert '<option value="CESSATO" selected>' in drawn
+    assert 'aria-describedby="id_linea-help id_linea-error" aria-invalid="true"' in drawn
+    assert 'id="id_quanti-error"' in drawn and "al più &lt;100&gt;" in drawn
+    assert '<label for="id_stato" class="form-label fw-semibold small mb-1">Stato:</label>' in drawn
