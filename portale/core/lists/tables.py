@@ -797,15 +797,16 @@ class Table(metaclass=TableMeta):
         return names
 
     def _own_params(self) -> dict[str, list[str]]:
-        """The table's own non-empty parameters of the request, read once per form (a page
-        draws a dozen links from them; a view may set ``table.form`` after building it)."""
+        """The table's own non-empty parameters of the request, each as its encoded
+        ``name=value`` pairs, read once per form (a page draws a dozen links from them; a
+        view may set ``table.form`` after building it)."""
         cached = self.__dict__.get("_own_params_cache")
         if cached is None or cached[0] is not self.form:
             params = {}
             for name in self._own_param_names():
                 values = [v for v in self.params.getlist(name) if v != ""]
                 if values:
-                    params[name] = values
+                    params[name] = [f"{quote_plus(name)}={quote_plus(v)}" for v in values]
             cached = self.__dict__["_own_params_cache"] = (self.form, params)
         return cached[1]
 
@@ -822,10 +823,8 @@ class Table(metaclass=TableMeta):
             if value is None:
                 params.pop(name, None)
             else:
-                params[name] = [str(value)]
-        encoded = "&".join(
-            f"{quote_plus(name)}={quote_plus(v)}" for name, values in params.items() for v in values
-        )
+                params[name] = [f"{quote_plus(name)}={quote_plus(str(value))}"]
+        encoded = "&".join(pair for pairs in params.values() for pair in pairs)
         return f"{self.path}?{encoded}" if encoded else self.path or "?"
 
     def hidden_params(self, *keep: str) -> list[tuple[str, str]]:
