@@ -40,7 +40,9 @@ class InvoiceFilter(FilterForm):
 class InvoiceTable(Table):
     number = Column(_("N° fattura"), sort="number")
     bimester = Column(_("Bimestre"), sort=("bimester_year", "bimester_num"))
-    payment_state = Column(_("Pagamento"), "get_payment_state_display", sort="payment_state")
+    payment_state = Column(
+        _("Pagamento"), "payment_state", sort="payment_state", choices=PaymentState
+    )
     amount = Column(_("Importo"), lambda i: eur(i.amount), sort="amount", css_class="text-end")
     emission_date = Column(_("Emissione"), sort=True, format=DATE)
     due_date = Column(_("Scadenza"), sort=True, format=DATE)

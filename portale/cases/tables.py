@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from portale.core import exports
 from portale.core.lists import DATE, DATETIME, Column, FilterForm, Format, Table, render_list
 
+from .models import CaseState, Channel
+
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 # Earlier dates are a form error: the 10-day window of 01/01/0001 overflows (issue 15.5).
 MIN_DATE = datetime.date(1900, 1, 1)
@@ -130,8 +132,8 @@ class CaseTable(Table):
     # contract_code, line_msisdn: annotations of the list's queryset (views.history)
     contract = Column(_("Contratto"), "contract_code")
     line = Column(_("Linea"), lambda c: c.line_msisdn or "")
-    channel = Column(_("Provenienza"), "get_channel_display", sort="channel")
-    state = StateColumn(_("Stato"), "get_state_display", sort="state", wrap=True)
+    channel = Column(_("Provenienza"), "channel", sort="channel", choices=Channel)
+    state = StateColumn(_("Stato"), "state", sort="state", wrap=True, choices=CaseState)
     opened_at = Column(_("Apertura"), sort=True, format=DATE)
     closed_at = Column(_("Chiusura"), sort=True, format=DATE)
 
