@@ -6,7 +6,6 @@ from django import forms
 from django.db.models import F, IntegerField, Value
 from django.db.models.functions import Cast, StrIndex, Substr
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from portale.core import handoff
 from portale.core.capabilities import capability_required
 from portale.core.lists import DATE, ActionColumn, Column, FilterForm, Table, render_list
 from portale.core.pdf import pdf_response
+from portale.core.templatetags.portal import url_with_id
 from portale.records.models import PaymentState
 
 from . import selectors
@@ -49,14 +49,14 @@ class InvoiceTable(Table):
     pdf = ActionColumn(
         _("PDF"),
         icon="it-file-pdf",
-        link=lambda i: reverse("billing:invoice_pdf", args=[i.pk]),
+        link=lambda i: url_with_id("billing:invoice_pdf", i.pk),
         action_label=lambda i: _("Scarica la fattura %(n)s in PDF") % {"n": i.number},
         prepares_file=True,
     )
     xml = ActionColumn(
         _("XML"),
         icon="it-file-xml",
-        link=lambda i: reverse("billing:invoice_xml", args=[i.pk]) if _xml_ready(i) else "",
+        link=lambda i: url_with_id("billing:invoice_xml", i.pk) if _xml_ready(i) else "",
         action_label=lambda i: (
             _("Scarica la fattura elettronica %(n)s (XML FatturaPA)") % {"n": i.number}
         ),
@@ -66,7 +66,7 @@ class InvoiceTable(Table):
     ebill = ActionColumn(
         _("eBill"),
         icon="it-password-visible",
-        link=lambda i: handoff.start_url("ebill:open", reverse("ebill:invoice", args=[i.pk])),
+        link=lambda i: handoff.start_url("ebill:open", url_with_id("ebill:invoice", i.pk)),
         action_label=lambda i: (
             _("Visualizza il traffico della fattura %(n)s su eBill") % {"n": i.number}
         ),
