@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from portale.records import selectors as records
@@ -31,6 +31,19 @@ def _since() -> datetime.date:
 def company_invoices(*, contract: Contract) -> QuerySet[Invoice]:
     """The contract's invoices of the last 12 months (F-7.4.1)."""
     return records.company_invoices_since(contract=contract, since=_since())
+
+
+def company_invoice_bimesters(*, contract: Contract) -> dict[str, int]:
+    """How many of those invoices each bimester has: the choices of the search by bimester,
+    and their sum the length of the unsearched list (one GROUP BY instead of every
+    invoice's bimester and a COUNT; issue 17)."""
+    return dict(
+        company_invoices(contract=contract)
+        .order_by()
+        .values_list("bimester")
+        .annotate(n=Count("pk"))
+        .values_list("bimester", "n")
+    )
 
 
 def company_invoice(*, contract: Contract | None, pk: int) -> Invoice | None:

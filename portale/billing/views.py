@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import IntegerField, Value
+from django.db.models import F, IntegerField, Value
 from django.db.models.functions import Cast, StrIndex, Substr
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from portale.core import handoff
 from portale.core.capabilities import capability_required
 from portale.core.lists import DATE, ActionColumn, Column, FilterForm, Table, render_list
 from portale.core.pdf import pdf_response
+from portale.core.templatetags.portal import url_with_id
 from portale.records.models import PaymentState
 
 from . import selectors
@@ -40,21 +40,23 @@ class InvoiceFilter(FilterForm):
 class InvoiceTable(Table):
     number = Column(_("N° fattura"), sort="number")
     bimester = Column(_("Bimestre"), sort=("bimester_year", "bimester_num"))
-    payment_state = Column(_("Pagamento"), "get_payment_state_display", sort="payment_state")
+    payment_state = Column(
+        _("Pagamento"), "payment_state", sort="payment_state", choices=PaymentState
+    )
     amount = Column(_("Importo"), lambda i: eur(i.amount), sort="amount", css_class="text-end")
     emission_date = Column(_("Emissione"), sort=True, format=DATE)
     due_date = Column(_("Scadenza"), sort=True, format=DATE)
     pdf = ActionColumn(
         _("PDF"),
         icon="it-file-pdf",
-        link=lambda i: reverse("billing:invoice_pdf", args=[i.pk]),
+        link=lambda i: url_with_id("billing:invoice_pdf", i.pk),
         action_label=lambda i: _("Scarica la fattura %(n)s in PDF") % {"n": i.number},
         prepares_file=True,
     )
     xml = ActionColumn(
         _("XML"),
         icon="it-file-xml",
-        link=lambda i: reverse("billing:invoice_xml", args=[i.pk]) if _xml_ready(i) else "",
+        link=lambda i: url_with_id("billing:invoice_xml", i.pk) if _xml_ready(i) else "",
         action_label=lambda i: (
             _("Scarica la fattura elettronica %(n)s (XML FatturaPA)") % {"n": i.number}
         ),
@@ -64,7 +66,7 @@ class InvoiceTable(Table):
     ebill = ActionColumn(
         _("eBill"),
         icon="it-password-visible",
-        link=lambda i: handoff.start_url("ebill:open", reverse("ebill:invoice", args=[i.pk])),
+        link=lambda i: handoff.start_url("ebill:open", url_with_id("ebill:invoice", i.pk)),
         action_label=lambda i: (
             _("Visualizza il traffico della fattura %(n)s su eBill") % {"n": i.number}
         ),
@@ -81,32 +83,40 @@ class InvoiceTable(Table):
         caption = _("Fatture aziendali")
 
 
-def _einvoice(invoice):
-    try:
-        return invoice.einvoice
-    except EInvoice.DoesNotExist:
-        return None
+def _with_sdi(qs):
+    """The SdI columns of each invoice — its FatturaPA file's state, name and error code,
+    the numbers of its credit note and of the invoice replacing it — read as values of the
+    row: ``select_related`` of the three one-to-one relations built four model instances a
+    row, ~1 ms of a page (issue 17)."""
+    return qs.annotate(
+        einvoice_state=F("einvoice__state"),
+        einvoice_file_name=F("einvoice__file_name"),
+        einvoice_error_code=F("einvoice__error_code"),
+        credit_note_number=F("credit_note__number"),
+        replaced_by_number=F("replaced_by__number"),
+    )
 
 
 def _xml_ready(invoice) -> bool:
-    einvoice = _einvoice(invoice)
-    return bool(einvoice and einvoice.file_name)
+    return bool(invoice.einvoice_file_name)
+
+
+SDI_STATES = dict(EInvoice.State.choices)
 
 
 def _sdi_state(invoice) -> str:
     if invoice.cancelled_on:
-        replaced = getattr(invoice, "replaced_by", None)
-        note = getattr(invoice, "credit_note", None)
+        note, replaced = invoice.credit_note_number, invoice.replaced_by_number
         return _("Annullata con nota di credito %(c)s, sostituita dalla %(n)s") % {
-            "c": note.number if note else "-",
-            "n": replaced.number if replaced else "-",
+            "c": "-" if note is None else note,
+            "n": "-" if replaced is None else replaced,
         }
-    einvoice = _einvoice(invoice)
-    if einvoice is None:
+    state = invoice.einvoice_state  # None: no file yet (the state of a file is never empty)
+    if state is None:
         return _("Da inviare")
-    label = einvoice.get_state_display()
-    if einvoice.state == EInvoice.State.REJECTED:
-        return f"{label} ({einvoice.error_code})"
+    label = SDI_STATES.get(state, state)
+    if state == EInvoice.State.REJECTED:
+        return f"{label} ({invoice.einvoice_error_code})"
     return str(label)
 
 
@@ -124,15 +134,12 @@ def invoices(request):
     contract = request.portal.contract
     if contract is None:
         raise Http404
-    base = _bimester_sort(selectors.company_invoices(contract=contract)).select_related(
-        "einvoice", "credit_note", "replaced_by"
-    )
+    base = _with_sdi(_bimester_sort(selectors.company_invoices(contract=contract)))
+    by_bimester = selectors.company_invoice_bimesters(contract=contract)
     bimesters = sorted(
-        set(base.values_list("bimester", flat=True)),
-        key=lambda s: (int(s.split("/")[1]), int(s.split("/")[0])),
-        reverse=True,
+        by_bimester, key=lambda s: (int(s.split("/")[1]), int(s.split("/")[0])), reverse=True
     )
-    table = InvoiceTable.from_request(request, base)
+    table = InvoiceTable.from_request(request, base, total=lambda: sum(by_bimester.values()))
     table.form = InvoiceFilter(data=request.GET, bimesters=bimesters)
     return render_list(
         request,

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from portale.core import exports
 from portale.core.lists import DATE, DATETIME, Column, FilterForm, Format, Table, render_list
 
+from .models import CaseState, Channel
+
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 # Earlier dates are a form error: the 10-day window of 01/01/0001 overflows (issue 15.5).
 MIN_DATE = datetime.date(1900, 1, 1)
@@ -127,10 +129,11 @@ class CaseTable(Table):
         _("N° pratica"), sort=True, link=_case_detail_url, css_class="portale-keep"
     )  # "7-6391…" whole
     type_label = Column(_("Tipo pratica"), sort="description")
-    contract = Column(_("Contratto"), "contract.code")
-    line = Column(_("Linea"), lambda c: c.line.msisdn if c.line_id else "")
-    channel = Column(_("Provenienza"), "get_channel_display", sort="channel")
-    state = StateColumn(_("Stato"), "get_state_display", sort="state", wrap=True)
+    # contract_code, line_msisdn: annotations of the list's queryset (views.history)
+    contract = Column(_("Contratto"), "contract_code")
+    line = Column(_("Linea"), lambda c: c.line_msisdn or "")
+    channel = Column(_("Provenienza"), "channel", sort="channel", choices=Channel)
+    state = StateColumn(_("Stato"), "state", sort="state", wrap=True, choices=CaseState)
     opened_at = Column(_("Apertura"), sort=True, format=DATE)
     closed_at = Column(_("Chiusura"), sort=True, format=DATE)
 

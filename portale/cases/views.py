@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -159,7 +160,11 @@ def outcome(request, number: str):
 def history(request):
     from .tables import CaseTable, render_table
 
-    qs = Case.objects.for_portal(request.portal).select_related("contract", "line")
+    # The contract's code and the line's number as values of the row, not select_related
+    # of both (two more model instances a row; issue 17).
+    qs = Case.objects.for_portal(request.portal).annotate(
+        contract_code=F("contract__code"), line_msisdn=F("line__msisdn")
+    )
     return render_table(
         request,
         CaseTable,

@@ -35,6 +35,7 @@ from portale.core.lists import (
     matched_ids,
     money,
 )
+from portale.core.templatetags.portal import url_with_id
 from portale.records import selectors as records
 from portale.records.models.dual_billing import DualBilling
 
@@ -215,7 +216,7 @@ class ContractServicesAggregate(AggregateTable):
 
 # --- detail tables (F-7.2.2) ---------------------------------------------------------------------
 def _imei_url(row) -> str:
-    return reverse("inventory:imei", kwargs={"pk": row["pk"]})
+    return url_with_id("inventory:imei", row["pk"])
 
 
 class LinesDetail(Table):

@@ -68,8 +68,7 @@ def _ctx(line, active: str, **extra) -> dict:
 
 
 def _personal_enabled(line) -> bool:
-    billing = records.dual_billing_of_line(line=line)
-    return billing is not None and billing.state in ("ATTIVO", "SOSPESO")
+    return records.dual_billing_state_of_line(line=line) in ("ATTIVO", "SOSPESO")
 
 
 @capability_required("myline.consumption")

@@ -276,6 +276,18 @@ def dual_billing_of_line(*, line: Line) -> DualBilling | None:
     )
 
 
+def dual_billing_state_of_line(*, line: Line) -> str | None:
+    """The state of the line's live TIM TUO, else None: one column of one row (at most one
+    is open, ``one_open_dual_billing_per_line``), without the join of the model's ordering
+    on the line's number (issue 17: read on every "Dettaglio traffico")."""
+    return (
+        DualBilling.objects.filter(line=line, state__in=OPEN_DUAL_BILLING_STATES)
+        .values_list("state", flat=True)
+        .order_by()
+        .first()
+    )
+
+
 def dual_billing_options_of_line(
     *, line: Line, scope: str | None = None, live_only: bool = True
 ) -> QuerySet[DualBillingOption]:

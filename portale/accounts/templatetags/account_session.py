@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import ngettext
+
+from portale.core.templatetags.portal import first_url
 
 register = template.Library()
 
@@ -57,7 +58,8 @@ def session_warning(context):
         "timeout": counted,
         "warning": warning,
         "timeout_text": duration_text(timeout),
-        "keepalive_url": reverse("accounts:keepalive"),
-        "logout_url": reverse("accounts:logout"),
+        # on every private page: reversed once per process (issue 17)
+        "keepalive_url": first_url("accounts:keepalive"),
+        "logout_url": first_url("accounts:logout"),
         "next": path,
     }

@@ -50,6 +50,29 @@ def test_list_shows_the_contracts_invoices_of_the_last_12_months(
     assert "Tot. fatture 1" in html and "7X00000312" in html
 
 
+def test_bimester_choices_and_count_come_from_one_grouped_query(client, roa, contract):
+    """The search's bimesters (newest first) and "Tot. fatture" of the unsearched list are
+    read by one GROUP BY (issue 17): no COUNT; a search counts what it finds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number, bimester in [("311", "4/2021"), ("312", "5/2021"), ("313", "6/2020")]:
+        make_invoice(contract, f"7X00000{number}", bimester)
+    make_invoice(contract, "7X00000314", "1/2021", payment_state="Pagata")
+    client.force_login(roa)
+    with CaptureQueriesContext(connection) as c:
+        r = client.get(reverse("billing:invoices"))
+    html = r.content.decode()
+    assert "Tot. fatture 4" in html and "1 - 4 di 4 fatture" in html
+    choices = [v for v, _label in r.context["table"].form.fields["bimestre"].choices]
+    assert choices == ["", "5/2021", "4/2021", "1/2021", "6/2020"]
+    invoices = [q["sql"] for q in c if '"records_invoice"' in q["sql"]]
+    assert len(invoices) == 2 and "GROUP BY" in invoices[0]
+    assert not any("COUNT(*)" in sql for sql in invoices)
+    html = client.get(reverse("billing:invoices"), {"pagamento": "Pagata"}).content.decode()
+    assert "Tot. fatture 1" in html and "1 - 1 di 1 fatture" in html
+
+
 def test_ebill_referent_sees_invoices_employee_does_not(client, ebill, employee, contract):
     make_invoice(contract, "7X00000311")
     client.force_login(ebill)

@@ -77,6 +77,31 @@ def test_history_newest_first_and_export(client, roa, contract):
     assert new.number in text and old.number in text
 
 
+def test_history_reads_contract_and_line_with_the_cases(client, roa, contract):
+    """Contratto and Linea are values of the case's row (issue 17): the page reads the cases
+    in two queries (count, page) with no query per row, and the export has the same cells."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    line = LineFactory(contract=contract)
+    with_line = phone_case(contract, line=line)
+    without = phone_case(contract, operation="rif_profile")
+    Case.objects.filter(pk=without.pk).update(opened_at=_at(1))
+    client.force_login(roa)
+    with CaptureQueriesContext(connection) as c:
+        response = client.get(reverse("cases:history"))
+    rows = {r[0]["text"]: r for r in response.context["table"].rows}
+    assert rows[with_line.number][2]["text"] == contract.code
+    assert rows[with_line.number][3]["text"] == line.msisdn
+    assert rows[without.number][3]["text"] == ""
+    assert len([q for q in c if '"cases_case"' in q["sql"]]) == 2
+    csv = client.post(reverse("cases:history"), {"export": "csv"})
+    lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+    exported = {row.split(";")[0]: row.split(";") for row in lines[1:]}
+    assert exported[with_line.number][2:4] == [contract.code, line.msisdn]
+    assert exported[without.number][2:4] == [contract.code, ""]
+
+
 def test_rejected_case_shows_its_reason(client, roa, contract):
     case = services.draft_submit(draft=draft_for(roa, contract))
     lifecycle.case_reject(case=case, reason="Referente già cessato")

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from operator import itemgetter
+from urllib.parse import quote_plus
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet, Subquery
@@ -632,12 +633,14 @@ class Table(metaclass=TableMeta):
         out = []
         selected = self.selection if self._meta.select else set()
         keys = set(self._meta.key_columns)
+        # "heading" labels the cell when a phone stacks the row as a card (data-label).
+        shown = [(col, col.label, col.name in keys) for col in self.columns]
         for obj in self.page.object_list:
-            # "heading" labels the cell when a phone stacks the row as a card (data-label).
-            cells = [
-                {**col.cell(obj), "heading": col.label, "key": col.name in keys}
-                for col in self.columns
-            ]
+            cells = []
+            for col, heading, key in shown:
+                cell = col.cell(obj)
+                cell["heading"], cell["key"] = heading, key
+                cells.append(cell)
             if self._meta.select:
                 pk = str(self.row_pk(obj))
                 cells.insert(
@@ -662,6 +665,27 @@ class Table(metaclass=TableMeta):
         from .body import rows_html
 
         return rows_html(self)
+
+    @property
+    def headers_html(self) -> str:
+        """The header row's cells as HTML (``body.py``)."""
+        from .body import headers_html
+
+        return headers_html(self)
+
+    @property
+    def search_html(self) -> str:
+        """The search form as HTML (``body.py``)."""
+        from .body import search_html
+
+        return search_html(self)
+
+    @property
+    def pager_html(self) -> str:
+        """The page-size selector and the pager as HTML (``body.py``)."""
+        from .body import pager_html
+
+        return pager_html(self)
 
     # --- selection (P-08) ----------------------------------------------------------------
     def row_pk(self, row):
@@ -789,23 +813,35 @@ class Table(metaclass=TableMeta):
             names += [self.form.add_prefix(n) for n in self.form.fields]
         return names
 
+    def _own_params(self) -> dict[str, list[str]]:
+        """The table's own non-empty parameters of the request, each as its encoded
+        ``name=value`` pairs, read once per form (a page draws a dozen links from them; a
+        view may set ``table.form`` after building it)."""
+        cached = self.__dict__.get("_own_params_cache")
+        if cached is None or cached[0] is not self.form:
+            params = {}
+            for name in self._own_param_names():
+                values = [v for v in self.params.getlist(name) if v != ""]
+                if values:
+                    params[name] = [f"{quote_plus(name)}={quote_plus(v)}" for v in values]
+            cached = self.__dict__["_own_params_cache"] = (self.form, params)
+        return cached[1]
+
     def url(self, **changes) -> str:
         """This list's URL with some parameters changed (``None`` removes one).
 
-        Only the table's own parameters are carried, so foreign ones never pile up.
+        Only the table's own parameters are carried, so foreign ones never pile up. The
+        query is what ``QueryDict.urlencode`` writes (``quote_plus`` of each name and
+        value, in order), without building a ``QueryDict`` per link.
         """
-        query = QueryDict(mutable=True)
-        for name in self._own_param_names():
-            values = [v for v in self.params.getlist(name) if v != ""]
-            if values:
-                query.setlist(name, values)
+        params = dict(self._own_params())
         for key, value in changes.items():
             name = self.param(key)
             if value is None:
-                query.pop(name, None)
+                params.pop(name, None)
             else:
-                query[name] = str(value)
-        encoded = query.urlencode()
+                params[name] = [f"{quote_plus(name)}={quote_plus(str(value))}"]
+        encoded = "&".join(pair for pairs in params.values() for pair in pairs)
         return f"{self.path}?{encoded}" if encoded else self.path or "?"
 
     def hidden_params(self, *keep: str) -> list[tuple[str, str]]:
@@ -910,11 +946,11 @@ class Table(metaclass=TableMeta):
                 )
         return out
 
-    @property
+    @cached_property
     def previous_url(self) -> str:
         return self.page_url(self.page.previous_page_number()) if self.page.has_previous() else ""
 
-    @property
+    @cached_property
     def next_url(self) -> str:
         return self.page_url(self.page.next_page_number()) if self.page.has_next() else ""
 

@@ -46,7 +46,23 @@ def _first_url(names, kwargs) -> str:
     return "#"
 
 
-_MEMO: dict[tuple, str] = {}
+_MEMO: dict[tuple, object] = {}
+# An integer no real key reaches, put where the id goes when a URL is reversed once.
+_ID_PLACEHOLDER = 987_654_321_987_654_321
+
+
+def url_with_id(name: str, value) -> str:
+    """``reverse(name, args=[value])`` for a URL whose one argument is an integer id (an
+    ``<int:pk>`` path), reversed once per process and URL prefix with a placeholder where
+    the id goes (issue 17: a list draws a few such links a row, ~16 µs each through
+    ``reverse``)."""
+    key = ("url_with_id", name, get_script_prefix(), get_urlconf())
+    parts = _MEMO.get(key)
+    if parts is None:
+        parts = _MEMO[key] = reverse(name, args=[_ID_PLACEHOLDER]).split(str(_ID_PLACEHOLDER))
+        if len(parts) != 2:
+            raise ValueError(f"{name}: not a URL with one integer argument")
+    return f"{parts[0]}{int(value)}{parts[1]}"
 
 
 def _clear_memo(**kwargs) -> None:

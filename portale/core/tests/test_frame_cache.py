@@ -77,3 +77,24 @@ def test_the_menu_is_rendered_once_per_key(client, roa, monkeypatch):
     assert renders == []  # head, menu and footer all from the store
     menu(client, INVOICES)
     assert renders == ["nav"]  # another current page: the menu only
+
+
+@pytest.mark.parametrize(
+    "name", ["billing:invoice_pdf", "billing:invoice_xml", "ebill:invoice", "inventory:imei"]
+)
+def test_url_with_id_is_what_reverse_writes(name):
+    """Row links reversed once per process (``url_with_id``) are ``reverse``'s URLs, under
+    another URL prefix too."""
+    from django.urls import NoReverseMatch, set_script_prefix
+
+    from portale.core.templatetags.portal import url_with_id
+
+    for prefix in ("/", "/portale/"):
+        set_script_prefix(prefix)
+        try:
+            for pk in (1, 42, 1234567):
+                assert url_with_id(name, pk) == reverse(name, args=[pk])
+        finally:
+            set_script_prefix("/")
+    with pytest.raises(NoReverseMatch):  # not a URL with an id: an error, as reverse's
+        url_with_id("home:index", 1)

@@ -65,3 +65,55 @@ def test_detail_page_is_two_queries(events, table_class):
     assert len(c) == 3
     assert "LIMIT 3001" in c[0]["sql"] and "LIMIT" in c[1]["sql"]
     assert TrafficEvent.objects.count() == 14
+
+
+@pytest.mark.parametrize(
+    ("state", "personal"),
+    [(None, False), ("IN ATTIVAZIONE", False), ("ATTIVO", True), ("SOSPESO", True)],
+)
+def test_detail_page_reads_the_tim_tuo_state_and_the_list_in_three_queries(
+    client, employee, employee_line, state, personal
+):
+    """What the page reads besides who the user is (issue 17): the state of the line's TIM
+    TUO (one column, no join), the capped count and the page of events; "Personale" may be
+    asked only with a TIM TUO active or suspended."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from portale.records.tests import factories as f
+
+    if state:
+        f.DualBillingFactory(line=employee_line, state=state)
+    now = timezone.now()
+    TrafficEvent.objects.bulk_create(
+        TrafficEvent(
+            line=employee_line,
+            occurred_at=now - datetime.timedelta(minutes=i + 1),
+            category="VOCE",
+            type="MOC",
+            charging="PERSONALE" if i % 2 else "AZIENDALE",
+            rated_at=now,
+        )
+        for i in range(15)
+    )
+    client.force_login(employee)
+    today = timezone.localdate()
+    params = {
+        "vedi": "1",
+        "dal": f"{today - datetime.timedelta(days=1):%Y-%m-%d}",
+        "al": f"{today:%Y-%m-%d}",
+        "categoria": "generico",
+        "tipologia": "PERSONALE",
+    }
+    with CaptureQueriesContext(connection) as c:
+        r = client.get(reverse("myline:consumption_detail"), params)
+    assert r.status_code == 200
+    html = r.content.decode()
+    if personal:
+        assert "Tot. record 7" in html and "disponibile solo se attivo" not in html
+    else:
+        assert "disponibile solo se attivo il servizio TIM TUO" in html and "table" not in r.context
+    page = [q["sql"] for q in c if "records_dualbilling" in q["sql"]]
+    assert len(page) == 1 and "JOIN" not in page[0]
+    events = [q["sql"] for q in c if "records_trafficevent" in q["sql"]]
+    assert len(events) == (2 if personal else 0)
