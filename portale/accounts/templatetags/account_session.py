@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from portale.core.templatetags.portal import first_url
@@ -42,24 +45,42 @@ def lockout_duration(context) -> dict:
     return {"text": duration_text(int(cool_off.total_seconds())) if cool_off else "", "until": ""}
 
 
-@register.inclusion_tag("accounts/_session_warning.html", takes_context=True)
-def session_warning(context):
+# Stand-ins for the two values of the warning that change with every request: the warning is
+# rendered once per process (its text, timings and URLs are the same on every private page)
+# and the request's CSRF token and path are put in their place.
+_TOKEN, _NEXT = "portale0session0warning0token", "portale0session0warning0next"
+
+
+@register.simple_tag(takes_context=True)
+def session_warning(context) -> str:
     request = context.get("request")
     from portale.accounts.middleware import renew_seconds
+    from portale.core import frame_cache
 
     timeout = int(settings.SESSION_COOKIE_AGE)
     # The server may end an idle session up to SESSION_RENEW_SECONDS before the full age
     # (it renews at most that often): the page counts down to that earlier bound.
     counted = max(1, timeout - renew_seconds())
     warning = min(int(getattr(settings, "ACCOUNTS_SESSION_WARNING_SECONDS", 120)), counted)
+    html = frame_cache.get_or_render(
+        "session_warning",
+        (timeout, counted, warning),
+        lambda: render_to_string(
+            "accounts/_session_warning.html",
+            {
+                "csrf_token": _TOKEN,
+                "timeout": counted,
+                "warning": warning,
+                "timeout_text": duration_text(timeout),
+                # on every private page: reversed once per process (issue 17)
+                "keepalive_url": first_url("accounts:keepalive"),
+                "logout_url": first_url("accounts:logout"),
+                "next": _NEXT,
+            },
+        ),
+    )
+    token = context.get("csrf_token")
     path = request.get_full_path() if request is not None else ""
-    return {
-        "csrf_token": context.get("csrf_token"),
-        "timeout": counted,
-        "warning": warning,
-        "timeout_text": duration_text(timeout),
-        # on every private page: reversed once per process (issue 17)
-        "keepalive_url": first_url("accounts:keepalive"),
-        "logout_url": first_url("accounts:logout"),
-        "next": path,
-    }
+    return mark_safe(  # noqa: S308 - both values escaped here
+        html.replace(_TOKEN, escape(str(token) if token else "")).replace(_NEXT, escape(path))
+    )

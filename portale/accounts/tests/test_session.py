@@ -7,7 +7,9 @@ from html import unescape
 import pytest
 from axes.helpers import get_cool_off
 from django.conf import settings as django_settings
+from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.timezone import now as timezone_now
 
 from portale.accounts.models import SecurityEvent
@@ -57,6 +59,25 @@ def test_private_pages_carry_the_warning_without_inline_script(client, employee)
     assert "portale/session.js" in page
     # CSP: every script comes from a file
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+
+
+def test_the_warning_carries_each_request_s_own_token_and_path(roa):
+    """The warning is rendered once per process: the request's CSRF token and path (the
+    logout forms' ``next``) are its own, escaped, on every page, and the token works."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(roa)
+    for url in (reverse("home:index"), reverse("cases:history") + '?q="<x>"&page=2'):
+        response = client.get(url)
+        page = response.text
+        expire = re.search(r"<form[^>]*data-session-expire>.*?</form>", page, re.S).group(0)
+        assert f'name="next" value="{escape(response.wsgi_request.get_full_path())}"' in expire
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', expire).group(1)
+        assert "portale0session0warning0" not in page
+    # the page's token passes the CSRF check: "Esci" logs out
+    assert (
+        client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    )
+    assert client.get(reverse("home:index")).status_code == 302
 
 
 def test_warning_reads_the_configured_timeout(client, employee, settings):
