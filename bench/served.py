@@ -7,7 +7,7 @@ Needs ``wrk`` (``apt-get install wrk``) and a database built by ``bench/served_d
 (demo set + ``demo_data --lines 100000`` + rated traffic on the large contract).
 
 It starts two granian servers on the same database, each as README's production command
-(``--interface wsgi --workers 2 --blocking-threads 16``, ``DEBUG=0``, collected static
+(``--interface wsgi --workers 2 --blocking-threads 4``, or ``--threads``, ``DEBUG=0``, collected static
 files): the portal, and the bare baseline (``served_baseline.py``: no middleware, the same
 indexed query as COUNT + LIMIT 10 + a template). It logs in through the real two-factor
 flow (password form, then the SMS code read from the outbox row, as the SMS gateway would)
@@ -59,7 +59,7 @@ def parse_args():
     p.add_argument("--port", type=int, default=8731, help="portal port (baseline: +1)")
     p.add_argument("--keep-servers", action="store_true")
     p.add_argument(
-        "--threads", type=int, default=16, help="granian --blocking-threads (both servers)"
+        "--threads", type=int, default=4, help="granian --blocking-threads (both servers)"
     )
     p.add_argument(
         "--collectstatic", action="store_true", help="collect again (default: when missing)"
@@ -117,7 +117,7 @@ def vacuum_tallies(url: str) -> None:
                 conn.execute(f"VACUUM (ANALYZE) {table}")
 
 
-def start(env, port: int, app: str, log: Path, threads: int = 16) -> subprocess.Popen:
+def start(env, port: int, app: str, log: Path, threads: int = 4) -> subprocess.Popen:
     cmd = GRANIAN + [
         "--interface", "wsgi", "--workers", "2", "--blocking-threads", str(threads),
         "--host", "127.0.0.1", "--port", str(port), "--no-ws", app,

@@ -2,7 +2,7 @@
 same indexed query as the portal page it is compared with (COUNT + LIMIT 10 + a template),
 served by granian exactly like the portal (``bench/served.py`` starts both).
 
-    granian --interface wsgi --workers 2 --blocking-threads 16 served_baseline:application
+    granian --interface wsgi --workers 2 --blocking-threads 4 served_baseline:application
 
 Same settings as the portal (database, persistent connections) but ``MIDDLEWARE = []`` and
 this module as URLconf. ``/lines/?contract=ID`` counts the contract's lines and lists the

@@ -19,7 +19,7 @@ Bounded and local: at most 300 users and 900 s; the base URL must be loopback.
     DJANGO_SETTINGS_MODULE=portale.settings.base \\
       .venv/bin/python bench/soak.py --serve --users 200 --duration 600
 
-``--serve`` starts ``granian --interface wsgi --workers 2 --blocking-threads 16`` and one
+``--serve`` starts ``granian --interface wsgi --workers 2 --blocking-threads 4`` and one
 ``run_huey`` worker (README "Connections") on ``--port`` and stops them at the end; without
 it, point ``--base-url`` at a running portal and give ``--worker-pid`` for the memory
 figures. ``bench/faults.py`` runs this load while it injects faults.
@@ -392,7 +392,7 @@ def serve(port: int, env: dict) -> list[subprocess.Popen]:
     py = str(ROOT / ".venv/bin/python")
     web = subprocess.Popen(
         [py, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "2", "--blocking-threads", "16", "--no-ws", "portale.wsgi:application"],
+         "--workers", "2", "--blocking-threads", "4", "--no-ws", "portale.wsgi:application"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     worker = start_worker(env)
