@@ -44,24 +44,19 @@ def _changed(cols: tuple[str, ...], ne: str) -> str:
 def _postgresql() -> tuple[list[str], list[str]]:
     create = [
         # Statement triggers: a bulk insert of 100,000 lines bumps in one UPDATE.
-        f"""CREATE FUNCTION portal_version_rows_new() RETURNS trigger LANGUAGE plpgsql AS $$
+        *(
+            f"""CREATE FUNCTION portal_version_rows_{rows}() RETURNS trigger
+    LANGUAGE plpgsql AS $$
     BEGIN
       IF TG_TABLE_NAME = 'records_line' THEN
-        {BUMP} IN (SELECT msisdn FROM new_rows);
+        {BUMP} IN (SELECT msisdn FROM {rows}_rows);
       ELSE
-        {BUMP} IN (SELECT mobile FROM new_rows);
+        {BUMP} IN (SELECT mobile FROM {rows}_rows);
       END IF;
       RETURN NULL;
-    END $$""",
-        f"""CREATE FUNCTION portal_version_rows_old() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF TG_TABLE_NAME = 'records_line' THEN
-        {BUMP} IN (SELECT msisdn FROM old_rows);
-      ELSE
-        {BUMP} IN (SELECT mobile FROM old_rows);
-      END IF;
-      RETURN NULL;
-    END $$""",
+    END $$"""
+            for rows in ("new", "old")
+        ),
         f"""CREATE FUNCTION portal_version_line_upd() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       {BUMP} IN (OLD.msisdn, NEW.msisdn);

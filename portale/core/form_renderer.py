@@ -84,9 +84,16 @@ OPTION_DRAWERS = {
 }
 
 
-def _option(option: dict) -> str | None:
-    draw = OPTION_DRAWERS.get(option["template_name"])
-    return draw(option) if draw else None
+def _options(options, before: str, after: str = "") -> str | None:
+    """The options of a group, each between ``before`` and ``after`` (None: an option
+    template that is not drawn here, so the whole widget goes through Django)."""
+    out = []
+    for option in options:
+        draw = OPTION_DRAWERS.get(option["template_name"])
+        if draw is None:
+            return None
+        out.append(before + draw(option) + after)
+    return "".join(out)
 
 
 def _select(w: dict) -> str | None:
@@ -95,11 +102,10 @@ def _select(w: dict) -> str | None:
     for group_name, group_choices, _index in w["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{_print(group_name)}">')
-        for option in group_choices:
-            html = _option(option)
-            if html is None:
-                return None
-            parts.append("\n  " + html)
+        html = _options(group_choices, "\n  ")
+        if html is None:
+            return None
+        parts.append(html)
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>\n")
@@ -119,11 +125,10 @@ def _multiple_input(w: dict) -> str | None:
     for group, options, _index in w["optgroups"]:
         if group:
             parts.append(f"\n  <div><label>{_print(group)}</label>")
-        for option in options:
-            html = _option(option)
-            if html is None:
-                return None
-            parts.append("<div>\n    " + html + "</div>")
+        html = _options(options, "<div>\n    ", "</div>")
+        if html is None:
+            return None
+        parts.append(html)
         if group:
             parts.append("\n  </div>")
     parts.append("\n</div>\n")

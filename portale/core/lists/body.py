@@ -251,14 +251,7 @@ def export_html(table, csrf_input: str) -> str:
     sprite = conditional_escape(static(SPRITE))
     buttons = []
     for link in links:
-        fmt, label = _v(link["format"]), _v(link["label"])
-        if background:
-            title = gettext(
-                "Richiedi l'export dell'elenco completo in formato %(fmt)s: lo scarichi "
-                "da I miei Export"
-            ) % {"fmt": label}
-        else:
-            title = gettext("Scarica l'elenco completo in formato %(fmt)s") % {"fmt": label}
+        fmt, label, title = _v(link["format"]), _v(link["label"]), link["title"]
         buttons.append(
             f'<button type="submit" name="{_v(table.export_param)}" value="{fmt}" '
             f'class="btn btn-xs btn-outline-primary py-1 px-2" data-export="{fmt}" '
