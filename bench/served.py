@@ -61,6 +61,7 @@ def parse_args():
     p.add_argument(
         "--threads", type=int, default=4, help="granian --blocking-threads (both servers)"
     )
+    p.add_argument("--workers", type=int, default=2, help="granian --workers (both servers)")
     p.add_argument(
         "--collectstatic", action="store_true", help="collect again (default: when missing)"
     )
@@ -117,9 +118,9 @@ def vacuum_tallies(url: str) -> None:
                 conn.execute(f"VACUUM (ANALYZE) {table}")
 
 
-def start(env, port: int, app: str, log: Path, threads: int = 4) -> subprocess.Popen:
+def start(env, port: int, app: str, log: Path, threads=4, workers=2) -> subprocess.Popen:
     cmd = GRANIAN + [
-        "--interface", "wsgi", "--workers", "2", "--blocking-threads", str(threads),
+        "--interface", "wsgi", "--workers", str(workers), "--blocking-threads", str(threads),
         "--host", "127.0.0.1", "--port", str(port), "--no-ws", app,
     ]  # fmt: skip
     return subprocess.Popen(
@@ -316,8 +317,10 @@ def main() -> None:
     portal_url, bare_url = f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.port + 1}"
     logs = VAR / "served_portal.log", VAR / "served_baseline.log"
     procs = [
-        start(env, args.port, "portale.wsgi:application", logs[0], args.threads),
-        start(env, args.port + 1, "served_baseline:application", logs[1], args.threads),
+        start(env, args.port, "portale.wsgi:application", logs[0], args.threads, args.workers),
+        start(
+            env, args.port + 1, "served_baseline:application", logs[1], args.threads, args.workers
+        ),
     ]
     try:
         wait_up(portal_url + "/", procs[0], logs[0])
@@ -336,7 +339,7 @@ def main() -> None:
             f"{os.cpu_count()} CPUs, load average before: {load[0]:.2f} {load[1]:.2f} "
             f"{load[2]:.2f}; {args.connections} connections, {args.duration} s per run, "
             f"{args.rounds} rounds interleaved, {args.sessions} sessions per user, "
-            f"{args.threads} threads per worker"
+            f"{args.workers} workers x {args.threads} threads"
         )
         rows = []
         for name, who, path, bare_path in todo:
