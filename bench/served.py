@@ -204,6 +204,13 @@ def pages(roa_contract, line) -> list[tuple[str, str, str, str]]:
     start = max(lo, today - datetime.timedelta(days=30))
     t_lo, t_hi = local_bounds(start, today)
     bare_lines = f"/lines/?contract={roa_contract.pk}"
+    # Deep pages: the middle of the list, whatever the contract's size (page 5,000 of 10,000
+    # on the 100,000-line contract; page 500 on a 10,000-line one).
+    from portale.records.models import Sim, Threshold
+
+    deep = max(2, Sim.objects.filter(line__contract=roa_contract).count() // 10 // 2)
+    thresholds = Threshold.objects.filter(line__contract=roa_contract).count()
+    mon_deep = max(1, thresholds // 50 // 2 - 1)
     bare_traffic = f"/traffic/?line={line.pk}&lo={t_lo.isoformat()}&hi={t_hi.isoformat()}"
     bare_traffic = bare_traffic.replace("+", "%2B")
     detail = reverse("inventory:detail_list", args=["linee"])
@@ -216,9 +223,9 @@ def pages(roa_contract, line) -> list[tuple[str, str, str, str]]:
         ("home", "roa", reverse("home:index"), bare_lines),
         ("aggregate", "roa", reverse("inventory:aggregate_list", args=["linee"]), bare_lines),
         ("detail p1", "roa", detail, bare_lines),
-        ("detail deep", "roa", f"{detail}?page=5000", bare_lines),
+        ("detail deep", "roa", f"{detail}?page={deep}", bare_lines),
         # Page 5000 as a user reaches it: the pager's link from page 4999 (keyset cursor).
-        ("detail deep link", "roa", f"{NEXT_OF}{detail}?page=4999", bare_lines),
+        ("detail deep link", "roa", f"{NEXT_OF}{detail}?page={deep - 1}", bare_lines),
         ("search digits", "roa", f"{detail}?linea=54321", bare_lines),
         ("pratiche", "roa", reverse("cases:history"), bare_lines),
         ("fatture", "roa", reverse("billing:invoices"), bare_lines),
@@ -240,7 +247,12 @@ def pages(roa_contract, line) -> list[tuple[str, str, str, str]]:
             mon = reverse(url_name)
             out.append((name, "roa", mon, bare_lines))
             out.append(
-                ("monitoring deep", "roa", f"{NEXT_OF}{mon}?page=1999&per_page=50", bare_lines)
+                (
+                    "monitoring deep",
+                    "roa",
+                    f"{NEXT_OF}{mon}?page={mon_deep}&per_page=50",
+                    bare_lines,
+                )
             )
             out.append(("monitoring search", "roa", f"{mon}?linea=54321", bare_lines))
     return out
