@@ -1,8 +1,9 @@
 """Who the user is for the portal: profiles and the selected contract (P-02).
 
-Profiles come from the records at every request (the referent rows and the line of the
-user's registered number), so a change in "Gestione referenti" takes effect at once and
-nothing is stored as a flag (FEATURES, Profiles).
+Profiles come from the records (the referent rows and the line of the user's registered
+number), never from a stored flag (FEATURES, Profiles). What they say is cached under the
+user's ``portal_version``, which database triggers bump with any change of those records, so
+a change in "Gestione referenti" still takes effect at the next request.
 """
 
 from __future__ import annotations
