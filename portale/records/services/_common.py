@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Contract, Line
+from ..models import Contract, Line, LineState
 
 
 class RecordError(Exception):
@@ -28,4 +28,13 @@ def _locked_line(*, contract: Contract, line_id: int) -> Line:
     )
     if line is None:
         raise RecordError(_("La linea non è presente sul contratto."))
+    return line
+
+
+def _live_prepaid(line: Line) -> Line:
+    """``line`` if credit may move on it: a rechargeable line that is not ceased."""
+    if not line.tariff_plan.is_prepaid:
+        raise RecordError(_("La linea %(msisdn)s non è ricaricabile.") % {"msisdn": line.msisdn})
+    if line.state == LineState.CEASED:
+        raise RecordError(_("La linea %(msisdn)s è cessata.") % {"msisdn": line.msisdn})
     return line

@@ -13,10 +13,9 @@ from ..models import (
     DualBilling,
     DualBillingOption,
     Line,
-    LineState,
     PersonalRecharge,
 )
-from ._common import RecordError
+from ._common import RecordError, _live_prepaid
 
 # --- The employee's prepaid line: personal recharges and TIM TUO options (F-9.1.2, F-9.2.1.3)
 
@@ -33,11 +32,7 @@ def _locked_prepaid_line(line_id: int) -> Line:
     line = Line.objects.select_for_update().select_related("tariff_plan").filter(pk=line_id).first()
     if line is None:
         raise RecordError(_("La linea non esiste."))
-    if not line.tariff_plan.is_prepaid:
-        raise RecordError(_("La linea %(msisdn)s non è ricaricabile.") % {"msisdn": line.msisdn})
-    if line.state == LineState.CEASED:
-        raise RecordError(_("La linea %(msisdn)s è cessata.") % {"msisdn": line.msisdn})
-    return line
+    return _live_prepaid(line)
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from ..models import (
     ServiceSms,
     ServiceState,
 )
-from ._common import RecordError, _locked_line
+from ._common import RecordError, _live_prepaid, _locked_line
 
 # --- Company recharges (F-7.3.4, G-20…G-22) --------------------------------------------------
 
@@ -29,12 +29,7 @@ PARAMETRIC_MAX_PER_MONTH = 3
 
 
 def _prepaid_line(*, contract: Contract, line_id: int) -> Line:
-    line = _locked_line(contract=contract, line_id=line_id)
-    if not line.tariff_plan.is_prepaid:
-        raise RecordError(_("La linea %(msisdn)s non è ricaricabile.") % {"msisdn": line.msisdn})
-    if line.state == LineState.CEASED:
-        raise RecordError(_("La linea %(msisdn)s è cessata.") % {"msisdn": line.msisdn})
-    return line
+    return _live_prepaid(_locked_line(contract=contract, line_id=line_id))
 
 
 @transaction.atomic
