@@ -27,6 +27,9 @@ SERVICE_CODES_SECONDS = 60
 # How long a user's cached profiles live: a safety net only, since the key changes with
 # every change of the records they come from.
 CONTEXT_SECONDS = 3600
+# Part of the cache key: bumped when ``_Records`` or ``OwnLine`` change shape, so a process
+# of the new code never unpickles an entry of the old one.
+CONTEXT_SCHEMA = 2
 
 ROLE_PROFILES = {
     Referent.Role.MASTER: Profile.ROA,
@@ -40,16 +43,23 @@ ROLE_PROFILES = {
 @dataclass(frozen=True)
 class OwnLine:
     """What the page frame needs of the user's own line, kept in the cached context: the
-    line's id, its contract and whether it is prepaid. The line itself (its credits change
-    with every rated batch) is read only when a page asks for ``PortalContext.line``."""
+    line's id, number, contract and whether it is prepaid (trigger columns of
+    ``portal_version``, so never stale). The line itself (its credits change with every
+    rated batch) is read only when a page asks for ``PortalContext.line``."""
 
     pk: int
+    msisdn: str
     contract: Contract
     prepaid: bool
 
     @classmethod
     def of(cls, line: Line) -> OwnLine:
-        return cls(pk=line.pk, contract=line.contract, prepaid=line.is_prepaid)
+        return cls(pk=line.pk, msisdn=line.msisdn, contract=line.contract, prepaid=line.is_prepaid)
+
+    @property
+    def is_prepaid(self) -> bool:
+        """As ``Line.is_prepaid``: a page that needs no more than this reads no line."""
+        return self.prepaid
 
 
 _UNREAD = object()
@@ -141,7 +151,8 @@ def _records_of(user) -> _Records:
     "Gestione referenti" still shows at the next request, and a page no longer spends two
     queries on it (issue 17)."""
     key = (
-        f"portale:ctx:{user.pk}:{user.portal_version}:{user.mobile}:{user.date_joined.timestamp()}"
+        f"portale:ctx{CONTEXT_SCHEMA}:{user.pk}:{user.portal_version}:{user.mobile}:"
+        f"{user.date_joined.timestamp()}"
     )
     found = cache.get(key)
     if isinstance(found, _Records):

@@ -29,7 +29,22 @@ BILLING_MENU = _("Fatturazione e traffico")
 
 
 def own_line(request):
+    """The user's own line, read from the records (credits, bundles, options)."""
+    _check_asked(request)
     line = request.portal.line
+    if line is None:
+        raise Http404
+    return line
+
+
+def own_line_ref(request):
+    """The user's own line as the cached context knows it (id, number, contract,
+    prepaid): for a page that needs no more, one query less (issue 17)."""
+    return _check_asked(request)
+
+
+def _check_asked(request):
+    line = request.portal.own_line
     if line is None:
         raise Http404
     asked = request.GET.get("linea")
@@ -68,7 +83,7 @@ def _ctx(line, active: str, **extra) -> dict:
 
 
 def _personal_enabled(line) -> bool:
-    return records.dual_billing_state_of_line(line=line) in ("ATTIVO", "SOSPESO")
+    return records.dual_billing_state_of_line(line=line.pk) in ("ATTIVO", "SOSPESO")
 
 
 @capability_required("myline.consumption")
@@ -118,7 +133,7 @@ def consumption_summary(request):
 
 @capability_required("myline.consumption")
 def consumption_detail(request):
-    line = own_line(request)
+    line = own_line_ref(request)
     prepaid = line.is_prepaid
     form_class = PrepaidDetailForm if prepaid else SubscriptionDetailForm
     table_class = PrepaidTrafficTable if prepaid else SubscriptionTrafficTable
@@ -137,7 +152,7 @@ def consumption_detail(request):
     cd = form.cleaned_data
     charging = cd.get("tipologia") or None if not prepaid else None
     qs = sel.events(
-        line, cd["dal"], cd["al"], form.stored_categories(), charging, cd["solo_pagamento"]
+        line.pk, cd["dal"], cd["al"], form.stored_categories(), charging, cd["solo_pagamento"]
     )
     table = table_class.from_request(request, qs, form=form)
     ctx.update(

@@ -276,7 +276,7 @@ def dual_billing_of_line(*, line: Line) -> DualBilling | None:
     )
 
 
-def dual_billing_state_of_line(*, line: Line) -> str | None:
+def dual_billing_state_of_line(*, line: Line | int) -> str | None:
     """The state of the line's live TIM TUO, else None: one column of one row (at most one
     is open, ``one_open_dual_billing_per_line``), without the join of the model's ordering
     on the line's number (issue 17: read on every "Dettaglio traffico")."""
@@ -428,7 +428,7 @@ def invoices_for_portal(
 
 def traffic_of_line(
     *,
-    line: Line,
+    line: Line | int,
     start: datetime.datetime | None = None,
     end: datetime.datetime | None = None,
     categories: Iterable[str] | None = None,

@@ -224,8 +224,8 @@ def test_allows_applies_the_capability_condition():
     from portale.core.context import OwnLine, PortalContext
 
     op = operations.get("personal_recharge")  # "myline.recharge": employee, prepaid lines only
-    prepaid = OwnLine(pk=1, contract=None, prepaid=True)
-    subscription = OwnLine(pk=1, contract=None, prepaid=False)
+    prepaid = OwnLine(pk=1, msisdn="3330000001", contract=None, prepaid=True)
+    subscription = OwnLine(pk=1, msisdn="3330000001", contract=None, prepaid=False)
     dip = frozenset({capabilities.Profile.DIP, capabilities.Profile.USER})
     assert op.allows(PortalContext(user=None, own_line=prepaid, profiles=dip))
     assert not op.allows(PortalContext(user=None, own_line=subscription, profiles=dip))

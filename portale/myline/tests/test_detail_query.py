@@ -75,8 +75,9 @@ def test_detail_page_reads_the_tim_tuo_state_and_the_list_in_three_queries(
     client, employee, employee_line, state, personal
 ):
     """What the page reads besides who the user is (issue 17): the state of the line's TIM
-    TUO (one column, no join), the capped count and the page of events; "Personale" may be
-    asked only with a TIM TUO active or suspended."""
+    TUO (one column, no join), the capped count and the page of events, never the line
+    itself (its number and plan come with the cached context); "Personale" may be asked only
+    with a TIM TUO active or suspended."""
     from django.urls import reverse
     from django.utils import timezone
 
@@ -97,6 +98,7 @@ def test_detail_page_reads_the_tim_tuo_state_and_the_list_in_three_queries(
         for i in range(15)
     )
     client.force_login(employee)
+    client.get(reverse("myline:consumption_detail"))  # the context is cached from here on
     today = timezone.localdate()
     params = {
         "vedi": "1",
@@ -117,3 +119,6 @@ def test_detail_page_reads_the_tim_tuo_state_and_the_list_in_three_queries(
     assert len(page) == 1 and "JOIN" not in page[0]
     events = [q["sql"] for q in c if "records_trafficevent" in q["sql"]]
     assert len(events) == (2 if personal else 0)
+    assert not [q["sql"] for q in c if 'FROM "records_line"' in q["sql"]]
+    if personal:
+        assert employee_line.msisdn in html  # "Linea:" still shows the number
