@@ -7,6 +7,7 @@ every request, never stored here (see ``portale.core.context``).
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,25 @@ class User(AbstractUser):
             initial = f" {self.last_name[:1].upper()}" if self.last_name else ""
             return f"{self.first_name.capitalize()}{initial}"
         return self.username
+
+
+class UserSession(AbstractBaseSession):
+    """A session of the portal's engines (``portale.accounts.sessions``): Django's session
+    row and the logged-in user's id, indexed, so a user's sessions are found without
+    decoding everyone's."""
+
+    user_id = models.BigIntegerField(null=True, db_index=True, editable=False)
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("sessione")
+        verbose_name_plural = _("sessioni")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from django.conf import settings as conf
+        from django.utils.module_loading import import_string
+
+        return import_string(f"{conf.SESSION_ENGINE}.SessionStore")
 
 
 class SecurityEvent(models.Model):

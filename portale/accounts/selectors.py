@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from portale.records import selectors as records
 from portale.records.models import Administration, Line
+
+from .models import UserSession
 
 
 @dataclass
@@ -161,3 +164,12 @@ def lockout_ends_at(*, username: str):
         if len(times) >= limit:
             ends.append(times[len(times) - limit] + window)
     return max(ends) if ends else None
+
+
+def session_keys_of_user(*, user) -> list[str]:
+    """The keys of the user's live sessions: an indexed read of the sessions' user column."""
+    return list(
+        UserSession.objects.filter(user_id=user.pk, expire_date__gt=timezone.now()).values_list(
+            "session_key", flat=True
+        )
+    )

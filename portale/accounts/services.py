@@ -10,11 +10,11 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from . import selectors
 from .audit import Kind, security_event_log
 from .backends import SECOND_FACTOR_BACKEND
 from .models import PasswordHistory, Registration, WidgetPreference
@@ -105,11 +105,9 @@ def registration_start(*, request, data: dict, replaces_id: int | None) -> Regis
 def _sessions_end(*, user) -> None:
     """Invalidate every open session of a user (G-51), through the session engine so a
     cached copy (``cached_db`` with ``REDIS_URL``) goes too."""
-    uid = str(user.pk)
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == uid:
-            store(session_key=session.session_key).delete()
+    for key in selectors.session_keys_of_user(user=user):
+        store(session_key=key).delete()
 
 
 @transaction.atomic

@@ -109,6 +109,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # checked before it is reused (so a PostgreSQL restart costs no failed request).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DB_PREPARED_STATEMENTS", default=False):
+        # Parameters bound by the server, and a statement run PREPARE_THRESHOLD times on a
+        # connection is prepared there: PostgreSQL no longer parses and plans it again.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {
+                "server_side_binding": True,
+                "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=2),
+            }
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker use one SQLite file at the same time.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -291,6 +300,9 @@ else:
 # SAC codes, the price-list PDF: per-process memory would multiply a limit by the number of
 # processes) and reads sessions from it ("cached_db": written through to the database, so
 # a Redis restart logs nobody out). Without it, one process's memory and database sessions.
+# The engines are Django's over accounts.UserSession, which indexes the user's id (a user's
+# sessions are ended without decoding everyone's: portale/accounts/sessions).
+SESSION_ENGINE = "portale.accounts.sessions.db"
 CACHE_REDIS_URL = env("CACHE_REDIS_URL", default=REDIS_URL)
 if CACHE_REDIS_URL:
     CACHES = {
@@ -301,7 +313,7 @@ if CACHE_REDIS_URL:
             "TIMEOUT": 300,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "portale.accounts.sessions.cached_db"
 
 # --- Notifications (DESIGN §5.5) ------------------------------------------------------
 # Backends: "outbox" keeps every message in the database (default); "smtp" sends e-mail

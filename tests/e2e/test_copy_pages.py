@@ -25,7 +25,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def _session_page(page, base_url: str, data: dict) -> None:
     """A browser whose anonymous session holds ``data`` (the registration's last step)."""
     from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
+
+    from portale.accounts.sessions.db import SessionStore
 
     store = SessionStore()
     store.update(data)

@@ -95,8 +95,9 @@ def test_public_pages_have_no_warning(client):
 
 
 def test_keepalive_renews_the_session(client, employee):
-    from django.contrib.sessions.models import Session
     from django.utils import timezone
+
+    from portale.accounts.models import UserSession as Session
 
     client.force_login(employee)
     key = client.session.session_key
@@ -187,17 +188,16 @@ def test_otp_lockout_states_the_wait_of_the_wrong_codes(employee):
 
 # --- lighter session writes (issue 17) --------------------------------------------------
 def _session_row(client):
-    from django.contrib.sessions.models import Session
+    from portale.accounts.models import UserSession
 
-    return Session.objects.get(pk=client.session.session_key)
+    return UserSession.objects.get(pk=client.session.session_key)
 
 
 def _time_passes(client, seconds: int) -> None:
     """As if ``seconds`` went by since the last request: the stored expiry and the session's
     own timestamps move back (no clock library in the project)."""
-    from django.contrib.sessions.backends.db import SessionStore
-
     from portale.accounts.middleware import RENEWED_AT_KEY
+    from portale.accounts.sessions.db import SessionStore
     from portale.accounts.signals import AUTH_AT_KEY
 
     row = _session_row(client)
@@ -220,7 +220,7 @@ def _session_writes(client, url):
     return [
         q["sql"]
         for q in ctx.captured_queries
-        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+        if "accounts_usersession" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
     ]
 
 

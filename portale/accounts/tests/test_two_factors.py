@@ -2,10 +2,10 @@
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from portale.accounts.models import SecurityEvent
+from portale.accounts.sessions.db import SessionStore
 from portale.accounts.testing import TEST_PASSWORD, client_login
 from portale.backoffice.services import operator_grant
 from portale.core.capabilities import Profile

@@ -1,11 +1,11 @@
 """P-08: the "Sel." column; the selection is kept across pages and searches."""
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.http import QueryDict
 from django.test import RequestFactory
 from django_htmx.middleware import HtmxDetails
 
+from portale.accounts.sessions.db import SessionStore
 from portale.core.lists import Column, FilterForm, LineSearchField, Table, line_search, render_list
 from portale.records.models import Line, LineState
 from portale.records.tests import factories as f
