@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, Value, When
-from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portale.core.lists import (
@@ -17,6 +17,7 @@ from portale.core.lists import (
     Table,
     decimal,
     line_search,
+    row_url,
 )
 from portale.records.models import Threshold
 
@@ -89,14 +90,11 @@ class ThresholdSelectTable(Table):
         noun = _("soglie")
 
 
-def _erosion_link(row) -> str:
-    return reverse("thresholds:erosion", kwargs={"line_id": row.line_id})
-
-
 class MonitoringTable(Table):
-    """F-7.5.5 "Monitoring erosione"."""
+    """F-7.5.5 "Monitoring erosione". Its rows are ``selectors.monitoring_thresholds``: the
+    line's number is the row's ``line_msisdn``."""
 
-    msisdn = Column(_("Linea"), "line.msisdn", sort="line__msisdn")
+    msisdn = Column(_("Linea"), "line_msisdn", sort="line_msisdn")
     description = Column(_("Descrizione soglia"), sort=True)
     period = Column(_("Periodo"), lambda r: PERIOD_WORD.get(r.period, r.period), sort="period")
     state = Column(_("Stato"), sort=True)
@@ -106,9 +104,9 @@ class MonitoringTable(Table):
     erosion = ActionColumn(
         _("Erosione"),
         icon="it-chart-line",
-        link=_erosion_link,
+        link=row_url("thresholds:erosion", "line_id"),
         action_label=lambda r: (
-            _("Monitoring erosione della linea %(msisdn)s") % {"msisdn": r.line.msisdn}
+            gettext("Monitoring erosione della linea %(msisdn)s") % {"msisdn": r.line_msisdn}
         ),
     )
 
@@ -173,9 +171,10 @@ class AdvancedFilter(FilterForm):
 
 
 class AdvancedTable(Table):
-    """F-7.5.5 "Ricerca avanzata"; its CSV without search is every line of the contract."""
+    """F-7.5.5 "Ricerca avanzata"; its CSV without search is every line of the contract.
+    Its rows are ``selectors.monitoring_thresholds`` (``line_msisdn``), with ``erosion``."""
 
-    msisdn = Column(_("Linea"), "line.msisdn", sort="line__msisdn")
+    msisdn = Column(_("Linea"), "line_msisdn", sort="line_msisdn")
     description = Column(_("Descrizione soglia"), sort=True)
     value = Column(_("Valore soglia (€)"), sort=True, format=decimal(2))
     available = Column(_("Valore disponibile (€)"), sort=True, format=decimal(3))
@@ -191,8 +190,7 @@ class AdvancedTable(Table):
         export_formats = ("csv", "xlsx")
 
 
-def _digest_link(row) -> str:
-    return reverse("thresholds:notification_detail", kwargs={"pk": row.pk})
+_digest_link = row_url("thresholds:notification_detail", "pk")
 
 
 class DigestTable(Table):
@@ -210,8 +208,7 @@ class DigestTable(Table):
         export_formats = ()
 
 
-def _unblock_link(row) -> str:
-    return reverse("backoffice:threshold_unblock", kwargs={"pk": row.pk})
+_unblock_link = row_url("backoffice:threshold_unblock", "pk")
 
 
 class BlockedTable(Table):
