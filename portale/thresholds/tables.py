@@ -212,11 +212,13 @@ _unblock_link = row_url("backoffice:threshold_unblock", "pk")
 
 
 class BlockedTable(Table):
-    """Back office: lines blocked by a DISPOSITIVA threshold, with "Sblocca"."""
+    """Back office: lines blocked by a DISPOSITIVA threshold, with "Sblocca". Rows: the
+    back office's blocked-lines view (line_msisdn, contract_code, administration_name:
+    values of the threshold's row)."""
 
-    msisdn = Column(_("Linea"), "line.msisdn", sort="line__msisdn")
-    contract = Column(_("Contratto"), "line.contract.code", sort="line__contract__code")
-    administration = Column(_("Ente"), "line.contract.administration.name")
+    msisdn = Column(_("Linea"), "line_msisdn", sort="line_msisdn")
+    contract = Column(_("Contratto"), "contract_code", sort="contract_code")
+    administration = Column(_("Ente"), "administration_name")
     description = Column(_("Descrizione soglia"), sort=True)
     value = Column(_("Valore soglia (€)"), sort=True, format=decimal(2))
     period = Column(_("Periodo"), sort=True)
@@ -225,7 +227,7 @@ class BlockedTable(Table):
         _("Sblocca"),
         icon="it-unlocked",
         link=_unblock_link,
-        action_label=lambda r: _("Sblocca la linea %(msisdn)s") % {"msisdn": r.line.msisdn},
+        action_label=lambda r: gettext("Sblocca la linea %(msisdn)s") % {"msisdn": r.line_msisdn},
     )
 
     class Meta:
