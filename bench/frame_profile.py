@@ -7,7 +7,8 @@ Production settings (``portale.settings.base``, ``DEBUG=0``, cached template loa
 Django test client in-process, a session opened with both factors (``force_login`` with the
 second-factor backend). For each of the pages of the "frame" group (private home,
 Consistenze aggregate, Storico pratiche, Fatture aziendali, the employee's Dettaglio
-traffico, the TEM report) it prints, as the median of ``--runs`` requests after a warm-up: the total time,
+traffico, the TEM report, Monitoring soglie: page 1, the middle page of 50 rows reached by
+the pager's "Pagina successiva" link as ``bench/served.py`` does, a line search) it prints, as the median of ``--runs`` requests after a warm-up: the total time,
 the number of SQL statements and their time, the time spent rendering templates
 (``Template.render``, without the SQL run lazily inside it) and the rest (middleware, view
 code, the test client), and the CPU time of this process for the request (less sensitive to
@@ -71,11 +72,12 @@ def setup(url: str) -> None:
     }
 
 
-def pages():
+def pages(contract):
     from django.urls import reverse
     from django.utils import timezone
 
     from portale.myline.selectors import SUBSCRIPTION_CATEGORIES
+    from portale.records.models import Threshold
 
     today = timezone.localdate()
     start = today - datetime.timedelta(days=30)
@@ -84,7 +86,7 @@ def pages():
         f"{reverse('myline:consumption_detail')}?vedi=1&dal={start:%Y-%m-%d}"
         f"&al={today:%Y-%m-%d}{cats}"
     )
-    return [
+    out = [
         ("home", "roa", reverse("home:index")),
         ("aggregate", "roa", reverse("inventory:aggregate_list", args=["linee"])),
         ("aggregate sts", "roa", reverse("inventory:aggregate_list", args=["sts"])),
@@ -100,6 +102,35 @@ def pages():
             f"&a={today:%Y-%m}&righe=cdc&colonne=tipo",
         ),
     ]
+    # Monitoring soglie of the ROA's contract (the one the session selects): the middle page
+    # of 50 rows, as served.py reaches it (the pager's link from the page before, with its
+    # keyset cursor), resolved at the first request of the page.
+    monitoring = reverse("thresholds:monitoring")
+    thresholds = Threshold.objects.filter(line__contract=contract).count()
+    mon_deep = max(1, thresholds // 50 // 2 - 1)
+    out += [
+        ("monitoring", "roa", monitoring),
+        ("monitoring deep", "roa", f"{NEXT_OF}{monitoring}?page={mon_deep}&per_page=50"),
+        ("monitoring srch", "roa", f"{monitoring}?linea=54321"),
+    ]
+    return out
+
+
+NEXT_OF = "next-of:"
+
+
+def resolve(client, url: str) -> str:
+    """``next-of:<path>``: the page's "Pagina successiva" link, as a user follows it."""
+    import html
+    import re
+
+    if not url.startswith(NEXT_OF):
+        return url
+    page = client.get(url.removeprefix(NEXT_OF)).content.decode()
+    found = re.search(r'href="([^"]+)"[^>]*aria-label="Pagina successiva"', page)
+    if not found:
+        raise SystemExit(f"{url}: no next-page link")
+    return html.unescape(found.group(1))
 
 
 def open_tem(client) -> None:
@@ -177,10 +208,14 @@ def main() -> None:
     print(
         f"{'page':<15} {'total':>7} {'queries':>8} {'SQL':>7} {'render':>7} {'other':>7} {'CPU':>7}"
     )
-    for name, who, url in pages():
+    from django.urls import reverse
+
+    home = clients["roa"].get(reverse("home:index"))
+    for name, who, url in pages(home.wsgi_request.portal.contract):
         if wanted and name not in wanted:
             continue
         client = clients[who]
+        url = resolve(client, url)
         r = client.get(url)
         assert r.status_code == 200, (name, r.status_code)
         rows = []

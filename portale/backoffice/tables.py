@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portale.cases.models import CaseState, Channel, OrderState
 from portale.core.lists import (
     DATE,
     DATETIME,
@@ -18,6 +19,7 @@ from portale.core.lists import (
     LineSearchField,
     Table,
     line_search,
+    row_url,
 )
 from portale.records.models import LineState
 
@@ -42,10 +44,13 @@ class LineFilter(FilterForm):
 
 
 class LineTable(Table):
+    """Rows: ``views.lines`` (the contract's code, the administration's and the plan's names
+    as values of the line's row)."""
+
     msisdn = Column(_("Numero"), sort=True)
-    contract = Column(_("Contratto"), "contract.code", sort=True)
-    administration = Column(_("Ente"), "contract.administration.name", sort=True)
-    tariff_plan = Column(_("Profilo tariffario"), "tariff_plan.name", sort=True)
+    contract = Column(_("Contratto"), "contract_code", sort=True)
+    administration = Column(_("Ente"), "administration_name", sort=True)
+    tariff_plan = Column(_("Profilo tariffario"), "tariff_plan_name", sort=True)
     state = Column(_("Stato"), sort=True, choices=LineState)
     activation_date = Column(_("Data attivazione"), sort=True, format=DATE)
 
@@ -98,18 +103,17 @@ class ContractTable(Table):
 
 
 class ConsoleCaseTable(Table):
-    number = Column(
-        _("N° pratica"),
-        sort=True,
-        link=lambda c: reverse("backoffice:case_detail", kwargs={"pk": c.pk}),
-    )
+    """Rows: ``views.queue`` (contract_code, line_msisdn, assignee_username: values of the
+    case's row; coded states through ``choices``)."""
+
+    number = Column(_("N° pratica"), sort=True, link=row_url("backoffice:case_detail", "pk"))
     type_label = Column(_("Tipo pratica"), sort="description")
-    contract = Column(_("Contratto"), "contract.code", sort="contract__code")
-    line = Column(_("Linea"), lambda c: c.line.msisdn if c.line_id else "")
-    channel = Column(_("Provenienza"), "get_channel_display", sort="channel")
-    state = Column(_("Stato"), "get_state_display", sort="state")
+    contract = Column(_("Contratto"), "contract_code", sort="contract_code")
+    line = Column(_("Linea"), lambda c: c.line_msisdn or "")
+    channel = Column(_("Provenienza"), "channel", sort="channel", choices=Channel)
+    state = Column(_("Stato"), "state", sort="state", choices=CaseState)
     attention = Column(_("Da verificare"), lambda c: _("Sì") if c.needs_attention else "")
-    assignee = Column(_("In carico a"), lambda c: c.assignee.username if c.assignee_id else "")
+    assignee = Column(_("In carico a"), lambda c: c.assignee_username or "")
     opened_at = Column(_("Apertura"), sort=True, format=DATETIME)
 
     class Meta:
@@ -122,16 +126,16 @@ class ConsoleCaseTable(Table):
 
 
 class ConsoleOrderTable(Table):
+    """Rows: ``views.order_queue`` (case_number, contract_code: values of the order's row)."""
+
     number = Column(_("ID ordine"), sort=True)
     case = Column(
-        _("N° pratica"),
-        "case.number",
-        link=lambda o: reverse("backoffice:case_detail", kwargs={"pk": o.case_id}),
+        _("N° pratica"), "case_number", link=row_url("backoffice:case_detail", "pk", "case_id")
     )
-    contract = Column(_("Contratto"), "contract.code", sort="contract__code")
+    contract = Column(_("Contratto"), "contract_code", sort="contract_code")
     created_at = Column(_("Data creazione"), sort=True, format=DATETIME)
     channel = Column(_("Canale di acquisizione"), sort=True)
-    state = Column(_("Stato lavorazione"), "get_state_display", sort="state")
+    state = Column(_("Stato lavorazione"), "state", sort="state", choices=OrderState)
 
     class Meta:
         filter_form = OrderFilter

@@ -7,6 +7,7 @@ hand through the same lifecycle transitions (``portale.cases.lifecycle``).
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,7 +42,18 @@ def index(request):
 @capability_required("backoffice.queue")
 def lines(request):
     """Every line of every contract; search by number/ICCID and by contract code."""
-    table = LineTable.from_request(request, records.all_lines())
+    # The contract's code, the administration's and the plan's names as values of the row,
+    # not three model instances a row through select_related (issue 17).
+    qs = (
+        records.all_lines()
+        .select_related(None)
+        .annotate(
+            contract_code=F("contract__code"),
+            administration_name=F("contract__administration__name"),
+            tariff_plan_name=F("tariff_plan__name"),
+        )
+    )
+    table = LineTable.from_request(request, qs)
     return render_list(request, table, "backoffice/list_page.html", {"title": _("Linee")})
 
 
@@ -54,9 +66,12 @@ def contracts(request):
 
 @capability_required("backoffice.queue")
 def queue(request):
-    table = ConsoleCaseTable.from_request(
-        request, Case.objects.select_related("contract", "line", "assignee"), prefix="p"
+    qs = Case.objects.annotate(
+        contract_code=F("contract__code"),
+        line_msisdn=F("line__msisdn"),
+        assignee_username=F("assignee__username"),
     )
+    table = ConsoleCaseTable.from_request(request, qs, prefix="p")
     return render_list(
         request,
         table,
@@ -67,9 +82,8 @@ def queue(request):
 
 @capability_required("backoffice.queue")
 def order_queue(request):
-    table = ConsoleOrderTable.from_request(
-        request, Order.objects.select_related("contract", "case"), prefix="o"
-    )
+    qs = Order.objects.annotate(case_number=F("case__number"), contract_code=F("contract__code"))
+    table = ConsoleOrderTable.from_request(request, qs, prefix="o")
     return render_list(
         request,
         table,
@@ -254,7 +268,16 @@ def thresholds(request):
     from portale.thresholds import selectors as threshold_selectors
     from portale.thresholds.tables import BlockedTable
 
-    table = BlockedTable.from_request(request, threshold_selectors.blocked_thresholds())
+    qs = (
+        threshold_selectors.blocked_thresholds()
+        .select_related(None)
+        .annotate(
+            line_msisdn=F("line__msisdn"),
+            contract_code=F("line__contract__code"),
+            administration_name=F("line__contract__administration__name"),
+        )
+    )
+    table = BlockedTable.from_request(request, qs)
     title = _("Linee bloccate da soglia")
     return render_list(
         request, table, "backoffice/list_page.html", {"title": title, "nav": "thresholds"}

@@ -18,6 +18,7 @@ templates keep the trailing newline of their files, which the outer template kee
 from __future__ import annotations
 
 from functools import cached_property
+from html import escape
 from pathlib import Path
 
 from django import forms
@@ -30,6 +31,8 @@ W = "django/forms/widgets/"
 
 def _fmt(value) -> str:
     """``{{ value|stringformat:'s' }}``: the value as text, escaped unless already safe."""
+    if type(value) is str:  # most values: what escape() does, without its wrapper
+        return escape(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return str(conditional_escape(str(value)))
@@ -37,6 +40,8 @@ def _fmt(value) -> str:
 
 def _print(value) -> str:
     """``{{ value }}``: localized (numbers, dates), then escaped unless already safe."""
+    if type(value) is str:  # names and most labels: localize() leaves text as it is
+        return escape(value)
     value = localize(value)
     return str(conditional_escape(value))
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portale.core.lists import DATE, DATETIME, DATETIME_SECONDS, Column, Table, money
 from portale.core.lists.formats import TEXT, Format, data_volume
+from portale.records.models import PersonalRecharge, ServiceSms
 
 from .forms import PrepaidDetailForm, ServiceSmsForm, SubscriptionDetailForm
 from .selectors import MAX_EVENTS
@@ -101,7 +102,7 @@ class ServiceSmsTable(Table):
     text = Column(_("Testo SMS"), sort=True, wrap=True)
     sent_at = Column(_("Data/ora invio"), sort=True, format=DATETIME)
     delivered_at = Column(_("Data/ora consegna"), sort=True, format=DATETIME)
-    state = Column(_("Stato"), "get_state_display", sort="state")
+    state = Column(_("Stato"), "state", sort="state", choices=ServiceSms.State)
 
     class Meta:
         key_columns = ("sender", "text", "sent_at")
@@ -119,7 +120,7 @@ class PersonalRechargeTable(Table):
     recharged_at = Column(_("Data e ora"), sort=True, format=DATETIME)
     amount = Column(_("Importo"), sort=True, format=FEE)
     kind = Column(_("Tipo di ricarica"), "kind_label")
-    detail = Column(_("Dettaglio"), "get_channel_display", sort="channel")
+    detail = Column(_("Dettaglio"), "channel", sort="channel", choices=PersonalRecharge.Channel)
 
     class Meta:
         key_columns = ("recharged_at", "amount", "detail")

@@ -146,10 +146,11 @@ class BundleFlagsTable(Table):
 
 
 class RechargeLineTable(Table):
-    """Ricarica aziendale, "Scegli la linea": the contract's rechargeable lines (radio)."""
+    """Ricarica aziendale, "Scegli la linea": the contract's rechargeable lines (radio).
+    Rows: ``views.company_recharge_line`` (the plan's name as ``tariff_plan_name``)."""
 
     msisdn = Column(_("Linea"), sort=True)
-    plan = Column(_("Profilo"), "tariff_plan.name", sort="tariff_plan__name")
+    plan = Column(_("Profilo"), "tariff_plan_name", sort="tariff_plan_name")
     state = Column(_("Stato"), sort=True, choices=LineState)
 
     class Meta:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -544,6 +545,8 @@ def company_recharge_line(request, kind: str):
     contract = _contract(request)
     kind = _kind(kind)
     qs = selectors.recharge_lines(contract=contract, service_kind=SERVICE_KIND.get(kind, ""))
+    # The plan's name as a value of the line's row, not its model instance (issue 17).
+    qs = qs.select_related(None).annotate(tariff_plan_name=F("tariff_plan__name"))
     table = RechargeLineTable.from_request(request, qs)
     if request.method == "POST" and "avanti" in request.POST:
         if table.page_pks_param in request.POST:

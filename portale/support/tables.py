@@ -23,17 +23,20 @@ class TicketFilter(FilterForm):
 
 
 class TicketTable(Table):
+    """Rows: ``views.tickets`` (case_number, device_imei, device_description: values of the
+    ticket's row; coded states through ``choices``)."""
+
     number = Column(
         _("ID richiesta"),
-        "case.number",
-        sort="case__number",
-        link=lambda t: reverse("support:ticket", args=[t.case.number]),
+        "case_number",
+        sort="case_number",
+        link=lambda t: reverse("support:ticket", args=[t.case_number]),
     )
     opened_at = Column(_("Data apertura"), sort=True, format=DATE)
-    imei = Column(_("IMEI"), "device.imei", sort="device__imei")
-    device = Column(_("Descrizione apparato"), "device.description")
-    problem = Column(_("Tipo richiesta"), "get_problem_display", sort="problem")
-    state = Column(_("Stato"), "get_state_display", sort="state")
+    imei = Column(_("IMEI"), "device_imei", sort="device_imei")
+    device = Column(_("Descrizione apparato"), "device_description")
+    problem = Column(_("Tipo richiesta"), "problem", sort="problem", choices=Ticket.Problem)
+    state = Column(_("Stato"), "state", sort="state", choices=TicketState)
     closed_at = Column(_("Data chiusura"), sort=True, format=DATE)
 
     class Meta:

@@ -6,6 +6,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -315,7 +316,18 @@ def tickets(request):
     contract = request.portal.contract
     if contract is None:
         raise Http404
-    table = TicketTable.from_request(request, selectors.latest_tickets(contract=contract))
+    # The pratica's number and the device's IMEI and description as values of the ticket's
+    # row, not two model instances a row through select_related (issue 17).
+    qs = (
+        selectors.latest_tickets(contract=contract)
+        .select_related(None)
+        .annotate(
+            case_number=F("case__number"),
+            device_imei=F("device__imei"),
+            device_description=F("device__description"),
+        )
+    )
+    table = TicketTable.from_request(request, qs)
     return render_list(
         request,
         table,

@@ -70,10 +70,12 @@ class TemFilterForm(forms.Form):
             self.fields[name].choices = options[name]
         for name in ("da", "a"):
             self.fields[name].choices = months
-        dims = [(d.code, d.label) for d in DIMS.values()]
+        # Labels translated once here, not again by every option drawn (issue 17).
+        dims = [(d.code, str(d.label)) for d in DIMS.values()]
         self.fields["righe"].choices = dims
-        self.fields["colonne"].choices = [("", _("Nessuna suddivisione")), *dims]
-        self.fields["misura"].choices = [(m.code, m.label) for m in MEASURES.values()]
+        self.fields["colonne"].choices = [("", str(_("Nessuna suddivisione"))), *dims]
+        self.fields["misura"].choices = [(m.code, str(m.label)) for m in MEASURES.values()]
+        self.fields["fatturazione"].choices = [(k, str(label)) for k, label in BILLING]
         self.check_scope(options)
 
     def check_scope(self, options) -> None:

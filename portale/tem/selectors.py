@@ -61,8 +61,11 @@ class TemScope:
         """The readable names of the cost centres of the scope (0: none)."""
         if "centres" not in self._memo:
             names = {0: _("Senza centro di costo")}
-            for c in records.cost_centres_of_contracts(contracts=self.ids):
-                names[c.pk] = str(c)
+            # As values (CostCentre.__str__ written out): a contract may have hundreds, read
+            # on every report (issue 17).
+            centres = records.cost_centres_of_contracts(contracts=self.ids)
+            for pk, code, name in centres.values_list("pk", "code", "name"):
+                names[pk] = f"{code} - {name}" if name else code
             self._memo["centres"] = names
         return self._memo["centres"]
 

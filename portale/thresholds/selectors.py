@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from portale.records import selectors as record_selectors
@@ -27,6 +27,17 @@ def erosion_pct(value: Decimal, available: Decimal) -> Decimal:
 
 def contract_thresholds(*, contract: Contract, live_only: bool = True) -> QuerySet[Threshold]:
     return record_selectors.thresholds_of_contract(contract=contract, live_only=live_only)
+
+
+def monitoring_thresholds(*, contract: Contract, live_only: bool = True) -> QuerySet[Threshold]:
+    """The Monitoring soglie lists: the contract's thresholds with their line's number as a
+    value of the row (``line_msisdn``) instead of the line's model instance, which the
+    lists read nothing else of (issue 17)."""
+    return (
+        contract_thresholds(contract=contract, live_only=live_only)
+        .select_related(None)
+        .annotate(line_msisdn=F("line__msisdn"))
+    )
 
 
 def contract_thresholds_count(*, contract: Contract, live_only: bool = True) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, Value, When
-from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portale.core.lists import (
@@ -17,6 +17,7 @@ from portale.core.lists import (
     Table,
     decimal,
     line_search,
+    row_url,
 )
 from portale.records.models import Threshold
 
@@ -89,14 +90,11 @@ class ThresholdSelectTable(Table):
         noun = _("soglie")
 
 
-def _erosion_link(row) -> str:
-    return reverse("thresholds:erosion", kwargs={"line_id": row.line_id})
-
-
 class MonitoringTable(Table):
-    """F-7.5.5 "Monitoring erosione"."""
+    """F-7.5.5 "Monitoring erosione". Its rows are ``selectors.monitoring_thresholds``: the
+    line's number is the row's ``line_msisdn``."""
 
-    msisdn = Column(_("Linea"), "line.msisdn", sort="line__msisdn")
+    msisdn = Column(_("Linea"), "line_msisdn", sort="line_msisdn")
     description = Column(_("Descrizione soglia"), sort=True)
     period = Column(_("Periodo"), lambda r: PERIOD_WORD.get(r.period, r.period), sort="period")
     state = Column(_("Stato"), sort=True)
@@ -106,9 +104,9 @@ class MonitoringTable(Table):
     erosion = ActionColumn(
         _("Erosione"),
         icon="it-chart-line",
-        link=_erosion_link,
+        link=row_url("thresholds:erosion", "line_id"),
         action_label=lambda r: (
-            _("Monitoring erosione della linea %(msisdn)s") % {"msisdn": r.line.msisdn}
+            gettext("Monitoring erosione della linea %(msisdn)s") % {"msisdn": r.line_msisdn}
         ),
     )
 
@@ -173,9 +171,10 @@ class AdvancedFilter(FilterForm):
 
 
 class AdvancedTable(Table):
-    """F-7.5.5 "Ricerca avanzata"; its CSV without search is every line of the contract."""
+    """F-7.5.5 "Ricerca avanzata"; its CSV without search is every line of the contract.
+    Its rows are ``selectors.monitoring_thresholds`` (``line_msisdn``), with ``erosion``."""
 
-    msisdn = Column(_("Linea"), "line.msisdn", sort="line__msisdn")
+    msisdn = Column(_("Linea"), "line_msisdn", sort="line_msisdn")
     description = Column(_("Descrizione soglia"), sort=True)
     value = Column(_("Valore soglia (€)"), sort=True, format=decimal(2))
     available = Column(_("Valore disponibile (€)"), sort=True, format=decimal(3))
@@ -191,8 +190,7 @@ class AdvancedTable(Table):
         export_formats = ("csv", "xlsx")
 
 
-def _digest_link(row) -> str:
-    return reverse("thresholds:notification_detail", kwargs={"pk": row.pk})
+_digest_link = row_url("thresholds:notification_detail", "pk")
 
 
 class DigestTable(Table):
@@ -210,16 +208,17 @@ class DigestTable(Table):
         export_formats = ()
 
 
-def _unblock_link(row) -> str:
-    return reverse("backoffice:threshold_unblock", kwargs={"pk": row.pk})
+_unblock_link = row_url("backoffice:threshold_unblock", "pk")
 
 
 class BlockedTable(Table):
-    """Back office: lines blocked by a DISPOSITIVA threshold, with "Sblocca"."""
+    """Back office: lines blocked by a DISPOSITIVA threshold, with "Sblocca". Rows: the
+    back office's blocked-lines view (line_msisdn, contract_code, administration_name:
+    values of the threshold's row)."""
 
-    msisdn = Column(_("Linea"), "line.msisdn", sort="line__msisdn")
-    contract = Column(_("Contratto"), "line.contract.code", sort="line__contract__code")
-    administration = Column(_("Ente"), "line.contract.administration.name")
+    msisdn = Column(_("Linea"), "line_msisdn", sort="line_msisdn")
+    contract = Column(_("Contratto"), "contract_code", sort="contract_code")
+    administration = Column(_("Ente"), "administration_name")
     description = Column(_("Descrizione soglia"), sort=True)
     value = Column(_("Valore soglia (€)"), sort=True, format=decimal(2))
     period = Column(_("Periodo"), sort=True)
@@ -228,7 +227,7 @@ class BlockedTable(Table):
         _("Sblocca"),
         icon="it-unlocked",
         link=_unblock_link,
-        action_label=lambda r: _("Sblocca la linea %(msisdn)s") % {"msisdn": r.line.msisdn},
+        action_label=lambda r: gettext("Sblocca la linea %(msisdn)s") % {"msisdn": r.line_msisdn},
     )
 
     class Meta:

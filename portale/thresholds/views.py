@@ -289,7 +289,7 @@ def _tabs(active: str) -> dict:
 @capability_required("thresholds.monitoring")
 def monitoring(request):
     contract = _contract(request)
-    qs = selectors.contract_thresholds(contract=contract, live_only=False)
+    qs = selectors.monitoring_thresholds(contract=contract, live_only=False)
     table = MonitoringTable.from_request(
         request,
         qs,
@@ -310,7 +310,7 @@ def monitoring(request):
 @capability_required("thresholds.monitoring")
 def advanced(request):
     contract = _contract(request)
-    qs = with_erosion(selectors.contract_thresholds(contract=contract))
+    qs = with_erosion(selectors.monitoring_thresholds(contract=contract))
     table = AdvancedTable.from_request(
         request, qs, total=lambda: selectors.contract_thresholds_count(contract=contract)
     )

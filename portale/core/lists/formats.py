@@ -21,28 +21,21 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-
-def _group(int_part: str) -> str:
-    """'1234567' → '1.234.567'."""
-    out = []
-    while len(int_part) > 3:
-        out.insert(0, int_part[-3:])
-        int_part = int_part[:-3]
-    out.insert(0, int_part)
-    return ".".join(out)
+_TO_ITALIAN = str.maketrans(",.", ".,")
 
 
 def italian_number(value, places: int = 2, *, grouping: bool = True) -> str:
-    """1234.5 → '1.234,50' (places=2). Rounding is Decimal's half-even on the exact value."""
+    """1234.5 → '1.234,50' (places=2). Rounding is Decimal's half-even on the exact value.
+
+    Python's own grouping (``,``) then the separators swapped: a report or a list draws
+    hundreds of figures a page (issue 17)."""
     if value is None or value == "":
         return ""
     d = Decimal(str(value)) if not isinstance(value, Decimal) else value
-    text = f"{abs(d):.{places}f}"
-    int_part, _sep, frac = text.partition(".")
-    if grouping:
-        int_part = _group(int_part)
-    sign = "-" if d < 0 and Decimal(text) != 0 else ""
-    return f"{sign}{int_part},{frac}" if places else f"{sign}{int_part}"
+    text = f"{abs(d):,.{places}f}" if grouping else f"{abs(d):.{places}f}"
+    # "-" unless the figure rounds to zero (no digit but 0 is written)
+    sign = "-" if d < 0 and text.strip("0.,") else ""
+    return sign + text.translate(_TO_ITALIAN)
 
 
 def data_volume(kb) -> str:

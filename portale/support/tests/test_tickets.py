@@ -57,6 +57,13 @@ def test_it_works_end_to_end(client, roa, staff, contract, rented, point):
     assert reverse("support:ticket", args=[case.number]) in history
     listing = client.get(reverse("support:tickets")).content.decode()
     assert case.number in listing and rented.imei in listing
+    # The row's cells (read as values of the ticket's row, issue 17): the link, the device,
+    # the coded request type and state by their labels.
+    link = reverse("support:ticket", args=[case.number])
+    assert f'<a href="{link}">{case.number}</a>' in listing
+    assert f">{rented.description}</td>" in listing
+    assert f">{ticket.get_problem_display()}</td>" in listing
+    assert f">{ticket.get_state_display()}</td>" in listing
 
     client.force_login(staff)
     step = reverse("backoffice:ticket_step", args=[ticket.pk])

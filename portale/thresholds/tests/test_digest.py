@@ -96,6 +96,12 @@ def test_back_office_unblock_is_an_event_notified(employee_line, staff, client):
     client.force_login(staff)
     page = client.get(reverse("backoffice:thresholds"))
     assert employee_line.msisdn in page.content.decode()
+    # The row's cells (read as values of the threshold's row, issue 17).
+    body = page.content.decode()
+    contract = employee_line.contract
+    assert f">{contract.code}</td>" in body and f">{contract.administration.name}</td>" in body
+    assert f"Sblocca la linea {employee_line.msisdn}" in body
+    assert f'href="{reverse("backoffice:threshold_unblock", args=[t.pk])}"' in body
     r = client.post(reverse("backoffice:threshold_unblock", args=[t.pk]))
     assert r.status_code == 302
     t.refresh_from_db()

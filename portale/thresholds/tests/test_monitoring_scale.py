@@ -157,3 +157,36 @@ def test_the_totals_follow_added_ceased_moved_and_deleted_thresholds(
     check()
     Threshold.objects.filter(pk=thresholds[20].pk).delete()
     check()
+
+
+def test_the_rows_read_the_line_number_as_a_value_and_show_the_same_cells(
+    client, roa, thresholds, monkeypatch
+):
+    """Monitoring erosione and Ricerca avanzata read each threshold with its line's number
+    (``line_msisdn``), no line instance (issue 17): one read of the thresholds, no line
+    instance, and each row shows the number, the erosion link and its label as before."""
+    from portale.records.models import Line
+
+    client.force_login(roa)
+
+    def no_line(*args, **kwargs):
+        raise AssertionError("the page built a line instance")
+
+    monkeypatch.setattr(Line, "from_db", classmethod(no_line))
+    for name, per_page in (("thresholds:monitoring", 50), ("thresholds:advanced", 25)):
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(reverse(name), {"per_page": per_page, "sort": "-msisdn"})
+        body = r.content.decode()
+        rows = r.context["table"].page.object_list
+        assert len(rows) == per_page and len(threshold_queries(ctx)) == 1
+        by_pk = {t.pk: t for t in thresholds}
+        numbers = [by_pk[row.pk].line.msisdn for row in rows]
+        assert numbers == sorted(numbers, reverse=True)
+        cells = re.findall(r'data-label="Linea" data-key-column>([^<]*)</td>', body)
+        assert cells == numbers
+        if name == "thresholds:monitoring":
+            for row in rows:
+                line = by_pk[row.pk].line
+                link = reverse("thresholds:erosion", kwargs={"line_id": line.pk})
+                assert f'href="{link}"' in body
+                assert f"Monitoring erosione della linea {line.msisdn}" in body
