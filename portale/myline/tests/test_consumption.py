@@ -138,11 +138,13 @@ def test_detail_validation(client, employee):
 
 def test_detail_is_capped_at_3000_events(client, employee, employee_line):
     now = timezone.now()
+    # Seconds apart: all within the last hour, inside the three days asked at any time of
+    # day (minutes apart they spanned 50 hours and lost the oldest near local midnight).
     TrafficEvent.objects.bulk_create(
         [
             TrafficEvent(
                 line=employee_line,
-                occurred_at=now - datetime.timedelta(minutes=i + 1),
+                occurred_at=now - datetime.timedelta(seconds=i + 1),
                 category="SMS_MMS",
                 type="SMS MO",
                 called_number="3331234567",
