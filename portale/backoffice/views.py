@@ -271,8 +271,7 @@ def thresholds(request):
     qs = (
         threshold_selectors.blocked_thresholds()
         .select_related(None)
-        .annotate(
-            line_msisdn=F("line__msisdn"),
+        .annotate(  # line_msisdn: the threshold's own copy of its line's number
             contract_code=F("line__contract__code"),
             administration_name=F("line__contract__administration__name"),
         )

@@ -116,7 +116,7 @@ def listed_sims(contract: Contract) -> QuerySet:
     A line with One Number has a main and secondary SIMs, each a row with its role. A
     replaced (ceased) SIM of a live line is left out; a ceased line keeps its SIMs.
     """
-    return _listed(records.sims_on_lines_of_contract(contract=contract))
+    return records.sims_listed_on_contract(contract=contract)
 
 
 def listed_sims_count(contract: Contract) -> int:
@@ -135,13 +135,16 @@ def listed_sim(ctx, pk: int) -> Sim | None:
 
 
 def detail_lines(contract: Contract) -> QuerySet:
+    # The number and the One Number role are the SIM's own copies of its line's (kept by
+    # triggers): sorted by them, a deep page is a range of the index ``sim_listed_order``.
     return listed_sims(contract).values(
         "pk",
         "iccid",
-        numero=F("line__msisdn"),
+        "listed_role",
+        numero=F("line_msisdn"),
         one_number=Case(
-            When(line__one_number=True, role=Sim.Role.MAIN, then=Value("Principale")),
-            When(line__one_number=True, role=Sim.Role.SECONDARY, then=Value("Secondaria")),
+            When(listed_role=Sim.Role.MAIN, then=Value("Principale")),
+            When(listed_role=Sim.Role.SECONDARY, then=Value("Secondaria")),
             default=Value(""),
             output_field=CharField(),
         ),
@@ -153,9 +156,9 @@ def detail_lines(contract: Contract) -> QuerySet:
 
 
 def detail_line_services(contract: Contract) -> QuerySet:
-    return records.line_services_of_contract(contract=contract).values(
+    return records.line_services_listed_on_contract(contract=contract).values(
         "pk",
-        numero=F("line__msisdn"),
+        numero=F("line_msisdn"),
         descrizione=Case(
             # G-13: the APN of a "Filtro APN" is shown in the description.
             When(

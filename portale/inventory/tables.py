@@ -220,7 +220,9 @@ def _imei_url(row) -> str:
 
 
 class LinesDetail(Table):
-    numero = Column(_("Numero"), key("numero"), sort=("numero", "one_number"))
+    # "One number" sorts as its code, ``listed_role`` (the same order): both are columns
+    # of the SIM, so the index leads the whole order.
+    numero = Column(_("Numero"), key("numero"), sort=("numero", "listed_role"))
     one_number = Column(_("One number"), key("one_number"))
     imei = Column(_("IMEI"), lambda row: _("Richiedi"), link=_imei_url, export=False)
     iccid = Column(_("ICCID"), key("iccid"), sort="iccid", format=ICCID)

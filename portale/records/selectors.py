@@ -174,6 +174,14 @@ def sims_on_lines_of_contract(*, contract: Contract) -> QuerySet[Sim]:
     return Sim.objects.filter(line__contract=contract)
 
 
+def sims_listed_on_contract(*, contract: Contract) -> QuerySet[Sim]:
+    """The SIMs "Su linea" lists for the contract: on a line of the contract, not ceased
+    unless the line is. Read from the line's contract the triggers copy onto the SIM
+    (``listed_contract``, migration 0014), so the list needs no join to be scoped or
+    sorted by the line's number (``line_msisdn``)."""
+    return Sim.objects.filter(listed_contract=contract)
+
+
 def lines_with_msisdn_ending(*, digits: str) -> QuerySet[Line]:
     """Lines whose number ends with ``digits``, any contract: a subquery of a search whose
     outer query is scoped (on PostgreSQL a trigram index answers it, migration 0005)."""
@@ -245,6 +253,13 @@ def services_of_line(*, line: Line, include_ceased: bool = True) -> QuerySet[Lin
 def line_services_of_contract(*, contract: Contract) -> QuerySet[LineService]:
     """Servizi su linea (STS) of the contract's lines."""
     return LineService.objects.for_contract(contract)
+
+
+def line_services_listed_on_contract(*, contract: Contract) -> QuerySet[LineService]:
+    """The STS of the contract's lines (``line_services_of_contract``), scoped by the line's
+    contract the triggers copy onto the service (``line_contract``, migration 0014): sorted
+    by ``line_msisdn``, a deep page is a range of their index, no join."""
+    return LineService.objects.filter(line_contract=contract)
 
 
 def services_of_contract(*, contract: Contract) -> QuerySet[ContractService]:
@@ -559,7 +574,9 @@ def company_invoice_of_contract(
 
 
 def thresholds_of_contract(*, contract: Contract, live_only: bool = True) -> QuerySet[Threshold]:
-    qs = Threshold.objects.filter(line__contract=contract).select_related("line")
+    # The line's contract copied onto the threshold (``line_contract``, kept by triggers,
+    # migration 0014): the lists sorted by ``line_msisdn`` read a deep page along its index.
+    qs = Threshold.objects.filter(line_contract=contract).select_related("line")
     if live_only:
         qs = qs.filter(state__in=["IN ATTIVAZIONE", "ATTIVO"])
     return qs

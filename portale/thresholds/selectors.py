@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from portale.records import selectors as record_selectors
@@ -31,13 +31,10 @@ def contract_thresholds(*, contract: Contract, live_only: bool = True) -> QueryS
 
 def monitoring_thresholds(*, contract: Contract, live_only: bool = True) -> QuerySet[Threshold]:
     """The Monitoring soglie lists: the contract's thresholds with their line's number as a
-    value of the row (``line_msisdn``) instead of the line's model instance, which the
-    lists read nothing else of (issue 17)."""
-    return (
-        contract_thresholds(contract=contract, live_only=live_only)
-        .select_related(None)
-        .annotate(line_msisdn=F("line__msisdn"))
-    )
+    value of the row (``line_msisdn``, the threshold's own copy kept by triggers, migration
+    0014) instead of the line's model instance, which the lists read nothing else of
+    (issue 17). Sorted by it, a deep page is a range of the index ``threshold_listed_order``."""
+    return contract_thresholds(contract=contract, live_only=live_only).select_related(None)
 
 
 def contract_thresholds_count(*, contract: Contract, live_only: bool = True) -> int:

@@ -75,7 +75,7 @@ class ThresholdSelectTable(Table):
     """F-7.5.2–4 step 1 (G-14): Sel., Linea, ICCID, Descrizione soglia, Tipologia, Periodo,
     Valore €."""
 
-    msisdn = Column(_("Linea"), "line.msisdn", sort="line__msisdn")
+    msisdn = Column(_("Linea"), "line.msisdn", sort="line_msisdn")
     iccid = Column(_("ICCID"), _iccid)
     description = Column(_("Descrizione soglia"), sort=True)
     type = Column(_("Tipologia"), sort=True)

@@ -43,7 +43,9 @@ import uuid
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db.models import F, Q, QuerySet
-from django.db.models.expressions import OrderBy
+from django.db.models.expressions import Col, OrderBy
+from django.db.models.lookups import Exact
+from django.db.models.sql.where import AND, WhereNode
 
 SALT = "portale.lists.keyset"
 # A page further than this many rows from both ends and from the cursor's page is found by
@@ -117,30 +119,89 @@ def key_fields(queryset: QuerySet, order: tuple[str, ...]) -> list[KeyField] | N
 
 
 def indexed(queryset: QuerySet, field: KeyField) -> bool:
-    """True when ``field`` is a column of the listed table that leads one of its indexes.
+    """True when ``field`` is a column of the listed table that leads one of its indexes,
+    or follows in one the columns the list's scope fixes by equality (the contract of
+    ``(listed_contract, line_msisdn, …)`` on "Su linea": ``listed_contract = X``). A
+    ``values()`` alias of such a column (``numero=F("line_msisdn")``) is the column.
 
     Only then is a deep page's boundary read (``boundary``) cheaper than the OFFSET read:
     it walks that index. On a column of a joined table (the line's number on a list of
-    SIMs) or one that leads no index, either read walks or sorts the joined list, and the
-    jump adds a second such read (EXPLAIN ANALYZE on the 100,000-line contract,
-    ``bench/deep_pages.py``).
+    SIMs read through the line) or one that leads no index, either read walks or sorts the
+    joined list, and the jump adds a second such read (EXPLAIN ANALYZE on the
+    100,000-line contract, ``bench/deep_pages.py``).
     """
     if field.name == "pk":
         return True
-    if "__" in field.name or field.name in queryset.query.annotations:
+    if "__" in field.name:
         return False
+    name = field.name
+    if name in queryset.query.annotations:
+        name = _own_column(queryset, queryset.query.annotations[name])
+        if name is None:
+            return False
     opts = queryset.model._meta
     try:
-        column = opts.get_field(field.name)
+        column = opts.get_field(name)
     except FieldDoesNotExist:
         return False
     if not column.concrete:
         return False
     if column.primary_key or column.unique or column.db_index:
         return True
-    return any(
-        index.fields and index.fields[0].lstrip("-") == column.name for index in opts.indexes
-    )
+    pinned = _pinned(queryset.query.where, queryset.query.base_table)
+    for index in opts.indexes:
+        names = [n.lstrip("-") for n in index.fields]
+        if index.condition is not None and not _implied(index.condition, pinned):
+            continue
+        lead = 0
+        while lead < len(names) and names[lead] in pinned and names[lead] != column.name:
+            lead += 1
+        if lead < len(names) and names[lead] == column.name:
+            return True
+    return False
+
+
+def _own_column(queryset: QuerySet, expression) -> str | None:
+    """The name of the listed table's field ``expression`` reads as is, else None."""
+    if isinstance(expression, Col) and expression.alias == queryset.query.base_table:
+        return expression.target.name
+    return None
+
+
+def _pinned(where, alias: str) -> set[str]:
+    """The listed table's fields its WHERE fixes to one value (``field = value`` ANDed at
+    the top, not negated)."""
+    if where.connector != AND or where.negated:
+        return set()
+    out = set()
+    for child in where.children:
+        if isinstance(child, WhereNode):
+            out |= _pinned(child, alias)
+        elif (
+            isinstance(child, Exact)
+            and isinstance(child.lhs, Col)
+            and child.lhs.alias == alias
+            and not hasattr(child.rhs, "resolve_expression")
+            and child.rhs is not None
+        ):
+            out.add(child.lhs.target.name)
+    return out
+
+
+def _implied(condition: Q, pinned: set[str]) -> bool:
+    """True when a partial index's condition holds on every row of the list: only the
+    ``field__isnull=False`` of a field the list fixes to a value is recognised."""
+    if condition.negated or condition.connector != Q.AND:
+        return False
+    for child in condition.children:
+        if not isinstance(child, tuple):
+            return False
+        lookup, value = child
+        if not (lookup.endswith("__isnull") and value is False):
+            return False
+        if lookup.removesuffix("__isnull") not in pinned:
+            return False
+    return True
 
 
 def boundary(queryset: QuerySet, fields: list[KeyField], offset: int) -> list | None:

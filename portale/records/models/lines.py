@@ -185,6 +185,23 @@ class Sim(models.Model):
     # A hot-stock SIM arrives with its number (F-7.3.6: "numero telefonico e ICCID"); the
     # deferred activation puts a line with that number on it.
     msisdn = models.CharField(_("Numero assegnato"), max_length=15, blank=True)
+    # "Su linea"'s order and scope copied from the line (issue 17), kept by database
+    # triggers (``records/sortkey_sql.py``, migration 0014), never written by Django: the
+    # line's number ('' on no line), the SIM's role on a One Number line ('' otherwise),
+    # and the line's contract when the list shows the SIM (on a line, not ceased unless
+    # the line is), else NULL. The index ``sim_listed_order`` reads a deep page as a range.
+    line_msisdn = models.CharField(max_length=15, blank=True, default="", editable=False)
+    listed_role = models.CharField(max_length=10, blank=True, default="", editable=False)
+    listed_contract = models.ForeignKey(
+        Contract,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     portal_scope = RowScope(contract="contract", line="line")
     objects = PortalQuerySet.as_manager()
@@ -218,7 +235,14 @@ class Sim(models.Model):
                 name="sim_imei_15_digits",
             ),
         ]
-        indexes = [models.Index(fields=["contract", "state"])]
+        indexes = [
+            models.Index(fields=["contract", "state"]),
+            models.Index(
+                fields=["listed_contract", "line_msisdn", "listed_role", "id"],
+                condition=models.Q(listed_contract__isnull=False),
+                name="sim_listed_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.iccid

@@ -58,6 +58,20 @@ class LineService(models.Model):
         validators=percent_validators,
     )
     monthly_fee = models.DecimalField(_("Canone €"), max_digits=8, decimal_places=2, default=0)
+    # The line's number and contract copied onto the row (issue 17), kept by database
+    # triggers (``records/sortkey_sql.py``, migration 0014), never written by Django: the
+    # list sorted by line reads a deep page along the index ``lineservice_listed_order``.
+    line_msisdn = models.CharField(max_length=15, blank=True, default="", editable=False)
+    line_contract = models.ForeignKey(
+        "records.Contract",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     portal_scope = RowScope(contract="line__contract", line="line")
     objects = PortalQuerySet.as_manager()
@@ -92,7 +106,12 @@ class LineService(models.Model):
                 name="lineservice_cessation_after_activation",
             ),
         ]
-        indexes = [models.Index(fields=["line", "state"])]
+        indexes = [
+            models.Index(fields=["line", "state"]),
+            models.Index(
+                fields=["line_contract", "line_msisdn", "id"], name="lineservice_listed_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.line_id} {self.display_description}"

@@ -125,6 +125,20 @@ class Threshold(models.Model):
     consumption_period = models.DateField(
         _("Periodo del consumo"), null=True, blank=True, help_text=_("Primo giorno")
     )
+    # The line's number and contract copied onto the row (issue 17), kept by database
+    # triggers (``records/sortkey_sql.py``, migration 0014), never written by Django: the
+    # list sorted by line reads a deep page along the index ``threshold_listed_order``.
+    line_msisdn = models.CharField(max_length=15, blank=True, default="", editable=False)
+    line_contract = models.ForeignKey(
+        "records.Contract",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     portal_scope = RowScope(contract="line__contract", line="line")
     objects = PortalQuerySet.as_manager()
@@ -165,7 +179,12 @@ class Threshold(models.Model):
                 name="one_live_threshold_per_description",
             ),
         ]
-        indexes = [models.Index(fields=["line", "state"])]
+        indexes = [
+            models.Index(fields=["line", "state"]),
+            models.Index(
+                fields=["line_contract", "line_msisdn", "id"], name="threshold_listed_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.description} {self.value} € {self.get_period_display()}"
