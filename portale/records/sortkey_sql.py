@@ -26,11 +26,19 @@ Used by migrations: change the SQL only with a new migration that drops and recr
 
 from __future__ import annotations
 
+
+def _text(value: str) -> str:
+    """An SQL string literal (the state codes below)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+SIM_CEASED, LINE_CEASED = _text("CESSATA"), _text("CESSATO")
+
 # The copied columns from the row ``NEW`` and its line ``l`` (``LINE_OF_NEW``, LEFT JOINed:
 # no line gives '' and NULL), in the order of the copied columns of ``TABLES``.
-SIM_KEYS = """COALESCE(l.msisdn, ''),
+SIM_KEYS = f"""COALESCE(l.msisdn, ''),
            CASE WHEN l.one_number THEN NEW.role ELSE '' END,
-           CASE WHEN NEW.state <> 'CESSATA' OR l.state = 'CESSATO' THEN l.contract_id END"""
+           CASE WHEN NEW.state <> {SIM_CEASED} OR l.state = {LINE_CEASED} THEN l.contract_id END"""
 CHILD_KEYS = "COALESCE(l.msisdn, ''), l.contract_id"
 LINE_OF_NEW = "FROM (SELECT 1) AS one LEFT JOIN records_line l ON l.id = NEW.line_id"
 
@@ -54,7 +62,7 @@ def _line_changed(ne: str) -> str:
     return (
         f"OLD.msisdn {ne} NEW.msisdn OR OLD.contract_id {ne} NEW.contract_id "
         f"OR OLD.one_number {ne} NEW.one_number "
-        f"OR (OLD.state = 'CESSATO') {ne} (NEW.state = 'CESSATO')"
+        f"OR (OLD.state = {LINE_CEASED}) {ne} (NEW.state = {LINE_CEASED})"
     )
 
 

@@ -19,10 +19,14 @@ column of its own table that leads an index: a narrow read finds the page's firs
 (``boundary``: the key columns only, OFFSET k LIMIT 1 along that index, no joined or
 ``select_related`` columns), then the page is read as a cursor page is, "the rows at or
 after that key" (EXPLAIN ANALYZE, ``bench/deep_pages.py``: Storico pratiche page 3,000 of
-6,000, 42 → 10 ms; back office "Linee" page 5,000, 88 → 14 ms). Sorted on a joined
-table's column (the line's number on a list of SIMs, STS or thresholds) or on a column that
-leads no index, both reads walk or sort the whole list; the jump would add a second such
-read, so the OFFSET read is kept there.
+6,000, 42 → 10 ms; back office "Linee" page 5,000, 88 → 14 ms). An index counts too when
+the columns before the sort column are fixed by the list's scope (``contract = X``; see
+``indexed``). Sorted on a joined table's column or on a column that leads no index, both
+reads walk or sort the whole list; the jump would add a second such read, so the OFFSET
+read is kept there. The lists sorted by the line's number ("Su linea", "Servizi su linea",
+"Monitoring soglie") therefore sort and scope on the line's number and contract copied onto
+their own rows by triggers (``portale/records/sortkey_sql.py``), indexed as
+``(contract, line_msisdn, …)``: their deep pages are jumps too.
 
 NULLs: the order puts them after every value (ascending) and first when descending, as
 PostgreSQL does by default, on every database (SQLite would put them first), so the keyset
