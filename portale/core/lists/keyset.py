@@ -49,6 +49,7 @@ from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import Col, OrderBy
 from django.db.models.lookups import Exact
+from django.db.models.sql.query import Query
 from django.db.models.sql.where import AND, WhereNode
 
 SALT = "portale.lists.keyset"
@@ -211,11 +212,63 @@ def _implied(condition: Q, pinned: set[str]) -> bool:
 def boundary(queryset: QuerySet, fields: list[KeyField], offset: int) -> list | None:
     """The sort key of the row at ``offset`` of the ordered ``queryset`` (None past its end).
 
-    Only the key columns are read: no joined row's other columns, no ``select_related``.
+    Only the key columns are read: no joined row's other columns, no ``select_related``;
+    and where the list's scope, search and keys read only the listed table, from that table
+    alone (``narrow``), so the database may answer from the index without the rows.
     """
     names = [f.name for f in fields]
-    rows = list(queryset.values_list(*names)[offset : offset + 1])
+    source = narrow(queryset, fields)
+    rows = list((queryset if source is None else source).values_list(*names)[offset : offset + 1])
     return list(rows[0]) if rows else None
+
+
+def narrow(queryset: QuerySet, fields: list[KeyField]) -> QuerySet | None:
+    """``queryset`` as a query of the listed table alone: its WHERE and order, without the
+    joins of its other columns ("Su linea"'s line and tariff plan, outer joins the
+    database would drop but that still keep it from an index-only read); None when the
+    scope, the search or a key reads another table, or the query is not a plain one."""
+    query = queryset.query
+    if query.distinct or query.group_by is not None or query.combinator or query.extra:
+        return None
+    aliases = {}
+    opts = queryset.model._meta
+    for field in fields:
+        if field.name == "pk":
+            continue
+        if field.name in query.annotations:
+            column = _own_column(queryset, query.annotations[field.name])
+            if column is None:
+                return None
+            aliases[field.name] = F(column)
+            continue
+        try:
+            if not opts.get_field(field.name).concrete:
+                return None
+        except FieldDoesNotExist:
+            return None
+    if not _reads_only(query.where, {query.base_table}):
+        return None
+    out = queryset.model._base_manager.annotate(**aliases)
+    out.query.where = query.where.clone()
+    return out.order_by(*query.order_by)
+
+
+def _reads_only(node, aliases: set[str]) -> bool:
+    """True when ``node`` (a WHERE, a lookup, an expression, a subquery) reads no table but
+    ``aliases`` and its subqueries' own."""
+    if isinstance(node, Query):
+        inner = aliases | set(node.alias_map)
+        parts = [node.where, *node.select, *node.annotations.values()]
+        return all(_reads_only(part, inner) for part in parts)
+    if isinstance(node, Col):
+        return node.alias in aliases
+    if isinstance(node, WhereNode):
+        return all(_reads_only(child, aliases) for child in node.children)
+    parts = list(node.get_source_expressions()) if hasattr(node, "get_source_expressions") else []
+    inner = getattr(node, "query", None)
+    if isinstance(inner, Query):
+        parts.append(inner)
+    return all(part is None or _reads_only(part, aliases) for part in parts)
 
 
 def order_by(fields: list[KeyField], reverse: bool = False) -> list:
