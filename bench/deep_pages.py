@@ -63,7 +63,7 @@ def lists(contract, only: set[str]):
         (
             "monitoring",
             MonitoringTable,
-            thresholds.contract_thresholds(contract=contract, live_only=False),
+            thresholds.monitoring_thresholds(contract=contract, live_only=False),
             lambda: thresholds.contract_thresholds_count(contract=contract, live_only=False),
             [{"page": "2000", "per_page": "50"}, {"page": "5000", "sort": "-value"}],
         )

@@ -120,7 +120,7 @@ def services_table(contract, params):
 
 
 def monitoring_table(contract, params):
-    qs = thresholds.contract_thresholds(contract=contract, live_only=False)
+    qs = thresholds.monitoring_thresholds(contract=contract, live_only=False)
     total = lambda: thresholds.contract_thresholds_count(contract=contract, live_only=False)  # noqa: E731
     return MonitoringTable(qs, QueryDict(params), total=total)
 
