@@ -24,7 +24,9 @@ PRODUCTION = {
 
 def _manage(*args, env):
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
-    dropped = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # Nor the database tuning a developer may have exported: these tests check the defaults.
+    dropped = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE", "DB_PREPARED_STATEMENTS"}
+    dropped |= {"DB_PREPARE_THRESHOLD"}
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -47,3 +49,43 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def _db_options(**env) -> dict:
+    code = "from django.conf import settings as s; print(repr(s.DATABASES['default']['OPTIONS']))"
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/nothing_to_connect_to",
+        **env,
+    }
+    result = _manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return eval(result.stdout.strip().splitlines()[-1])  # noqa: S307 - our own repr of a dict
+
+
+def test_postgresql_prepares_repeated_statements_unless_turned_off():
+    """Issue 17: parameters bound by the server and repeated statements prepared; off for a
+    pooler that cannot keep them (PgBouncer in transaction mode)."""
+    assert _db_options() == {"server_side_binding": True, "prepare_threshold": 2}
+    assert _db_options(DB_PREPARE_THRESHOLD="5")["prepare_threshold"] == 5
+    assert "server_side_binding" not in _db_options(DB_PREPARED_STATEMENTS="0")
+
+
+def test_a_repeated_query_is_prepared_on_the_connection(db):
+    """On PostgreSQL (CI) the test settings keep the production option: the second run of a
+    statement prepares it, so the server no longer plans it on each request."""
+    import pytest
+    from django.db import connection
+
+    from portale.records.models import Contract
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    if not connection.settings_dict["OPTIONS"].get("server_side_binding"):
+        pytest.skip("turned off for this run (DB_PREPARED_STATEMENTS=0)")
+    for _ in range(3):
+        list(Contract.objects.filter(code="no-such-contract-for-prepare"))
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cur.fetchall()]
+    assert any("no-such-contract" not in s and '"records_contract"' in s for s in prepared)
