@@ -261,9 +261,13 @@ def _personal_allowances(line_ids: list[int]) -> dict[int, list[Allowance]]:
 
 
 def _load_lines(line_ids: list[int]) -> dict[int, _LineState]:
+    # FOR NO KEY UPDATE: one rater per line, and no pratica on it meanwhile, but a commit
+    # elsewhere checking a foreign key to the line (FOR KEY SHARE: the threshold engine's
+    # alerts and SMS, which holds thresholds) is not made to wait, which closed a cycle
+    # with this batch waiting for those thresholds (deadlock, seen at a month's turn).
     lines = {
         line.pk: line
-        for line in Line.objects.select_for_update(of=("self",))
+        for line in Line.objects.select_for_update(of=("self",), no_key=True)
         .select_related("tariff_plan")
         .filter(pk__in=line_ids)
         .order_by("pk")

@@ -59,13 +59,16 @@ def _threshold_value(value: Decimal, type: str) -> Decimal:  # noqa: A002
 
 def _locked_threshold(threshold_id: int, *, contract: Contract | None = None) -> Threshold:
     """The threshold locked, its line first: the rating engine's lock order (lines, then
-    thresholds), so a pratica and a rater never wait for each other in a cycle."""
+    thresholds), so a pratica and a rater never wait for each other in a cycle. The line as
+    rating locks it (FOR NO KEY UPDATE): the threshold engine's commit, checking foreign
+    keys to the line, does not wait for it."""
     qs = Threshold.objects.all()
     if contract is not None:
         qs = qs.filter(line__contract=contract)
     line_id = qs.filter(pk=threshold_id).values_list("line_id", flat=True).first()
     if line_id is not None:
-        list(Line.objects.select_for_update(of=("self",)).filter(pk=line_id).values_list("pk"))
+        lines = Line.objects.select_for_update(of=("self",), no_key=True)
+        list(lines.filter(pk=line_id).values_list("pk"))
     threshold = (
         qs.select_for_update(of=("self",)).select_related("line").filter(pk=threshold_id).first()
     )
