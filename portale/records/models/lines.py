@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import Contract, msisdn_validator
+from .copied import copied_contract, copied_msisdn
 from .reference import NetworkCategory, RifProfile
 from .scoping import PortalQuerySet, RowScope
 
@@ -190,18 +191,9 @@ class Sim(models.Model):
     # line's number ('' on no line), the SIM's role on a One Number line ('' otherwise),
     # and the line's contract when the list shows the SIM (on a line, not ceased unless
     # the line is), else NULL. The index ``sim_listed_order`` reads a deep page as a range.
-    line_msisdn = models.CharField(max_length=15, blank=True, default="", editable=False)
+    line_msisdn = copied_msisdn()
     listed_role = models.CharField(max_length=10, blank=True, default="", editable=False)
-    listed_contract = models.ForeignKey(
-        Contract,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    listed_contract = copied_contract()
 
     portal_scope = RowScope(contract="contract", line="line")
     objects = PortalQuerySet.as_manager()

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .copied import copied_contract, copied_msisdn
 from .lines import Line, Sim
 from .scoping import ContractTally, PortalQuerySet, RowScope
 
@@ -128,17 +129,8 @@ class Threshold(models.Model):
     # The line's number and contract copied onto the row (issue 17), kept by database
     # triggers (``records/sortkey_sql.py``, migration 0014), never written by Django: the
     # list sorted by line reads a deep page along the index ``threshold_listed_order``.
-    line_msisdn = models.CharField(max_length=15, blank=True, default="", editable=False)
-    line_contract = models.ForeignKey(
-        "records.Contract",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    line_msisdn = copied_msisdn()
+    line_contract = copied_contract()
 
     portal_scope = RowScope(contract="line__contract", line="line")
     objects = PortalQuerySet.as_manager()
