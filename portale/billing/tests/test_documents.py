@@ -76,6 +76,13 @@ def test_seed_invoice_without_a_file_keeps_its_amount(client, roa, contract, emp
 
 @pytest.mark.django_db(transaction=True)
 def test_four_parallel_first_downloads_answer_the_same_bytes(roa, contract):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        # The test database on SQLite is in memory with a shared cache, whose table locks
+        # fail at once ("database table is locked", ~1 run in 3 with four threads) instead
+        # of waiting like the demo's WAL file; CI runs this on PostgreSQL.
+        pytest.skip("four connections writing at once: PostgreSQL")
     inv = make_invoice(contract, "7X00000311", "4/2021", amount="178.62")
     before = _state(inv)
     clients = []
