@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
                 "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=2),
             }
         )
+        # Django's engine, binding on the client a statement of over 65,535 values, which
+        # the protocol cannot carry (portale/core/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = "portale.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker use one SQLite file at the same time.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

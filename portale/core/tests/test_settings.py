@@ -52,7 +52,11 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def _db_options(**env) -> dict:
-    code = "from django.conf import settings as s; print(repr(s.DATABASES['default']['OPTIONS']))"
+    return _db_setting("OPTIONS", **env)
+
+
+def _db_setting(key: str, **env):
+    code = f"from django.conf import settings as s; print(repr(s.DATABASES['default'][{key!r}]))"
     env = {
         **PRODUCTION,
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/nothing_to_connect_to",
@@ -69,6 +73,13 @@ def test_postgresql_prepares_repeated_statements_unless_turned_off():
     assert _db_options() == {"server_side_binding": True, "prepare_threshold": 2}
     assert _db_options(DB_PREPARE_THRESHOLD="5")["prepare_threshold"] == 5
     assert "server_side_binding" not in _db_options(DB_PREPARED_STATEMENTS="0")
+
+
+def test_server_side_binding_uses_the_engine_that_takes_long_statements():
+    """Bound on the server, a statement carries at most 65,535 values: the portal's engine
+    binds a longer one on the client (test_postgresql_engine.py)."""
+    assert _db_setting("ENGINE") == "portale.core.postgresql"
+    assert _db_setting("ENGINE", DB_PREPARED_STATEMENTS="0") == "django.db.backends.postgresql"
 
 
 def test_a_repeated_query_is_prepared_on_the_connection(db):
