@@ -15,6 +15,9 @@ flow (password form, then the SMS code read from the outbox row, as the SMS gate
 each key page runs ``wrk`` with ``--connections`` connections for ``--duration`` seconds,
 portal and baseline interleaved (the order alternates each round), ``--rounds`` times, and
 prints req/s, p50/p95/p99, errors and the portal/baseline throughput ratio, with the goals.
+``--floor`` starts a third server (``served_floor.py``): the baseline's views behind the
+portal's whole middleware stack for the same logged-in users, so each row also shows the
+most a portal page could serve with the portal's middleware and the bare page's work.
 
 Every answer that is not a 200 counts as an error (a redirect to the login page too). The
 logins write OTP and session rows, and the bench empties the bench users' OTP history first
@@ -62,6 +65,11 @@ def parse_args():
         "--threads", type=int, default=4, help="granian --blocking-threads (both servers)"
     )
     p.add_argument("--workers", type=int, default=2, help="granian --workers (both servers)")
+    p.add_argument(
+        "--floor",
+        action="store_true",
+        help="also serve the bare views behind the portal's middleware (served_floor.py)",
+    )
     p.add_argument(
         "--collectstatic", action="store_true", help="collect again (default: when missing)"
     )
@@ -233,13 +241,19 @@ def pages(roa_contract, line) -> list[tuple[str, str, str, str]]:
     ]
     # TEM (G-56): the whole contract, the two months of traffic, cost centre x traffic type.
     months = [today.replace(day=1) - datetime.timedelta(days=1), today]
+    # Its baseline runs the report's own query (the monthly aggregates by cost centre and
+    # category) and draws its table, rather than a 10-line list.
+    bare_tem = (
+        f"/tem/?contract={roa_contract.pk}&lo={months[0].replace(day=1):%Y-%m-%d}"
+        f"&hi={months[1].replace(day=1):%Y-%m-%d}"
+    )
     out.append(
         (
             "tem report",
             "roa",
             f"{reverse('tem:report')}?da={months[0]:%Y-%m}&a={months[1]:%Y-%m}"
             "&righe=cdc&colonne=tipo",
-            bare_lines,
+            bare_tem,
         )
     )
     for name, url_name in (("monitoring soglie", "thresholds:monitoring"),):
@@ -251,7 +265,7 @@ def pages(roa_contract, line) -> list[tuple[str, str, str, str]]:
                     "monitoring deep",
                     "roa",
                     f"{NEXT_OF}{mon}?page={mon_deep}&per_page=50",
-                    bare_lines,
+                    f"{bare_lines}&limit=50",  # as many rows as the page
                 )
             )
             out.append(("monitoring search", "roa", f"{mon}?linea=54321", bare_lines))
@@ -327,16 +341,25 @@ def main() -> None:
     ).delete()
 
     portal_url, bare_url = f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.port + 1}"
-    logs = VAR / "served_portal.log", VAR / "served_baseline.log"
+    floor_url = f"http://127.0.0.1:{args.port + 2}"
+    logs = VAR / "served_portal.log", VAR / "served_baseline.log", VAR / "served_floor.log"
     procs = [
         start(env, args.port, "portale.wsgi:application", logs[0], args.threads, args.workers),
         start(
             env, args.port + 1, "served_baseline:application", logs[1], args.threads, args.workers
         ),
     ]
+    if args.floor:
+        procs.append(
+            start(
+                env, args.port + 2, "served_floor:application", logs[2], args.threads, args.workers
+            )
+        )
     try:
         wait_up(portal_url + "/", procs[0], logs[0])
         wait_up(bare_url + "/lines/?contract=0", procs[1], logs[1])
+        if args.floor:
+            wait_up(floor_url + "/", procs[2], logs[2])
         sessions = {"roa": [], "employee": []}
         for _ in range(args.sessions):
             sessions["roa"].append(login(portal_url, ROA, handoff=tem_link()))
@@ -365,8 +388,13 @@ def main() -> None:
                 print(f"{name}: {path} answered {check.status_code}, skipped")
                 continue
             res = {"portal": [], "bare": []}
+            order = [("portal", portal_url, path), ("bare", bare_url, bare_path)]
+            if args.floor:
+                # Logged in on the portal: the floor server shares its sessions (same
+                # database, key and cookie).
+                res["floor"] = []
+                order.append(("floor", floor_url, "/floor" + bare_path))
             for rnd in range(args.rounds):
-                order = [("portal", portal_url, path), ("bare", bare_url, bare_path)]
                 for kind, base, p in order if rnd % 2 == 0 else order[::-1]:
                     res[kind].append(run_wrk(base + p, p, sessions[who], args))
             rows.append((name, res))
@@ -391,13 +419,17 @@ def print_row(name: str, res: dict, flush=False) -> None:
     if not HEADER:
         print(
             f"{'page':<18} {'':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-            f"{'errors':>7}  portal/bare"
+            f"{'errors':>7}  share of bare"
         )
         HEADER = True
-    ratio = summary(res["portal"])["rps"] / max(summary(res["bare"])["rps"], 1e-9)
-    for kind in ("portal", "bare"):
+    bare = max(summary(res["bare"])["rps"], 1e-9)
+    for kind in ("portal", "bare", "floor"):
+        if kind not in res:
+            continue
         s = summary(res[kind])
-        tail = f"  {ratio:.0%}" if kind == "portal" else ""
+        # The floor's share of the bare page: the most a portal page could reach with the
+        # portal's middleware and nothing else.
+        tail = f"  {s['rps'] / bare:.0%}" if kind != "bare" else ""
         print(
             f"{name if kind == 'portal' else '':<18} {kind:>6} {s['rps']:>8.1f} "
             f"{s['p50']:>8.0f} {s['p95']:>8.0f} {s['p99']:>8.0f} {s['errors']:>7}{tail}",

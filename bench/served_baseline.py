@@ -6,8 +6,10 @@ served by granian exactly like the portal (``bench/served.py`` starts both).
 
 Same settings as the portal (database, persistent connections) but ``MIDDLEWARE = []`` and
 this module as URLconf. ``/lines/?contract=ID`` counts the contract's lines and lists the
-first 10 by number; ``/traffic/?line=ID&lo=ISO&hi=ISO`` counts (capped at 3,001) and lists
-the newest 10 events of one line in a period, on the (line_id, occurred_at) index.
+first 10 by number (``&limit=50``: 50); ``/traffic/?line=ID&lo=ISO&hi=ISO`` counts (capped at 3,001) and lists
+the newest 10 events of one line in a period, on the (line_id, occurred_at) index;
+``/tem/?contract=ID&lo=DATE&hi=DATE`` sums the contract's monthly aggregates by cost centre
+and category (the TEM report's query) and draws them as a table.
 """
 
 from __future__ import annotations
@@ -39,15 +41,40 @@ def _page(title: str, count: int, rows) -> HttpResponse:
 
 def lines(request):
     cid = int(request.GET["contract"])
+    # ``limit``: as many rows as the portal page shows (Monitoring's deep page: 50).
+    limit = min(int(request.GET.get("limit", 10)), 50)
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM records_line WHERE contract_id = %s", [cid])
         count = cur.fetchone()[0]
         cur.execute(
             "SELECT msisdn, state, activation_date FROM records_line WHERE contract_id = %s "
-            "ORDER BY msisdn LIMIT 10",
-            [cid],
+            "ORDER BY msisdn LIMIT %s",
+            [cid, limit],
         )
         return _page("Linee", count, cur.fetchall())
+
+
+def tem(request):
+    """The TEM report's read: the contract's monthly aggregates of the period summed by
+    cost centre and traffic category (one GROUP BY), the cost centres' names, a pivot table
+    drawn by the template."""
+    cid, lo, hi = int(request.GET["contract"]), request.GET["lo"], request.GET["hi"]
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT cost_centre_key, category, SUM(net_amount) FROM records_usagecontractmonth "
+            "WHERE contract_id = %s AND month >= %s AND month <= %s GROUP BY 1, 2",
+            [cid, lo, hi],
+        )
+        sums = cur.fetchall()
+        cur.execute("SELECT code, name FROM records_costcentre WHERE contract_id = %s", [cid])
+        names = dict(cur.fetchall())
+    cols = sorted({c for _k, c, _v in sums})
+    cells = {(k, c): v for k, c, v in sums}
+    rows = [
+        [names.get(k, k or "Senza centro di costo"), *(cells.get((k, c), 0) for c in cols)]
+        for k in sorted({k for k, _c, _v in sums})
+    ]
+    return _page("Report TEM", len(rows), [["", *cols], *rows])
 
 
 def traffic(request):
@@ -67,4 +94,4 @@ def traffic(request):
         return _page("Traffico", count, cur.fetchall())
 
 
-urlpatterns = [path("lines/", lines), path("traffic/", traffic)]
+urlpatterns = [path("lines/", lines), path("traffic/", traffic), path("tem/", tem)]
