@@ -6,8 +6,9 @@ served by granian exactly like the portal (``bench/served.py`` starts both).
 
 Same settings as the portal (database, persistent connections) but ``MIDDLEWARE = []`` and
 this module as URLconf. ``/lines/?contract=ID`` counts the contract's lines and lists the
-first 10 by number (``&limit=50``: 50); ``/traffic/?line=ID&lo=ISO&hi=ISO`` counts (capped at 3,001) and lists
-the newest 10 events of one line in a period, on the (line_id, occurred_at) index;
+first 10 by number (``&limit=50``: 50); ``/traffic/?line=ID&lo=ISO&hi=ISO`` counts
+(capped at 3,001) and lists the newest 10 events of one line in a period, on the
+(line_id, occurred_at) index;
 ``/tem/?contract=ID&lo=DATE&hi=DATE`` sums the contract's monthly aggregates by cost centre
 and category (the TEM report's query) and draws them as a table.
 """
@@ -66,12 +67,15 @@ def tem(request):
             [cid, lo, hi],
         )
         sums = cur.fetchall()
-        cur.execute("SELECT code, name FROM records_costcentre WHERE contract_id = %s", [cid])
-        names = dict(cur.fetchall())
+        cur.execute(
+            "SELECT id, code || ' - ' || name FROM records_costcentre WHERE contract_id = %s",
+            [cid],
+        )
+        names = {0: "Senza centro di costo", **dict(cur.fetchall())}
     cols = sorted({c for _k, c, _v in sums})
     cells = {(k, c): v for k, c, v in sums}
     rows = [
-        [names.get(k, k or "Senza centro di costo"), *(cells.get((k, c), 0) for c in cols)]
+        [names.get(k, k), *(cells.get((k, c), 0) for c in cols)]
         for k in sorted({k for k, _c, _v in sums})
     ]
     return _page("Report TEM", len(rows), [["", *cols], *rows])

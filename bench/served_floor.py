@@ -5,11 +5,11 @@ views behind the portal's whole middleware stack, for a logged-in user.
 
 The portal's settings and middleware (session, CSRF, authentication, the session checks,
 the portal context, CSP, compression…) and the portal's URLs, plus ``/floor/lines/``,
-``/floor/traffic/`` and ``/floor/tem/``: the bare baseline's queries and template, answered
-only to a user who is logged in with both factors and whose portal context is built, as every portal
-page is. What it serves per second is the most any portal page could serve with the same
-query: it splits a page's distance from the bare baseline into what the middleware costs
-and what the page itself costs.
+``/floor/traffic/`` and ``/floor/tem/``: the bare baseline's queries and template,
+answered only to a user who is logged in with both factors and whose portal context is
+built, as every portal page is. What it serves per second is the most any portal page could
+serve with the same query: it splits a page's distance from the bare baseline into what the
+middleware costs and what the page itself costs.
 """
 
 from __future__ import annotations

@@ -29,18 +29,19 @@ def test_the_protocol_limit_is_real(server_binding):
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     connection.ensure_connection()
-    raw = ServerBindingCursor(connection.connection)
-    with pytest.raises(psycopg.OperationalError, match="65535"):
+    with (
+        ServerBindingCursor(connection.connection) as raw,
+        pytest.raises(psycopg.OperationalError, match="65535"),
+    ):
         raw.execute("SELECT 1 WHERE 1 IN (" + ", ".join(["%s"] * MANY) + ")", [0] * MANY)
 
 
 def test_a_filter_over_more_values_than_the_protocol_carries(
     server_binding, contract, other_contract
 ):
-    other = other_contract
-    ids = [*range(10**9, 10**9 + MANY), contract.pk, other.pk]
+    ids = [*range(10**9, 10**9 + MANY), contract.pk, other_contract.pk]
     found = Contract.objects.filter(pk__in=ids).order_by("pk")
-    assert list(found.values_list("pk", flat=True)) == sorted([contract.pk, other.pk])
+    assert list(found.values_list("pk", flat=True)) == sorted([contract.pk, other_contract.pk])
 
 
 def test_text_values_keep_quotes_and_percent_signs(server_binding, contract):
