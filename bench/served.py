@@ -343,18 +343,13 @@ def main() -> None:
     portal_url, bare_url = f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.port + 1}"
     floor_url = f"http://127.0.0.1:{args.port + 2}"
     logs = VAR / "served_portal.log", VAR / "served_baseline.log", VAR / "served_floor.log"
-    procs = [
-        start(env, args.port, "portale.wsgi:application", logs[0], args.threads, args.workers),
-        start(
-            env, args.port + 1, "served_baseline:application", logs[1], args.threads, args.workers
-        ),
-    ]
+    apps = ["portale.wsgi:application", "served_baseline:application"]
     if args.floor:
-        procs.append(
-            start(
-                env, args.port + 2, "served_floor:application", logs[2], args.threads, args.workers
-            )
-        )
+        apps.append("served_floor:application")
+    procs = [
+        start(env, args.port + i, app, logs[i], args.threads, args.workers)
+        for i, app in enumerate(apps)
+    ]
     try:
         wait_up(portal_url + "/", procs[0], logs[0])
         wait_up(bare_url + "/lines/?contract=0", procs[1], logs[1])
@@ -427,8 +422,8 @@ def print_row(name: str, res: dict, flush=False) -> None:
         if kind not in res:
             continue
         s = summary(res[kind])
-        # The floor's share of the bare page: the most a portal page could reach with the
-        # portal's middleware and nothing else.
+        # Portal and floor as a share of the bare page (the floor's: the most a portal page
+        # could reach with the portal's middleware and the bare page's work).
         tail = f"  {s['rps'] / bare:.0%}" if kind != "bare" else ""
         print(
             f"{name if kind == 'portal' else '':<18} {kind:>6} {s['rps']:>8.1f} "

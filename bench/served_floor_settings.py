@@ -1,4 +1,4 @@
-"""Settings of the floor server (``served_floor.py``): the portal's, with its URLs and two
+"""Settings of the floor server (``served_floor.py``): the portal's, with its URLs and the
 bare views."""
 
 from portale.settings.base import *  # noqa: F403

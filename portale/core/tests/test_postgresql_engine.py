@@ -16,14 +16,6 @@ from portale.records.models import Contract
 MANY = MAX_BOUND_PARAMS + 5
 
 
-@pytest.fixture
-def server_binding(db):
-    if connection.vendor != "postgresql":
-        pytest.skip("server-side binding is PostgreSQL's")
-    if not connection.settings_dict["OPTIONS"].get("server_side_binding"):
-        pytest.skip("turned off for this run (DB_PREPARED_STATEMENTS=0)")
-
-
 def test_the_protocol_limit_is_real(server_binding):
     """Without the engine's cursor the same statement fails: the tests below can fail."""
     from django.db.backends.postgresql.base import ServerBindingCursor

@@ -82,18 +82,13 @@ def test_server_side_binding_uses_the_engine_that_takes_long_statements():
     assert _db_setting("ENGINE", DB_PREPARED_STATEMENTS="0") == "django.db.backends.postgresql"
 
 
-def test_a_repeated_query_is_prepared_on_the_connection(db):
+def test_a_repeated_query_is_prepared_on_the_connection(server_binding):
     """On PostgreSQL (CI) the test settings keep the production option: the second run of a
     statement prepares it, so the server no longer plans it on each request."""
-    import pytest
     from django.db import connection
 
     from portale.records.models import Contract
 
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
-    if not connection.settings_dict["OPTIONS"].get("server_side_binding"):
-        pytest.skip("turned off for this run (DB_PREPARED_STATEMENTS=0)")
     for _ in range(3):
         list(Contract.objects.filter(code="no-such-contract-for-prepare"))
     with connection.cursor() as cur:
