@@ -452,18 +452,19 @@ def traffic_of_line(
 ) -> QuerySet[TrafficEvent]:
     """Traffic events of a line in [start, end): one table, no join (the count cap of the
     "Dettaglio traffico" relies on it)."""
-    qs = TrafficEvent.objects.for_line(line)
+    where = {}  # one filter(): each call clones the query (a third of its building time)
     if start is not None:
-        qs = qs.filter(occurred_at__gte=start)
+        where["occurred_at__gte"] = start
     if end is not None:
-        qs = qs.filter(occurred_at__lt=end)
+        where["occurred_at__lt"] = end
     if categories is not None:
-        qs = qs.filter(category__in=list(categories))
+        where["category__in"] = list(categories)
     if charging is not None:
-        qs = qs.filter(charging__in=list(charging))
+        where["charging__in"] = list(charging)
     if paid_only:
-        qs = qs.filter(net_amount__gt=0)
-    return qs
+        where["net_amount__gt"] = 0
+    qs = TrafficEvent.objects.for_line(line)
+    return qs.filter(**where) if where else qs
 
 
 def traffic_events_in(*, ids: QuerySet) -> QuerySet[TrafficEvent]:

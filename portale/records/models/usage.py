@@ -308,7 +308,10 @@ class TrafficEvent(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["line", "occurred_at"], name="traffic_line_time_idx"),
+            # A line's events newest first with the pk as tie-break ("Dettaglio traffico",
+            # its keyset pages): read in index order, LIMIT 10 stops after ten entries
+            # instead of sorting all the period's events of the line.
+            models.Index(fields=["line", "occurred_at", "id"], name="traffic_line_time_pk_idx"),
             models.Index(fields=["occurred_at"], name="traffic_time_idx"),
         ]
 
