@@ -6,13 +6,15 @@
 Production settings (``portale.settings.base``, ``DEBUG=0``, cached template loader), the
 Django test client in-process, a session opened with both factors (``force_login`` with the
 second-factor backend). For each of the pages of the "frame" group (private home,
-Consistenze aggregate, Storico pratiche, Fatture aziendali, the employee's Dettaglio
+Consistenze aggregate, Consistenze di dettaglio: page 1, a line search, the middle page typed
+and reached by the pager's link; Storico pratiche, Fatture aziendali, the employee's Dettaglio
 traffico, the TEM report, Monitoring soglie: page 1, the middle page of 50 rows reached by
 the pager's "Pagina successiva" link as ``bench/served.py`` does, a line search) it prints, as the median of ``--runs`` requests after a warm-up: the total time,
 the number of SQL statements and their time, the time spent rendering templates
 (``Template.render``, without the SQL run lazily inside it) and the rest (middleware, view
 code, the test client), and the CPU time of this process for the request (less sensitive to
-the machine's load than wall times). ``--profile NAME`` prints the cProfile top of that page.
+the machine's load than wall times). ``--profile NAME`` prints the cProfile top of that page
+over as many requests as were timed.
 """
 
 from __future__ import annotations
@@ -94,6 +96,13 @@ def pages(contract):
         ("fatture", "roa", reverse("billing:invoices")),
         ("detail p1", "roa", reverse("inventory:detail_list", args=["linee"])),
         ("search digits", "roa", reverse("inventory:detail_list", args=["linee"]) + "?linea=54321"),
+        # The middle page as served.py reaches it: typed, and by the pager's link.
+        ("detail deep", "roa", reverse("inventory:detail_list", args=["linee"]) + "?page=5000"),
+        (
+            "detail deep link",
+            "roa",
+            f"{NEXT_OF}{reverse('inventory:detail_list', args=['linee'])}?page=4999",
+        ),
         ("traffico dip.", "employee", traffic),
         (
             "tem report",
@@ -245,7 +254,7 @@ def main() -> None:
         if args.profile == name:
             prof = cProfile.Profile()
             prof.enable()
-            for _ in range(5):
+            for _ in range(args.runs):  # as many as timed: one stall is not the profile
                 client.get(url)
             prof.disable()
             pstats.Stats(prof).sort_stats("cumulative").print_stats(args.top)
