@@ -452,7 +452,7 @@ def traffic_of_line(
 ) -> QuerySet[TrafficEvent]:
     """Traffic events of a line in [start, end): one table, no join (the count cap of the
     "Dettaglio traffico" relies on it)."""
-    where = {}  # one filter(): each call clones the query (a third of its building time)
+    where = {}  # one filter() call: each one clones the whole query
     if start is not None:
         where["occurred_at__gte"] = start
     if end is not None:
