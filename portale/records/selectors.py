@@ -463,8 +463,7 @@ def traffic_of_line(
         where["charging__in"] = list(charging)
     if paid_only:
         where["net_amount__gt"] = 0
-    qs = TrafficEvent.objects.for_line(line)
-    return qs.filter(**where) if where else qs
+    return TrafficEvent.objects.for_line(line).filter(**where)
 
 
 def traffic_events_in(*, ids: QuerySet) -> QuerySet[TrafficEvent]:

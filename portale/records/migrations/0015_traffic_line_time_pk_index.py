@@ -12,25 +12,14 @@ from django.db import migrations, models
 
 NEW = models.Index(fields=["line", "occurred_at", "id"], name="traffic_line_time_pk_idx")
 OLD = models.Index(fields=["line", "occurred_at"], name="traffic_line_time_idx")
-TABLE = "records_trafficevent"
 
 
 def _swap(schema_editor, model, add: models.Index, drop: models.Index) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        schema_editor.add_index(model, add)
-        schema_editor.remove_index(model, drop)
-        return
-    columns = ", ".join(
-        schema_editor.quote_name(model._meta.get_field(name).column) for name in add.fields
-    )
-    schema_editor.execute(
-        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {schema_editor.quote_name(add.name)} "
-        f"ON {schema_editor.quote_name(TABLE)} ({columns})",
-        params=None,
-    )
-    schema_editor.execute(
-        f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(drop.name)}", params=None
-    )
+    # PostgreSQL's schema editor builds and drops an index CONCURRENTLY on request.
+    pg = schema_editor.connection.vendor == "postgresql"
+    options = {"concurrently": True} if pg else {}
+    schema_editor.add_index(model, add, **options)
+    schema_editor.remove_index(model, drop, **options)
 
 
 def forward(apps, schema_editor):
