@@ -314,7 +314,7 @@ CACHE_REDIS_URL = env("CACHE_REDIS_URL", default=REDIS_URL)
 if CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portale.core.redis_cache.RedisCache",
             "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="portale"),
             "TIMEOUT": 300,

@@ -17,7 +17,7 @@ needs_redis = pytest.mark.skipif(
 )
 REDIS_CACHE = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portale.core.redis_cache.RedisCache",
         "LOCATION": REDIS_TEST_URL,
         "KEY_PREFIX": f"portale-test-{os.getpid()}",
     }
@@ -54,7 +54,7 @@ def test_settings_use_redis_for_cache_and_sessions_when_redis_url_is_set():
     result = _manage("shell", "-c", code, env={**env, "PORTALE_DEMO": "1"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "portale.core.redis_cache.RedisCache",
         "portale.accounts.sessions.cached_db",
     ]
 
