@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from portale.core.lists.tables import count_upto
 from portale.myline import selectors as sel
 from portale.myline.tables import PrepaidTrafficTable, SubscriptionTrafficTable
 from portale.rating.ingest import import_cdr_bytes
@@ -51,6 +52,14 @@ def test_the_cap_keeps_the_newest_events_and_counts_no_further(events, monkeypat
     exported = [row[4] for row in table.export_rows()]
     assert exported == sorted(newest)  # the newest four, in the order asked
     assert _table(SubscriptionTrafficTable, sel.events(events, DAY, DAY, [])).count == 0
+
+
+def test_count_upto_counts_the_rows_no_further_than_the_limit(events):
+    qs = sel.events(events, DAY, DAY, ["VOCE", "DATI"]).order_by("-occurred_at")
+    assert [count_upto(qs, n) for n in (1, 12, 13, 14, 3001)] == [1, 12, 13, 13, 13]
+    assert count_upto(qs.distinct(), 20) == 13
+    assert count_upto(qs.filter(category="DATI"), 20) == 1
+    assert count_upto(qs.none(), 5) == 0  # a query that cannot match: no statement at all
 
 
 @pytest.mark.parametrize("table_class", [SubscriptionTrafficTable, PrepaidTrafficTable])
