@@ -39,6 +39,7 @@ def test_a_replica_gets_its_own_client():
 
 def test_it_stores_and_reads_as_django_s_backend_does():
     cache = _cache()
+    cache.delete_many(["k", "g", "n"])
     cache.set("k", {"n": 1}, 30)
     assert cache.get("k") == {"n": 1}
     assert cache.get_or_set("g", lambda: [1, 2], 30) == [1, 2]

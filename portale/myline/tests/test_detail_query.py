@@ -59,7 +59,10 @@ def test_count_upto_counts_the_rows_no_further_than_the_limit(events):
     assert [count_upto(qs, n) for n in (1, 12, 13, 14, 3001)] == [1, 12, 13, 13, 13]
     assert count_upto(qs.distinct(), 20) == 13
     assert count_upto(qs.filter(category="DATI"), 20) == 1
-    assert count_upto(qs.none(), 5) == 0  # a query that cannot match: no statement at all
+    with CaptureQueriesContext(connection) as c:
+        assert count_upto(qs.none(), 5) == 0
+        assert count_upto(sel.events(events, DAY, DAY, []), 5) == 0
+    assert len(c) == 0  # a query that cannot match sends no statement
 
 
 @pytest.mark.parametrize("table_class", [SubscriptionTrafficTable, PrepaidTrafficTable])
