@@ -19,7 +19,9 @@ block's edges (``--dump-before=getppid``: the child calls ``os.getppid()`` there
 nothing else in a request does), and the script prints each block's count over its
 requests. Only the portal's process is counted (middleware, view, the ORM, templates, the
 test client's small share); PostgreSQL and Redis are other processes, so their work is not.
-``PYTHONHASHSEED`` is fixed. Slow: valgrind runs Python ~50 times slower (a few minutes).
+``PYTHONHASHSEED`` is fixed. A page's count moves a little with the pages loaded before it
+in the process (Dettaglio traffico alone or after the others: ~2% apart): compare runs with
+the same ``--pages``. Slow: valgrind runs Python ~50 times slower (a few minutes).
 Needs valgrind (``apt-get install -y valgrind``).
 """
 
