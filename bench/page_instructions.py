@@ -20,7 +20,7 @@ nothing else in a request does), and the script prints each block's count over i
 requests. Only the portal's process is counted (middleware, view, the ORM, templates, the
 test client's small share); PostgreSQL and Redis are other processes, so their work is not.
 ``PYTHONHASHSEED`` is fixed. A page's count moves a little with the pages loaded before it
-in the process (Dettaglio traffico alone or after the others: ~2% apart): compare runs with
+in the process (Dettaglio traffico alone or after two other pages: 2.5% apart): compare runs with
 the same ``--pages``. Slow: valgrind runs Python ~50 times slower (a few minutes).
 Needs valgrind (``apt-get install -y valgrind``).
 """
