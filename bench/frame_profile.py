@@ -155,6 +155,24 @@ def open_tem(client) -> None:
     assert client.post(action, {"token": token}).status_code in (302, 303)
 
 
+def logged_in_clients(roa: str, employee: str) -> dict:
+    """Test clients of the two users, their sessions opened with both factors; the ROA's
+    with TEM opened (``pages()``' "who" names them)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from portale.core.auth import SECOND_FACTOR_BACKEND
+
+    users = get_user_model().objects
+    clients = {}
+    for who, username in (("roa", roa), ("employee", employee)):
+        c = Client()
+        c.force_login(users.get(username=username), backend=SECOND_FACTOR_BACKEND)
+        clients[who] = c
+    open_tem(clients["roa"])
+    return clients
+
+
 class Timer:
     """Wall time of SQL (execute wrapper) and of template rendering (outermost render)."""
 
@@ -180,20 +198,10 @@ class Timer:
 def main() -> None:
     args = parse_args()
     setup(args.database_url)
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.template import base as template_base
-    from django.test import Client
 
-    from portale.core.auth import SECOND_FACTOR_BACKEND
-
-    users = get_user_model().objects
-    clients = {}
-    for who, username in (("roa", args.roa), ("employee", args.employee)):
-        c = Client()
-        c.force_login(users.get(username=username), backend=SECOND_FACTOR_BACKEND)
-        clients[who] = c
-    open_tem(clients["roa"])
+    clients = logged_in_clients(args.roa, args.employee)
 
     timer = Timer()
     original = template_base.Template.render

@@ -19,9 +19,9 @@ block's edges (``--dump-before=getppid``: the child calls ``os.getppid()`` there
 nothing else in a request does), and the script prints each block's count over its
 requests. Only the portal's process is counted (middleware, view, the ORM, templates, the
 test client's small share); PostgreSQL and Redis are other processes, so their work is not.
-``PYTHONHASHSEED`` is fixed. A page's count moves a little with the pages loaded before it
-in the process (Dettaglio traffico alone or after two other pages: 2.5% apart): compare runs with
-the same ``--pages``. Slow: valgrind runs Python ~50 times slower (a few minutes).
+``PYTHONHASHSEED`` is fixed. A page's count moves a little with the pages loaded before
+it in the process (Dettaglio traffico alone or after two other pages: 2.5% apart): compare
+runs with the same ``--pages``. Slow: valgrind runs Python ~50 times slower (a few minutes).
 Needs valgrind (``apt-get install -y valgrind``).
 """
 
@@ -46,6 +46,8 @@ def parse_args(argv=None):
     p.add_argument("--pages", default="", help="comma-separated page names (default all)")
     p.add_argument("--requests", type=int, default=10, help="counted requests per page")
     p.add_argument("--warm", type=int, default=3, help="uncounted requests per page first")
+    p.add_argument("--roa", default="roa.grande@demo.it")
+    p.add_argument("--employee", default="dipendente.grande@demo.it")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if not args.database_url:
@@ -59,19 +61,9 @@ def child(args) -> None:
     import frame_profile as fp
 
     fp.setup(args.database_url)
-    from django.contrib.auth import get_user_model
-    from django.test import Client
     from django.urls import reverse
 
-    from portale.core.auth import SECOND_FACTOR_BACKEND
-
-    users = get_user_model().objects
-    clients = {}
-    for who, username in (("roa", "roa.grande@demo.it"), ("employee", "dipendente.grande@demo.it")):
-        c = Client()
-        c.force_login(users.get(username=username), backend=SECOND_FACTOR_BACKEND)
-        clients[who] = c
-    fp.open_tem(clients["roa"])
+    clients = fp.logged_in_clients(args.roa, args.employee)
     home = clients["roa"].get(reverse("home:index"))
     wanted = {p.strip() for p in args.pages.split(",") if p.strip()}
     chosen = []
