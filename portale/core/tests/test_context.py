@@ -64,3 +64,44 @@ def test_a_referent_reads_the_selected_contract(roa, contract, other_contract):
     ctx = build_context(user=roa, session={})
     assert referent_contract_or_404(ctx) == contract
     assert {r.contract_id for r in records.referents_for_portal(ctx=ctx)} == {contract.pk}
+
+
+@pytest.mark.django_db
+def test_the_built_context_replaces_the_lazy_object_on_the_request(rf, roa, contract):
+    from django.http import HttpResponse
+    from django.utils.functional import SimpleLazyObject
+
+    from portale.core.context import PortalContext
+    from portale.core.middleware import PortalContextMiddleware
+
+    request = rf.get("/")
+    request.user, request.session = roa, {}
+    seen = {}
+
+    def view(request):
+        lazy = request.portal
+        seen["before"] = type(lazy)
+        seen["profiles"] = lazy.profiles  # the first use builds it
+        seen["after"] = request.portal
+        seen["again"] = lazy.contract  # a reference taken before still answers
+        return HttpResponse()
+
+    PortalContextMiddleware(view)(request)
+    assert seen["before"] is SimpleLazyObject
+    assert type(seen["after"]) is PortalContext
+    assert seen["after"].profiles == seen["profiles"] == {Profile.ROA, Profile.USER}
+    assert seen["again"] == seen["after"].contract == contract
+
+
+@pytest.mark.django_db
+def test_an_unused_context_is_never_built(rf, roa, django_assert_num_queries):
+    from django.http import HttpResponse
+    from django.utils.functional import SimpleLazyObject
+
+    from portale.core.middleware import PortalContextMiddleware
+
+    request = rf.get("/")
+    request.user, request.session = roa, {}
+    with django_assert_num_queries(0):
+        PortalContextMiddleware(lambda request: HttpResponse())(request)
+    assert type(request.portal) is SimpleLazyObject
