@@ -19,7 +19,9 @@ block's edges (``--dump-before=getppid``: the child calls ``os.getppid()`` there
 nothing else in a request does), and the script prints each block's count over its
 requests. Only the portal's process is counted (middleware, view, the ORM, templates, the
 test client's small share); PostgreSQL and Redis are other processes, so their work is not.
-``PYTHONHASHSEED`` is fixed. A page's count moves a little with the pages loaded before
+``PYTHONHASHSEED`` is fixed; after the warm-up the child freezes the objects alive, as
+``portale/wsgi.py`` does in production (else one full collection lands in some block), and
+no session is renewed while counting (else a session save lands in some block). A page's count moves a little with the pages loaded before
 it in the process (Dettaglio traffico alone or after two other pages: 2.5% apart): compare
 runs with the same ``--pages``. Slow: valgrind runs Python ~50 times slower (a few minutes).
 Needs valgrind (``apt-get install -y valgrind``).
@@ -28,6 +30,7 @@ Needs valgrind (``apt-get install -y valgrind``).
 from __future__ import annotations
 
 import argparse
+import gc
 import glob
 import os
 import re
@@ -76,6 +79,13 @@ def child(args) -> None:
             response = client.get(url)
             assert response.status_code == 200, (name, response.status_code)
         chosen.append((name, client, url))
+    # As the production entry point does once started (``portale/wsgi.py``): the objects
+    # alive now go to the collector's permanent generation. Otherwise the one full
+    # collection that walks them (~10M instructions a request of a block of 5) lands in
+    # whichever block reaches the allocation threshold: the Consistenze di dettaglio page 1
+    # in one commit (42.0M), the line search in the next (39.9M), each ~30M without it.
+    gc.collect()
+    gc.freeze()
     for name, client, url in chosen:
         print(f"block {name}", flush=True)
         os.getppid()  # callgrind dumps the count so far: the block starts here
@@ -101,7 +111,17 @@ def main() -> None:
             "--child",
             *sys.argv[1:],
         ]
-        env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONMALLOC": "malloc"}
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": "0",
+            "PYTHONMALLOC": "malloc",
+            # No session renewal while counting: a session is saved once per half minute of
+            # activity (SESSION_RENEW_SECONDS), which under valgrind (a second or more a
+            # request) fell in whichever block was running then: the same code's blocks
+            # differed by up to 3% from one run to the next.
+            "SESSION_RENEW_SECONDS": "3600",
+            "SESSION_COOKIE_AGE": str(24 * 3600),
+        }
         done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
         blocks = re.findall(r"^block (.+)$", done.stdout, re.M)
         if done.returncode != 0 or "end" not in done.stdout.split():
