@@ -21,9 +21,9 @@ requests. Only the portal's process is counted (middleware, view, the ORM, templ
 test client's small share); PostgreSQL and Redis are other processes, so their work is not.
 ``PYTHONHASHSEED`` is fixed; after the warm-up the child freezes the objects alive, as
 ``portale/wsgi.py`` does in production (else one full collection lands in some block), and
-no session is renewed while counting (else a session save lands in some block). A page's count moves a little with the pages loaded before
-it in the process (Dettaglio traffico alone or after two other pages: 2.5% apart): compare
-runs with the same ``--pages``. Slow: valgrind runs Python ~50 times slower (a few minutes).
+no session is renewed while counting (else a session save lands in some block). A page's
+count moves a little with the pages loaded before it in the process (Dettaglio traffico
+alone or after two other pages: 2.5% apart): compare runs with the same ``--pages``. Slow: valgrind runs Python ~50 times slower (a few minutes).
 Needs valgrind (``apt-get install -y valgrind``).
 """
 
@@ -82,8 +82,8 @@ def child(args) -> None:
     # As the production entry point does once started (``portale/wsgi.py``): the objects
     # alive now go to the collector's permanent generation. Otherwise the one full
     # collection that walks them (~10M instructions a request of a block of 5) lands in
-    # whichever block reaches the allocation threshold: the Consistenze di dettaglio page 1
-    # in one commit (42.0M), the line search in the next (39.9M), each ~30M without it.
+    # whichever block reaches the allocation threshold: Consistenze di dettaglio page 1 at
+    # one commit (42.0M a request), the line search at the next (39.9M); ~30M without it.
     gc.collect()
     gc.freeze()
     for name, client, url in chosen:
