@@ -6,13 +6,14 @@ from . import capabilities
 
 def portal(request) -> dict:
     ctx = getattr(request, "portal", None)
-    if ctx is not None and request.user.is_authenticated:
+    private = ctx is not None and request.user.is_authenticated
+    if private:
         # Built now if no view used it (the context then replaces the lazy object on the
         # request, ``PortalContextMiddleware``): the frame reads the context itself.
         getattr(ctx, "profiles", None)  # builds it
         ctx = request.portal
     data = {"PORTALE_DEMO": settings.PORTALE_DEMO, "portal": ctx}
-    if ctx is not None and request.user.is_authenticated:
+    if private:
         # The menu's HTML is cached by its key (frame_cache): the list is built only on a miss.
         key = capabilities.menu_key(ctx)
         data["menu_key"] = key
