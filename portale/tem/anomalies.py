@@ -94,7 +94,7 @@ class LineFlag:
     line_id: int
     msisdn: str
     centre: str
-    detail: str = ""
+    amount: Decimal | None = None  # first Extra UE roaming: the month's amount
     day: datetime.date | None = None
 
 
@@ -114,7 +114,7 @@ def first_extra_eu(scope: TemScope, month: datetime.date) -> list[LineFlag]:
         LineFlag(
             r["line_id"],
             *info[r["line_id"]],
-            detail=f"{Decimal(r['net'] or 0).quantize(Q2, ROUND_HALF_UP)}",
+            amount=Decimal(r["net"] or 0).quantize(Q2, ROUND_HALF_UP),
         )
         for r in found
     ]

@@ -72,4 +72,10 @@ def test_first_extra_eu_roaming_and_idle_lines(client, roa, contract, months):
     assert idle.msisdn in idle_found and newcomer.msisdn not in idle_found
     open_tem(client, roa, contract)
     html = client.get(reverse("tem:anomalies"), {"mese": f"{months[-1]:%Y-%m}"}).content.decode()
-    assert newcomer.msisdn in html.split('id="tem-roaming"')[1].split("</table>")[0]
+    roaming = html.split('id="tem-roaming"')[1].split("</table>")[0]
+    assert newcomer.msisdn in roaming
+    # the month's Extra UE amount in the Italian format, as every amount of the portal
+    (found,) = anomalies.first_extra_eu(scope, months[-1])
+    assert Decimal("1") < found.amount < Decimal("1000")
+    shown = f"{found.amount:.2f}".replace(".", ",")
+    assert f'<td class="text-end">{shown} €</td>' in roaming
