@@ -93,10 +93,10 @@ def test_start_redirects_to_the_hosted_page_and_reading_it_writes_nothing(client
     assert re.fullmatch(r"[0-9A-F]{10}", start.payment.order_number)
     response = client.get(start.redirect_url)
     assert response.status_code == 200
-    assert (
-        "20" in response.content.decode()
-        and start.payment.order_number in response.content.decode()
-    )
+    html = response.content.decode()
+    assert start.payment.order_number in html
+    # the amount as the portal writes every amount (not "20.00 €")
+    assert '<dd class="col-6" id="psp-amount">20,00 €</dd>' in html
 
 
 def test_card_payment_return_then_notification_runs_the_hook_once(client, user):
