@@ -158,3 +158,9 @@ def test_roa_enables_employee_activates_with_sepa(
     shot(phone, "timtuo-invoices-360")
     phone.goto(reverse("dualbilling:manage"))
     shot(phone, "timtuo-manage-360")
+    # On a phone the line is a card of labelled cells: "Modifica" is on screen, no scrolling.
+    edit = phone.get_by_role("link", name="Modifica", exact=True)
+    expect(edit).to_be_in_viewport()
+    box = edit.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    expect(phone.locator('td[data-label="Cognome"]')).to_have_text("ROSSI")
