@@ -6,16 +6,14 @@ those of ``self.contract`` only, so another contract's ids are invalid choices.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portale.cases.forms import OperationForm
 from portale.cases.linelist import LineListDocument
 from portale.cases.selectors import open_cases
+from portale.core.amounts import EuroAmountField
 from portale.core.lists.formats import italian_number
 from portale.records.models import Line, Threshold
 
@@ -31,17 +29,21 @@ OPERATIONS = (
 TYPE_CHOICES = [(v, v) for v in Threshold.Type.values]
 PERIOD_CHOICES = [(v, v) for v in Threshold.Period.values]
 ZERO_RULE = gettext_lazy("Il valore 0€ può essere impostato solo nel caso di soglia Dispositiva.")
+# A variation that changes nothing on any selected threshold is refused (no empty pratica).
+SAME_VALUE = gettext_lazy("L'importo è uguale alla soglia attuale: inserisci un importo diverso.")
+SAME_TYPE = gettext_lazy("La tipologia è uguale a quella attuale: scegli l'altra tipologia.")
+SAME_PERIOD = gettext_lazy("Il periodo è uguale a quello attuale: scegli l'altro periodo.")
 
 
-def value_field(required: bool = True) -> forms.DecimalField:
-    """G-34: 0–9.999 € with at most 2 decimals."""
-    return forms.DecimalField(
+def value_field(required: bool = True) -> EuroAmountField:
+    """G-34: 0–9.999 € with at most 2 decimals, typed as the portal writes it ("1.234,56")."""
+    return EuroAmountField(
         label=gettext_lazy("Valore"),
+        help_text=gettext_lazy("In euro, ad esempio 1.234,56."),
         required=required,
-        max_digits=6,
+        min_value=0,
+        max_value=9999,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(9999))],
-        localize=True,
     )
 
 
@@ -186,6 +188,14 @@ class _ThresholdsForm(_LinesMixin, OperationForm):
             for t in sorted(self.cleaned_data["thresholds"], key=lambda x: x.line.msisdn)
         ]
 
+    def refuse_unchanged(self, field: str, attribute: str, message) -> None:
+        """The new ``field`` equals ``attribute`` on every selected threshold: the request
+        would change nothing."""
+        chosen = self.cleaned_data.get("thresholds") or []
+        new = self.cleaned_data.get(field)
+        if chosen and new not in (None, "") and all(getattr(t, attribute) == new for t in chosen):
+            self.add_error(field, message)
+
     def current_type(self) -> str:
         chosen = self.cleaned_data.get("thresholds") or []
         return chosen[0].type if chosen else ""
@@ -225,9 +235,14 @@ class ThresholdChangeForm(_ThresholdsForm):
         chosen = data.get("thresholds") or []
         change = data.get("change")
         field = {"tipologia": "type", "periodo": "period", "importo": "value"}.get(change)
-        if field and data.get(field) in (None, ""):
-            self.add_error(field, _("Questo campo è obbligatorio."))
+        if field is None or field in self.errors:  # already refused by its own field
             return data
+        if data.get(field) in (None, ""):
+            self.add_error(field, self.fields[field].error_messages["required"])
+            return data
+        self.refuse_unchanged(
+            field, field, {"type": SAME_TYPE, "period": SAME_PERIOD, "value": SAME_VALUE}[field]
+        )
         to_info = change == "tipologia" and data.get("type") == Threshold.Type.INFORMATIVE
         if to_info and any(t.value == 0 for t in chosen):
             self.add_error(
@@ -271,6 +286,7 @@ class RoamingValueForm(_ThresholdsForm):
         chosen = data.get("thresholds") or []
         if data.get("value") == 0 and chosen and chosen[0].type != Threshold.Type.BLOCKING:
             self.add_error("value", ZERO_RULE)
+        self.refuse_unchanged("value", "value", SAME_VALUE)
         return data
 
     def payload(self) -> dict:
@@ -294,6 +310,7 @@ class RoamingTypeForm(_ThresholdsForm):
         chosen = data.get("thresholds") or []
         if data.get("type") == Threshold.Type.INFORMATIVE and any(t.value == 0 for t in chosen):
             self.add_error("type", ZERO_RULE)
+        self.refuse_unchanged("type", "type", SAME_TYPE)
         return data
 
     def payload(self) -> dict:
