@@ -151,3 +151,56 @@ def test_dispositiva_threshold_end_to_end(
     assert ServiceSms.objects.filter(line=line, text__contains="di nuovo disponibile").exists()
     _cdr([voice("S4", line.msisdn, at(day, 12), 60, zone="EXTRA_UE")], "soglie-4.csv")
     assert TrafficEvent.objects.get(external_id="S4").net_amount == Decimal("1.0000")
+
+
+def test_erosion_pop_up_under_the_content_security_policy(
+    browser, live_server, traffic_manager, contract
+):
+    """Monitoring soglie with the CSP enforced (``new_page`` bypasses it for axe-core): the
+    icon opens the pop-up, its CHIUDI closes it, opened directly CHIUDI goes back to
+    Monitoring soglie; no CSP report and no 404 (the favicon) on the way."""
+    line = f.SimFactory(line__contract=contract).line
+    f.ThresholdFactory(line=line)
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url, locale="it-IT"
+    )
+    ctx.set_default_timeout(10_000)
+    errors: list[str] = []
+    missing: list[str] = []
+
+    def watch(p):
+        p.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        p.on("pageerror", lambda exc: errors.append(str(exc)))
+        p.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+
+    ctx.on("page", watch)
+    try:
+        page = ctx.new_page()
+        force_login(page, traffic_manager, live_server.url)
+        monitoring = live_server.url + reverse("thresholds:monitoring")
+        page.goto(monitoring)
+        with page.expect_popup() as popup_info:
+            page.get_by_role("link", name=f"Monitoring erosione della linea {line.msisdn}").click()
+        popup = popup_info.value
+        popup.wait_for_load_state()
+        assert page.url == monitoring  # the list stays where it was
+        expect(popup.get_by_role("heading")).to_have_text(
+            f"Monitoring Erosione Soglie - Linea {line.msisdn}"
+        )
+        assert popup.evaluate("window.opener !== null")
+        with popup.expect_event("close"):
+            popup.get_by_role("link", name="CHIUDI").click()
+        assert popup.is_closed()
+
+        # opened directly (a bookmark, a new tab): CHIUDI is the way back to the list
+        page.goto(reverse("thresholds:erosion", args=[line.pk]))
+        page.get_by_role("link", name="CHIUDI").click()
+        page.wait_for_url(monitoring)
+        expect(page.get_by_role("heading", name="Monitoring soglie")).to_be_visible()
+
+        csp = [e for e in errors if "Content Security Policy" in e]
+        assert not csp, csp
+        assert not errors, errors
+        assert not missing, missing
+    finally:
+        ctx.close()
