@@ -2,9 +2,9 @@
 
 For each demo profile the test opens every function the capability registry grants it, at
 1280 and 360 px: the page answers, nothing widens the page on a phone, the browser logs no
-error, and axe-core finds no serious or critical violation. Every list declares its key
-columns: at 360 px their cells are on screen (the rows are labelled cards), and at 1280 px no
-column of a list is cut off by its box.
+error, axe-core finds no serious or critical violation, and no attribute was cut short by an
+unescaped quote. Every list declares its key columns: at 360 px their cells are on screen (the
+rows are labelled cards), and at 1280 px no column of a list is cut off by its box.
 """
 
 from __future__ import annotations
@@ -103,6 +103,15 @@ LIST_CHECK = """(width) => [...document.querySelectorAll('table.portale-list-tab
 })"""
 
 
+# Attribute names no template or script writes: what is left of an attribute whose value held
+# an unescaped double quote (the browser ends the value there and reads the rest as names, the
+# words next to a quote keeping it: `contratto"`). SVG's viewBox and ECharts' own
+# _echarts_instance_ are names too.
+JUNK_ATTRIBUTES = """() => [...document.querySelectorAll('*')].flatMap(e =>
+    [...e.attributes].map(a => a.name).filter(n => !/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(n))
+        .map(n => `${e.tagName.toLowerCase()} ${n}`))"""
+
+
 def _list_problems(page, width: int) -> list[str]:
     problems = []
     for t in page.evaluate(LIST_CHECK, width):
@@ -138,6 +147,10 @@ def test_every_page_of_a_profile(demo_data, new_page, live_server, axe_violation
             if scroll_width > width:
                 problems.append(f"{url} @{width}: page is {scroll_width}px wide")
             problems += [f"{url} @{width}: {p}" for p in _list_problems(page, width)]
+            if width == 1280:
+                junk = page.evaluate(JUNK_ATTRIBUTES)
+                if junk:
+                    problems.append(f"{url}: attributes cut by an unescaped quote {junk[:5]}")
             if width == 1280:
                 for v in axe_violations(page):
                     problems.append(f"{url}: axe {v['id']} {v['nodes'][:2]}")
