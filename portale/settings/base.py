@@ -126,9 +126,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # the protocol cannot carry (portale/core/postgresql/base.py).
         DATABASES["default"]["ENGINE"] = "portale.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server and the worker use one SQLite file at the same time.
+    # The demo's web server and worker (two threads) write one SQLite file at the same time.
+    # WAL: readers never wait for the writer. IMMEDIATE: a transaction takes the write lock
+    # at BEGIN, so a second writer waits for it (up to "timeout" seconds); with SQLite's
+    # default deferred BEGIN, a transaction that reads and then writes (select_for_update is
+    # a no-op here) fails at once with "database is locked" when another connection wrote in
+    # between, whatever the timeout (portale/core/tests/test_sqlite_concurrency.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,10 +9,12 @@ from portale.core.tasks import periodic_task
 from .services import automatic_recharges_run, monthly_recharges_run
 
 
-@periodic_task(crontab(minute="*/15"))
+@periodic_task(crontab(minute="*/15"), retries=3)
 def automatic_recharges() -> None:
     """Every quarter of an hour: timed recharges that are due, parametric ones under their
-    threshold (F-7.3.4)."""
+    threshold (F-7.3.4). A failed run (a lock timeout) is retried 10 s later rather than at
+    the next tick: each recharge locks its service and checks again whether it is due, so a
+    retry does only what the next tick would."""
     automatic_recharges_run()
 
 

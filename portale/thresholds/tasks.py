@@ -19,9 +19,11 @@ def erode_task(by_kind: dict[str, list[int]] | list[int]) -> int:
     return len(engine.erode_lines(by_kind=by_kind).events)
 
 
-@periodic_task(crontab(minute="*/5"))
+@periodic_task(crontab(minute="*/5"), retries=3)
 def thresholds_reset() -> int:
-    """A new day or month: thresholds start again (and lines blocked by them are unblocked)."""
+    """A new day or month: thresholds start again (and lines blocked by them are unblocked).
+    Idempotent (it resets only what is due), so a failed run (a lock timeout) is retried
+    seconds later rather than at the next tick."""
     return engine.reset_due()
 
 
