@@ -47,16 +47,27 @@ ANONYMOUS_PURPOSES = ("registration", "recovery")
 def _check_rate(*, msisdn: str, purpose: str, ip: str | None) -> None:
     """Each purpose has its own budget per number (registration codes never spend the login
     ones); the per-address limit only counts anonymous purposes (floods), with a limit
-    sized for a shared NAT (``ACCOUNTS_OTP_PER_IP``)."""
+    sized for a shared NAT (``ACCOUNTS_OTP_PER_IP``).
+
+    The budget per number counts the codes asked since the last one that was verified: a
+    right code proves the phone's owner asked for them (the codes and resends of a completed
+    login), so logging in again is never refused; someone with the password but not the
+    phone verifies nothing and is still stopped after ``ACCOUNTS_OTP_PER_NUMBER`` codes."""
     now = timezone.now()
     per_number = _setting("ACCOUNTS_OTP_PER_NUMBER", 4)  # first code + 3 resends (G-07)
     window = timedelta(minutes=_setting("ACCOUNTS_OTP_NUMBER_WINDOW_MINUTES", 15))
-    if (
-        OtpChallenge.objects.filter(
-            msisdn=msisdn, purpose=purpose, created_at__gte=now - window
-        ).count()
-        >= per_number
-    ):
+    recent = OtpChallenge.objects.filter(
+        msisdn=msisdn, purpose=purpose, created_at__gte=now - window
+    )
+    last_verified = (
+        recent.filter(consumed_at__isnull=False)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last_verified is not None:
+        recent = recent.filter(created_at__gt=last_verified)
+    if recent.count() >= per_number:
         raise RateLimited
     if ip and purpose in ANONYMOUS_PURPOSES:
         per_ip = _setting("ACCOUNTS_OTP_PER_IP", 200)

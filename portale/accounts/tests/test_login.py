@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,6 +116,51 @@ def test_resend_is_throttled_per_number(client, employee):
     assert SecurityEvent.objects.filter(kind="otp_rate_limited").exists()
 
 
+def test_codes_of_completed_logins_do_not_spend_the_budget(employee):
+    # Logging in again and again (another browser, a test round) must keep working: a code
+    # that was verified is not a flood, the per-number budget is for codes left unused.
+    for attempt in range(6):
+        client = Client()
+        response = client_login(client, employee)
+        assert response.status_code == 302, f"login {attempt + 1} refused"
+        assert response["Location"] == reverse("home:index")
+        assert client.get(reverse("home:index")).status_code == 200
+    assert not SecurityEvent.objects.filter(kind="otp_rate_limited").exists()
+
+
+def test_a_completed_login_forgives_its_own_resends(client, employee):
+    # "Invia di nuovo" twice, then the right code: those resends were the owner's.
+    for _ in range(2):
+        _password_step(client, employee)
+        client.post(reverse("accounts:login_otp_resend"))
+        client.post(reverse("accounts:login_otp_resend"))
+        code = otp_from_outbox(to=employee.mobile)
+        assert client.post(reverse("accounts:login_otp"), {"code": code}).status_code == 302
+        client.post(reverse("accounts:logout"))
+    assert _password_step(client, employee).status_code == 302
+
+
+def test_unverified_codes_are_still_refused_at_the_fifth(employee):
+    # Someone with the password but not the phone: every password step sends a code that is
+    # never verified; the fifth in 15 minutes sends nothing.
+    for _ in range(4):
+        assert _password_step(Client(), employee).status_code == 302
+    response = _password_step(Client(), employee)
+    assert response.status_code == 200
+    assert "Hai richiesto troppi codici temporanei" in response.text
+    assert OtpChallenge.objects.filter(purpose="login").count() == 4
+    assert SecurityEvent.objects.filter(kind="otp_rate_limited").count() == 1
+
+
+def test_unverified_codes_after_a_completed_login_are_limited(client, employee):
+    # A completed login resets the count; codes asked after it count again from zero.
+    client_login(client, employee)
+    for _ in range(4):
+        assert _password_step(Client(), employee).status_code == 302
+    response = _password_step(Client(), employee)
+    assert "Hai richiesto troppi codici temporanei" in response.text
+
+
 def test_login_codes_are_not_limited_per_address(client, settings, users_by_profile):
     # Behind a PA's NAT every user shares one address: login codes (after a right password)
     # spend only each account's budget; the per-address limit is for anonymous floods.
@@ -157,8 +203,6 @@ def test_failures_on_other_accounts_do_not_lock_a_user_on_the_same_address(clien
 
 
 def test_locked_user_cannot_pass_the_otp_step(client, employee):
-    from django.test import Client
-
     _password_step(client, employee)
     code = otp_from_outbox(to=employee.mobile)
     attacker = Client(REMOTE_ADDR="10.0.0.9")
