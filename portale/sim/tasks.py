@@ -18,8 +18,10 @@ def automatic_recharges() -> None:
     automatic_recharges_run()
 
 
-@periodic_task(crontab(minute="10", hour="*", day="1"))
+@periodic_task(crontab(minute="10", hour="*", day="1"), retries=3)
 def monthly_recharges() -> None:
     """On the first day of the month (every hour: the next tick retries what failed): the
-    automatic monthly recharge, following each line's CONFERMA/RINUNCIA (F-7.3.3)."""
+    automatic monthly recharge, following each line's CONFERMA/RINUNCIA (F-7.3.3). A failed
+    run is also retried 10 s later, so the day's last tick (23:10) cannot leave lines without
+    the month's recharge."""
     monthly_recharges_run()

@@ -1,6 +1,6 @@
 """The background jobs a busy SQLite file (the demo's) made fail are retried, not dropped
 until the next tick: the threshold erosion, the thresholds' period reset and the automatic
-recharges (test_sqlite_concurrency.py for why they failed)."""
+and monthly recharges (test_sqlite_concurrency.py for why they failed)."""
 
 import datetime
 
@@ -18,8 +18,9 @@ from portale.thresholds import tasks as threshold_tasks
         threshold_tasks.erode_task,
         threshold_tasks.thresholds_reset,
         sim_tasks.automatic_recharges,
+        sim_tasks.monthly_recharges,
     ],
-    ids=["erode_task", "thresholds_reset", "automatic_recharges"],
+    ids=["erode_task", "thresholds_reset", "automatic_recharges", "monthly_recharges"],
 )
 def test_jobs_that_met_a_locked_database_are_retried(job):
     assert job.retries == tasks.DEFAULT_RETRIES
@@ -41,8 +42,9 @@ def queued(monkeypatch, db):
     [
         (threshold_tasks.thresholds_reset, "portale.thresholds.engine.reset_due"),
         (sim_tasks.automatic_recharges, "portale.sim.tasks.automatic_recharges_run"),
+        (sim_tasks.monthly_recharges, "portale.sim.tasks.monthly_recharges_run"),
     ],
-    ids=["thresholds_reset", "automatic_recharges"],
+    ids=["thresholds_reset", "automatic_recharges", "monthly_recharges"],
 )
 def test_a_periodic_run_that_fails_runs_again_seconds_later(monkeypatch, queued, job, target):
     calls = []
