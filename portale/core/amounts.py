@@ -8,13 +8,16 @@ not read as a decimal point: the value is refused with the expected format, neve
 silently as 1,50 €.
 
 One message per problem, next to the field: the format, the decimals, the range (the
-range in a single message, not one for the maximum and one for the number of digits).
+range in a single message, not one for the maximum and one for the number of digits), the
+step. The format messages give an example a person can type in that field (``example``):
+"1.234,56" by default, "1.234" for whole euros; a field with narrow bounds gives its own
+("ad esempio 2,50" for a value from 0 to 5 €).
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -63,14 +66,16 @@ class EuroAmountField(forms.Field):
 
     widget = forms.TextInput
     default_error_messages = {
-        "invalid": _("Inserisci un importo in euro, ad esempio 1.234,56."),
+        "invalid": _("Inserisci un importo in euro, ad esempio %(example)s."),
+        "invalid_whole": _("Inserisci un importo in euro interi, ad esempio %(example)s."),
         "decimal_places": _(
-            "Inserisci un importo con al massimo %(places)s decimali, ad esempio 1.234,56."
+            "Inserisci un importo con al massimo %(places)s decimali, ad esempio %(example)s."
         ),
         "no_decimals": _("Inserisci un importo in euro interi, senza decimali."),
         "range": _("Inserisci un importo da %(min)s a %(max)s €."),
         "min_value": _("Inserisci un importo di almeno %(min)s €."),
         "max_value": _("Inserisci un importo fino a %(max)s €."),
+        "step": _("Inserisci un importo a passi di %(step)s €, ad esempio %(example)s."),
     }
 
     def __init__(
@@ -79,11 +84,20 @@ class EuroAmountField(forms.Field):
         min_value: Decimal | int | None = None,
         max_value: Decimal | int | None = None,
         decimal_places: int = 2,
+        step: Decimal | str | int | None = None,
+        example: str = "",
         **kwargs,
     ):
+        """``decimal_places=0``: whole euros ("20" and "20,00" are 20; "20,50" is refused).
+        ``step``: the amount is a multiple of it counted from ``min_value`` (or 0), e.g.
+        ``Decimal("0.5")``. ``example``: the amount the messages suggest, as typed."""
         self.min_value = None if min_value is None else Decimal(min_value)
         self.max_value = None if max_value is None else Decimal(max_value)
         self.decimal_places = decimal_places
+        self.step = None if step is None else Decimal(step)
+        if self.step is not None and self.step <= 0:
+            raise ValueError("step must be positive")
+        self.example = example or ("1.234,56" if decimal_places else "1.234")
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
@@ -108,25 +122,42 @@ class EuroAmountField(forms.Field):
         else:
             amount = parse_euro_amount(str(value))
             if amount is None:
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
+                code = "invalid" if self.decimal_places else "invalid_whole"
+                raise ValidationError(
+                    self.error_messages[code], code="invalid", params={"example": self.example}
+                )
         return self._quantized(amount)
 
     def _quantized(self, amount: Decimal) -> Decimal:
         """Trailing zeros past the allowed decimals are dropped ("12,340" is 12,34);
-        a significant digit there is an error."""
-        exponent = amount.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > self.decimal_places:
-            step = Decimal(1).scaleb(-self.decimal_places)
-            if amount != amount.quantize(step):
+        a significant digit there is an error. A zero has no sign."""
+        sign, digits, exponent = amount.as_tuple()
+        extra = -exponent - self.decimal_places if isinstance(exponent, int) else 0
+        if extra > 0:
+            # On the digits, not with quantize: a figure longer than the decimal context's
+            # 28 digits would raise InvalidOperation instead of getting a message.
+            if any(digits[-extra:]):
                 if self.decimal_places == 0:
                     raise ValidationError(self.error_messages["no_decimals"], code="no_decimals")
                 raise ValidationError(
                     self.error_messages["decimal_places"],
                     code="decimal_places",
-                    params={"places": self.decimal_places},
+                    params={"places": self.decimal_places, "example": self.example},
                 )
-            amount = amount.quantize(step)
-        return amount
+            amount = Decimal((sign, digits[:-extra] or (0,), exponent + extra))
+        return amount if amount else amount.copy_abs()  # "-0" is 0
+
+    def _on_step(self, value: Decimal) -> bool:
+        """``value`` is ``min_value`` (or 0) plus a whole number of ``step``s. Exact for any
+        length: the default context's 28 digits would round a long figure, or raise."""
+        base = self.min_value or Decimal(0)
+        figures = (value, base, self.step)
+        # from the highest digit of any of them to the lowest: enough for the difference
+        # and for the whole quotient of the remainder
+        digits = max(f.adjusted() for f in figures) - min(f.as_tuple().exponent for f in figures)
+        with localcontext() as context:
+            context.prec = max(context.prec, digits + 2)
+            return not (value - base) % self.step
 
     def validate(self, value):
         super().validate(value)
@@ -143,3 +174,9 @@ class EuroAmountField(forms.Field):
                 "max": euro_text(high) if high is not None else "",
             }
             raise ValidationError(self.error_messages[code], code=code, params=params)
+        if self.step is not None and not self._on_step(value):
+            raise ValidationError(
+                self.error_messages["step"],
+                code="step",
+                params={"step": euro_text(self.step), "example": self.example},
+            )
