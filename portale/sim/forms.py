@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from portale.cases.forms import OperationForm
 from portale.cases.linelist import LineListDocument
 from portale.company.forms import ADDRESS_FIELDS, AddressForm
+from portale.core.amounts import EuroAmountField
 from portale.records import selectors as records
 from portale.records.models import LineState, Sim
 from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
@@ -350,10 +352,18 @@ RECHARGE_KINDS = [
 ONE_SHOT_AMOUNTS = (7, 22, 44, 88)  # G-20
 FREQUENCIES = (7, 15, 30)
 SERVICE_KIND = {TIMED: "RIC_TEMPO", PARAMETRIC: "RIC_PARAM"}
+# G-21: the "a tempo" and "parametrica" amount in whole euros, the threshold in 0,50 € steps
+AUTOMATIC_AMOUNT_MIN, AUTOMATIC_AMOUNT_MAX = Decimal(5), Decimal(50)
+THRESHOLD_MIN, THRESHOLD_MAX, THRESHOLD_STEP = Decimal(0), Decimal(5), Decimal("0.5")
 
 
 class CompanyRechargeForm(LineListDocument, OperationForm):
-    """One line, one kind of recharge and its parameters (G-20, G-21, G-22)."""
+    """One line, one kind of recharge and its parameters (G-20, G-21, G-22).
+
+    The amount and the threshold are typed as the portal writes amounts ("20", "20,00",
+    "2,50"; ``EuroAmountField``): the amount in whole euros, from 5 to 50 € for the
+    automatic recharges (one shot: one of the denominations), the threshold from 0 to 5 €
+    in 0,50 € steps; one message per problem, next to the field."""
 
     tipo = forms.ChoiceField(label=_("Tipo di ricarica"), choices=RECHARGE_KINDS)
     line = forms.ModelChoiceField(
@@ -364,11 +374,11 @@ class CompanyRechargeForm(LineListDocument, OperationForm):
             "invalid_choice": _("La linea non è una linea ricaricabile di questo contratto."),
         },
     )
-    importo = forms.DecimalField(
+    importo = EuroAmountField(
         label=_("Importo della ricarica"),
-        max_digits=5,
-        decimal_places=2,
-        help_text=_("Minimo 5€ - Max 50€"),
+        decimal_places=0,
+        example="20",
+        help_text=_("Minimo 5€ - Max 50€. In euro interi, ad esempio 20."),
         error_messages={"required": _("Indica l'importo della ricarica.")},
     )
     frequenza = forms.TypedChoiceField(
@@ -377,8 +387,14 @@ class CompanyRechargeForm(LineListDocument, OperationForm):
         coerce=int,
         required=False,
     )
-    soglia = forms.DecimalField(
-        label=_("Valore soglia"), max_digits=4, decimal_places=2, required=False
+    soglia = EuroAmountField(
+        label=_("Valore soglia"),
+        min_value=THRESHOLD_MIN,
+        max_value=THRESHOLD_MAX,
+        step=THRESHOLD_STEP,
+        example="2,50",
+        help_text=_("Da 0 a 5€, a passi di 0,50€. In euro, ad esempio 2,50."),
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
@@ -389,23 +405,23 @@ class CompanyRechargeForm(LineListDocument, OperationForm):
             .exclude(state=LineState.CEASED)
             .select_related("tariff_plan")
         )
+        kind = self.data.get(self.add_prefix("tipo")) if self.is_bound else None
+        if isinstance(kind, str) and kind in SERVICE_KIND:
+            # a tempo, parametrica: 5–50 €, the field's own range message
+            amount = self.fields["importo"]
+            amount.min_value, amount.max_value = AUTOMATIC_AMOUNT_MIN, AUTOMATIC_AMOUNT_MAX
 
     def clean(self):
         data = super().clean()
         kind, amount, line = data.get("tipo"), data.get("importo"), data.get("line")
-        if kind is None or amount is None:
+        if kind is None:
             return data
-        if kind == ONE_SHOT:
-            if amount not in ONE_SHOT_AMOUNTS:
-                self.add_error("importo", _("Scegli uno dei tagli proposti: 7, 22, 44 o 88 €."))
-        elif amount != amount.to_integral_value() or not 5 <= amount <= 50:
-            self.add_error("importo", _("L'importo è in euro interi, da 5 a 50 €."))
+        if kind == ONE_SHOT and amount is not None and amount not in ONE_SHOT_AMOUNTS:
+            self.add_error("importo", _("Scegli uno dei tagli proposti: 7, 22, 44 o 88 €."))
         if kind == TIMED and data.get("frequenza") not in FREQUENCIES:
             self.add_error("frequenza", _("La frequenza di ricarica è di 7, 15 o 30 giorni."))
-        if kind == PARAMETRIC:
-            threshold = data.get("soglia")
-            if threshold is None or not 0 <= threshold <= 5 or (threshold * 2) % 1:
-                self.add_error("soglia", _("Il valore soglia va da 0 a 5 €, a passi di 0,50 €."))
+        if kind == PARAMETRIC and "soglia" not in self.errors and data.get("soglia") is None:
+            self.add_error("soglia", self.fields["soglia"].error_messages["required"])
         if line is not None and kind in SERVICE_KIND:
             active = line.services.filter(
                 kind=SERVICE_KIND[kind], state__in=["ATTIVO", "IN ATTIVAZIONE"]
@@ -436,7 +452,7 @@ class CompanyRechargeForm(LineListDocument, OperationForm):
         if d["tipo"] == TIMED:
             payload["frequency_days"] = d["frequenza"]
         if d["tipo"] == PARAMETRIC:
-            payload["threshold"] = str(d["soglia"])
+            payload["threshold"] = f"{d['soglia']:.2f}"
         return payload
 
     def case_line(self):

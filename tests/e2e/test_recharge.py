@@ -1,7 +1,8 @@
 """Browser test of Ricarica aziendale "a tempo" (guide §7.3.4, P-09).
 
 The ROA files a timed recharge through the wizard (card, line, parameters, "Conferma dei
-dati" with the summary and the list of lines downloaded, INVIA); fulfilment activates the
+dati" with the summary and the list of lines downloaded, INVIA); the amount is typed as the
+portal writes amounts ("20,00"; "20.50" refused next to the field); fulfilment activates the
 service; the periodic job recharges the line 7 days later; the employee sees the company
 credit and the service SMS.
 """
@@ -44,10 +45,22 @@ def test_timed_recharge_through_the_wizard_then_the_periodic_job(
     page.get_by_role("radio", name=f"Seleziona {line.msisdn}").check()
     page.get_by_role("button", name="AVANTI").click()
     page.select_option("#id_frequenza", "7")
-    page.fill("#id_importo", "60")
+    amount = page.locator("#id_importo")
+    expect(amount).to_have_attribute("type", "text")  # a number input would refuse "20,00"
+    expect(amount).to_have_accessible_description(
+        "Minimo 5€ - Max 50€. In euro interi, ad esempio 20."
+    )
+    amount.fill("60")
     page.get_by_role("button", name="PROSEGUI").click()
-    expect(page.get_by_text("L'importo è in euro interi, da 5 a 50 €.")).to_be_visible()
-    page.fill("#id_importo", "20")
+    expect(page.locator("#id_importo_error")).to_have_text("Inserisci un importo da 5 a 50 €.")
+    page.fill("#id_importo", "20.50")  # a dot is no decimal point: refused, not read as 20,50
+    page.get_by_role("button", name="PROSEGUI").click()
+    expect(page.locator("#id_importo_error")).to_have_text(
+        "Inserisci un importo in euro interi, ad esempio 20."
+    )
+    expect(page.locator("#id_importo")).to_have_value("20.50")  # what was typed stays
+    expect(page.locator("#id_importo")).to_have_attribute("aria-invalid", "true")
+    page.fill("#id_importo", "20,00")  # the portal's own format
     page.get_by_role("button", name="PROSEGUI").click()
 
     expect(page.get_by_role("heading", name="Conferma dei dati")).to_be_visible()

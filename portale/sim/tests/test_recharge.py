@@ -63,7 +63,10 @@ def test_amounts_frequencies_and_thresholds_out_of_range(roa, contract, prepaid)
     assert "da 5 a 50" in _errors(
         roa, contract, tipo="a_tempo", line=line, importo="4", frequenza="7"
     )
-    assert "da 5 a 50" in _errors(
+    assert "senza decimali" in _errors(
+        roa, contract, tipo="a_tempo", line=line, importo="5,5", frequenza="7"
+    )
+    assert "ad esempio 20" in _errors(  # a dot is no decimal point: not read as 5,5 €
         roa, contract, tipo="a_tempo", line=line, importo="5.5", frequenza="7"
     )
     assert "7, 15 o 30" in _errors(
@@ -73,7 +76,10 @@ def test_amounts_frequencies_and_thresholds_out_of_range(roa, contract, prepaid)
         roa, contract, tipo="parametrica", line=line, importo="5", soglia="6"
     )
     assert "passi di 0,50" in _errors(
-        roa, contract, tipo="parametrica", line=line, importo="5", soglia="1.2"
+        roa, contract, tipo="parametrica", line=line, importo="5", soglia="1,2"
+    )
+    assert "ad esempio 2,50" in _errors(
+        roa, contract, tipo="parametrica", line=line, importo="5", soglia="1.5"
     )
     assert not Case.objects.exists()
 
