@@ -73,6 +73,9 @@ class Operation:
     form: type | None = None
     effect: Callable[[Any], None] | None = field(default=None, repr=False)
     conflict_key: Callable[[dict], str] | None = field(default=None, repr=False)
+    # What the conflicting object is, for the G-10 message, when it is neither a line nor
+    # the contract (e.g. "l'apparato con IMEI …"): from the open pratica's parameters.
+    conflict_subject: Callable[[dict], str] | None = field(default=None, repr=False)
     summary: Callable[[dict], list[tuple[str, str, str]]] | None = field(default=None, repr=False)
     ships: bool = False
     uploads: tuple[Upload, ...] = ()
@@ -234,6 +237,7 @@ def implement(
     form: type,
     effect: Callable[[Any], None] | None,
     conflict_key: Callable[[dict], str] | None = None,
+    conflict_subject: Callable[[dict], str] | None = None,
     summary: Callable[[dict], list[tuple[str, str, str]]] | None = None,
     ships: bool = False,
     uploads: tuple[Upload, ...] | list[Upload] = (),
@@ -255,6 +259,7 @@ def implement(
     op.form = form
     op.effect = effect
     op.conflict_key = conflict_key
+    op.conflict_subject = conflict_subject
     op.summary = summary
     op.ships = ships
     op.uploads = tuple(uploads)

@@ -105,9 +105,19 @@ NOT_AVAILABLE = gettext_lazy(
 
 
 def conflict_message(case: Case) -> str:
-    """G-10, naming what the open pratica is about: the line, else the contract."""
+    """G-10, naming what the open pratica is about: the object its operation names (a
+    device…), else the line, else the contract."""
     values = {"number": case.number, "type": case.type_label, "contract": case.contract.code}
-    if case.line_id:
+    op = operations.REGISTRY.get(case.operation)
+    subject = op.conflict_subject(case.payload) if op and op.conflict_subject else ""
+    if subject:
+        values["subject"] = subject
+        text = _(
+            "Per %(subject)s c'è già una richiesta %(type)s in lavorazione (pratica "
+            "%(number)s). Potrai inviarne una nuova quando sarà chiusa: segui lo stato nella "
+            'funzione "Storico pratiche".'
+        )
+    elif case.line_id:
         values["msisdn"] = case.line.msisdn
         text = _(
             "Sulla linea %(msisdn)s c'è già una richiesta in lavorazione (pratica %(number)s, "

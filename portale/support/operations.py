@@ -65,12 +65,17 @@ def _device_summary(p: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+def _device_subject(p: dict) -> str:
+    """G-10: one open ticket per device, named by its IMEI in the refusal."""
+    return _("l'apparato con IMEI %(imei)s") % {"imei": p["imei"]} if p.get("imei") else ""
+
+
 def _ticket_url(case) -> str:
     return reverse("support:ticket", args=[case.number])
 
 
 # fmt: off
-implement("device_support", form=forms.DeviceSupportForm, effect=None, conflict_key=lambda p: f"device:{p['device_id']}", summary=_device_summary, on_file=services.ticket_open, detail_url=_ticket_url)
+implement("device_support", form=forms.DeviceSupportForm, effect=None, conflict_key=lambda p: f"device:{p['device_id']}", conflict_subject=_device_subject, summary=_device_summary, on_file=services.ticket_open, detail_url=_ticket_url)
 implement("contact_request", form=forms.ContactRequestForm, effect=None, summary=_contact_summary)
 implement("terminal_config", form=forms.TerminalConfigForm, effect=None, summary=_terminal_summary)
 implement("service_support", form=forms.ServiceSupportForm, effect=None, summary=_service_summary)
