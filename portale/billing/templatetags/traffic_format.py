@@ -2,17 +2,10 @@
 
 from django import template
 
-from portale.core.lists.formats import italian_number
+from portale.core.lists.formats import euro, italian_number
 
 register = template.Library()
-
-
-@register.filter
-def eur(value, places: int = 2) -> str:
-    """1234.5 → "1.234,50 €"."""
-    if value is None or value == "":
-        return ""
-    return f"{italian_number(value, int(places))} €"
+eur = register.filter("eur", euro)  # 1234.5 → "1.234,50 €"
 
 
 @register.filter

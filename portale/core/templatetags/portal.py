@@ -20,7 +20,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from portale.core.lists.formats import euro
+
 register = template.Library()
+register.filter("eur", euro)  # an amount as the portal writes it: "1.234,50 €"
 
 
 def first_url(*names, **kwargs) -> str:

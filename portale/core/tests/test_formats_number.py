@@ -39,3 +39,19 @@ def test_the_same_text_as_the_former_grouping():
             for grouping in (True, False):
                 expected = former(value, places, grouping=grouping)
                 assert italian_number(value, places, grouping=grouping) == expected, value
+
+
+def test_the_eur_filter_of_every_template_library_is_one_function():
+    from django.template import engines
+
+    from portale.billing.templatetags import traffic_format
+    from portale.core.lists.formats import euro
+    from portale.core.templatetags import portal
+    from portale.tem.templatetags import tem
+
+    assert portal.register.filters["eur"] is euro
+    assert traffic_format.register.filters["eur"] is euro and tem.register.filters["eur"] is euro
+    assert euro(Decimal("1234.5")) == "1.234,50 €" and euro("0.1234", 4) == "0,1234 €"
+    assert euro(None) == "" and euro("") == ""
+    page = engines["django"].from_string("{% load portal %}{{ a|eur }} {{ b|eur:4 }}|{{ c|eur }}")
+    assert page.render({"a": "20.00", "b": Decimal("-3.14159"), "c": None}) == "20,00 € -3,1416 €|"

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from portale.core.lists.body import _v
-from portale.core.lists.formats import italian_number
+from portale.core.lists.formats import euro, italian_number
 from portale.core.templatetags.portal_forms import field_html
 
 register = template.Library()
@@ -30,11 +30,7 @@ def getfield(form, name: str):
     return form[name] if name in form.fields else None
 
 
-@register.filter
-def eur(value) -> str:
-    if value is None or value == "":
-        return ""
-    return f"{italian_number(value, 2)} €"
+eur = register.filter("eur", euro)
 
 
 @register.filter
