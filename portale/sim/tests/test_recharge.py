@@ -144,3 +144,40 @@ def test_parametric_recharges_under_the_threshold_at_most_three_a_month(roa, con
     prepaid.company_credit = Decimal("0")
     prepaid.save(update_fields=["company_credit"])
     assert automatic_recharges_run(now=timezone.make_aware(datetime.datetime(2031, 4, 1, 9))) == 1
+
+
+def test_a_recharge_that_fails_does_not_hold_back_the_others(roa, contract, prepaid, monkeypatch):
+    """One service in an unexpected state (or a lock timeout) fails alone: the run does every
+    other due recharge, then fails so the task's retry does the one left."""
+    from portale.sim import services as sim_services
+
+    other = f.LineFactory(
+        contract=contract, tariff_plan=prepaid.tariff_plan, company_credit=Decimal("10")
+    )
+    for line in (prepaid, other):
+        _file(roa, contract, tipo="a_tempo", line=str(line.pk), importo="10", frequenza="7")
+    engine.run_until_idle()
+    real = sim_services.records.recharge_service_run
+    seen = []
+
+    def first_one_fails(*, service_id, now=None):
+        seen.append(service_id)
+        if len(seen) == 1:
+            raise RuntimeError("lock timeout")
+        return real(service_id=service_id, now=now)
+
+    def credits():
+        return {
+            s.pk: s.line.company_credit
+            for s in LineService.objects.filter(line__in=[prepaid, other]).select_related("line")
+        }
+
+    due = timezone.now() + datetime.timedelta(days=7)
+    monkeypatch.setattr(sim_services.records, "recharge_service_run", first_one_fails)
+    with pytest.raises(sim_services.RechargeRunIncomplete):
+        automatic_recharges_run(now=due)
+    failed, done = seen
+    assert credits() == {failed: Decimal("10"), done: Decimal("20")}  # the one after it ran
+    monkeypatch.setattr(sim_services.records, "recharge_service_run", real)
+    assert automatic_recharges_run(now=due) == 1  # the retry: only the one that failed
+    assert credits() == {failed: Decimal("20"), done: Decimal("20")}
