@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from portale.cases.linelist import LINE_LIST
 from portale.cases.operations import Upload, implement
-from portale.core.lists.formats import italian_number
+from portale.core.lists.formats import euro
 from portale.records import services as records
 from portale.records.models import Sim
 
@@ -221,8 +221,7 @@ def _recharge_summary(payload: dict) -> list[tuple[str, str, str]]:
             )
         )
     if "threshold" in payload:
-        threshold = italian_number(Decimal(payload["threshold"]), 2)  # "2,50 €", as typed
-        rows.append((_("Valore soglia"), "", f"{threshold} €"))
+        rows.append((_("Valore soglia"), "", euro(payload["threshold"])))  # "2,50 €", as typed
     return rows
 
 
