@@ -25,6 +25,11 @@ Who keeps it:
   the current period as 0, exact by the invariant;
 * ``rebuild`` recomputes it from the events (thresholds created outside these services:
   the demo seed, a copied database, a repair), ``verify`` compares without writing.
+
+Whoever moves ``consumption`` also sets ``erosion_due_at`` (when unset), in the same
+transaction: the threshold engine's erosion, which turns it into ``available``, alerts and
+blocks, clears it in the transaction that erodes. A threshold whose erosion task was lost
+(queue down, four failed attempts) stays due, and the durable jobs' sweep erodes it.
 """
 
 from __future__ import annotations
@@ -156,9 +161,11 @@ def add_events(events: Iterable[TrafficEvent]) -> tuple[dict[str, set[int]], dic
             "activation_date",
             "consumption",
             "consumption_period",
+            "erosion_due_at",
         )
         .order_by("pk")
     )
+    now = timezone.now()
     moved: dict[str, set[int]] = defaultdict(set)
     changed = []
     for t in thresholds:
@@ -174,9 +181,10 @@ def add_events(events: Iterable[TrafficEvent]) -> tuple[dict[str, set[int]], dic
             # else: a late event of a closed period, which that period no longer shows
         if (current, consumed) != (t.consumption_period, t.consumption):
             t.consumption_period, t.consumption = current, consumed
+            t.erosion_due_at = t.erosion_due_at or now  # the engine's erosion clears it
             changed.append(t)
             moved[t.kind].add(t.line_id)
-    values_update(Threshold, changed, ["consumption", "consumption_period"])
+    values_update(Threshold, changed, ["consumption", "consumption_period", "erosion_due_at"])
     orphans = {kind: set(ids) for kind, ids in by_kind.items()}
     for t in thresholds:
         orphans[t.kind].discard(t.line_id)
@@ -191,6 +199,7 @@ def rebuild(*, thresholds: Iterable[Threshold] | None = None) -> int:
         thresholds = Threshold.objects.filter(state__in=LIVE)
     thresholds = list(thresholds)
     sums = from_events(thresholds)
+    now = timezone.now()
     changed = []
     for t in thresholds:
         if t.pk not in sums:
@@ -198,8 +207,9 @@ def rebuild(*, thresholds: Iterable[Threshold] | None = None) -> int:
         start = t.consumption_period or t.period_start
         if (t.consumption, t.consumption_period) != (sums[t.pk], start):
             t.consumption, t.consumption_period = sums[t.pk], start
+            t.erosion_due_at = t.erosion_due_at or now  # its available value is stale
             changed.append(t)
-    values_update(Threshold, changed, ["consumption", "consumption_period"])
+    values_update(Threshold, changed, ["consumption", "consumption_period", "erosion_due_at"])
     return len(changed)
 
 

@@ -8,6 +8,9 @@ class ThresholdsConfig(AppConfig):
     def ready(self) -> None:
         from portale.rating.hooks import after_rating
 
-        from . import engine
+        from . import (
+            engine,
+            tasks,  # noqa: F401 - declares the erosions' durable job kind
+        )
 
         after_rating(engine.after_rating_hook)

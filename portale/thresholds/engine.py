@@ -13,8 +13,11 @@ transaction gives a line with extra-UE data and no roaming threshold the G-33 de
 
 **This engine turns consumption into state.** After each committed batch the rating
 engine calls ``after_rating_hook``, which only queues ``tasks.erode_task`` with the lines
-whose thresholds moved (``RatedBatch.thresholds``; rating stays fast). The task calls
-``erode_lines``, which never scans the events:
+whose thresholds moved (``RatedBatch.thresholds``; rating stays fast). Rating also marked
+those thresholds due (``erosion_due_at``) and the erosion clears the mark, so a task lost
+with the queue, or failed at every attempt, is made good by the durable jobs' sweep
+(``due_erosions``, ``tasks.EROSIONS``). The task calls ``erode_lines``, which never scans
+the events:
 
 * every live threshold of those lines is locked (thresholds only: rating locks lines, then
   thresholds, so the two never wait in a cycle) and its consumption in the **current**
@@ -220,6 +223,7 @@ def erode_lines(
                 or level != t.last_alert_level
                 or blocked != t.blocked_line
                 or start != loaded_start
+                or t.erosion_due_at is not None  # eroded now: no longer due
             ):
                 erosions.append(records.ThresholdErosion(t.pk, start, available, level, blocked))
         records.thresholds_erosion_set(erosions=erosions)
@@ -252,9 +256,25 @@ def reset_due(*, now: datetime.datetime | None = None, chunk: int = 2000) -> int
 
 def after_rating_hook(batch: RatedBatch) -> None:
     """Registered with ``rating.hooks.after_rating``: queue the erosion of the thresholds
-    whose consumption the batch moved, nothing else."""
+    whose consumption the batch moved, nothing else. Only a wake-up call: a queue that is
+    down is logged, not raised (the events are rated), and the thresholds stay due
+    (``erosion_due_at``) until the sweep erodes them."""
     by_kind = {kind: list(ids) for kind, ids in batch.thresholds if ids}
     if by_kind:
+        from portale.core.tasks import enqueue_on_commit
+
         from .tasks import erode_task
 
-        erode_task(by_kind)
+        enqueue_on_commit(erode_task, by_kind)
+
+
+# How long a due threshold waits for its erosion task before the sweep wakes it again: the
+# task normally runs seconds after the rating commits; a backlog only costs a second,
+# harmless erosion (it recomputes from ``consumption``).
+EROSION_GRACE = datetime.timedelta(minutes=2)
+
+
+def due_erosions(now: datetime.datetime) -> list[int]:
+    """The lines whose active thresholds have waited for their erosion longer than the grace
+    period (``erosion_due_at``): what the durable jobs' sweep wakes."""
+    return record_selectors.thresholds_erosion_due_lines(before=now - EROSION_GRACE)

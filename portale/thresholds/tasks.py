@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from huey import crontab
 
+from portale.core.jobs import DurableJob, register
 from portale.core.tasks import periodic_task, task
 
 from . import engine
@@ -17,6 +18,20 @@ def erode_task(by_kind: dict[str, list[int]] | list[int]) -> int:
     if isinstance(by_kind, list):
         return len(engine.erode_batch(event_ids=by_kind).events)
     return len(engine.erode_lines(by_kind=by_kind).events)
+
+
+@task(priority=10)
+def erode_line_task(line_id: int) -> int:
+    """Erode every active threshold of one line: the sweep's wake-up of a line whose
+    thresholds stayed due (``Threshold.erosion_due_at``) after their erosion task was lost."""
+    return len(engine.erode_lines(line_ids=[line_id]).events)
+
+
+# The durable side of the erosions: the job's row is the threshold due for erosion (the
+# rating transaction marks it, the erosion clears it); the sweep wakes its line.
+EROSIONS = register(
+    DurableJob(name="threshold_erosions", task=erode_line_task, due=engine.due_erosions)
+)
 
 
 @periodic_task(crontab(minute="*/5"), retries=3)

@@ -126,6 +126,11 @@ class Threshold(models.Model):
     consumption_period = models.DateField(
         _("Periodo del consumo"), null=True, blank=True, help_text=_("Primo giorno")
     )
+    # Set when ``consumption`` (or the value) moved and the threshold engine has not yet
+    # turned it into ``available``, alerts and blocks; cleared by the engine in the
+    # transaction that erodes it. The erosion's task is only a wake-up call: the sweep of
+    # the durable jobs (``thresholds.tasks.EROSIONS``) erodes what a lost task left due.
+    erosion_due_at = models.DateTimeField(_("Erosione da calcolare dal"), null=True, blank=True)
     # The line's number and contract copied onto the row (issue 17), kept by database
     # triggers (``records/sortkey_sql.py``, migration 0014), never written by Django: the
     # list sorted by line reads a deep page along the index ``threshold_listed_order``.
@@ -175,6 +180,12 @@ class Threshold(models.Model):
             models.Index(fields=["line", "state"]),
             models.Index(
                 fields=["line_contract", "line_msisdn", "id"], name="threshold_listed_order"
+            ),
+            # The sweep's read: only the few thresholds waiting for their erosion.
+            models.Index(
+                fields=["erosion_due_at"],
+                condition=models.Q(erosion_due_at__isnull=False),
+                name="threshold_erosion_due",
             ),
         ]
 

@@ -137,6 +137,8 @@ def threshold_activate(
         period_start=start,
         consumption=consumed,
         consumption_period=start,
+        # traffic already counted: the engine's alerts are still to come
+        erosion_due_at=timezone.now() if consumed else None,
     )
 
 
@@ -186,7 +188,10 @@ def threshold_change(
     threshold.value = new_value
     threshold.available = max(Decimal(0), new_value - consumed)
     level, blocked = threshold_alert_state(threshold, consumed)
-    # A lower level re-arms the alerts; a higher one is recorded by the engine's next run.
+    # A lower level re-arms the alerts; a higher one is recorded by the engine's next
+    # erosion, which the threshold is now due for (the sweep runs it without new traffic).
+    if level > threshold.last_alert_level:
+        threshold.erosion_due_at = threshold.erosion_due_at or timezone.now()
     threshold.last_alert_level = min(level, threshold.last_alert_level)
     # Over 100%: a threshold that becomes DISPOSITIVA blocks; one unblocked stays unblocked.
     threshold.blocked_line = blocked and (threshold.blocked_line or not was_blocking)
@@ -205,7 +210,8 @@ def threshold_cease(
     threshold.state = Threshold.State.CEASED
     threshold.cessation_date = max(on or timezone.localdate(), threshold.activation_date)
     threshold.blocked_line = False
-    threshold.save(update_fields=["state", "cessation_date", "blocked_line"])
+    threshold.erosion_due_at = None  # a ceased threshold is never eroded again
+    threshold.save(update_fields=["state", "cessation_date", "blocked_line", "erosion_due_at"])
     return threshold
 
 
@@ -221,9 +227,12 @@ class ThresholdErosion:
 
 
 def thresholds_erosion_set(*, erosions: Iterable[ThresholdErosion]) -> int:
-    """The engine's bulk write: available value, period, alert level and block.
+    """The engine's bulk write: available value, period, alert level and block; the
+    threshold is no longer due for erosion (``erosion_due_at``).
 
-    The caller holds the rows locked (``select_for_update``) in its transaction.
+    The caller holds the rows locked (``select_for_update``) in its transaction, from the
+    read of ``consumption`` to this write, so a consumption rated meanwhile waits and sets
+    the threshold due again.
     """
     erosions = list(erosions)
     rows = []
@@ -243,7 +252,9 @@ def thresholds_erosion_set(*, erosions: Iterable[ThresholdErosion]) -> int:
         )
     with transaction.atomic():
         values_update(
-            Threshold, rows, ["period_start", "available", "last_alert_level", "blocked_line"]
+            Threshold,
+            rows,
+            ["period_start", "available", "last_alert_level", "blocked_line", "erosion_due_at"],
         )
     return len(rows)
 
@@ -312,6 +323,8 @@ def roaming_thresholds_provision(
                         period_start=month,
                         consumption=consumed.get(pk, Decimal(0)),
                         consumption_period=month,
+                        # traffic already counted: the engine's alerts are still to come
+                        erosion_due_at=timezone.now() if consumed.get(pk) else None,
                     )
                     for pk in todo
                 ],
