@@ -57,7 +57,8 @@ class OperationForm(DocumentsFormMixin, forms.Form):
     def case_line(self) -> Line | None:
         """The line the pratica is about, if one (shown in "Storico pratiche").
 
-        ``self.line`` is the employee's own line, the scope of the §9 operations: their forms
-        return it; a referent's form returns the line chosen among the contract's.
+        By default ``self.line``: the employee's own line when the request is theirs (the §9
+        operations, and e.g. an employee's Scrivici), None for a referent's request about the
+        contract. A referent's form returns the line chosen among the contract's.
         """
-        return None
+        return self.line

@@ -43,10 +43,9 @@ def operation_form(request, operation: str, *, data=None, **kwargs) -> Operation
     ``data`` replaces ``request.POST`` (e.g. to add the object the page is about).
     """
     op = operations.get(operation)
-    # The employee's own operations (§9) act on their line's contract; the others on the
-    # contract selected in the portal.
-    own_line = op.profiles <= {Profile.DIP}
-    contract = request.portal.line_contract if own_line else request.portal.contract
+    portal = request.portal
+    own_line = _acts_on_own_line(portal, op)
+    contract = portal.line_contract if own_line else portal.contract
     if contract is None:
         raise Http404
     bound = request.method == "POST"
@@ -55,9 +54,21 @@ def operation_form(request, operation: str, *, data=None, **kwargs) -> Operation
         request.FILES if bound else None,
         contract=contract,
         actor=request.user,
-        line=request.portal.line if own_line else None,
+        line=portal.line if own_line else None,
         **kwargs,
     )
+
+
+def _acts_on_own_line(portal, op: operations.Operation) -> bool:
+    """Whether the request is the employee's, about their own line and its contract.
+
+    The employee's own operations (§9) always are. Any other an employee may file (Scrivici,
+    Assistenza sui servizi web) is when the user has no referent profile on the selected
+    contract, as ``for_portal`` reads rows (P-02): the pratica then names the line, so the
+    ROA's "Storico pratiche" shows who asked. A referent's request, even from a referent who
+    also has a line, is about the selected contract, with no line.
+    """
+    return op.profiles <= {Profile.DIP} or not portal.referent_profiles
 
 
 def start_request(request, form: OperationForm, *, back_url: str = ""):
@@ -94,8 +105,11 @@ def file_now(request, form: OperationForm, *, token: str, payload=None, line=Non
 
     Returns the pratica, or None with the refusal as form errors. The page's token makes a
     double click file one pratica. ``payload`` replaces ``request.POST`` (e.g. with the
-    object the page is about).
+    object the page is about); ``line``, the scope the request is validated in, is by
+    default the form's (``operation_form``: the employee's own line, else none).
     """
+    if line is None:
+        line = form.line
     try:
         return services.case_file(
             operation=form.operation,

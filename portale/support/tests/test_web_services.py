@@ -39,6 +39,13 @@ def test_it_works_with_the_identity_pre_filled(client, ebill):
     assert case.payload["started"] == f"{yesterday:%d/%m/%Y} 09:30"
 
 
+def test_an_employees_request_is_about_their_line(client, employee, employee_line):
+    client.force_login(employee)
+    client.post(URL, _data(timezone.localdate() - datetime.timedelta(days=1)))
+    case = Case.objects.get()
+    assert (case.contract, case.line) == (employee_line.contract, employee_line)
+
+
 def test_a_start_in_the_future_is_refused(client, roa):
     client.force_login(roa)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from portale.cases.models import Case, CaseState
 from portale.records.models import Line
+from portale.records.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 URL = reverse("support:write")
@@ -65,6 +66,37 @@ def test_an_employee_writes_on_the_contract_of_their_line(client, employee):
     client.post(URL, _data())
     line = Line.objects.get(msisdn=employee.mobile)
     assert Case.objects.get().contract == line.contract
+
+
+def test_an_employees_request_is_about_their_line(client, employee, employee_line):
+    client.force_login(employee)
+    client.post(URL, _data())
+    assert Case.objects.get().line == employee_line
+
+
+def test_the_roa_sees_the_employees_line_in_storico_pratiche(client, employee, employee_line, roa):
+    client.force_login(employee)
+    client.post(URL, _data())
+    case = Case.objects.get()
+    client.force_login(roa)
+    response = client.get(reverse("cases:history"))
+    rows = {r[0]["text"]: r for r in response.context["table"].rows}
+    assert rows[case.number][3]["text"] == employee_line.msisdn  # the "Linea" column
+    assert employee_line.msisdn in response.content.decode()
+
+
+def test_a_referents_request_is_about_the_contract(client, roa):
+    client.force_login(roa)
+    client.post(URL, _data())
+    assert Case.objects.get().line is None
+
+
+def test_a_referent_with_a_line_of_their_own_writes_as_referent(client, roa, contract):
+    f.SimFactory(line__contract=contract, line__msisdn=roa.mobile)  # the ROA is also an employee
+    client.force_login(roa)
+    client.post(URL, _data())
+    case = Case.objects.get()
+    assert (case.contract, case.line) == (contract, None)
 
 
 def test_it_checks_the_profile(client, no_profile_user):
