@@ -107,9 +107,7 @@ def test_an_erosion_lost_with_the_queue_is_done_by_the_sweep(employee_line, queu
     assert ThresholdEvent.objects.count() == 2
 
 
-def test_an_erosion_whose_task_fails_every_attempt_is_done_by_the_sweep(
-    employee_line, monkeypatch
-):
+def test_an_erosion_whose_task_fails_every_attempt_is_done_by_the_sweep(employee_line, monkeypatch):
     m = employee_line.msisdn
     t = spending(employee_line, value="10")
     failing = {"on": True}
