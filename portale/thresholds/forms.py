@@ -14,7 +14,7 @@ from portale.cases.forms import OperationForm
 from portale.cases.linelist import LineListDocument
 from portale.cases.selectors import open_cases
 from portale.core.amounts import EuroAmountField
-from portale.core.lists.formats import italian_number
+from portale.core.lists.formats import euro
 from portale.records.models import Line, Threshold
 
 from . import selectors
@@ -48,7 +48,7 @@ def value_field(required: bool = True) -> EuroAmountField:
 
 
 def threshold_text(t: Threshold) -> str:
-    return f"{t.description} {italian_number(t.value, 2)} € {t.period}"
+    return f"{t.description} {euro(t.value)} {t.period}"
 
 
 class _LinesMixin(LineListDocument):
@@ -127,7 +127,7 @@ class ThresholdActivateForm(_LinesMixin, OperationForm):
 
     def new_text(self) -> str:
         d = self.cleaned_data
-        return f"{d['type']} {d['period']} {italian_number(d['value'], 2)} €"
+        return f"{d['type']} {d['period']} {euro(d['value'])}"
 
     def case_line(self):
         lines = self.cleaned_data["lines"]
@@ -263,7 +263,7 @@ class ThresholdChangeForm(_ThresholdsForm):
         new = {
             "tipologia": d.get("type") or "",
             "periodo": d.get("period") or "",
-            "importo": f"{italian_number(d['value'], 2)} €" if d.get("value") is not None else "",
+            "importo": euro(d.get("value")),
         }[change]
         out = {"change": change, "lines": self.line_items(new)}
         if change == "tipologia":
@@ -293,7 +293,7 @@ class RoamingValueForm(_ThresholdsForm):
         value = self.cleaned_data["value"]
         return {
             "value": str(value),
-            "lines": self.line_items(f"{italian_number(value, 2)} €"),
+            "lines": self.line_items(euro(value)),
         }
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portale.cases.linelist import LINE_LIST
 from portale.cases.operations import implement
-from portale.core.lists.formats import italian_number
+from portale.core.lists.formats import euro
 from portale.records import selectors as record_selectors
 from portale.records import services as records
 
@@ -66,7 +66,7 @@ def _line_rows(payload: dict, new: str = "") -> list[tuple[str, str, str]]:
 
 
 def _money(value: str) -> str:
-    return f"{italian_number(Decimal(value), 2)} €"
+    return euro(Decimal(value))
 
 
 def activate_summary(p: dict) -> list[tuple[str, str, str]]:

@@ -90,7 +90,7 @@ class Format:
             case "datetime_seconds":
                 return local_datetime(value).strftime("%d/%m/%Y %H:%M:%S")
             case "money":
-                return f"{italian_number(value, self.places)} €"
+                return euro(value, self.places)
             case "decimal":
                 return italian_number(value, self.places)
             case "integer":
