@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Reverse
 
 from .models import (
     Bundle,
@@ -184,14 +185,21 @@ def sims_listed_on_contract(*, contract: Contract) -> QuerySet[Sim]:
 
 def lines_with_msisdn_ending(*, digits: str) -> QuerySet[Line]:
     """Lines whose number ends with ``digits``, any contract: a subquery of a search whose
-    outer query is scoped (on PostgreSQL a trigram index answers it, migration 0005)."""
-    return Line.objects.filter(msisdn__endswith=digits)
+    outer query is scoped. Written as "the reversed number starts with the reversed digits"
+    (``msisdn__endswith`` rows, on every database), which PostgreSQL reads as a range of the
+    B-tree index on ``reverse(msisdn)`` (migration 0017)."""
+    return Line.objects.alias(msisdn_reversed=Reverse("msisdn")).filter(
+        msisdn_reversed__startswith=digits[::-1]
+    )
 
 
 def sims_with_iccid_ending(*, digits: str) -> QuerySet[Sim]:
     """SIMs whose ICCID ends with ``digits`` (the screen shows the last 10, E-08), any
-    contract: a subquery of a search whose outer query is scoped."""
-    return Sim.objects.filter(iccid__endswith=digits)
+    contract: a subquery of a search whose outer query is scoped; indexed as the line's
+    number is (``reverse(iccid)``, migration 0017)."""
+    return Sim.objects.alias(iccid_reversed=Reverse("iccid")).filter(
+        iccid_reversed__startswith=digits[::-1]
+    )
 
 
 def sims_of_contract(*, contract: Contract) -> QuerySet[Sim]:

@@ -98,16 +98,19 @@ class LineSearchField(forms.CharField):
 # Suffix search (issue 17): ``msisdn LIKE '%digits'`` across a list's join reads every line
 # of the contract. The numbers and ICCIDs ending with the digits are looked up first, each in
 # its own table (``records.selectors.lines_with_msisdn_ending`` / ``sims_with_iccid_ending``:
-# a trigram index answers them on PostgreSQL, migration records/0008), and the list is then
-# narrowed to those line ids, which its own indexes answer. The same rows as the suffix
-# test on every database; when the digits match more than MATCHED_IDS rows (a very short
-# suffix) the ids stay a subquery, as the whole list would be read anyway.
+# an index on the reversed value answers them on PostgreSQL, migration records/0017), and
+# the list is then narrowed to those line ids, which its own indexes answer. The same rows
+# as the suffix test on every database; when the digits match more than MATCHED_IDS rows (a
+# very short suffix) the ids stay a subquery, as the whole list would be read anyway.
 MATCHED_IDS = 1000
 
 
 def matched_ids(qs: QuerySet, field: str):
-    """The ``field`` values of ``qs`` as a list (at most MATCHED_IDS), else a subquery."""
-    ids = list(qs.values_list(field, flat=True)[: MATCHED_IDS + 1])
+    """The ``field`` values of ``qs`` as a list (at most MATCHED_IDS), else a subquery.
+
+    Unordered: which rows the first read returns does not matter (all of them, or too many),
+    and a sort of every match by the model's ordering would come before the LIMIT."""
+    ids = list(qs.order_by().values_list(field, flat=True)[: MATCHED_IDS + 1])
     return ids if len(ids) <= MATCHED_IDS else qs.values(field)
 
 

@@ -80,3 +80,24 @@ def test_the_fixture_covers_numbers_iccids_and_both(contract, lines):
     assert len(searched(SimSearch, rows, "8901234567")[0]) == 1  # by ICCID only
     assert len(searched(SimSearch, rows, "4567")[0]) == 2  # one by number, one by ICCID
     assert searched(SimSearch, rows, "3399990001")[0] == []
+
+
+@pytest.mark.parametrize(
+    ("lookup", "index"),
+    [
+        (lambda: records.lines_with_msisdn_ending(digits="7300"), "records_line_msisdn_reversed"),
+        (lambda: records.sims_with_iccid_ending(digits="4567"), "records_sim_iccid_reversed"),
+    ],
+)
+def test_postgresql_reads_the_suffix_from_the_reversed_index(lines, lookup, index):
+    """The lookup's SQL matches the expression of its index (a cast or a function of its own
+    would make it a scan of every line); the planner is told to avoid scans, as it would on
+    the 100,000-line contract rather than on this handful of rows."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the index exists on PostgreSQL only")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = lookup().order_by().values("pk").explain()
+    assert index in plan, plan
