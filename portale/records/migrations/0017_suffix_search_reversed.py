@@ -23,6 +23,7 @@ CREATE = [
     "ANALYZE records_sim",
 ]
 DROP = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",  # 0008 no longer creates it
     "CREATE INDEX IF NOT EXISTS records_line_msisdn_trgm ON records_line "
     "USING gin (msisdn gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS records_sim_iccid_trgm ON records_sim "
