@@ -110,3 +110,25 @@ def users_by_profile(
         "STAFF": staff,
         "NONE": no_profile_user,
     }
+
+
+@pytest.fixture
+def queue_down(monkeypatch):
+    """Redis unreachable: every enqueue raises, as huey's RedisStorage does. The list holds
+    the refused calls; ``back()`` brings the queue back."""
+    from portale.core.tasks import HUEY
+
+    real_enqueue = HUEY.enqueue
+
+    class Calls(list):
+        def back(self):
+            monkeypatch.setattr(HUEY, "enqueue", real_enqueue)
+
+    calls = Calls()
+
+    def refuse(*args, **kwargs):
+        calls.append(args)
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(HUEY, "enqueue", refuse)
+    return calls

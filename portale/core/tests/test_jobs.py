@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from portale.core import export_jobs, jobs
 from portale.core.models import ExportJob
-from portale.core.tasks import HUEY
 from portale.inventory.tests.data import populate
 
 pytestmark = pytest.mark.django_db
@@ -31,19 +30,6 @@ def populated(contract):
 def roa_client(client, roa):
     client.force_login(roa)
     return client
-
-
-@pytest.fixture
-def queue_down(monkeypatch):
-    """Redis unreachable: every enqueue raises, as huey's RedisStorage does."""
-    calls = []
-
-    def refuse(*args, **kwargs):
-        calls.append(args)
-        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(HUEY, "enqueue", refuse)
-    return calls
 
 
 def _xlsx_rows(job):

@@ -175,26 +175,6 @@ def test_admin_is_read_only(client, django_capture_on_commit_callbacks):
 
 # --- delivery is a durable job (portale.core.jobs, kind "outbox") -----------------------------
 @pytest.fixture
-def queue_down(monkeypatch):
-    """Redis unreachable: every enqueue raises, as huey's RedisStorage does; ``back()``
-    brings the queue back."""
-
-    class Calls(list):
-        def back(self):
-            monkeypatch.setattr(HUEY, "enqueue", real_enqueue)
-
-    calls = Calls()
-    real_enqueue = HUEY.enqueue
-
-    def refuse(*args, **kwargs):
-        calls.append(args)
-        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(HUEY, "enqueue", refuse)
-    return calls
-
-
-@pytest.fixture
 def sends(monkeypatch):
     """Every call of the SMS backend's ``send`` (the provider), with the row as the DB had it."""
     from portale.core.notifications import backends

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from portale.core import jobs
-from portale.core.tasks import DEFAULT_RETRIES, HUEY
+from portale.core.tasks import DEFAULT_RETRIES
 from portale.core.tests.queue import run_retries
 from portale.rating.ingest import import_cdr_bytes
 from portale.rating.tests.helpers import cdr_bytes
@@ -40,26 +40,6 @@ def _sweep(now: datetime.datetime) -> int:
     """One sweep at ``now``, its wake-ups run (the test queue is immediate)."""
     with committed():
         return jobs.sweep(now=now)["threshold_erosions"]
-
-
-@pytest.fixture
-def queue_down(monkeypatch):
-    """Redis unreachable: every enqueue raises, as huey's RedisStorage does; ``back()``
-    brings the queue back."""
-    real_enqueue = HUEY.enqueue
-
-    class Calls(list):
-        def back(self):
-            monkeypatch.setattr(HUEY, "enqueue", real_enqueue)
-
-    calls = Calls()
-
-    def refuse(*args, **kwargs):
-        calls.append(args)
-        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(HUEY, "enqueue", refuse)
-    return calls
 
 
 def test_the_erosions_are_a_kind_of_the_core_durable_jobs():
