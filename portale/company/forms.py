@@ -118,12 +118,24 @@ class ReferentReplaceForm(ReferentForm):
         if self.referent is None:
             return data
         existing = data.get("existing")
+        fields = ("first_name", "last_name", "fiscal_code", "mobile", "email")
         if existing is not None:
-            for field in ("first_name", "last_name", "fiscal_code", "mobile", "email"):
+            # The chosen referent or a new one, never both: the typed person is not dropped.
+            if any(self.data.get(self.add_prefix(f), "").strip() for f in fields):
+                self.add_error(
+                    "existing",
+                    _(
+                        "Scegli un referente già presente oppure inserisci i dati di un nuovo "
+                        "referente, non entrambi."
+                    ),
+                )
+                return data
+            for field in fields:
                 data[field] = getattr(existing, field)
-        elif not self.errors:
-            for field in ("first_name", "last_name", "fiscal_code", "mobile", "email"):
-                if not data.get(field):
+        else:
+            # Every empty field in the same round as the other errors.
+            for field in fields:
+                if field not in self.errors and not data.get(field):
                     self.add_error(field, REQUIRED["required"])
         mobile = data.get("mobile")
         if mobile and not self.errors:

@@ -134,6 +134,35 @@ def test_bad_referent_input_clear_message_values_kept_nothing_filed(
     assert not RequestDraft.objects.exists() and not Case.objects.exists()
 
 
+def test_replace_reports_every_missing_field_with_the_other_errors(client, roa, contract):
+    """An empty required field is marked in the same round as a wrong one, not only after the
+    user has fixed the others."""
+    ref = ebill_referent(contract)
+    client.force_login(roa)
+    data = {**NEW_REFERENT, "last_name": "", "fiscal_code": "XXX"}
+    response = client.post(reverse("company:referent_replace", args=[ref.pk]), data)
+    errors = response.context["modal"]["form"].errors
+    assert errors["last_name"] == ["Campo obbligatorio."]
+    assert "Codice fiscale non valido" in errors["fiscal_code"][0]
+    assert not RequestDraft.objects.exists() and not Case.objects.exists()
+
+
+def test_replace_with_an_existing_referent_and_new_data_is_refused(client, roa, contract):
+    """Choosing a referent already present and also typing a new one is ambiguous: the typed
+    person is not silently dropped for the chosen one; both are kept for the user to choose."""
+    ref = ebill_referent(contract)
+    tm = f.ReferentFactory(contract=contract, role=Referent.Role.TRAFFIC_MANAGER, last_name="NERI")
+    client.force_login(roa)
+    data = {**NEW_REFERENT, "existing": tm.pk}
+    response = client.post(reverse("company:referent_replace", args=[ref.pk]), data)
+    assert response.status_code == 200
+    form = response.context["modal"]["form"]
+    assert "oppure inserisci i dati di un nuovo referente" in form.errors["existing"][0]
+    body = response.content.decode()
+    assert 'value="Luca"' in body and 'value="VRDLCU80A01H501G"' in body
+    assert not RequestDraft.objects.exists() and not Case.objects.exists()
+
+
 def test_edit_contacts_requires_a_change(client, roa, contract):
     ref = ebill_referent(contract)
     client.force_login(roa)
