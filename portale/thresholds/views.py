@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.http.request import QueryDict
@@ -346,13 +347,25 @@ def erosion(request, line_id: int):
 NOTIFICATIONS = gettext_lazy("Visualizzazione cronologia notifiche")
 
 
-def _parse_day(value: str):
-    import datetime
+class _PeriodForm(forms.Form):
+    """ "dal"/"al" of the e-mail history: ISO (the date picker) or gg/mm/aaaa, in order."""
 
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    dal = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    al = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for date_field in self.fields.values():
+            date_field.error_messages["invalid"] = _("Data non valida: scrivila come gg/mm/aaaa.")
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("dal"), data.get("al")
+        if since and until and since > until:
+            self.add_error(
+                "al", _('La data "Al" non può precedere la data "Dal": correggi una delle due.')
+            )
+        return data
 
 
 @capability_required("thresholds.notifications")
@@ -360,11 +373,17 @@ def notifications(request):
     import datetime
 
     today = timezone.localdate()
-    since = _parse_day(request.GET.get("dal", ""))
-    until = _parse_day(request.GET.get("al", ""))
-    if "resetta" in request.GET or (since is None and until is None):
-        since, until = today - datetime.timedelta(days=30), today  # the last month
-    qs = selectors.digests_of_user(user=request.user, since=since, until=until)
+    default = today - datetime.timedelta(days=30), today  # the last month
+    form = _PeriodForm(request.GET if "resetta" not in request.GET else None)
+    qs = selectors.digests_of_user(user=request.user, since=default[0], until=default[1])
+    since, until = default
+    if form.is_bound and form.is_valid():
+        since, until = form.cleaned_data["dal"], form.cleaned_data["al"]
+        if since is None and until is None:
+            since, until = default
+        qs = selectors.digests_of_user(user=request.user, since=since, until=until)
+    elif form.is_bound:
+        qs = qs.none()  # a period not understood lists nothing; the fields say why
     table = DigestTable.from_request(request, qs)
     return render_list(
         request,
@@ -374,6 +393,7 @@ def notifications(request):
             "email": request.user.email,
             "since": since,
             "until": until,
+            "period_form": form,
             "title": NOTIFICATIONS,
             "breadcrumbs": [(MENU, ""), (NOTIFICATIONS, "")],
         },

@@ -88,6 +88,52 @@ def test_history_period_filter(client, traffic_manager, contract):
     )
 
 
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"dal": "2025-13-45"}, "dal", "Data non valida"),
+        ({"dal": "ieri", "al": "2025-01-31"}, "dal", "Data non valida"),
+        ({"dal": "2025-05-01", "al": "2025-01-31"}, "al", "non può precedere"),
+    ],
+)
+def test_history_period_bad_dates_are_reported_next_to_the_field(
+    client, traffic_manager, contract, query, field, message
+):
+    """A wrong date is not silently dropped for the default month: the message is next to the
+    field, what was typed stays in it and no e-mail is listed for a period not understood."""
+    ThresholdDigest.objects.create(
+        contract=contract,
+        user=traffic_manager,
+        recipient=traffic_manager.email,
+        day=timezone.localdate(),
+        sent_at=timezone.now(),
+        subject="Avanzamento Soglie",
+        text="x",
+        attachment_name="a.xlsx",
+        attachment=b"PK",
+    )
+    client.force_login(traffic_manager)
+    response = client.get(reverse("thresholds:notifications"), query)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="{field}_error"' in body and message in body
+    assert f'aria-describedby="{field}_error"' in body
+    for value in query.values():
+        assert f'value="{value}"' in body
+    assert response.context["table"].count == 0
+
+
+def test_history_period_accepts_the_italian_date_format(client, traffic_manager):
+    client.force_login(traffic_manager)
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=3)
+    response = client.get(
+        reverse("thresholds:notifications"), {"dal": f"{since:%d/%m/%Y}", "al": f"{today:%d/%m/%Y}"}
+    )
+    assert (response.context["since"], response.context["until"]) == (since, today)
+    assert "_error" not in response.content.decode()
+
+
 def test_back_office_unblock_is_an_event_notified(employee_line, staff, client):
     t = spending(employee_line, type="DISPOSITIVA", value="1")
     push([call("U1", employee_line.msisdn, at(today(), 9), 120, "EXTRA_UE")])
