@@ -286,6 +286,8 @@ class ThresholdAdmin(admin.ModelAdmin):
     list_filter = ["kind", "type", "period", "state", "description"]
     list_select_related = ["line"]
     raw_id_fields = ["line"]
+    # Kept by rating and the threshold engine (records/thresholds.py): shown, not edited.
+    readonly_fields = ["consumption", "consumption_period", "erosion_due_at"]
 
 
 @admin.register(m.Invoice)

@@ -1,6 +1,8 @@
 """Every records model has a working admin: changelist (with search and a filter), add form
 and change form."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -76,3 +78,20 @@ def test_admin_pages_render(admin_client_with_data, model):
     assert obj is not None
     change = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
     assert client.get(change).status_code == 200
+
+
+def test_a_thresholds_engine_fields_are_shown_not_edited(admin_client_with_data):
+    """Consumption and the erosion mark are kept by rating and the threshold engine
+    (records/thresholds.py): a change in the admin must not write them."""
+    client = admin_client_with_data
+    threshold = m.Threshold.objects.get()
+    m.Threshold.objects.filter(pk=threshold.pk).update(consumption="3.5000")
+    change = reverse("admin:records_threshold_change", args=[threshold.pk])
+    form = client.get(change).context["adminform"].form
+    assert not {"consumption", "consumption_period", "erosion_due_at"} & set(form.fields)
+    data = {name: form[name].value() for name in form.fields}
+    data.update(line=threshold.line_id, value="20", consumption="999", erosion_due_at="")
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    assert client.post(change, data).status_code == 302
+    threshold.refresh_from_db()
+    assert (threshold.value, threshold.consumption) == (20, Decimal("3.5"))
