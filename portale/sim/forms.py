@@ -774,63 +774,102 @@ class DeferredActivationForm(BulkRowsForm):
         )
         pending = selectors.iccids_in_open_activation(contract=self.contract)
         errors, items, seen_iccid, seen_number = [], [], {}, {}
+        # row number → field ("numero", "iccid") → its problems: the page's own rows show
+        # them next to the field; the list above the rows (and a file's) has them all.
+        self.row_problems: dict[int, dict[str, list[str]]] = {}
         for row, (msisdn, iccid) in zip(rows, cells, strict=True):
-            problem, sim = self._check(
+            problems, sim = self._check(
                 msisdn, iccid, by_iccid, by_short, in_use, pending, seen_iccid, seen_number, row
             )
-            if problem:
+            for field, problem in problems:
                 errors.append(self.row_error(row, problem))
-            else:
+                self.row_problems.setdefault(row.number, {}).setdefault(field, []).append(problem)
+            if not problems:
                 items.append({"iccid": sim.iccid, "msisdn": msisdn, "kind": sim.kind})
         if errors:
             raise forms.ValidationError(errors)
         return items
 
     def _check(self, msisdn, iccid, by_iccid, by_short, in_use, pending, seen_i, seen_m, row):
-        if not MSISDN.match(msisdn):
-            return _("numero di linea non valido (%(v)s).") % {"v": msisdn or "vuoto"}, None
+        """(field, problem) of every problem of the row, and its SIM when there is none. The
+        number and the ICCID are read independently, so a row with both wrong says both."""
+        problems: list[tuple[str, str]] = []
+        number_ok = bool(MSISDN.match(msisdn))
+        if not number_ok:
+            problems.append(
+                ("numero", _("numero di linea non valido (%(v)s).") % {"v": msisdn or "vuoto"})
+            )
+        elif msisdn in seen_m:
+            problems.append(
+                (
+                    "numero",
+                    _("il numero %(m)s è ripetuto (già alla riga %(r)s).")
+                    % {"m": msisdn, "r": seen_m[msisdn]},
+                )
+            )
+        else:
+            seen_m[msisdn] = row.number
+        sim = None
         if ICCID_FULL.match(iccid):
             sim = by_iccid.get(iccid)
         elif ICCID_SHORT.match(iccid):
             found = by_short.get(iccid, [])
-            sim = found[0] if len(found) == 1 else None
             if len(found) > 1:
-                return _("l'ICCID %(v)s non è univoco: indicalo per intero.") % {"v": iccid}, None
+                problems.append(
+                    ("iccid", _("l'ICCID %(v)s non è univoco: indicalo per intero.") % {"v": iccid})
+                )
+                return problems, None
+            sim = found[0] if found else None
         else:
-            return (
-                _("ICCID non valido (%(v)s): 19 cifre che iniziano con 8939, o le ultime 10.")
-                % {"v": iccid or "vuoto"},
-                None,
+            problems.append(
+                (
+                    "iccid",
+                    _("ICCID non valido (%(v)s): 19 cifre che iniziano con 8939, o le ultime 10.")
+                    % {"v": iccid or "vuoto"},
+                )
             )
-        if msisdn in seen_m:
-            return _("il numero %(m)s è ripetuto (già alla riga %(r)s).") % {
-                "m": msisdn,
-                "r": seen_m[msisdn],
-            }, None
-        seen_m[msisdn] = row.number
+            return problems, None
         key = sim.iccid if sim else iccid
         if key in seen_i:
-            return _("la SIM %(i)s è ripetuta (già alla riga %(r)s).") % {
-                "i": iccid,
-                "r": seen_i[key],
-            }, None
+            problems.append(
+                (
+                    "iccid",
+                    _("la SIM %(i)s è ripetuta (già alla riga %(r)s).")
+                    % {"i": iccid, "r": seen_i[key]},
+                )
+            )
+            return problems, None
         seen_i[key] = row.number
         if sim is None or sim.contract_id != self.contract.pk:
-            return _("la SIM %(i)s non è una SIM di questo contratto.") % {"i": iccid}, None
+            problems.append(
+                ("iccid", _("la SIM %(i)s non è una SIM di questo contratto.") % {"i": iccid})
+            )
+            return problems, None
         if sim.line_id is not None or sim.state != Sim.State.STOCK:
-            return _("la SIM %(i)s è già attiva o non più disponibile.") % {"i": iccid}, None
-        if sim.msisdn != msisdn:
-            return _("il numero %(m)s non è quello della SIM %(i)s.") % {
-                "m": msisdn,
-                "i": iccid,
-            }, None
-        if msisdn in in_use:
-            return _("il numero %(m)s è già attivo.") % {"m": msisdn}, None
+            problems.append(
+                ("iccid", _("la SIM %(i)s è già attiva o non più disponibile.") % {"i": iccid})
+            )
+            return problems, None
         if sim.iccid in pending:
-            return _("la SIM %(i)s è già in una richiesta di attivazione in corso.") % {
-                "i": iccid
-            }, None
-        return "", sim
+            problems.append(
+                (
+                    "iccid",
+                    _("la SIM %(i)s è già in una richiesta di attivazione in corso.")
+                    % {"i": iccid},
+                )
+            )
+        if number_ok:
+            if sim.msisdn != msisdn:
+                problems.append(
+                    (
+                        "numero",
+                        _("il numero %(m)s non è quello della SIM %(i)s.")
+                        % {"m": msisdn, "i": iccid},
+                    )
+                )
+            elif msisdn in in_use:
+                problems.append(("numero", _("il numero %(m)s è già attivo.") % {"m": msisdn}))
+        return problems, sim
 
     def payload(self) -> dict:
         return {"sims": self.cleaned_data["righe"]}
@@ -854,12 +893,15 @@ QUANTITY_FIELDS = {
 
 
 def _quantity():
+    # A text input with a numeric keypad, not type=number: a browser empties a number input
+    # holding what it cannot read ("1,5"), so the value refused would vanish from the form.
     return forms.IntegerField(
         label=_("Quantità"),
         min_value=0,
         max_value=HOT_STOCK_MAX,
         required=False,
         initial=0,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={
             "invalid": _("Indica un numero intero."),
             "min_value": _("La quantità non può essere negativa."),

@@ -395,14 +395,19 @@ def read_csv_upload(upload) -> tuple[str | None, list[str]]:
         return None, [_("Il file non è in UTF-8: salvalo come CSV UTF-8 e riprova.")]
 
 
-def file_rows_request(request, operation: str, text: str, *, back_url: str, first_row: int = 2):
+def file_rows_request(
+    request, operation: str, text: str, *, back_url: str, first_row: int = 2, by_row=None
+):
     """The request made of CSV rows: "Conferma dei dati" if every row is valid, else the
-    reasons (``None``, errors)."""
+    reasons (``None``, errors). ``by_row``, a dict, receives the form's problems by row and
+    field (``row_problems``) when it keeps them, for a page that draws its rows itself."""
     form = operation_form(request, operation, data={"righe": text}, first_row=first_row)
     if form.is_valid():
         response = start_request(request, form, back_url=back_url)
         if response:
             return response, []
+    if by_row is not None:
+        by_row.update(getattr(form, "row_problems", {}))
     errors = [str(e) for e in form.errors.get("righe", [])]
     return None, errors + [str(e) for e in form.non_field_errors()]
 
@@ -900,6 +905,7 @@ def deferred_activation(request):
         ("", "")
     ] * MANUAL_ROWS
     errors: list[str] = []
+    by_row: dict[int, dict[str, list[str]]] = {}  # the page's rows: problems next to a field
     if request.method == "POST" and "aggiungi" in request.POST:
         if len(rows) < MANUAL_MAX_ROWS:
             rows.append(("", ""))
@@ -908,17 +914,23 @@ def deferred_activation(request):
     elif request.method == "POST":
         upload = request.FILES.get("file")
         back = reverse("sim:deferred_activation")
+        typed = None
         if upload is not None:
             text, errors = read_csv_upload(upload)
             first_row = 2
         elif any(n or i for n, i in rows):
-            text, first_row = bulk.render(DEFERRED_HEADER, rows), 1
+            text, first_row, typed = bulk.render(DEFERRED_HEADER, rows), 1, by_row
         else:
             text = None
             errors.append(_("Inserisci numero e ICCID di almeno una SIM, o carica un file CSV."))
         if text is not None:
             response, errors = file_rows_request(
-                request, "deferred_activation", text, back_url=back, first_row=first_row
+                request,
+                "deferred_activation",
+                text,
+                back_url=back,
+                first_row=first_row,
+                by_row=typed,
             )
             if response:
                 return response
@@ -926,7 +938,16 @@ def deferred_activation(request):
         "title": DEFERRED_TITLE,
         "breadcrumbs": _deferred_crumbs(),
         "contract": contract,
-        "rows": rows,
+        "rows": [
+            {
+                "n": n,
+                "numero": numero,
+                "iccid": iccid,
+                "numero_errors": by_row.get(n, {}).get("numero", []),
+                "iccid_errors": by_row.get(n, {}).get("iccid", []),
+            }
+            for n, (numero, iccid) in enumerate(rows, start=1)
+        ],
         "errors": errors,
         "prefix": selectors.NEW_ICCID_PREFIX,
     }

@@ -1,5 +1,8 @@
 """Attivazione differita SIM (F-7.3.6, G-24): manual rows, CSV, every bad row reported."""
 
+import re
+from html import unescape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -87,14 +90,56 @@ def test_every_bad_row_is_reported_and_nothing_is_filed(client, roa, contract, o
     body = _file(client, text).content.decode()
     for expected in (
         f"Riga 3: il numero {good.msisdn} è ripetuto (già alla riga 2).",
+        f"Riga 3: la SIM {good.iccid} è ripetuta (già alla riga 2).",  # every problem of a row
         f"Riga 4: la SIM {foreign.iccid} non è una SIM di questo contratto.",
         f"Riga 5: la SIM {active.iccid} è già attiva o non più disponibile.",
         f"Riga 6: il numero 3297799999 non è quello della SIM {other.iccid}.",
         "Riga 7: ICCID non valido (12345)",
     ):
         assert expected in body, expected
-    assert "Riga 2" not in body and "5 errori" in body
+    assert "Riga 2" not in body and "6 errori" in body
     assert not RequestDraft.objects.exists() and not Case.objects.exists()
+
+
+def test_the_pages_own_rows_show_each_problem_next_to_its_field(client, roa, contract):
+    """Typed on the page: the number's and the ICCID's problems under each field (both when
+    both are wrong), what was typed kept, the full list above the rows too."""
+    good = stock_sim(contract, 1)
+    client.force_login(roa)
+    response = client.post(
+        reverse("sim:deferred_activation"),
+        {
+            "numero": [good.msisdn, "abc", good.msisdn],
+            "iccid": [good.iccid, "123", good.iccid[-10:]],
+            "salva": "1",
+        },
+    )
+    body = response.content.decode()
+
+    def feedback(field_id):
+        """(value, aria-invalid, the text under the field) of the row's input."""
+        tag = re.search(rf'<input [^>]*id="{field_id}"[^>]*>', body).group(0)
+        value = re.search(r'value="([^"]*)"', tag).group(1)
+        invalid = re.search(r'aria-invalid="([^"]*)"', tag)
+        error = re.search(rf'<div id="{field_id}-error"[^>]*>([^<]*)</div>', body)
+        return (
+            unescape(value),
+            invalid and invalid.group(1),
+            error is not None and unescape(error.group(1)),
+        )
+
+    assert feedback("numero-1") == (good.msisdn, None, False)
+    assert feedback("iccid-1") == (good.iccid, None, False)
+    assert feedback("numero-2") == ("abc", "true", "numero di linea non valido (abc).")
+    value, invalid, text = feedback("iccid-2")
+    assert (value, invalid) == ("123", "true") and text.startswith("ICCID non valido (123)")
+    assert feedback("numero-3")[2] == f"il numero {good.msisdn} è ripetuto (già alla riga 1)."
+    assert feedback("iccid-3")[2] == f"la SIM {good.iccid[-10:]} è ripetuta (già alla riga 1)."
+    assert 'aria-describedby="iccid-help iccid-2-error"' in body
+    summary = re.findall(r"<li>(Riga [^<]*)</li>", body)
+    assert len(summary) == 4 and summary[0].startswith("Riga 2: numero")
+    assert "4 errori" in body
+    assert not RequestDraft.objects.exists()
 
 
 def test_a_file_with_a_wrong_header_is_refused(client, roa, contract):

@@ -1,6 +1,8 @@
 """Reintegro scorta calda di SIM (F-7.3.11, G-28, G-29): request, back office, shipment,
 stock, then deferred activation."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -100,3 +102,15 @@ def test_the_back_office_sees_the_parameters_and_can_reject(client, roa, staff, 
     case.refresh_from_db()
     assert case.state == CaseState.REJECTED and not case.orders.exists()
     assert not Case.objects.filter(state=CaseState.OPEN).exists()
+
+
+def test_a_quantity_not_understood_is_kept_as_typed(client, roa, contract):
+    """The refused "1,5" stays in the field next to its message: a number input would be
+    emptied by the browser, so the quantities are text inputs with a numeric keypad."""
+    client.force_login(roa)
+    body = client.post(reverse("sim:hot_stock"), _payload(fonia="1,5")).content.decode()
+    assert "Indica un numero intero." in body
+    tag = re.search(r'<input [^>]*name="fonia"[^>]*>', body).group(0)
+    assert 'type="text"' in tag and 'value="1,5"' in tag and 'inputmode="numeric"' in tag
+    assert 'aria-invalid="true"' in tag
+    assert not RequestDraft.objects.exists()
