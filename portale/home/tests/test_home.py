@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -86,6 +87,30 @@ def test_widgets_are_stored_per_user_in_order(client, roa, employee):
     home = client.get(reverse("home:index")).text
     assert home.index(str(REGISTRY[b].label)) < home.index(str(REGISTRY[a].label))
     assert not WidgetPreference.objects.filter(user=employee).exists()
+
+
+@pytest.mark.parametrize("typed", ["abc", "-1", "0", "100", "1,5", "²"])
+def test_a_position_not_understood_is_refused_next_to_the_field(client, roa, typed):
+    """Nothing is saved; the typed position and the choices stay as the user left them."""
+    from portale.core.context import build_context
+
+    catalogue = [c.code for c in widget_catalogue(ctx=build_context(user=roa, session={}))]
+    if len(catalogue) < 2:
+        pytest.skip("fewer than two widgets implemented yet")
+    a, b = catalogue[0], catalogue[1]
+    client.force_login(roa)
+    response = client.post(
+        reverse("home:widgets"), {"widget": [a, b], f"pos_{a}": typed, f"pos_{b}": "1"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    tag = re.search(rf'<input [^>]*name="pos_{re.escape(a)}"[^>]*>', body).group(0)
+    assert f'value="{typed}"' in tag and 'aria-invalid="true"' in tag
+    assert "Indica la posizione con un numero da 1 a 99." in body
+    for code in (a, b):  # both choices kept
+        box = re.search(rf'<input [^>]*name="widget" value="{re.escape(code)}"[^>]*>', body)
+        assert "checked" in box.group(0)
+    assert not WidgetPreference.objects.filter(user=roa).exists()
 
 
 def test_home_requires_login(client, db):
