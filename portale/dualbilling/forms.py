@@ -9,6 +9,7 @@ lines are invalid choices. The employee's wizard steps are plain forms over the 
 from __future__ import annotations
 
 import copy
+import re
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -291,6 +292,9 @@ class FiscalCodeField(forms.CharField):
             ) from None
 
 
+IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+
+
 class IbanField(forms.CharField):
     """The IBAN of an Italian current account (F-9.2.1.1.1: no foreign IBAN)."""
 
@@ -306,7 +310,18 @@ class IbanField(forms.CharField):
         if not value:
             return value
         compact = stdnum_iban.compact(value)
-        if compact[:2].isalpha() and compact[:2] != "IT":
+        format_error = forms.ValidationError(
+            _(
+                "L'IBAN non è nel formato corretto: 27 caratteri, per esempio IT60X0542811101000000123456."
+            ),
+            code="format",
+        )
+        # Read in this order: "abc" is a format error, not a wrong check digit (the library
+        # checks that first) nor a foreign account; an IBAN of another country is refused as
+        # foreign whatever its digits.
+        if not IBAN_SHAPE.fullmatch(compact):
+            raise format_error
+        if compact[:2] != "IT":
             raise forms.ValidationError(
                 _(
                     "Puoi inserire solo l'IBAN di un conto corrente italiano (inizia con IT): "
@@ -324,12 +339,7 @@ class IbanField(forms.CharField):
                 code="checksum",
             ) from None
         except ValidationError:
-            raise forms.ValidationError(
-                _(
-                    "L'IBAN non è nel formato corretto: 27 caratteri, per esempio IT60X0542811101000000123456."
-                ),
-                code="format",
-            ) from None
+            raise format_error from None
 
 
 def _name_field(label):

@@ -40,6 +40,8 @@ def _to_iban_step(client):
     [
         ("DE89370400440532013000", "IBAN estero"),
         ("IT61X0542811101000000123456", "codice di controllo dell&#x27;IBAN non è corretto"),
+        ("abc", "IBAN non è nel formato corretto"),  # not taken for a foreign account
+        ("12345", "IBAN non è nel formato corretto"),
     ],
 )
 def test_iban_errors_next_to_the_field_with_the_value_kept(
