@@ -46,7 +46,7 @@ class CloseForm(forms.Form):
         label=_("Esito"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages=REQUIRED,
+        error_messages={"required": _("Indica l'esito della pratica.")},
     )
 
 
@@ -57,7 +57,7 @@ class ReasonForm(forms.Form):
         label=_("Motivo (mostrato al cliente)"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages=REQUIRED,
+        error_messages={"required": _("Indica il motivo: sarà mostrato al cliente.")},
     )
 
 

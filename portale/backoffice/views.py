@@ -92,8 +92,8 @@ def order_queue(request):
     )
 
 
-@capability_required("backoffice.queue")
-def case_detail(request, pk: int):
+def _case_page(request, pk: int, *, close_form=None, reason_form=None):
+    """The pratica's page; with a bound form when its action was refused for that field."""
     case = get_object_or_404(
         Case.objects.select_related("contract__administration", "line", "requester", "assignee"),
         pk=pk,
@@ -106,8 +106,8 @@ def case_detail(request, pk: int):
             "op": operations.get(case.operation),
             "orders": case.orders.prefetch_related("items", "shipments__events"),
             "attachments": case.attachments.all(),
-            "close_form": CloseForm(),
-            "reason_form": ReasonForm(),
+            "close_form": close_form or CloseForm(),
+            "reason_form": reason_form or ReasonForm(),
             "suspended": case.state == lifecycle.CaseState.SUSPENDED,
             "title": _("Pratica %(number)s") % {"number": case.number},
             "breadcrumbs": [
@@ -117,6 +117,11 @@ def case_detail(request, pk: int):
             ],
         },
     )
+
+
+@capability_required("backoffice.queue")
+def case_detail(request, pk: int):
+    return _case_page(request, pk)
 
 
 @capability_required("backoffice.queue")
@@ -135,14 +140,26 @@ def summary_pdf(request, pk: int):
         return pdf_response(file.read(), f"riepilogo-{case.number}.pdf")
 
 
-def _act(request, pk: int, action):
-    """A console button: POST only; a refused transition becomes a message."""
+def _act(request, pk: int, action, form_class=None):
+    """A console button: POST only; a refused transition becomes a message.
+
+    An action that needs a text (the outcome, the reason) checks it first: when missing or
+    too long the pratica's page comes back with the message under the field and the text
+    as typed, and nothing is done.
+    """
     case = get_object_or_404(Case, pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    data = None
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            key = "close_form" if form_class is CloseForm else "reason_form"
+            return _case_page(request, pk, **{key: form})
+        data = form.cleaned_data
     assignee_id = case.assignee_id
     try:
-        done = action(case)
+        done = action(case) if data is None else action(case, data)
     except case_services.RequestError as exc:
         messages.error(request, str(exc))
     else:
@@ -156,13 +173,6 @@ def _act(request, pk: int, action):
     return redirect("backoffice:case_detail", pk=case.pk)
 
 
-def _reason(request) -> str:
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        raise case_services.RequestError(_("Indica il motivo: sarà mostrato al cliente."))
-    return form.cleaned_data["reason"]
-
-
 @capability_required("backoffice.queue")
 def take(request, pk: int):
     def action(case):
@@ -174,11 +184,11 @@ def take(request, pk: int):
 
 @capability_required("backoffice.queue")
 def suspend(request, pk: int):
-    def action(case):
-        lifecycle.case_suspend(case=case, reason=_reason(request), operator=request.user)
+    def action(case, data):
+        lifecycle.case_suspend(case=case, reason=data["reason"], operator=request.user)
         return _("Pratica sospesa: i suoi ordini sono congelati.")
 
-    return _act(request, pk, action)
+    return _act(request, pk, action, ReasonForm)
 
 
 @capability_required("backoffice.queue")
@@ -192,32 +202,29 @@ def resume(request, pk: int):
 
 @capability_required("backoffice.queue")
 def close(request, pk: int):
-    def action(case):
-        form = CloseForm(request.POST)
-        if not form.is_valid():
-            raise case_services.RequestError(_("Indica l'esito della pratica."))
-        lifecycle.case_close(case=case, outcome=form.cleaned_data["outcome"], operator=request.user)
+    def action(case, data):
+        lifecycle.case_close(case=case, outcome=data["outcome"], operator=request.user)
         return _("Pratica chiusa.")
 
-    return _act(request, pk, action)
+    return _act(request, pk, action, CloseForm)
 
 
 @capability_required("backoffice.queue")
 def reject(request, pk: int):
-    def action(case):
-        lifecycle.case_reject(case=case, reason=_reason(request), operator=request.user)
+    def action(case, data):
+        lifecycle.case_reject(case=case, reason=data["reason"], operator=request.user)
         return _("Pratica scartata: il motivo è visibile al cliente.")
 
-    return _act(request, pk, action)
+    return _act(request, pk, action, ReasonForm)
 
 
 @capability_required("backoffice.queue")
 def cancel(request, pk: int):
-    def action(case):
-        lifecycle.case_cancel(case=case, reason=_reason(request), operator=request.user)
+    def action(case, data):
+        lifecycle.case_cancel(case=case, reason=data["reason"], operator=request.user)
         return _("Pratica annullata su richiesta del cliente.")
 
-    return _act(request, pk, action)
+    return _act(request, pk, action, ReasonForm)
 
 
 @capability_required("backoffice.queue")
@@ -327,8 +334,10 @@ def callbacks(request):
                 operator=request.user,
                 notes=request.POST.get("notes", ""),
             )
-        except (support_services.SupportError, ValueError) as exc:
-            messages.error(request, str(exc) or _("Richiesta non trovata."))
+        except ValueError:  # not a number: a tampered or truncated form
+            messages.error(request, _("Richiesta non trovata."))
+        except support_services.SupportError as exc:
+            messages.error(request, str(exc))
         except support_services.CallbackRequest.DoesNotExist:
             raise Http404 from None
         else:

@@ -88,3 +88,55 @@ def test_file_a_case_validates(client, staff):
     body = response.content.decode()
     assert "Contratto 999999999999 inesistente." in body and "Campo obbligatorio." in body
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "message"),
+    [
+        ("reject", "reason", "Indica il motivo: sarà mostrato al cliente."),
+        ("suspend", "reason", "Indica il motivo: sarà mostrato al cliente."),
+        ("cancel", "reason", "Indica il motivo: sarà mostrato al cliente."),
+        ("close", "outcome", "Indica l&#x27;esito della pratica."),
+    ],
+)
+def test_a_missing_reason_is_told_next_to_its_field(
+    client, staff, contract, action, field, message
+):
+    """Blank (only spaces) or too long: the page again, the message under the field, the
+    typed text kept, nothing done; not a message at the top of a fresh page."""
+    case = phone_case(contract)
+    client.force_login(staff)
+    url = reverse(f"backoffice:{action}", args=[case.pk])
+    response = client.post(url, {field: "   "})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="id_{field}_error">{message}</div>' in body
+    assert 'aria-invalid="true"' in body and "is-invalid" in body
+    response = client.post(url, {field: "Motivo " + "x" * 300})
+    body = response.content.decode()
+    assert response.status_code == 200 and f'id="id_{field}_error">' in body
+    assert "Motivo " + "x" * 300 + "</textarea>" in body
+    case.refresh_from_db()
+    assert case.state == CaseState.OPEN
+
+
+def test_the_action_fields_are_styled_for_a_narrow_screen(client, staff, contract):
+    client.force_login(staff)
+    body = client.get(reverse("backoffice:file_case")).content.decode()
+    assert 'class="form-select' in body and 'class="form-control' in body
+    body = client.get(reverse("backoffice:case_detail", args=[phone_case(contract).pk]))
+    body = body.content.decode()
+    assert 'name="outcome"' in body and 'name="reason"' in body
+    assert body.count('maxlength="300" class="form-control" aria-required="true"') == 2
+    response = client.post(reverse("backoffice:file_case"), {"contract": "", "notes": ""})
+    body = response.content.decode()
+    assert 'aria-describedby="id_contract_error"' in body and 'id="id_contract_error"' in body
+
+
+def test_a_callback_request_that_is_not_a_number_is_told_in_italian(client, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("backoffice:callbacks"), {"request": "abc", "state": "CHIAMATO"}, follow=True
+    )
+    body = response.content.decode()
+    assert "Richiesta non trovata." in body and "invalid literal" not in body
