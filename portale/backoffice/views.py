@@ -109,6 +109,10 @@ def _case_page(request, pk: int, *, close_form=None, reason_form=None):
             "close_form": close_form or CloseForm(),
             "reason_form": reason_form or ReasonForm(),
             "suspended": case.state == lifecycle.CaseState.SUSPENDED,
+            # "Prendi in carico" is not offered to the operator who already holds it.
+            "mine": case.state == lifecycle.CaseState.WORKING
+            and not case.auto
+            and case.assignee_id == request.user.pk,
             "title": _("Pratica %(number)s") % {"number": case.number},
             "breadcrumbs": [
                 (_("Back office"), ""),
@@ -176,7 +180,12 @@ def _act(request, pk: int, action, form_class=None):
 @capability_required("backoffice.queue")
 def take(request, pk: int):
     def action(case):
+        colleague = case.assignee if not case.auto else None
         lifecycle.case_take(case=case, operator=request.user)
+        if colleague is not None and colleague.pk != request.user.pk:
+            return _("Pratica presa in carico: prima era in carico a %(name)s.") % {
+                "name": colleague.get_full_name() or colleague.get_username()
+            }
         return _("Pratica presa in carico.")
 
     return _act(request, pk, action)

@@ -100,9 +100,16 @@ def case_start(*, case: Case | int, now: datetime | None = None) -> Case:
 
 @transaction.atomic
 def case_take(*, case: Case | int, operator) -> Case:
-    """ "Prendi in carico": an operator works it by hand from now on."""
+    """ "Prendi in carico": an operator works it by hand from now on. A pratica the same
+    operator already holds is refused (a second click), a suspended one goes back through
+    "Riprendi"; one held by a colleague passes to this operator (the console says so)."""
     case = _lock(case)
     _require(case, OPEN_STATES, _not_open())
+    if case.state == CaseState.SUSPENDED:
+        raise InvalidTransition(_("La pratica è sospesa: per lavorarla usa Riprendi."))
+    mine = operator is not None and case.assignee_id == operator.pk
+    if case.state == CaseState.WORKING and not case.auto and mine:
+        raise InvalidTransition(_("La pratica è già in carico a te."))
     case.state = CaseState.WORKING
     case.assignee = operator
     case.auto = False

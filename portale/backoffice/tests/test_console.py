@@ -140,3 +140,41 @@ def test_a_callback_request_that_is_not_a_number_is_told_in_italian(client, staf
     )
     body = response.content.decode()
     assert "Richiesta non trovata." in body and "invalid literal" not in body
+
+
+def test_prendi_in_carico_twice_is_refused_and_a_colleague_takes_it_over_knowingly(
+    client, staff, contract
+):
+    from portale.records.tests import factories as f
+
+    colleague = f.UserFactory(is_staff=True, mobile="", first_name="Anna", last_name="Neri")
+    colleague.user_permissions.set(staff.user_permissions.all())
+    colleague.groups.set(staff.groups.all())
+    case = phone_case(contract)
+    client.force_login(staff)
+    take = reverse("backoffice:take", args=[case.pk])
+    body = client.post(take, follow=True).content.decode()
+    assert "Pratica presa in carico." in body and "data-mine" in body
+    assert f'action="{take}"' not in body  # not offered again to who holds it
+    body = client.post(take, follow=True).content.decode()  # a second click, a replay
+    assert "La pratica è già in carico a te." in body
+    client.force_login(colleague)
+    body = client.get(reverse("backoffice:case_detail", args=[case.pk])).content.decode()
+    assert f'action="{take}"' in body
+    body = client.post(take, follow=True).content.decode()
+    assert f"prima era in carico a {staff.get_full_name() or staff.username}." in body
+    case.refresh_from_db()
+    assert case.assignee == colleague
+
+
+def test_a_suspended_pratica_is_taken_back_with_riprendi(client, staff, contract):
+    case = phone_case(contract)
+    lifecycle.case_suspend(case=case, reason="Manca un documento", operator=staff)
+    client.force_login(staff)
+    take = reverse("backoffice:take", args=[case.pk])
+    body = client.get(reverse("backoffice:case_detail", args=[case.pk])).content.decode()
+    assert f'action="{take}"' not in body and reverse("backoffice:resume", args=[case.pk]) in body
+    body = client.post(take, follow=True).content.decode()
+    assert "La pratica è sospesa: per lavorarla usa Riprendi." in body
+    case.refresh_from_db()
+    assert case.state == CaseState.SUSPENDED
