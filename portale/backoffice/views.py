@@ -36,7 +36,7 @@ CRUMBS = [(gettext_lazy("Back office"), ""), (gettext_lazy("Console pratiche"), 
 
 @capability_required("backoffice.queue")
 def index(request):
-    return render(request, "backoffice/index.html")
+    return render(request, "backoffice/index.html", {"title": _("Console operatore")})
 
 
 @capability_required("backoffice.queue")

@@ -63,6 +63,9 @@ def help_boxes(ctx) -> list[dict]:
 def index(request):
     user = request.user
     ctx = request.portal
+    if ctx.profiles - {Profile.USER} == {Profile.STAFF}:
+        # The operator's staff have no customer functions: their home is the back office.
+        return redirect("backoffice:index")
     return render(
         request,
         "home/index.html",

@@ -66,8 +66,14 @@ def _pages_for(user) -> list[str]:
     for cap in capabilities.allowed(ctx):
         if cap.url:
             candidates += [(cap, cap.url, False), *((cap, u, True) for u in _lists_behind(cap))]
+    granted = {url for _cap, url, _list in candidates}
     for cap, url, must_list in candidates:
         response = client.get(url)
+        if response.status_code == 302 and response["Location"] in granted - {url}:
+            # It sends the user to another of their pages (staff: home → back office); the
+            # browser below follows it and checks where it lands.
+            urls.append(url)
+            continue
         is_page = response.status_code == 200 and response["Content-Type"].startswith("text/html")
         if cap.prepares_file and not must_list:
             if response.status_code != 200:

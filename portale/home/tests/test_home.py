@@ -145,3 +145,15 @@ def test_the_guide_widgets_of_existing_functions(client, roa, employee):
         w.code for w in widget_catalogue(ctx=build_context(user=employee, session={}))
     }
     assert not employee_codes & {"widget.contract", "widget.sts", "widget.line_services"}
+
+
+def test_the_operators_staff_land_on_the_back_office(client, staff):
+    """Staff have no customer function: the home would greet them with an empty page."""
+    from portale.backoffice.services import operator_grant
+
+    operator_grant(user=staff)
+    client.force_login(staff)
+    response = client.get(reverse("home:index"))
+    assert response.status_code == 302 and response["Location"] == reverse("backoffice:index")
+    page = client.get(response["Location"]).content.decode()
+    assert "<title>Console operatore · TIM</title>" in page
