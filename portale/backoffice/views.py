@@ -305,7 +305,24 @@ def threshold_unblock(request, pk: int):
     from portale.thresholds import selectors as threshold_selectors
     from portale.thresholds import services as threshold_services
 
-    threshold = get_object_or_404(threshold_selectors.blocked_thresholds(), pk=pk)
+    threshold = threshold_selectors.blocked_thresholds().filter(pk=pk).first()
+    if threshold is None:
+        # Unblocked meanwhile (a second click, a colleague, a new period): said, not a 404.
+        other = records.threshold_by_pk(pk=pk)
+        if other is None:
+            raise Http404
+        if request.method == "POST":
+            messages.info(
+                request,
+                _("La linea %(msisdn)s non è più bloccata da questa soglia.")
+                % {"msisdn": other.line.msisdn},
+            )
+            return redirect("backoffice:thresholds")
+        return render(
+            request,
+            "backoffice/threshold_unblock.html",
+            {"threshold": other, "unblocked": True, "title": _("Sblocca")},
+        )
     if request.method == "POST":
         try:
             threshold_services.threshold_unblock(threshold_id=threshold.pk, actor=request.user)

@@ -59,8 +59,9 @@ def blocked(env):
         blocked_line=True,
         last_alert_level=100,
     )
-    not_blocked = f.ThresholdFactory(line__contract=env.contract)
-    return {"user": env.users["STAFF"], "own": {"pk": own.pk}, "foreign": {"pk": not_blocked.pk}}
+    # Staff see every contract: only a threshold that does not exist is a 404 (one that is
+    # no longer blocking says so on the page, test_digest).
+    return {"user": env.users["STAFF"], "own": {"pk": own.pk}, "foreign": {"pk": own.pk + 10_000}}
 
 
 SCOPE_CASES["backoffice:threshold_unblock"] = blocked

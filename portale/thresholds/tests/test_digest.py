@@ -148,10 +148,20 @@ def test_back_office_unblock_is_an_event_notified(employee_line, staff, client):
     assert f">{contract.code}</td>" in body and f">{contract.administration.name}</td>" in body
     assert f"Sblocca la linea {employee_line.msisdn}" in body
     assert f'href="{reverse("backoffice:threshold_unblock", args=[t.pk])}"' in body
+    assert (
+        f"{t.description} 1,00 €"
+        in client.get(reverse("backoffice:threshold_unblock", args=[t.pk])).text
+    )
     r = client.post(reverse("backoffice:threshold_unblock", args=[t.pk]))
     assert r.status_code == 302
     t.refresh_from_db()
     assert not t.blocked_line
+    assert ThresholdEvent.objects.filter(threshold=t, kind="SBLOCCO").count() == 1
+    # A second click (or a colleague's): said, not a 404, and nothing done twice.
+    again = client.post(reverse("backoffice:threshold_unblock", args=[t.pk]), follow=True)
+    assert f"La linea {employee_line.msisdn} non è più bloccata da questa soglia." in again.text
+    page = client.get(reverse("backoffice:threshold_unblock", args=[t.pk]))
+    assert page.status_code == 200 and "data-unblocked" in page.text
     assert ThresholdEvent.objects.filter(threshold=t, kind="SBLOCCO").count() == 1
     from portale.records.models import ServiceSms
 
