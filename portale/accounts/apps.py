@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "portale.accounts"
+    verbose_name = "Utenti e accessi"
     label = "accounts"
 
     def ready(self):

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class CasesConfig(AppConfig):
     name = "portale.cases"
+    verbose_name = "Pratiche e ordini"
     label = "cases"
 
     def ready(self):

@@ -4,6 +4,7 @@ from django.utils.module_loading import autodiscover_modules
 
 class CoreConfig(AppConfig):
     name = "portale.core"
+    verbose_name = "Piattaforma"
     label = "core"
 
     def ready(self) -> None:

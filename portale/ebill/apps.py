@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class EbillConfig(AppConfig):
     name = "portale.ebill"
+    verbose_name = "eBill"
     label = "ebill"
 
     def ready(self) -> None:

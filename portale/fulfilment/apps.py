@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class FulfilmentConfig(AppConfig):
     name = "portale.fulfilment"
+    verbose_name = "Evasione delle richieste"
     label = "fulfilment"
 
     def ready(self):

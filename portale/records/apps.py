@@ -3,4 +3,5 @@ from django.apps import AppConfig
 
 class RecordsConfig(AppConfig):
     name = "portale.records"
+    verbose_name = "Sistemi di riferimento"
     label = "records"

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class ThresholdsConfig(AppConfig):
     name = "portale.thresholds"
+    verbose_name = "Gestione soglie"
     label = "thresholds"
 
     def ready(self) -> None:

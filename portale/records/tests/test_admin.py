@@ -95,3 +95,14 @@ def test_a_thresholds_engine_fields_are_shown_not_edited(admin_client_with_data)
     assert client.post(change, data).status_code == 302
     threshold.refresh_from_db()
     assert (threshold.value, threshold.consumption) == (20, Decimal("3.5"))
+
+
+def test_every_app_is_named_in_italian_in_the_admin(admin_client_with_data):
+    """The admin's headings are the apps' names: Django's default is the English label."""
+    from django.apps import apps
+
+    ours = [c for c in apps.get_app_configs() if c.name.startswith("portale.")]
+    assert [c.name for c in ours if c.verbose_name == c.label.title()] == []
+    body = admin_client_with_data.get(reverse("admin:index")).content.decode()
+    assert "Sistemi di riferimento" in body and "Pratiche e ordini" in body
+    assert ">Records<" not in body and ">Accounts<" not in body
