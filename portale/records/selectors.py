@@ -611,9 +611,9 @@ def thresholds_active(*, where: Q, lock: bool = False) -> QuerySet[Threshold]:
     return qs
 
 
-def thresholds_erosion_due_lines(*, before: datetime.datetime, limit: int = 500) -> list[int]:
-    """Lines with an active threshold due for erosion since before ``before`` (the partial
-    index ``threshold_erosion_due`` holds only those), oldest first."""
+def thresholds_erosion_due_lines(*, before: datetime.datetime, limit: int) -> list[int]:
+    """At most ``limit`` lines with an active threshold due for erosion since before
+    ``before`` (the partial index ``threshold_erosion_due`` holds only those), oldest first."""
     rows = (
         Threshold.objects.filter(erosion_due_at__lt=before, state=Threshold.State.ACTIVE)
         .order_by("erosion_due_at")

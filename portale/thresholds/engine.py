@@ -49,6 +49,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portale.core.jobs import SWEEP_BATCH
 from portale.core.lists.formats import italian_number
 from portale.rating.hooks import RatedBatch
 from portale.records import selectors as record_selectors
@@ -277,4 +278,6 @@ EROSION_GRACE = datetime.timedelta(minutes=2)
 def due_erosions(now: datetime.datetime) -> list[int]:
     """The lines whose active thresholds have waited for their erosion longer than the grace
     period (``erosion_due_at``): what the durable jobs' sweep wakes."""
-    return record_selectors.thresholds_erosion_due_lines(before=now - EROSION_GRACE)
+    return record_selectors.thresholds_erosion_due_lines(
+        before=now - EROSION_GRACE, limit=SWEEP_BATCH
+    )

@@ -293,6 +293,7 @@ def roaming_thresholds_provision(
         thresholds__state__in=LIVE_THRESHOLD_STATES,
     )
     created = 0
+    now = timezone.now()
     pks = list(missing.values_list("pk", flat=True))
     for start in range(0, len(pks), 2000):
         with transaction.atomic():
@@ -324,7 +325,7 @@ def roaming_thresholds_provision(
                         consumption=consumed.get(pk, Decimal(0)),
                         consumption_period=month,
                         # traffic already counted: the engine's alerts are still to come
-                        erosion_due_at=timezone.now() if consumed.get(pk) else None,
+                        erosion_due_at=now if consumed.get(pk) else None,
                     )
                     for pk in todo
                 ],
