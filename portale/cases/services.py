@@ -459,6 +459,22 @@ def _insert_case(
     return case
 
 
+# "Canale di acquisizione" of an ordine, from its pratica's "Provenienza": "Web" for the
+# portal (the guide's word), else the channel the back office recorded. Stored words, the
+# same whatever the language of the request that files it.
+ORDER_CHANNELS = {
+    Channel.PORTAL: "Web",
+    Channel.PHONE: "Telefono",
+    Channel.FAX: "Fax",
+    Channel.EMAIL: "Email",
+}
+
+
+def order_channel(channel: str) -> str:
+    """Every ordine carries its channel, whoever filed its pratica."""
+    return ORDER_CHANNELS.get(channel, channel)
+
+
 def _create_order(*, case: Case, op, line, payload: dict, now) -> Order:
     for _attempt in range(5):
         number = _order_number()
@@ -469,7 +485,7 @@ def _create_order(*, case: Case, op, line, payload: dict, now) -> Order:
         case=case,
         contract=case.contract,
         created_at=now,
-        channel="Web" if case.channel == Channel.PORTAL else "",
+        channel=order_channel(case.channel),
     )
     lines = payload.get("lines") or ([{"line_id": line.pk}] if line else [])
     by_id = {
@@ -510,7 +526,7 @@ def shipment_order_create(*, case: Case, items: list[dict], address: str) -> Ord
         number=number,
         case=case,
         contract=case.contract,
-        channel="Web" if case.channel == Channel.PORTAL else "",
+        channel=order_channel(case.channel),
     )
     OrderLine.objects.bulk_create(
         OrderLine(order=order, product=i["product"], quantity=i["quantity"]) for i in items

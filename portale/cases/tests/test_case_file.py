@@ -109,3 +109,38 @@ def test_the_same_idempotency_key_files_once(roa, contract):
     first = services.case_file(payload=_contacts(ref), **kwargs)
     again = services.case_file(payload=_contacts(ref), **kwargs)
     assert first == again and Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("channel", "expected"),
+    [
+        (Channel.PORTAL, "Web"),
+        (Channel.PHONE, "Telefono"),
+        (Channel.FAX, "Fax"),
+        (Channel.EMAIL, "Email"),
+    ],
+)
+def test_every_ordine_carries_its_canale_di_acquisizione(contract, channel, expected):
+    """The ordine's channel comes from its pratica's (it was blank unless from the portal),
+    the logistics ordine made by an effect's too."""
+    case = services.case_create(contract=contract, operation="sim_change", channel=channel)
+    assert case.orders.get().channel == expected
+    shipped = services.shipment_order_create(
+        case=case, items=[{"product": "SIM", "quantity": 1}], address="Via Roma 1"
+    )
+    assert shipped.channel == expected
+
+
+def test_the_migration_fills_the_blank_channels_of_earlier_ordini(contract):
+    import importlib
+
+    from django.apps import apps
+
+    from portale.cases.models import Order
+
+    backfill = importlib.import_module("portale.cases.migrations.0005_order_channel_backfill")
+    fax = services.case_create(contract=contract, operation="sim_change", channel=Channel.FAX)
+    web = services.case_create(contract=contract, operation="sim_change", channel=Channel.PORTAL)
+    Order.objects.filter(case=fax).update(channel="")
+    backfill.backfill(apps, None)
+    assert fax.orders.get().channel == "Fax" and web.orders.get().channel == "Web"

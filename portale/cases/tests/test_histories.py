@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portale.cases import lifecycle, services
-from portale.cases.models import Case, Shipment
+from portale.cases.models import Case, Order, Shipment
 from portale.fulfilment import engine
 from portale.records.tests.factories import LineFactory
 
@@ -159,6 +159,10 @@ def test_demo_cases_command(contract, roa, client):
     assert "Tot. record 5" in body and "Importo non previsto dal listino" in body
     body = client.get(reverse("cases:orders")).content.decode()
     assert ">Attivo</td>" in body
+    # Every demo ordine says where it came from ("Canale di acquisizione" was blank).
+    orders = Order.objects.filter(contract=contract)
+    assert orders.exists() and not orders.filter(channel="").exists()
+    assert set(orders.values_list("channel", flat=True)) <= {"Telefono", "Fax", "Email"}
 
 
 def test_the_date_survives_sorting_and_export(client, roa, contract):

@@ -155,4 +155,4 @@ def test_numbers_have_the_crm_shapes(roa, contract):
     order_case = services.case_create(contract=contract, operation="sim_change", channel="FAX")
     order = order_case.orders.get()
     assert len(order.number) == 11 and order.number.isdigit()
-    assert order.channel == ""
+    assert order.channel == "Fax"  # "Canale di acquisizione": the pratica's channel
