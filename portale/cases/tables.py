@@ -13,13 +13,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portale.core import exports
+from portale.core.dates import INVALID, parse_date
 from portale.core.lists import DATE, DATETIME, Column, FilterForm, Format, Table, render_list
 
 from .models import CaseState, Channel
-
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
-# Earlier dates are a form error: the 10-day window of 01/01/0001 overflows (issue 15.5).
-MIN_DATE = datetime.date(1900, 1, 1)
 
 
 def window(anchor: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -44,18 +41,12 @@ class DateWindowFilter(FilterForm):
         super().__init__(data, *args, **kwargs)
 
     def clean_data(self) -> datetime.date:
-        raw = self.cleaned_data["data"].strip()
-        for fmt in DATE_FORMATS:
-            try:
-                value = datetime.datetime.strptime(raw, fmt).date()
-            except ValueError:
-                continue
-            if value > timezone.localdate():
-                raise forms.ValidationError(_("La data non può essere nel futuro."))
-            if value < MIN_DATE:
-                raise forms.ValidationError(_("Data non valida: usa il formato gg/mm/aaaa."))
-            return value
-        raise forms.ValidationError(_("Data non valida: usa il formato gg/mm/aaaa."))
+        value = parse_date(self.cleaned_data["data"])
+        if value is None:
+            raise forms.ValidationError(INVALID)
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("La data non può essere nel futuro."))
+        return value
 
     @property
     def anchor(self) -> datetime.date:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portale.billing import selectors as billing
+from portale.core.dates import DateField, check_period
 from portale.core.exports import csv_response
 from portale.core.handoff import handoff_required
 from portale.core.lists import TEXT, render_list
@@ -225,10 +226,10 @@ class OnlineFilter(forms.Form):
     """ "Dettaglio del Traffico On Line Netto Bundle": Utenza, Periodo (Dal, Al), Tipologia."""
 
     utenza = forms.ChoiceField(label=gettext_lazy("Utenza"), required=False)
-    dal = forms.DateField(
+    dal = DateField(
         label=gettext_lazy("Dal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    al = forms.DateField(
+    al = DateField(
         label=gettext_lazy("Al"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     tipologia = forms.ChoiceField(label=gettext_lazy("Tipologia Traffico"), required=False)
@@ -244,18 +245,16 @@ class OnlineFilter(forms.Form):
 
     def clean(self):
         data = super().clean()
+        check_period(
+            self,
+            window=self.window,
+            window_message=gettext_lazy(
+                "Il periodo deve essere compreso tra il %(lo)s e il %(hi)s "
+                "(mese in corso e precedente)."
+            ),
+        )
         lo, hi = self.window
-        start, end = data.get("dal") or lo, data.get("al") or hi
-        if start < lo or end > hi:
-            raise forms.ValidationError(
-                _(
-                    "Il periodo deve essere compreso tra il %(a)s e il %(b)s (mese in corso e precedente)."
-                )
-                % {"a": lo.strftime("%d/%m/%Y"), "b": hi.strftime("%d/%m/%Y")}
-            )
-        if start > end:
-            raise forms.ValidationError(_("La data Dal deve precedere la data Al."))
-        data["start"], data["end"] = start, end
+        data["start"], data["end"] = data.get("dal") or lo, data.get("al") or hi
         return data
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portale.cases.forms import OperationForm
 from portale.cases.selectors import locking_cases
+from portale.core.dates import DateField, check_period
 from portale.core.lists import FilterForm
 from portale.payments import selectors as payments
 from portale.records import selectors as records
@@ -27,8 +28,8 @@ class _DetailForm(FilterForm):
     the list component carries its fields in the page and sort links."""
 
     categories: dict = {}
-    dal = forms.DateField(label=_("Dal"), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    al = forms.DateField(label=_("Al"), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    dal = DateField(label=_("Dal"))
+    al = DateField(label=_("Al"))
     solo_pagamento = forms.BooleanField(label=_("Estrai solo eventi a pagamento"))
     categoria = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
     vedi = forms.CharField(widget=forms.HiddenInput)
@@ -42,26 +43,11 @@ class _DetailForm(FilterForm):
 
     def clean(self):
         data = super().clean()
-        lo, hi = self.window
-        dal, al = data.get("dal"), data.get("al")
-        if not dal:
+        if not data.get("dal") and "dal" not in self.errors:
             self.add_error("dal", _("Inserisci la data di inizio (gg/mm/aaaa)."))
-        if not al:
+        if not data.get("al") and "al" not in self.errors:
             self.add_error("al", _("Inserisci la data di fine (gg/mm/aaaa)."))
-        reversed_period = bool(dal and al and dal > al)
-        if reversed_period:
-            self.add_error(
-                "al",
-                _('La data "Al" non può precedere la data "Dal": correggi una delle due.'),
-            )
-        msg = _("Il periodo deve essere compreso tra il %(lo)s e il %(hi)s.") % {
-            "lo": lo.strftime("%d/%m/%Y"),
-            "hi": hi.strftime("%d/%m/%Y"),
-        }
-        if dal and not lo <= dal <= hi:
-            self.add_error("dal", msg)
-        if al and not reversed_period and not lo <= al <= hi:
-            self.add_error("al", msg)  # one message a field: the order error comes first
+        check_period(self, window=self.window)
         if not data.get("categoria"):
             self.add_error("categoria", _("Seleziona almeno una categoria."))
         return data

@@ -19,6 +19,7 @@ from portale.cases.forms import OperationForm
 from portale.cases.linelist import LineListDocument
 from portale.company.forms import ADDRESS_FIELDS, AddressForm
 from portale.core.amounts import EuroAmountField
+from portale.core.dates import DateField
 from portale.records import selectors as records
 from portale.records.models import LineState, Sim
 from portale.records.services import BUNDLE_FLAGS, BUNDLE_FLAGS_BY_CATEGORY
@@ -676,11 +677,10 @@ class ImeiBlockForm(OperationForm):
         max_length=15,
         error_messages={"required": _("Indica il numero della linea usata con l'apparato.")},
     )
-    data_evento = forms.DateField(
+    data_evento = DateField(
         label=_("Data dell'evento"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("Data non valida.")},
     )
     evento = forms.ChoiceField(
         label=_("Tipo di evento"), choices=[("", "—")] + EVENTS, required=False

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portale.cases.forms import OperationForm
 from portale.company import comuni as comuni_data
+from portale.core.dates import DateField
 from portale.records import selectors as records
 
 from . import catalogue, geo
@@ -150,9 +151,8 @@ class ServiceSupportForm(OperationForm):
         _("Messaggio di errore visualizzato (max. 300 caratteri)"), required=False
     )
     notes = note_field(_("Note (max. 300 caratteri)"), required=False)
-    started_on = forms.DateField(
+    started_on = DateField(
         label=_("Data di inizio del problema riscontrato"),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"placeholder": "gg/mm/aaaa"}, format="%d/%m/%Y"),
         error_messages={**REQUIRED, "invalid": _("Scrivi la data come gg/mm/aaaa.")},
     )

@@ -14,6 +14,7 @@ from portale.cases.forms import OperationForm
 from portale.cases.linelist import LineListDocument
 from portale.cases.selectors import open_cases
 from portale.core.amounts import EuroAmountField
+from portale.core.dates import DateField, check_period
 from portale.core.lists.formats import euro
 from portale.records.models import Line, Threshold
 
@@ -341,3 +342,15 @@ class ThresholdCeaseForm(_ThresholdsForm):
 
     def payload(self) -> dict:
         return {"type": self.cleaned_data["type"], "lines": self.line_items(_("CESSATA"))}
+
+
+class NotificationPeriodForm(forms.Form):
+    """F-7.5.6: "dal"/"al" of the e-mail history, in order (both optional: the last month)."""
+
+    dal = DateField(required=False)
+    al = DateField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        check_period(self)
+        return data

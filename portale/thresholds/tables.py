@@ -7,6 +7,7 @@ from django.db.models import Case, DecimalField, ExpressionWrapper, F, Value, Wh
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portale.core.dates import DateField, check_period
 from portale.core.lists import (
     DATE,
     DATETIME,
@@ -155,10 +156,8 @@ class AdvancedFilter(FilterForm):
     erosione = forms.DecimalField(
         label=_("Erosione ≥ (%)"), min_value=0, max_value=100, decimal_places=2, localize=True
     )
-    dal = forms.DateField(
-        label=_("Attivazione dal"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    al = forms.DateField(label=_("Attivazione al"), widget=forms.DateInput(attrs={"type": "date"}))
+    dal = DateField(label=_("Attivazione dal"), widget=forms.DateInput(attrs={"type": "date"}))
+    al = DateField(label=_("Attivazione al"), widget=forms.DateInput(attrs={"type": "date"}))
     lookups = {
         "linea": line_search("line__msisdn", "line__sims__iccid"),
         "descrizione": "description",
@@ -168,6 +167,11 @@ class AdvancedFilter(FilterForm):
         "dal": "activation_date__gte",
         "al": "activation_date__lte",
     }
+
+    def clean(self):
+        data = super().clean()
+        check_period(self)  # "al" before "dal": said under "al", and the search uses "dal"
+        return data
 
 
 class AdvancedTable(Table):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.http.request import QueryDict
@@ -27,7 +26,7 @@ from portale.core.tabs import tabs
 from portale.records import selectors as record_selectors
 
 from . import selectors
-from .forms import CHANGES
+from .forms import CHANGES, NotificationPeriodForm
 from .models import ThresholdDigest
 from .tables import (
     ActivationTable,
@@ -347,34 +346,13 @@ def erosion(request, line_id: int):
 NOTIFICATIONS = gettext_lazy("Visualizzazione cronologia notifiche")
 
 
-class _PeriodForm(forms.Form):
-    """ "dal"/"al" of the e-mail history: ISO (the date picker) or gg/mm/aaaa, in order."""
-
-    dal = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    al = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for date_field in self.fields.values():
-            date_field.error_messages["invalid"] = _("Data non valida: scrivila come gg/mm/aaaa.")
-
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("dal"), data.get("al")
-        if since and until and since > until:
-            self.add_error(
-                "al", _('La data "Al" non può precedere la data "Dal": correggi una delle due.')
-            )
-        return data
-
-
 @capability_required("thresholds.notifications")
 def notifications(request):
     import datetime
 
     today = timezone.localdate()
     default = today - datetime.timedelta(days=30), today  # the last month
-    form = _PeriodForm(request.GET if "resetta" not in request.GET else None)
+    form = NotificationPeriodForm(request.GET if "resetta" not in request.GET else None)
     qs = selectors.digests_of_user(user=request.user, since=default[0], until=default[1])
     since, until = default
     if form.is_bound and form.is_valid():

@@ -12,4 +12,4 @@ def test_a_date_too_far_in_the_past_is_a_form_error(client, roa, url_name, value
     client.force_login(roa)
     response = client.get(reverse(url_name), {"data": value})
     assert response.status_code == 200
-    assert "Data non valida: usa il formato gg/mm/aaaa." in response.content.decode()
+    assert "Data non valida: scrivila come gg/mm/aaaa." in response.content.decode()

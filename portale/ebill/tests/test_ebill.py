@@ -157,6 +157,19 @@ def test_online_filters_reject_a_period_outside_the_two_months(eb_client, contra
     assert "deve essere compreso" in page.content.decode()
 
 
+def test_online_period_errors_are_next_to_their_field(eb_client, contract):
+    today = timezone.localdate()
+    first_of_last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    url = reverse("ebill:traffic_subscriptions")
+    page = eb_client.get(url, {"dal": today.isoformat(), "al": first_of_last_month.isoformat()})
+    form = page.context["form"]
+    assert list(form.errors) == ["al"] and "non può precedere" in form.errors["al"][0]
+    assert not form.non_field_errors()
+    assert 'id="id_al_error"' in page.content.decode()
+    bad = eb_client.get(url, {"dal": "ieri"}).context["form"]
+    assert bad.errors == {"dal": ["Data non valida: scrivila come gg/mm/aaaa."]}
+
+
 def test_billed_traffic_is_not_online(eb_client, issued):
     _invoice, a, _b = issued
     # every event of 4/2021 is billed; the window is today's anyway: nothing online

@@ -96,6 +96,15 @@ def test_erosion_popup_figures_and_other_contract_404(
     assert client.get(reverse("thresholds:erosion", args=[foreign.line_id])).status_code == 404
 
 
+def test_advanced_search_says_when_the_activation_period_is_reversed(client, roa, contract):
+    f.ThresholdFactory(line=_line(contract))
+    client.force_login(roa)
+    r = client.get(reverse("thresholds:advanced"), {"dal": "2026-11-10", "al": "2026-11-01"})
+    form = r.context["table"].form
+    assert list(form.errors) == ["al"] and "non può precedere" in form.errors["al"][0]
+    assert 'id="id_al-error"' in r.content.decode()
+
+
 def test_advanced_search_filters_and_csv_of_every_line(client, roa, contract, other_contract):
     a = f.ThresholdFactory(line=_line(contract), value=Decimal(100), available=Decimal(10))
     b = f.ThresholdFactory(line=_line(contract), value=Decimal(100), available=Decimal(90))
