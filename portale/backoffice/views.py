@@ -6,11 +6,13 @@ hand through the same lifecycle transitions (``portale.cases.lifecycle``).
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.db.models import F
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +34,33 @@ from .forms import CloseForm, FileCaseForm, ReasonForm
 from .tables import ConsoleCaseTable, ConsoleOrderTable, ContractTable, LineTable
 
 CRUMBS = [(gettext_lazy("Back office"), ""), (gettext_lazy("Console pratiche"), "")]
+
+
+def post_action(*, page: str, model):
+    """A console button's URL: it acts on POST only. Any other method (a bookmarked or shared
+    action link, the address the login brings back to after the session expired) does
+    nothing and goes to the page the action belongs to (``page``, with the action's ``pk``
+    when that page takes one), saying so; an object that does not exist is a 404 as on POST.
+
+    Every back-office URL that only acts is declared with it (a test walks the URLs): no
+    blank "405" page.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST":
+                return view(request, *args, **kwargs)
+            get_object_or_404(model, pk=kwargs["pk"])
+            messages.info(request, _("Nessuna azione eseguita: usa i pulsanti di questa pagina."))
+            try:
+                return redirect(reverse(page, kwargs=kwargs))
+            except NoReverseMatch:  # a list page: the object's pk is not part of its URL
+                return redirect(page)
+
+        return wrapped
+
+    return decorator
 
 
 @capability_required("backoffice.queue")
@@ -152,8 +181,6 @@ def _act(request, pk: int, action, form_class=None):
     as typed, and nothing is done.
     """
     case = get_object_or_404(Case, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     data = None
     if form_class is not None:
         form = form_class(request.POST)
@@ -178,6 +205,7 @@ def _act(request, pk: int, action, form_class=None):
 
 
 @capability_required("backoffice.queue")
+@post_action(page="backoffice:case_detail", model=Case)
 def take(request, pk: int):
     def action(case):
         colleague = case.assignee if not case.auto else None
@@ -192,6 +220,7 @@ def take(request, pk: int):
 
 
 @capability_required("backoffice.queue")
+@post_action(page="backoffice:case_detail", model=Case)
 def suspend(request, pk: int):
     def action(case, data):
         lifecycle.case_suspend(case=case, reason=data["reason"], operator=request.user)
@@ -201,6 +230,7 @@ def suspend(request, pk: int):
 
 
 @capability_required("backoffice.queue")
+@post_action(page="backoffice:case_detail", model=Case)
 def resume(request, pk: int):
     def action(case):
         lifecycle.case_resume(case=case, operator=request.user)
@@ -210,6 +240,7 @@ def resume(request, pk: int):
 
 
 @capability_required("backoffice.queue")
+@post_action(page="backoffice:case_detail", model=Case)
 def close(request, pk: int):
     def action(case, data):
         lifecycle.case_close(case=case, outcome=data["outcome"], operator=request.user)
@@ -219,6 +250,7 @@ def close(request, pk: int):
 
 
 @capability_required("backoffice.queue")
+@post_action(page="backoffice:case_detail", model=Case)
 def reject(request, pk: int):
     def action(case, data):
         lifecycle.case_reject(case=case, reason=data["reason"], operator=request.user)
@@ -228,6 +260,7 @@ def reject(request, pk: int):
 
 
 @capability_required("backoffice.queue")
+@post_action(page="backoffice:case_detail", model=Case)
 def cancel(request, pk: int):
     def action(case, data):
         lifecycle.case_cancel(case=case, reason=data["reason"], operator=request.user)
@@ -438,10 +471,9 @@ def chat_messages(request, pk: int):
 
 
 @capability_required("backoffice.queue")
+@post_action(page="backoffice:chat", model=ChatSession)
 def chat_send(request, pk: int):
     session = get_object_or_404(ChatSession, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     error = ""
     try:
         if session.operator_id is None and session.is_open:
@@ -479,10 +511,9 @@ def tickets(request):
 
 
 @capability_required("backoffice.queue")
+@post_action(page="backoffice:tickets", model=Ticket)
 def ticket_step(request, pk: int):
     ticket = get_object_or_404(Ticket, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     try:
         support_services.ticket_advance(
             ticket=ticket,
