@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portale.core.capabilities import Profile, capability_required
 
+from .forms import WidgetsForm
 from .widgets import has_saved_widgets, widget_catalogue, widgets_for, widgets_save
 
 
@@ -87,43 +88,18 @@ def widgets_edit(request):
     user = request.user
     ctx = request.portal
     catalogue = widget_catalogue(ctx=ctx)
+    form = WidgetsForm(request.POST if request.method == "POST" else None, catalogue=catalogue)
+    if form.is_bound and form.is_valid():
+        widgets_save(user=user, ctx=ctx, codes=form.ordered_codes())
+        messages.success(request, _("I tuoi widget sono stati salvati."))
+        return redirect("home:index")
     current = [c.code for c in widgets_for(user=user, ctx=ctx)]
-    typed: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        chosen = request.POST.getlist("widget")
-        typed = {cap.code: request.POST.get(f"pos_{cap.code}", "").strip() for cap in catalogue}
-        positions = {}
-        for code in chosen:
-            raw = typed.get(code, "")
-            if not raw:
-                positions[code] = 999  # no position: after the numbered ones
-            elif raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 99:
-                positions[code] = int(raw)
-            else:
-                errors[code] = _("Indica la posizione con un numero da 1 a 99.")
-        if not errors:
-            ordered = sorted(chosen, key=lambda c: (positions.get(c, 999), chosen.index(c)))
-            widgets_save(user=user, ctx=ctx, codes=ordered)
-            messages.success(request, _("I tuoi widget sono stati salvati."))
-            return redirect("home:index")
-        current = chosen  # shown again as the user left them
-    rows = []
-    for cap in catalogue:
-        rows.append(
-            {
-                "cap": cap,
-                "checked": cap.code in current,
-                "position": typed[cap.code]
-                if cap.code in typed
-                else (current.index(cap.code) + 1 if cap.code in current else ""),
-                "error": errors.get(cap.code, ""),
-            }
-        )
-    if not errors:
-        rows.sort(key=lambda r: (not r["checked"], r["position"] or 999))
     return render(
         request,
         "home/widgets_edit.html",
-        {"rows": rows, "saved": has_saved_widgets(user=user), "add": request.GET.get("aggiungi")},
+        {
+            "rows": form.rows(current),
+            "saved": has_saved_widgets(user=user),
+            "add": request.GET.get("aggiungi"),
+        },
     )
