@@ -140,3 +140,18 @@ def test_the_block_waits_for_the_back_office_to_check_the_documents(roa, staff, 
     case.refresh_from_db()
     device.refresh_from_db()
     assert case.state == CaseState.CLOSED and device.state == Device.State.BLOCKED
+
+
+def test_the_forms_fields_use_the_portals_field_markup(client, roa, device):
+    """The fields are drawn by the portal's renderer (core/_field.html): label above a
+    full-width input, a styled select, the error tied to its field; a bare input sat on the
+    label's line and the select was the browser's own at 360 px."""
+    client.force_login(roa)
+    body = client.get(reverse("sim:imei_block_device", args=[device.pk])).content.decode()
+    assert 'class="form-label fw-semibold" for="id_numero"' in body
+    assert '<select name="evento" class="form-select"' in body
+    url = reverse("sim:imei_block_unknown")
+    body = client.post(url, {"numero": ""}).content.decode()
+    assert 'aria-invalid="true" aria-describedby="id_numero_error"' in body
+    assert 'id="id_numero_error">Indica il numero della linea' in body
+    assert 'aria-describedby="id_periodo_error"' in body
