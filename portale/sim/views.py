@@ -7,6 +7,8 @@ unblock are confirmed in a pop-up (P-12), the SIM change in a dialog after "SALV
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django import forms
 from django.contrib import messages
 from django.db.models import F
@@ -395,21 +397,29 @@ def read_csv_upload(upload) -> tuple[str | None, list[str]]:
         return None, [_("Il file non è in UTF-8: salvalo come CSV UTF-8 e riprova.")]
 
 
+class FiledRows(NamedTuple):
+    """What ``file_rows_request`` made of CSV rows: the "Conferma dei dati" response, or the
+    reasons it could not (``errors``, every problem as a line) and the same problems by row
+    number and field (``problems``, when the operation's form keeps them), for a page that
+    draws its rows itself and says each problem next to its field."""
+
+    response: HttpResponse | None
+    errors: list[str]
+    problems: dict[int, dict[str, list[str]]]
+
+
 def file_rows_request(
-    request, operation: str, text: str, *, back_url: str, first_row: int = 2, by_row=None
-):
-    """The request made of CSV rows: "Conferma dei dati" if every row is valid, else the
-    reasons (``None``, errors). ``by_row``, a dict, receives the form's problems by row and
-    field (``row_problems``) when it keeps them, for a page that draws its rows itself."""
+    request, operation: str, text: str, *, back_url: str, first_row: int = 2
+) -> FiledRows:
+    """The request made of CSV rows: "Conferma dei dati" if every row is valid."""
     form = operation_form(request, operation, data={"righe": text}, first_row=first_row)
     if form.is_valid():
         response = start_request(request, form, back_url=back_url)
         if response:
-            return response, []
-    if by_row is not None:
-        by_row.update(getattr(form, "row_problems", {}))
+            return FiledRows(response, [], {})
     errors = [str(e) for e in form.errors.get("righe", [])]
-    return None, errors + [str(e) for e in form.non_field_errors()]
+    errors += [str(e) for e in form.non_field_errors()]
+    return FiledRows(None, errors, getattr(form, "row_problems", {}))
 
 
 def csv_response(header: tuple[str, ...], rows, filename: str) -> HttpResponse:
@@ -443,7 +453,9 @@ def bulk_page(
         text, read_errors = read_csv_upload(request.FILES.get("file"))
         errors += read_errors
         if text is not None and not errors:
-            response, errors = file_rows_request(request, operation, text, back_url=back_url)
+            response, errors, _problems = file_rows_request(
+                request, operation, text, back_url=back_url
+            )
             if response:
                 return response
     return render(
@@ -914,26 +926,24 @@ def deferred_activation(request):
     elif request.method == "POST":
         upload = request.FILES.get("file")
         back = reverse("sim:deferred_activation")
-        typed = None
+        typed = False  # rows typed on the page: their problems go next to their fields
         if upload is not None:
             text, errors = read_csv_upload(upload)
             first_row = 2
         elif any(n or i for n, i in rows):
-            text, first_row, typed = bulk.render(DEFERRED_HEADER, rows), 1, by_row
+            text, first_row, typed = bulk.render(DEFERRED_HEADER, rows), 1, True
         else:
             text = None
             errors.append(_("Inserisci numero e ICCID di almeno una SIM, o carica un file CSV."))
         if text is not None:
-            response, errors = file_rows_request(
-                request,
-                "deferred_activation",
-                text,
-                back_url=back,
-                first_row=first_row,
-                by_row=typed,
+            filed = file_rows_request(
+                request, "deferred_activation", text, back_url=back, first_row=first_row
             )
-            if response:
-                return response
+            if filed.response:
+                return filed.response
+            errors = filed.errors
+            if typed:
+                by_row = filed.problems
     ctx = {
         "title": DEFERRED_TITLE,
         "breadcrumbs": _deferred_crumbs(),
