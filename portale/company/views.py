@@ -45,6 +45,11 @@ def _page_context(request, ctx: dict) -> dict:
     if ctx.get("title"):
         crumbs.append((ctx["title"], ""))
     ctx.setdefault("page_heading", _("Dati aziendali"))
+    # The window's title names the tab (and the open modal): "Gestione referenti - Dati
+    # aziendali", not the same "Dati aziendali" for every page of the section.
+    modal = ctx.get("modal") or {}
+    parts = [modal.get("title") or ctx.get("title"), _(label), ctx["page_heading"]]
+    ctx["document_title"] = " - ".join(str(p) for p in parts if p)
     ctx["breadcrumbs"] = crumbs
     ctx["tabs"] = tabs(
         [(code, _(lbl), name) for code, (lbl, name) in TAB_LABELS.items()], active=ctx["tab"]

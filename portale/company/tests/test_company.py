@@ -48,6 +48,28 @@ def test_profile_masks_the_legal_representative_cf(client, roa, contract):
         assert tab in body
 
 
+def test_each_page_of_the_section_has_its_own_window_title(client, roa, contract):
+    """The <title> names the tab, and the modal open over it; it was "Dati aziendali" on
+    every page of the section (browser tabs, history, the screen reader's page name)."""
+    ref = ebill_referent(contract)
+    client.force_login(roa)
+    pages = {
+        reverse("company:profile"): "Profilo aziendale - Dati aziendali",
+        reverse("company:referents"): "Gestione referenti - Dati aziendali",
+        reverse("company:addresses"): "Dati contratto e indirizzi - Dati aziendali",
+        reverse("company:referent_replace", args=[ref.pk]): (
+            "Sostituisci referente - Gestione referenti - Dati aziendali"
+        ),
+        reverse("company:address_edit", args=["fatture"]): (
+            "Modifica dati di spedizione fatture - Dati contratto e indirizzi - Dati aziendali"
+        ),
+    }
+    for url, title in pages.items():
+        body = client.get(url).content.decode()
+        assert f"<title>{title} · TIM</title>" in body, url
+        assert '<h1 class="h2 portal-page-title mb-3">Dati aziendali</h1>' in body, url
+
+
 def test_referent_list_menu_master_and_mandatario_only_email(client, roa, mandatario, contract):
     ref = ebill_referent(contract)
     client.force_login(roa)
