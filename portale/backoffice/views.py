@@ -21,6 +21,7 @@ from portale.cases import lifecycle, operations
 from portale.cases import services as case_services
 from portale.cases.models import Case, CaseAttachment, Order
 from portale.cases.views import attachment_response
+from portale.cases.wizard import request_token
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 from portale.core.pdf import pdf_response
@@ -30,7 +31,15 @@ from portale.support import services as support_services
 from portale.support.models import CallbackState, ChatSession, Ticket
 from portale.support.views import chat_fragment
 
-from .forms import CloseForm, FileCaseForm, ReasonForm
+from . import services
+from .forms import (
+    CloseForm,
+    FileCaseForm,
+    ReasonForm,
+    line_errors,
+    not_offered,
+    operator_form,
+)
 from .tables import ConsoleCaseTable, ConsoleOrderTable, ContractTable, LineTable
 
 CRUMBS = [(gettext_lazy("Back office"), ""), (gettext_lazy("Console pratiche"), "")]
@@ -124,7 +133,9 @@ def order_queue(request):
 def _case_page(request, pk: int, *, close_form=None, reason_form=None):
     """The pratica's page; with a bound form when its action was refused for that field."""
     case = get_object_or_404(
-        Case.objects.select_related("contract__administration", "line", "requester", "assignee"),
+        Case.objects.select_related(
+            "contract__administration", "line", "requester", "assignee", "filed_by"
+        ),
         pk=pk,
     )
     return render(
@@ -271,33 +282,68 @@ def cancel(request, pk: int):
 
 @capability_required("backoffice.queue")
 def file_case(request):
-    """A request received by phone, fax or e-mail, opened to be worked by hand."""
+    """A request received by phone, fax or e-mail, filed with its parameters.
+
+    Two steps on one address: contract, operation, line, channel and notes (AVANTI), then
+    the operation's own form (APRI PRATICA), the first step's answers carried along as
+    hidden inputs. The pratica is filed like the customer's own (``case_file``) and carries
+    out its effect the same way. The page's token makes a double submit file one pratica.
+    """
+    token = request_token(request)
     form = FileCaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    op_form = op = None
+    back = "indietro" in request.POST
+    if request.method == "POST" and not back and form.is_valid():
         d = form.cleaned_data
-        try:
-            case = case_services.case_file(
-                operation=d["operation"],
-                actor=request.user,
-                contract=d["contract"],
-                payload=None,
-                line=d["line"],
-                channel=d["channel"],
-                notes=d["notes"],
-            )
-        except case_services.RequestError as exc:
-            form.add_error(None, str(exc))
-        else:
-            audit_backoffice_action(
-                request=request, case=case, action="file_case", assignee_id=None
-            )
-            messages.success(request, _("Aperta la pratica %(n)s.") % {"n": case.number})
-            return redirect("backoffice:case_detail", pk=case.pk)
+        op = operations.get(d["operation"])
+        filing = "apri" in request.POST
+        op_form = operator_form(
+            op,
+            contract=d["contract"],
+            line=d["line"],
+            data=request.POST if filing else None,
+            files=request.FILES if filing else None,
+        )
+        if filing:
+            try:
+                case = services.case_file_for_customer(
+                    operator=request.user,
+                    contract=d["contract"],
+                    operation=op.code,
+                    data=op_form.data,
+                    files=request.FILES,
+                    line=d["line"],
+                    channel=d["channel"],
+                    notes=d["notes"],
+                    token=token,
+                )
+            except case_services.InvalidRequest as exc:
+                if op_form.is_valid():  # refused by case_file only: its errors, as given
+                    for field, errors in exc.errors.items():
+                        for error in errors:
+                            op_form.add_error(field if field in op_form.fields else None, error)
+            except case_services.RequestError as exc:  # a conflicting open pratica (G-10)
+                op_form.is_valid()
+                op_form.add_error(None, str(exc))
+            else:
+                audit_backoffice_action(
+                    request=request, case=case, action="file_case", assignee_id=None
+                )
+                messages.success(
+                    request,
+                    _("Aperta la pratica %(n)s per conto del cliente.") % {"n": case.number},
+                )
+                return redirect("backoffice:case_detail", pk=case.pk)
     return render(
         request,
         "backoffice/file_case.html",
         {
             "form": form,
+            "op_form": op_form,
+            "op": op,
+            "line_errors": line_errors(op_form) if op_form is not None else [],
+            "not_offered": not_offered(),
+            "token": token,
             "title": _("Apri pratica per conto del cliente"),
             "breadcrumbs": [
                 (_("Back office"), ""),

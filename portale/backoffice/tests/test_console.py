@@ -57,37 +57,123 @@ def test_reject_needs_a_reason(client, staff, roa, contract):
     assert case.state == CaseState.REJECTED and case.outcome == "Dati incompleti"
 
 
-def test_file_a_case_on_behalf_of_a_customer(client, staff, roa, contract):
+def _step1(contract, operation, line="", channel="TELEFONO", notes="Richiesta telefonica"):
+    return {
+        "bo-contract": contract.code,
+        "bo-operation": operation,
+        "bo-channel": channel,
+        "bo-line": line,
+        "bo-notes": notes,
+        "request_token": "pagina-1",
+    }
+
+
+def _file(client, contract, operation, params, **step1):
+    data = {**_step1(contract, operation, **step1), **params, "apri": ""}
+    return client.post(reverse("backoffice:file_case"), data)
+
+
+def test_a_sim_block_filed_for_the_customer_blocks_the_line(client, staff, roa, contract):
+    """The operation's own parameters, filed through case_file: once evaded, the effect is
+    applied as for the customer's own request; the pratica says who filed it and how."""
+    from portale.fulfilment import engine
+    from portale.records.models import LineState
+    from portale.records.tests import factories as f
+
+    line = f.LineFactory(contract=contract, state=LineState.ACTIVE)
     client.force_login(staff)
-    response = client.post(
+    page = client.post(
         reverse("backoffice:file_case"),
-        {
-            "contract": contract.code,
-            "operation": "network_services",
-            "channel": "FAX",
-            "line": "",
-            "notes": "Richiesta via fax del 20/11",
-        },
+        {**_step1(contract, "sim_block", line=line.msisdn), "avanti": ""},
     )
+    body = page.content.decode()
+    assert page.status_code == 200 and "APRI PRATICA" in body and line.msisdn in body
+    assert "non ha altri dati" in body  # the line is the only parameter of a block
+    assert not Case.objects.exists()
+    response = _file(client, contract, "sim_block", {}, line=line.msisdn)
     case = Case.objects.get()
     assert response["Location"] == reverse("backoffice:case_detail", args=[case.pk])
-    assert (
-        case.channel == "FAX" and case.filed_by == staff and case.description == "Servizi di rete"
-    )
+    assert case.payload["line_id"] == line.pk and case.line == line and case.auto
+    assert case.channel == "TELEFONO" and case.filed_by == staff and case.requester is None
+    assert case.orders.get().channel == "Telefono"
+    # A double submit of the same page: the same pratica, not a second one nor a refusal.
+    again = _file(client, contract, "sim_block", {}, line=line.msisdn)
+    assert again["Location"] == response["Location"] and Case.objects.count() == 1
+    detail = client.get(response["Location"]).content.decode()
+    assert "aperta dal back office" in detail
+    engine.run_until_idle()
+    case.refresh_from_db()
+    line.refresh_from_db()
+    assert case.state == CaseState.CLOSED and line.state == LineState.SUSPENDED
     client.force_login(roa)
     body = client.get(reverse("cases:history")).content.decode()
-    assert case.number in body and "Fax" in body
+    assert case.number in body and "Telefono" in body
 
 
-def test_file_a_case_validates(client, staff):
+def test_a_threshold_change_filed_for_the_customer_changes_the_threshold(client, staff, contract):
+    from decimal import Decimal
+
+    from portale.fulfilment import engine
+    from portale.records.tests import factories as f
+
+    threshold = f.ThresholdFactory(line=f.LineFactory(contract=contract))
+    other = f.ThresholdFactory(line=f.LineFactory(contract=contract))
+    client.force_login(staff)
+    page = client.post(
+        reverse("backoffice:file_case"),
+        {**_step1(contract, "threshold_change", line=threshold.line.msisdn), "avanti": ""},
+    )
+    body = page.content.decode()
+    # The line's thresholds to tick, what to change, its value: the operation's own fields.
+    assert f'value="{threshold.pk}"' in body and f'value="{other.pk}"' not in body
+    assert 'name="change"' in body and 'name="value"' in body
+    params = {"thresholds": [threshold.pk], "change": "importo", "value": "1.50"}
+    response = _file(client, contract, "threshold_change", params, line=threshold.line.msisdn)
+    body = response.content.decode()
+    assert response.status_code == 200 and not Case.objects.exists()
+    assert 'id="id_value_error"' in body and 'value="1.50"' in body  # typed value kept
+    params["value"] = "150"
+    response = _file(client, contract, "threshold_change", params, line=threshold.line.msisdn)
+    case = Case.objects.get()
+    assert response.status_code == 302 and case.payload["lines"][0]["threshold_id"] == threshold.pk
+    engine.run_until_idle()
+    threshold.refresh_from_db()
+    assert threshold.value == Decimal("150.00")
+
+
+def test_filing_for_the_customer_validates_each_step(client, staff, contract):
+    from portale.records.models import LineState
+    from portale.records.tests import factories as f
+
     client.force_login(staff)
     response = client.post(
         reverse("backoffice:file_case"),
-        {"contract": "999999999999", "operation": "", "channel": "FAX", "notes": ""},
+        {"bo-contract": "999999999999", "bo-operation": "", "bo-channel": "FAX", "avanti": ""},
     )
     body = response.content.decode()
     assert "Contratto 999999999999 inesistente." in body and "Campo obbligatorio." in body
+    body = client.post(
+        reverse("backoffice:file_case"), {**_step1(contract, "sim_block"), "avanti": ""}
+    ).content.decode()
+    assert "Indica la linea: questa operazione riguarda una linea del contratto." in body
+    assert "APRI PRATICA" not in body
+    # A line in the wrong state: told next to the line the operator named.
+    line = f.LineFactory(contract=contract, state=LineState.SUSPENDED)
+    body = _file(client, contract, "sim_block", {}, line=line.msisdn).content.decode()
+    assert 'id="linea_error"' in body and "il blocco è possibile solo su una linea attiva" in body
     assert not Case.objects.exists()
+
+
+def test_what_the_operator_cannot_file_is_said_and_not_offered(client, staff, contract):
+    client.force_login(staff)
+    body = client.get(reverse("backoffice:file_case")).content.decode()
+    assert "Richieste che non puoi aprire per conto del cliente" in body
+    assert "Ricarica credito personale" in body
+    assert 'value="personal_recharge"' not in body and 'value="sim_block"' in body
+    response = client.post(
+        reverse("backoffice:file_case"), {**_step1(contract, "personal_recharge"), "avanti": ""}
+    )
+    assert "APRI PRATICA" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -128,9 +214,9 @@ def test_the_action_fields_are_styled_for_a_narrow_screen(client, staff, contrac
     body = body.content.decode()
     assert 'name="outcome"' in body and 'name="reason"' in body
     assert body.count('maxlength="300" class="form-control" aria-required="true"') == 2
-    response = client.post(reverse("backoffice:file_case"), {"contract": "", "notes": ""})
+    response = client.post(reverse("backoffice:file_case"), {"bo-contract": "", "bo-notes": ""})
     body = response.content.decode()
-    assert 'aria-describedby="id_contract_error"' in body and 'id="id_contract_error"' in body
+    assert 'aria-describedby="id_bo-contract_error"' in body and 'id="id_bo-contract_error"' in body
 
 
 def test_a_callback_request_that_is_not_a_number_is_told_in_italian(client, staff):
