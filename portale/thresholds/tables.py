@@ -20,7 +20,7 @@ from portale.core.lists import (
     line_search,
     row_url,
 )
-from portale.records.models import Threshold
+from portale.records.models import Sim, Threshold
 
 PERIOD_SHORT = {"GIORNALIERO": "GIORNO", "MENSILE": "MESE"}
 PERIOD_WORD = {"GIORNALIERO": "Giornaliero", "MENSILE": "Mensile"}
@@ -42,8 +42,10 @@ def with_erosion(qs):
 
 
 def _iccid(row) -> str:
+    """The ICCID of the line's principal SIM in service: after a "Cambio SIM" the replaced
+    (ceased) SIM stays on the line and is not the one to show."""
     line = getattr(row, "line", row)
-    sims = [s for s in line.sims.all() if s.role == "PRINCIPALE"]
+    sims = [s for s in line.sims.all() if s.role == Sim.Role.MAIN and s.state != Sim.State.CEASED]
     return sims[0].iccid if sims else ""
 
 

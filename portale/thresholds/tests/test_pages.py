@@ -182,3 +182,29 @@ def test_ticks_of_another_page_reach_the_parameters_step(client, roa, contract):
     )
     page = client.get(r["Location"])
     assert [obj.pk for obj in page.context["selected"]] == [lines[11].pk]
+
+
+def test_lists_and_request_show_the_sim_in_service_after_a_sim_change(client, roa, contract):
+    """A "Cambio SIM" leaves the replaced SIM on the line, ceased: the activation and the
+    variation lists, and the request's list of lines, give the ICCID of the new one."""
+    old = f.SimFactory(line__contract=contract, state="CESSATA")
+    new = f.SimFactory(line=old.line)
+    line = old.line
+    f.ThresholdFactory(line=f.SimFactory(line__contract=contract).line)
+    client.force_login(roa)
+    table, pks = _list_params(client, reverse("thresholds:activate"))
+    row = next(row for row in table.rows if row[0]["pk"] == str(line.pk))
+    cells = [str(cell.get("text", "")) for cell in row[1:]]
+    assert new.iccid in cells and old.iccid not in cells
+    params = reverse("thresholds:activate_params")
+    client.post(
+        params, {table.page_pks_param: pks, table.selected_param: [line.pk], "azione": "parametri"}
+    )
+    client.post(
+        params + "?azione=parametri",
+        {"azione": "parametri", "type": "DISPOSITIVA", "period": "GIORNALIERO", "value": "10"},
+    )
+    assert RequestDraft.objects.get().payload["lines"][0]["iccid"] == new.iccid
+    f.ThresholdFactory(line=line)
+    body = client.get(reverse("thresholds:change")).content.decode()
+    assert new.iccid in body and old.iccid not in body
