@@ -166,3 +166,21 @@ def test_package_activation_through_the_wizard_locks_the_line_until_applied(
     )
     expect(page.locator("#pending-request")).to_have_count(0)
     expect(page.locator("#personal-credit")).to_have_text("0,00 €")
+
+
+def test_the_amounts_sit_on_one_line_at_360_px(new_page, live_server, prepaid):
+    """The amounts are a row of radio buttons: each on a row shares its top with the others
+    (Bootstrap Italia's margin between stacked checks pushed every amount but the first down
+    by 8 px, the first looking out of line on a phone)."""
+    _line, user = prepaid
+    page = new_page(360)
+    force_login(page, user, live_server.url)
+    page.goto(reverse("myline:recharge"))
+    tops = page.evaluate(
+        "() => [...document.querySelectorAll('fieldset .form-check')]"
+        ".map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 4
+    rows = sorted(set(tops))
+    # the checks of a row share one top: distinct tops are whole rows apart
+    assert all(b - a > 20 for a, b in zip(rows, rows[1:], strict=False)), tops
