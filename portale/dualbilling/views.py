@@ -332,6 +332,13 @@ def _own_line(request):
     return line
 
 
+def _window_title(*parts) -> str:
+    """The window's title of an employee's TIM TUO page: the page, then where it sits
+    ("Modifica - Gestisci - TIM TUO"); the heading alone ("Gestisci", "Modifica") names no
+    service in a browser tab or in the history."""
+    return " - ".join(str(p) for p in (*parts, TIM_TUO))
+
+
 def _manage_crumbs(*extra):
     return [(MENU, ""), (TIM_TUO, ""), (MANAGE, reverse("dualbilling:manage")), *extra]
 
@@ -370,6 +377,7 @@ def manage(request):
             "pending": pending,
             **_tabs("manage"),
             "title": MANAGE,
+            "document_title": _window_title(_("Associa/Modifica"), MANAGE),
             "breadcrumbs": _manage_crumbs((_("Associa/Modifica"), "")),
         },
     )
@@ -386,6 +394,7 @@ def report(request):
         {
             **_tabs("report"),
             "title": MANAGE,
+            "document_title": _window_title(_("Reportistica"), MANAGE),
             "breadcrumbs": _manage_crumbs((_("Reportistica"), "")),
         },
     )
@@ -409,6 +418,7 @@ def _wizard_page(request, template: str, step_title, ctx: dict):
         {
             **ctx,
             "title": step_title,
+            "document_title": _window_title(step_title, _("Attivazione")),
             "breadcrumbs": _manage_crumbs((_("Attivazione"), "")),
         },
     )
@@ -784,6 +794,7 @@ def edit(request):
             "data_form": data_form,
             "open_section": request.POST.get("form", ""),
             "title": EDIT,
+            "document_title": _window_title(EDIT, MANAGE),
             "breadcrumbs": _manage_crumbs((EDIT, "")),
         },
     )
@@ -811,6 +822,7 @@ def invoices(request):
             "billing": billing,
             "email_form": email_form,
             "title": INVOICE,
+            "document_title": _window_title(INVOICE),
             "breadcrumbs": [(MENU, ""), (TIM_TUO, ""), (INVOICE, "")],
         },
     )
@@ -843,6 +855,7 @@ def invoice_email(request):
             "email_form": form,
             "email_open": True,
             "title": INVOICE,
+            "document_title": _window_title(INVOICE),
             "breadcrumbs": [(MENU, ""), (TIM_TUO, ""), (INVOICE, "")],
         },
     )

@@ -302,3 +302,22 @@ def test_modifica_email_asks_the_sms_code_then_sends_the_link_and_comes_back(cli
     client.get(link_from_outbox(to="fatture@comune.example.it", kind="email_change"))
     user.refresh_from_db()
     assert user.email == "fatture@comune.example.it"
+
+
+def test_the_employees_pages_name_tim_tuo_in_the_window_title(client, contract):
+    """The headings follow the guide ("Gestisci", "Modifica"); the window's title says where
+    they sit, or a browser tab read "Modifica" alone. "Modifica dell'IBAN" is spelled so."""
+    line = h.active_line(contract, payment_method="BANCA")
+    client.force_login(f.UserFactory(mobile=line.msisdn))
+    pages = {
+        "dualbilling:manage": "Associa/Modifica - Gestisci - TIM TUO",
+        "dualbilling:report": "Reportistica - Gestisci - TIM TUO",
+        "dualbilling:edit": "Modifica - Gestisci - TIM TUO",
+        "dualbilling:invoices": "La mia fattura - TIM TUO",
+    }
+    for name, title in pages.items():
+        html = client.get(reverse(name)).content.decode()
+        assert f"<title>{title} · TIM</title>" in html, name
+    html = client.get(reverse("dualbilling:edit")).content.decode()
+    assert "Modifica dell'IBAN" in html and "Modifica del IBAN" not in html
+    assert "servizio TIM TUO" in html
