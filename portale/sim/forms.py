@@ -120,7 +120,7 @@ class SimChangeForm(OperationForm):
         regex=r"^\d{10}$",
         max_length=10,
         help_text=_(
-            "inserisci le ultime 10 cifre del nuovo ICCID stampate sulla SIM escludendo i 4 "
+            "Inserisci le ultime 10 cifre del nuovo ICCID stampate sulla SIM escludendo i 4 "
             "caratteri alfanumerici finali (es. L45C)."
         ),
         error_messages={

@@ -54,6 +54,10 @@ def test_contract_selector_only_for_referent_of_several_contracts(client, roa, c
     f.ReferentFactory(contract=second, mobile=roa.mobile)
     response = client.get(reverse("home:index"))
     assert 'name="contract"' in response.text and second.code in response.text
+    # a button, written in capitals as every button of the guide (docs/COPY.md §2)
+    assert (
+        '<button class="btn btn-primary btn-sm" type="submit">SELEZIONA</button>' in response.text
+    )
 
 
 def test_widget_catalogue_only_offers_allowed_implemented_functions(rf, users_by_profile):

@@ -58,6 +58,8 @@ def test_prosegui_opens_the_chosen_sims_form(client, roa, one_number):
     assert response["Location"] == reverse("sim:change_sim", args=[secondary.pk])
     body = client.get(response["Location"]).content.decode()
     assert secondary.iccid in body and "893901000-" in body
+    # the guide's hint, as a help text that opens a sentence
+    assert "Inserisci le ultime 10 cifre del nuovo ICCID" in body
 
 
 def test_salva_asks_then_files_the_pratica_and_fulfilment_swaps_the_sim(
