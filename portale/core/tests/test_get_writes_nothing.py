@@ -4,7 +4,8 @@ POST, so a crawler, a prefetching browser or a double GET leaves the database as
 The walk reuses the access walk of ``test_access.py``: every URL of the project, as every
 profile (and anonymous), parametrised URLs with their scope case's own object. Each GET
 runs under query capture; any INSERT, UPDATE or DELETE outside the session table fails the
-test. The URLs that only act (``export_request``…) must answer 405 to a GET.
+test. The URLs that only act (``export_request``…) must answer 405 to a GET, and no 405 may be
+a blank page (the portal's ``405.html`` says nothing was done and leads back).
 """
 
 from __future__ import annotations
@@ -56,13 +57,17 @@ def _writes(queries) -> list[str]:
     return out
 
 
-def _get(client, url) -> tuple[int, list[str]]:
+def _get(client, url) -> tuple[int, list[str], bool]:
+    """Status, writes, and whether the answer is a blank 405 (``core/middleware.py``)."""
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
         # A lazy body (a streamed download) is read too: its queries count.
         if getattr(response, "streaming", False):
             b"".join(response.streaming_content)
-    return response.status_code, _writes(ctx.captured_queries)
+    blank = response.status_code == 405 and "Nessuna azione eseguita" not in (
+        response.content.decode()
+    )
+    return response.status_code, _writes(ctx.captured_queries), blank
 
 
 @pytest.mark.django_db
@@ -71,6 +76,7 @@ def test_no_get_writes_to_the_database(client, users_by_profile, contract, other
     env = ScopeEnv(users=users_by_profile, contract=contract, other_contract=other_contract)
     offenders: dict[str, set[str]] = {}
     refused: dict[str, int] = {}
+    blank: set[str] = set()
     visitors = {"anonymous": None, **users_by_profile}
     for route in project_routes():
         if route.params:
@@ -93,7 +99,9 @@ def test_no_get_writes_to_the_database(client, users_by_profile, contract, other
                 client.force_login(user)
             if prepare:
                 prepare(client)
-            status, writes = _get(client, url)
+            status, writes, blank_405 = _get(client, url)
+            if blank_405:
+                blank.add(route.name)
             if writes:
                 offenders.setdefault(route.name, set()).update(writes)
             if route.name in POST_ONLY:
@@ -101,6 +109,8 @@ def test_no_get_writes_to_the_database(client, users_by_profile, contract, other
     unexpected = {name: w for name, w in offenders.items() if name not in KNOWN_WRITERS}
     assert not unexpected, f"GETs that write to the database: {unexpected}"
     assert refused == dict.fromkeys(POST_ONLY, 405)
+    # A URL that only acts, opened with a GET, says so in a page of the portal.
+    assert not blank, f"blank 405 pages: {sorted(blank)}"
 
 
 @pytest.mark.django_db
