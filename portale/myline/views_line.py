@@ -28,6 +28,7 @@ from portale.payments.models import Method, SavedMethod
 from portale.rating.selectors import personal_counters
 from portale.records import selectors as records
 
+from . import selectors
 from .forms import DENOMINATIONS, RECHARGE_PURPOSE, RechargeAmountForm, RechargeMethodForm
 from .tables import PersonalRechargeTable
 from .views import own_line
@@ -52,7 +53,7 @@ def _crumbs(*items) -> list:
 
 
 def _own_sim(line, pk: int):
-    sim = records.sims_of_line(line=line).filter(pk=pk).first()
+    sim = selectors.own_sims(line).filter(pk=pk).first()
     if sim is None:
         raise Http404
     return sim
@@ -64,7 +65,7 @@ def _own_sim(line, pk: int):
 @capability_required("myline.sim")
 def sim(request):
     line = own_line(request)
-    sims = list(records.sims_of_line(line=line).order_by("-role", "iccid"))
+    sims = list(selectors.own_sims(line))
     main = next((s for s in sims if s.role == s.Role.MAIN), sims[0] if sims else None)
     counters = personal_counters(line=line, today=timezone.localdate())
     return render(

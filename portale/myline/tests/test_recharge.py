@@ -89,6 +89,28 @@ def test_sim_page(client_in, line):
     assert imei.status_code == 200
 
 
+def test_sim_page_after_a_sim_change_shows_the_new_sim(client, employee, employee_line):
+    """F-9.1.4: once the "Cambio SIM" pratica is closed, La mia SIM shows the SIM now in
+    service, its IMEI and PIN/PUK links; the replaced SIM, ceased, is no longer listed."""
+    old = employee_line.sims.get()
+    new = f.SimFactory(line=None, contract=employee_line.contract, state=Sim.State.STOCK)
+    case = cases.case_file(
+        operation="employee_sim_change",
+        actor=employee,
+        contract=employee_line.contract,
+        line=employee_line,
+        payload={"sim": str(old.pk), "new_iccid": new.iccid[-10:], "causale": "GUASTO"},
+    )
+    engine.run_until_idle()
+    case.refresh_from_db()
+    assert case.state == CaseState.CLOSED
+    client.force_login(employee)
+    page = client.get(reverse("myline:sim")).content.decode()
+    assert new.iccid in page and old.iccid not in page
+    assert reverse("myline:pin_puk", args=[new.pk]) in page
+    assert client.get(reverse("myline:pin_puk", args=[old.pk])).status_code == 404
+
+
 def test_pin_puk_page_has_no_form_that_reaches_the_server(client_in, line):
     page = client_in.get(reverse("myline:pin_puk", args=[line.sims.get().pk])).content.decode()
     form = re.search(r'<form id="pin-puk"[^>]*>', page).group(0)
