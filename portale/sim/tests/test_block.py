@@ -123,3 +123,14 @@ def test_a_double_click_on_conferma_files_one_pratica_without_an_error(client, r
     second = client.post(url, {"azione": "blocca", "request_token": token})
     case = Case.objects.get()
     assert first["Location"] == second["Location"] == reverse("cases:outcome", args=[case.number])
+
+
+@pytest.mark.parametrize("url_name", ["sim:block", "sim:change", "sim:recharge_mode"])
+def test_pages_of_an_operation_with_an_ordine_name_both_histories(client, roa, url_name):
+    """Appendix 1: these requests make a pratica and an ordine, followed in two functions."""
+    client.force_login(roa)
+    body = " ".join(client.get(reverse(url_name)).content.decode().split())
+    assert (
+        'La richiesta sarà monitorabile nelle funzioni "<strong>Storico pratiche</strong>" e '
+        '"<strong>Storico ordini</strong>".'
+    ) in body

@@ -208,3 +208,17 @@ def test_lists_and_request_show_the_sim_in_service_after_a_sim_change(client, ro
     f.ThresholdFactory(line=line)
     body = client.get(reverse("thresholds:change")).content.decode()
     assert new.iccid in body and old.iccid not in body
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["thresholds:activate", "thresholds:change", "thresholds:roaming", "thresholds:cease"],
+)
+def test_selection_pages_name_both_histories(client, roa, url_name):
+    """§7.5.1–7.5.4: every threshold request makes a pratica and an ordine (Appendix 1)."""
+    client.force_login(roa)
+    body = " ".join(client.get(reverse(url_name)).content.decode().split())
+    assert (
+        'monitorabile nelle funzioni "<strong>Storico pratiche</strong>" e '
+        '"<strong>Storico ordini</strong>"'
+    ) in body
