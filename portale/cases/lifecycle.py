@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portale.core.notifications import send_email
+from portale.records import selectors as records
 
 from . import operations
 from .exceptions import InvalidTransition
@@ -259,9 +260,30 @@ def case_record_failure(*, case_id: int, error: Exception) -> Case | None:
         raise
 
 
+def _requester_follows_history(case: Case) -> bool:
+    """Whether the requester can open "Storico pratiche" of the pratica's contract: a
+    referent of that contract (capability ``cases.history``). An employee's own request
+    (§9) is followed by the ROA (the guide: "monitorabile dal ROA"). Unknown requester
+    (filed on someone's behalf): as a referent."""
+    user = case.requester
+    if user is None:
+        return True
+    mobile = getattr(user, "mobile", "")
+    return (
+        bool(mobile)
+        and records.referents_for_mobile(mobile=mobile).filter(contract=case.contract_id).exists()
+    )
+
+
 def _notify(case: Case) -> None:
     if not case.requester_email:
         return
+    if _requester_follows_history(case):
+        follow = _('Puoi consultarla nella funzione "Storico pratiche" del Portale.')
+    else:
+        follow = _(
+            'Il tuo referente (ROA) può consultarla nella funzione "Storico pratiche" del Portale.'
+        )
     values = {
         "number": case.number,
         "type": case.type_label,
@@ -269,27 +291,25 @@ def _notify(case: Case) -> None:
         "outcome": case.outcome,
         # One salutation (docs/COPY.md): the requester's name, else "utente".
         "name": case.requester_name or _("utente"),
+        "follow": follow,
     }
     if case.state == CaseState.CLOSED:
         subject = _("Pratica %(number)s lavorata") % values
         text = _(
             "Gentile %(name)s,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
-            "è stata lavorata.\nEsito: %(outcome)s\n\nPuoi consultarla nella funzione "
-            '"Storico pratiche" del Portale.'
+            "è stata lavorata.\nEsito: %(outcome)s\n\n%(follow)s"
         )
     elif case.state == CaseState.REJECTED:
         subject = _("Pratica %(number)s scartata") % values
         text = _(
             "Gentile %(name)s,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
-            "non è stata lavorata.\nMotivo: %(outcome)s\n\nPuoi consultarla nella funzione "
-            '"Storico pratiche" del Portale.'
+            "non è stata lavorata.\nMotivo: %(outcome)s\n\n%(follow)s"
         )
     else:
         subject = _("Pratica %(number)s annullata") % values
         text = _(
             "Gentile %(name)s,\nla pratica %(number)s (%(type)s) sul contratto %(contract)s "
-            "è stata annullata.\nMotivo: %(outcome)s\n\nPuoi consultarla nella funzione "
-            '"Storico pratiche" del Portale.'
+            "è stata annullata.\nMotivo: %(outcome)s\n\n%(follow)s"
         )
     send_email(to=case.requester_email, subject=subject, text=text % values, kind="case")
 

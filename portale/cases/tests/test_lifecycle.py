@@ -81,6 +81,21 @@ def test_the_requester_is_told_of_a_rejection(contract, roa, operator):
     assert "scartata" in msg.subject and "Dati incompleti" in msg.text
 
 
+def test_the_e_mail_sends_an_employee_to_the_roa_and_a_referent_to_the_history(
+    contract, roa, employee, operator
+):
+    """§9: an employee's request is followed by the ROA ("monitorabile dal ROA"): the
+    employee, who has no "Storico pratiche", is not sent there; a referent is."""
+    mine = phone_case(contract, operation="employee_sim_change", requester=employee)
+    lifecycle.case_close(case=mine, outcome="ok", operator=operator, apply_effect=False)
+    text = OutboxMessage.objects.filter(recipient=employee.email).latest("pk").text
+    assert "Il tuo referente (ROA) può consultarla" in text and "Puoi consultarla" not in text
+    theirs = phone_case(contract, requester=roa)
+    lifecycle.case_close(case=theirs, outcome="ok", operator=operator, apply_effect=False)
+    text = OutboxMessage.objects.filter(recipient=roa.email).latest("pk").text
+    assert 'Puoi consultarla nella funzione "Storico pratiche" del Portale.' in text
+
+
 def test_a_transient_database_error_spends_no_attempt(contract):
     case = phone_case(contract)
     lifecycle.case_record_failure(case_id=case.pk, error=OperationalError("database is locked"))

@@ -149,6 +149,22 @@ def test_outcome_page_shows_the_number_and_the_monitoring_notice(client, roa, co
     assert "Storico pratiche" in body
 
 
+def test_outcome_page_of_an_employee_says_the_roa_follows_it(client, employee, employee_line):
+    """§9 (e.g. 9.1.4): "monitorabile dal ROA"; no link to a history the employee lacks."""
+    case = services.case_create(
+        contract=employee_line.contract,
+        operation="employee_sim_change",
+        line=employee_line,
+        requester=employee,
+    )
+    client.force_login(employee)
+    body = " ".join(
+        client.get(reverse("cases:outcome", args=[case.number])).content.decode().split()
+    )
+    assert 'La richiesta sarà monitorabile dal ROA nelle funzioni "<strong>Storico pratiche' in body
+    assert "Vai a Storico pratiche" not in body
+
+
 def test_numbers_have_the_crm_shapes(roa, contract):
     case = services.draft_submit(draft=draft_for(roa, contract))
     assert case.number.startswith("7-") and len(case.number) == 13
