@@ -19,7 +19,7 @@ from .audit import Kind, security_event_log
 from .backends import SECOND_FACTOR_BACKEND
 from .models import PasswordHistory, Registration, WidgetPreference
 from .notify import SMS_USERNAME, email_send, sms_send
-from .tokens import token_create
+from .tokens import TokenState, token_consume, token_create
 
 TERMS_VERSION = "2021.1"
 
@@ -128,6 +128,23 @@ def user_cease(*, user, request=None, reason: str = "") -> None:
             context={"user": user},
             kind="registration_ceased",
         )
+
+
+@transaction.atomic
+def registration_confirm(*, raw_token: str) -> tuple[TokenState, Registration | None]:
+    """The "CONFERMA EMAIL" of a registration: the token is spent and the registration, still
+    pending, becomes confirmed (its password comes next). A registration already past that
+    step spends nothing and reads as a used link. The registration is returned whenever the
+    token names one, so that a second click of the same button can be told apart."""
+    state, token = token_consume(raw=raw_token, purpose="registration")
+    registration = token.registration if token is not None else None
+    if state is not TokenState.OK:
+        return state, registration
+    if registration.state != Registration.State.PENDING:
+        return TokenState.USED, registration
+    registration.state = Registration.State.CONFIRMED
+    registration.save(update_fields=["state"])
+    return TokenState.OK, registration
 
 
 @transaction.atomic

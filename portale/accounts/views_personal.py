@@ -27,7 +27,7 @@ from .services import (
     user_password_set,
     user_personal_data_update,
 )
-from .tokens import TokenState, token_consume
+from .tokens import TokenState, token_consume, token_lookup
 from .views import (
     MSG_RATE_LIMITED,
     _masked,
@@ -244,10 +244,19 @@ def personal_data_resend(request):
 
 @public_view
 def email_confirm(request, token):
-    """The "CONFERMA EMAIL" link of an e-mail change: valid 48 hours, once (F-6)."""
-    state, tok = token_consume(raw=token, purpose="email_change")
-    if state is TokenState.OK:
-        user_email_change_apply(request=request, token=tok)
+    """The "CONFERMA EMAIL" link of an e-mail change: valid 48 hours, once (F-6). Opening it
+    shows a button that confirms (POST): a mail filter that opens the link to check it
+    changes nothing (see ``register_confirm``)."""
+    if request.method == "POST":
+        state, tok = token_consume(raw=token, purpose="email_change")
+        if state is TokenState.OK:
+            user_email_change_apply(request=request, token=tok)
+        elif state is TokenState.USED and tok.user.email.lower() == tok.email.lower():
+            state = TokenState.OK  # the button clicked twice: the address is the new one
+    else:
+        state, tok = token_lookup(raw=token, purpose="email_change")
+        if state is TokenState.OK:
+            return render(request, "accounts/email_confirm_ask.html", {"email": tok.email})
     return render(
         request,
         "accounts/email_change_result.html",

@@ -16,8 +16,8 @@ from . import otp as otp_service
 from .forms import EmailForm, NumberForm, OtpForm, PersonalDataForm, RegistrationPasswordForm
 from .models import Registration
 from .selectors import duplicate_registration, mobile_eligibility
-from .services import registration_complete, registration_start
-from .tokens import TokenState, token_consume
+from .services import registration_complete, registration_confirm, registration_start
+from .tokens import TokenState, token_lookup
 from .views import MSG_RATE_LIMITED, otp_error_message, resend_code
 
 REG_KEY = "accounts_registration"
@@ -253,17 +253,31 @@ def register_sent(request):
 
 @public_view
 def register_confirm(request, token):
-    """The "CONFERMA EMAIL" link: page "Email confermata" with "CREA PASSWORD"."""
-    state, tok = token_consume(raw=token, purpose="registration")
-    if state is TokenState.OK and tok.registration.state == Registration.State.PENDING:
-        registration = tok.registration
-        registration.state = Registration.State.CONFIRMED
-        registration.save(update_fields=["state"])
-        request.session.cycle_key()
-        request.session[CONFIRMED_KEY] = registration.pk
-        return render(request, "accounts/register/confirmed.html", {})
-    if state is TokenState.OK:
-        state = TokenState.USED
+    """The "CONFERMA EMAIL" link: a page whose button confirms (POST), then "Email confermata"
+    with "CREA PASSWORD".
+
+    Opening the link changes nothing: mail filters that open every link of a message to
+    check it (common in public administrations) would otherwise spend it for the user, who
+    would then find it "già utilizzato" and could not finish the registration."""
+    if request.method == "POST":
+        state, registration = registration_confirm(raw_token=token)
+        if state is TokenState.OK:
+            request.session.cycle_key()
+            request.session[CONFIRMED_KEY] = registration.pk
+        if state is TokenState.OK or (
+            # the same button clicked twice: the first click confirmed, in this browser
+            state is TokenState.USED
+            and registration is not None
+            and registration.state == Registration.State.CONFIRMED
+            and request.session.get(CONFIRMED_KEY) == registration.pk
+        ):
+            return render(request, "accounts/register/confirmed.html", {})
+    else:
+        state, tok = token_lookup(raw=token, purpose="registration")
+        if state is TokenState.OK and tok.registration.state != Registration.State.PENDING:
+            state = TokenState.USED
+        if state is TokenState.OK:
+            return render(request, "accounts/email_confirm_ask.html", {"email": tok.email})
     return render(
         request,
         "accounts/register/link_invalid.html",

@@ -85,6 +85,8 @@ def test_register_end_to_end(new_page, shot, line, width):
     shot(page, f"accounts-register-4-sent-{width}")
     # The link in the e-mail
     page.goto(link_from_outbox(to=email, kind="registration_confirm"))
+    shot(page, f"accounts-register-4-confirm-{width}")
+    page.get_by_role("button", name="CONFERMA EMAIL").click()
     expect(page.get_by_role("heading", name="Email confermata")).to_be_visible()
     shot(page, f"accounts-register-4-confirmed-{width}")
     page.get_by_role("link", name="CREA PASSWORD").click()
@@ -93,6 +95,7 @@ def test_register_end_to_end(new_page, shot, line, width):
     page.fill("#id_password1", "debole")
     page.fill("#id_password2", "debole")
     page.get_by_role("button", name="AVANTI").click()
+    page.wait_for_load_state()
     assert "almeno 8 caratteri" in page.content()
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
@@ -202,6 +205,7 @@ def test_change_email(new_page, shot, live_server, employee, width):
     page.wait_for_selector("text=entro 48 ore")
     shot(page, f"accounts-personal-data-{width}")
     page.goto(link_from_outbox(to=new, kind="email_change"))
+    page.get_by_role("button", name="CONFERMA EMAIL").click()
     expect(page.get_by_role("heading", name="Email confermata")).to_be_visible()
     page.goto("/accesso/dati-personali/")
     assert page.locator("#current-email").inner_text() == new

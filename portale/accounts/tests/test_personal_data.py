@@ -110,10 +110,15 @@ def test_email_change_with_48h_link(logged, employee):
     ):
         assert text in mail.text
     link = link_from_outbox(to="nuova@comune.example.it", kind="email_change")
-    assert "Email confermata" in logged.get(link).text
+    page = logged.get(link)  # opening the link (or a mail filter checking it) changes nothing
+    assert "CONFERMA EMAIL" in page.text and "nuova@comune.example.it" in page.text
+    employee.refresh_from_db()
+    assert employee.email != "nuova@comune.example.it"
+    assert "Email confermata" in logged.post(link).text
     employee.refresh_from_db()
     assert employee.email == "nuova@comune.example.it"
     assert SecurityEvent.objects.filter(kind="email_changed", user=employee).exists()
+    assert "Email confermata" in logged.post(link).text  # the button clicked twice
     r = logged.get(link)
     assert r.status_code == 410 and "Link già utilizzato" in unescape(r.text)
 
@@ -197,7 +202,7 @@ def test_confirmed_email_change_tells_the_old_address(logged, employee):
     logged.post(URL, {"form": "email", "email-new_email": "nuova@comune.example.it"})
     _confirm(logged, employee)
     assert not OutboxMessage.objects.filter(recipient=old).exists()  # not before the link
-    logged.get(link_from_outbox(to="nuova@comune.example.it", kind="email_change"))
+    logged.post(link_from_outbox(to="nuova@comune.example.it", kind="email_change"))
     notice = OutboxMessage.objects.get(recipient=old, kind="email_changed_notice")
     assert "la tua email è stata modificata" in notice.text
     assert "nu•••@comune.example.it" in notice.text  # the new address, masked

@@ -3,6 +3,7 @@ from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,7 +63,7 @@ def through_step4(client, line, email="mario.rossi@comune.example.it"):
 
 def confirm_and_set_password(client, email, password=GOOD_PASSWORD):
     link = link_from_outbox(to=email, kind="registration_confirm")
-    page = client.get(link)
+    page = client.post(link)
     assert "Email confermata" in page.text and "CREA PASSWORD" in page.text
     return client.post(
         reverse("accounts:register_password"),
@@ -286,7 +287,7 @@ def test_username_taken_asks_for_another(client, line):
 
 def test_weak_password_refused_with_rules_shown(client, line):
     email = through_step4(client, line)
-    page = client.get(link_from_outbox(to=email, kind="registration_confirm"))
+    page = client.post(link_from_outbox(to=email, kind="registration_confirm"))
     assert page.status_code == 200
     form = client.get(reverse("accounts:register_password"))
     assert "almeno 8 caratteri" in form.text and "Termini e condizioni generali" in form.text
@@ -321,9 +322,25 @@ def test_confirmation_link_after_48_hours(client, line):
 def test_confirmation_link_reused(client, line):
     email = through_step4(client, line)
     link = link_from_outbox(to=email, kind="registration_confirm")
-    assert client.get(link).status_code == 200
-    r = client.get(link)
-    assert r.status_code == 410 and "Link già utilizzato" in r.text
+    assert client.post(link).status_code == 200
+    assert "Email confermata" in client.post(link).text  # the button clicked twice
+    other = Client()  # the link used again elsewhere
+    for r in (other.get(link), other.post(link)):
+        assert r.status_code == 410 and "Link già utilizzato" in r.text
+
+
+def test_opening_the_link_confirms_nothing_until_the_button(client, line):
+    """A mail filter that opens every link of a message to check it spends nothing."""
+    email = through_step4(client, line)
+    link = link_from_outbox(to=email, kind="registration_confirm")
+    for _ in range(2):  # the filter, then the person
+        page = Client().get(link)
+        assert page.status_code == 200 and "CONFERMA EMAIL" in page.text
+        assert '<form method="post">' in page.text and email in page.text
+    assert Registration.objects.get(email=email).state == Registration.State.PENDING
+    assert not EmailToken.objects.filter(used_at__isnull=False).exists()
+    assert "Email confermata" in client.post(link).text
+    assert Registration.objects.get(email=email).state == Registration.State.CONFIRMED
 
 
 def test_duplicate_registration_prosegui_ceases_the_old_one(client, line):

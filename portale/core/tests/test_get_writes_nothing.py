@@ -35,11 +35,6 @@ KNOWN_WRITERS = {
     # Downloading an invoice PDF whose file is missing completes the invoice (billing/, being
     # reworked by the billing helper: issue 9 §5).
     "billing:invoice_pdf",
-    # The links of the confirmation e-mails confirm on GET (accounts/, security helper): a
-    # mail scanner that prefetches links would confirm for the user. To become a page with
-    # a "Conferma" button (POST).
-    "accounts:email_confirm",
-    "accounts:register_confirm",
 }
 
 # URLs that only act: a GET must be refused outright.

@@ -299,7 +299,7 @@ def test_modifica_email_asks_the_sms_code_then_sends_the_link_and_comes_back(cli
     assert f'href="{reverse("dualbilling:invoices")}"' in verify  # ANNULLA comes back here
     r = client.post(r["Location"], {"code": otp_from_outbox(to=user.mobile)})
     assert r.status_code == 302 and r["Location"] == reverse("dualbilling:invoices")
-    client.get(link_from_outbox(to="fatture@comune.example.it", kind="email_change"))
+    client.post(link_from_outbox(to="fatture@comune.example.it", kind="email_change"))
     user.refresh_from_db()
     assert user.email == "fatture@comune.example.it"
 
