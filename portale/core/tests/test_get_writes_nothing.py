@@ -25,16 +25,14 @@ from .test_access import ScopeEnv, project_routes, scope_cases
 # change of the data a GET must leave alone.
 ALLOWED_TABLES = {"accounts_usersession", "accounts_securityevent"}
 
-# GETs that still write, owned by other work in progress: each entry is a known defect to
-# remove, never a licence; each was seen writing in this walk or by reading its view.
+# GETs that write, each for a reason given here (an entry is never a licence: a new one
+# needs its own reason, and a name that stops writing should leave the list).
 KNOWN_WRITERS = {
-    # P-09: downloading the summary PDF / an attachment of a draft marks it as downloaded
-    # (cases/, being refactored by the lead): to become a POST or a read-only mark.
+    # P-09: INVIA is enabled once the person has downloaded the summary PDF and every
+    # attachment of their own draft; the download is that act, so it marks the draft (the
+    # requester's own, reached only with its token, idempotent: the first download marks).
     "cases:summary_pdf",
     "cases:draft_attachment",
-    # Downloading an invoice PDF whose file is missing completes the invoice (billing/, being
-    # reworked by the billing helper: issue 9 §5).
-    "billing:invoice_pdf",
 }
 
 # URLs that only act: a GET must be refused outright.
