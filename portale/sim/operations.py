@@ -6,6 +6,7 @@ Each row: the parameters form, the effect fulfilment applies when the pratica cl
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -154,6 +155,17 @@ def _tolerant(summary):
     return rows
 
 
+def _italian_date(iso: str) -> str:
+    """A payload date ("2026-01-10") as the portal writes dates: "10/01/2026" (COPY §4)."""
+    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+def _italian_month(month: str) -> str:
+    """A payload month ("2027-01") as the portal writes it: "01/2027" (COPY §4)."""
+    year, number = month.split("-")
+    return f"{number}/{year}"
+
+
 def _line_key(payload: dict) -> str:
     return f"line:{payload.get('line_id') or sorted(payload.items())}"
 
@@ -231,7 +243,7 @@ def _mode_summary(payload: dict) -> list[tuple[str, str, str]]:
         return []
     return [
         (_("Numero di linee"), "", str(len(payload["lines"]))),
-        (_("Mese"), "", payload["month"]),
+        (_("Mese"), "", _italian_month(payload["month"])),
         (
             _("Modalità di ricarica automatica"),
             payload["mode"],
@@ -270,7 +282,7 @@ def _imei_summary(payload: dict) -> list[tuple[str, str, str]]:
         rows += [
             (_("IMEI"), "", payload["imei"]),
             (_("Tipo di evento"), "", payload["evento"]),
-            (_("Data dell'evento"), "", payload["data_evento"]),
+            (_("Data dell'evento"), "", _italian_date(payload["data_evento"])),
         ]
     else:
         rows += [

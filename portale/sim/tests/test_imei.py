@@ -43,6 +43,7 @@ def test_known_imei_from_the_device_list_goes_to_conferma(client, roa, device):
     draft = RequestDraft.objects.get()
     assert response["Location"] == reverse("cases:confirm", args=[draft.token])
     assert draft.payload["imei"] == device.imei
+    assert ["Data dell'evento", "", "10/01/2026"] in [list(row) for row in draft.summary]
     assert sorted(a.label for a in draft.attachments.all()) == [
         "Copia denuncia di furto/smarrimento",
         "Documento di Identità del richiedente",

@@ -54,6 +54,8 @@ def test_one_request_per_mode(client, roa, confirm_line, waive_line):
     draft = RequestDraft.objects.get()
     assert response["Location"] == reverse("cases:confirm", args=[draft.token])
     assert draft.operation == "recharge_waive" and draft.payload["month"] == next_month()
+    year, month = next_month().split("-")
+    assert ["Mese", "", f"{month}/{year}"] in [list(row) for row in draft.summary]
     assert draft.attachments.get().label == "Elenco delle linee"
 
 
