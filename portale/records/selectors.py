@@ -48,7 +48,7 @@ from .models.dual_billing import OPEN_STATES as OPEN_DUAL_BILLING_STATES
 from .models.dual_billing import DualBillingTally
 from .models.lines import LineTally
 from .models.scoping import PortalScope
-from .models.services import LineServiceTally
+from .models.services import RECHARGE_OVERRIDES, LineServiceTally
 from .models.usage import ThresholdTally
 
 # --- Who the user is (profiles, registration, log-in) -----------------------------------------
@@ -236,6 +236,19 @@ def rif_profiles() -> QuerySet[RifProfile]:
 def active_recharge_services(*, kinds: Iterable[str]) -> QuerySet[LineService]:
     """Active automatic recharge services of every line (the periodic job, F-7.3.4)."""
     return LineService.objects.filter(kind__in=list(kinds), state=ServiceState.ACTIVE)
+
+
+def lines_with_recharge_override(*, line_ids: Iterable[int], month: str) -> set[int]:
+    """Of ``line_ids``, those whose Conferma / Rinuncia for ``month`` ("YYYY-MM") is already
+    recorded (F-7.3.3: a second request for the same month would change nothing)."""
+    first = datetime.date.fromisoformat(f"{month}-01")
+    return set(
+        LineService.objects.filter(
+            line_id__in=list(line_ids),
+            description__in=list(RECHARGE_OVERRIDES.values()),
+            activation_date=first,
+        ).values_list("line_id", flat=True)
+    )
 
 
 def prepaid_lines_with_auto_recharge(*, modes: Iterable[str]) -> QuerySet[Line]:

@@ -510,6 +510,10 @@ class RechargeModeForm(BulkRowsForm):
             operations=tuple(MODE_OF_OPERATION),
             line_ids=[line.pk for line in lines.values()],
         )
+        month = next_month()
+        done = records.lines_with_recharge_override(
+            line_ids=[line.pk for line in lines.values()], month=month
+        )
         errors, seen, items = [], {}, []
         for row in rows:
             msisdn = row.values["NUMERO"].replace(" ", "")
@@ -530,6 +534,10 @@ class RechargeModeForm(BulkRowsForm):
                 }
             elif line.pk in busy:
                 problem = _("sulla linea %(m)s è già in lavorazione una richiesta.") % {"m": msisdn}
+            elif line.pk in done:
+                problem = _(
+                    "per la linea %(m)s la richiesta del mese %(month)s è già stata registrata."
+                ) % {"m": msisdn, "month": f"{month[5:]}/{month[:4]}"}
             else:
                 problem = ""
                 items.append({"line_id": line.pk, "msisdn": msisdn, "plan": line.tariff_plan.name})

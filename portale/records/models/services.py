@@ -22,6 +22,13 @@ class ServiceState(models.TextChoices):
 
 SERVICE_STATES = [value for value, _label in ServiceState.choices]
 
+# Conferma / Rinuncia ricariche (F-7.3.3, G-18, G-19): the one-month service a line in each
+# automatic-recharge mode gets when it does the opposite for a month.
+RECHARGE_OVERRIDES = {
+    Line.AutoRecharge.CONFIRM: "CONFERMA RICARICA AUTOMATICA",
+    Line.AutoRecharge.WAIVE: "RINUNCIA RICARICA AUTOMATICA",
+}
+
 
 class LineService(models.Model):
     """STS: a supplementary service on a line, with the split of its monthly fee."""

@@ -17,6 +17,7 @@ from ..models import (
     ServiceSms,
     ServiceState,
 )
+from ..models.services import RECHARGE_OVERRIDES
 from ._common import RecordError, _live_prepaid, _locked_line
 
 # --- Company recharges (F-7.3.4, G-20…G-22) --------------------------------------------------
@@ -127,11 +128,6 @@ def recharge_service_run(*, service_id: int, now=None) -> bool:
 
 
 # --- Conferma / Rinuncia ricariche (F-7.3.3, G-18, G-19) -------------------------------------
-
-RECHARGE_OVERRIDES = {
-    Line.AutoRecharge.CONFIRM: "CONFERMA RICARICA AUTOMATICA",
-    Line.AutoRecharge.WAIVE: "RINUNCIA RICARICA AUTOMATICA",
-}
 
 
 def _month_bounds(month: str) -> tuple[datetime.date, datetime.date]:

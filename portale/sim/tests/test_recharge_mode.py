@@ -86,6 +86,21 @@ def test_the_override_lasts_one_month(roa, contract, confirm_line, waive_line):
     assert (confirm_line.company_credit, waive_line.company_credit) == (Decimal("15"), 15)
 
 
+def test_a_second_request_for_the_same_month_is_refused(roa, contract, confirm_line):
+    """Once next month's Conferma is recorded, another would change nothing: it is refused
+    with the month, rather than filed and closed without effect."""
+    from portale.cases import services as cases
+
+    payload = {"righe": f"NUMERO\n{confirm_line.msisdn}\n"}
+    cases.case_file(operation="recharge_confirm", actor=roa, contract=contract, payload=payload)
+    engine.run_until_idle()
+    with pytest.raises(cases.InvalidRequest) as exc:
+        cases.case_file(operation="recharge_confirm", actor=roa, contract=contract, payload=payload)
+    year, month = next_month().split("-")
+    assert f"la richiesta del mese {month}/{year} è già stata registrata" in str(exc.value.errors)
+    assert Case.objects.count() == 1
+
+
 def test_a_line_in_the_other_mode_or_of_another_contract_is_refused(
     roa, contract, other_contract, confirm_line, plan
 ):
