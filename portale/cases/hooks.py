@@ -1,4 +1,5 @@
-"""What runs when a pratica is filed: an explicit, ordered on-commit hook registry.
+"""What runs when a pratica is filed, and when its ordini fall due: explicit, ordered
+on-commit hook registries (``on_case_filed``, ``on_orders_due``).
 
 ``cases`` files pratiche and never imports the engine that works them: the engine (the
 ``fulfilment`` app) registers itself here from its ``AppConfig.ready``, the same way the
@@ -57,12 +58,44 @@ def registered() -> tuple[Hook, ...]:
 
 def announce(event: CaseFiled) -> None:
     """Called by the filing service only: run the hooks once the filing commits."""
+    _run_on_commit(_hooks, event, "case-filed")
 
+
+# --- ordini due ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrdersDue:
+    """A pratica closed: its ordini take their next step (Lavorato → Emesso) at ``delay``."""
+
+    case_id: int
+    order_ids: tuple[int, ...]
+    delay_seconds: float
+
+
+OrdersHook = Callable[[OrdersDue], None]
+
+_order_hooks: list[OrdersHook] = []
+
+
+def on_orders_due(fn: OrdersHook) -> OrdersHook:
+    """Register ``fn`` to run after every committed close that leaves ordini due."""
+    if fn not in _order_hooks:
+        _order_hooks.append(fn)
+    return fn
+
+
+def announce_orders_due(event: OrdersDue) -> None:
+    """Called by ``lifecycle.case_close`` only, whoever closes (engine or back office)."""
+    _run_on_commit(_order_hooks, event, "orders-due")
+
+
+def _run_on_commit(hooks: list, event, what: str) -> None:
     def run() -> None:
-        for fn in list(_hooks):
+        for fn in list(hooks):
             try:
                 fn(event)
-            except Exception:  # the sweep recovers it; the filing stands
-                logger.exception("case-filed hook %r failed for case %s", fn, event.case_id)
+            except Exception:  # the sweep recovers it; the change stands
+                logger.exception("%s hook %r failed for case %s", what, fn, event.case_id)
 
     transaction.on_commit(run)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from portale.core.notifications import send_email
 from portale.records import selectors as records
 
-from . import operations
+from . import hooks, operations
 from .exceptions import InvalidTransition
 from .models import (
     OPEN_STATE_VALUES,
@@ -173,12 +173,11 @@ def case_close(
     case.closed_at = now
     case.outcome = outcome or _(POSITIVE_OUTCOME)
     _finish(case, operator)
-    _move_orders(
-        case,
-        ORDER_OPEN_STATES,
-        OrderState.DONE,
-        due_at=now + delay("order_step"),
-    )
+    step = delay("order_step")
+    _move_orders(case, ORDER_OPEN_STATES, OrderState.DONE, due_at=now + step)
+    order_ids = tuple(case.orders.filter(state=OrderState.DONE).values_list("pk", flat=True))
+    if order_ids:  # their next step is scheduled for when it is due, not left to the sweep
+        hooks.announce_orders_due(hooks.OrdersDue(case.pk, order_ids, step.total_seconds()))
     _notify(case)
     return case
 

@@ -2,7 +2,8 @@
 
 The pratica row is the job (``portale.core.jobs``): filing it wakes its first step (the
 ``on_case_filed`` hook), each step schedules the next for the moment it is due (so the
-demo's delays of a few seconds are real), and the core's minute sweep wakes every pratica
+demo's delays of a few seconds are real; a pratica's close schedules its ordini's first step,
+``on_orders_due``), and the core's minute sweep wakes every pratica
 and ordine that is due and was not woken (a lost task, a worker restart, Redis down). A step
 re-checks its row under a lock, so a pratica woken twice moves once.
 """
@@ -10,7 +11,7 @@ re-checks its row under a lock, so a pratica woken twice moves once.
 from __future__ import annotations
 
 from portale.cases import lifecycle
-from portale.cases.hooks import CaseFiled
+from portale.cases.hooks import CaseFiled, OrdersDue
 from portale.core.jobs import DurableJob, register, wake
 from portale.core.tasks import task
 
@@ -45,3 +46,11 @@ def case_filed(event: CaseFiled) -> None:
         fulfil_case.schedule(args=(event.case_id,), delay=event.delay_seconds)
     else:
         wake(CASES, event.case_id)
+
+
+def orders_due(event: OrdersDue) -> None:
+    """The on-commit hook of every close (registered in ``apps.py``): the ordini's next step
+    at the moment it is due (Lavorato → Emesso), whether the engine or the back office
+    closed the pratica; the sweep remains for a lost task."""
+    for order_id in event.order_ids:
+        fulfil_order.schedule(args=(order_id,), delay=event.delay_seconds)

@@ -125,6 +125,28 @@ def test_orders_follow_and_shipments_get_tracking_events(contract):
     assert [e.description for e in shipment.events.all()][-1] == "Consegnato"
 
 
+def test_a_close_schedules_its_orders_next_step_when_due(
+    contract, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Whoever closes (here the back office, by hand), the ordini's Lavorato → Emesso is
+    scheduled for its moment, not left to the minute sweep."""
+    from portale.fulfilment import tasks
+
+    settings.FULFILMENT_DELAYS = {"take": 5, "work": 10, "order_step": 7}
+    scheduled = []
+    monkeypatch.setattr(
+        tasks.fulfil_order, "schedule", lambda args, delay: scheduled.append((args, delay))
+    )
+    case = phone_case(contract, operation="sim_change")
+    order = case.orders.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.case_take(case=case, operator=None)
+    assert scheduled == []  # nothing due yet
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.case_close(case=case, outcome="SIM sostituita")
+    assert scheduled == [((order.pk,), 7.0)]
+
+
 def test_back_office_cases_are_not_worked_automatically(contract):
     case = phone_case(contract)
     engine.run_until_idle()
