@@ -165,6 +165,48 @@ def test_outcome_page_of_an_employee_says_the_roa_follows_it(client, employee, e
     assert "Vai a Storico pratiche" not in body
 
 
+def test_confirm_page_of_an_employee_says_the_roa_follows_it(client, employee, employee_line):
+    """ "Conferma dei dati" tells the employee what the outcome page does: the ROA follows
+    the request (the employee cannot open "Storico pratiche"); a referent reads it plainly."""
+    draft = services.draft_create(
+        user=employee,
+        contract=employee_line.contract,
+        operation="employee_sim_change",
+        line=employee_line,
+        payload={},
+        back_url="/",
+    )
+    client.force_login(employee)
+    body = " ".join(
+        client.get(reverse("cases:confirm", args=[draft.token])).content.decode().split()
+    )
+    assert 'La richiesta sarà monitorabile dal ROA nelle funzioni "<strong>Storico pratiche' in body
+
+
+def test_confirm_page_of_a_referent_names_the_history_plainly(client, roa, contract):
+    draft = draft_for(roa, contract, downloaded=False)
+    client.force_login(roa)
+    body = " ".join(
+        client.get(reverse("cases:confirm", args=[draft.token])).content.decode().split()
+    )
+    assert 'La richiesta sarà monitorabile nella funzione "<strong>Storico pratiche' in body
+    assert "dal ROA" not in body
+
+
+def test_confirm_page_calls_the_documents_of_the_request_by_what_they_are(client, roa, contract):
+    """The documents to download are uploaded ones or made by the portal ("Elenco delle
+    linee"): the heading says neither "caricati" (the list is not uploaded) nor less."""
+    from .helpers import attach
+
+    draft = draft_for(roa, contract, downloaded=False)
+    attach(draft, label="Elenco delle linee")
+    client.force_login(roa)
+    body = client.get(reverse("cases:confirm", args=[draft.token])).content.decode()
+    assert "Documenti della richiesta" in body
+    assert "Documenti caricati" not in body
+    assert "Scarica Elenco delle linee" in body
+
+
 def test_numbers_have_the_crm_shapes(roa, contract):
     case = services.draft_submit(draft=draft_for(roa, contract))
     assert case.number.startswith("7-") and len(case.number) == 13
