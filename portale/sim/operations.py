@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from portale.cases.linelist import LINE_LIST
 from portale.cases.operations import Upload, implement
 from portale.core.lists.formats import euro
+from portale.records import selectors as records_read
 from portale.records import services as records
 from portale.records.models import Sim
 
@@ -252,6 +253,12 @@ def _mode_summary(payload: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+def _direttrici(codes: list[str]) -> str:
+    """The direttrici as the form names them ("Roaming, Satellitare"), not their codes."""
+    names = {c.code: c.description for c in records_read.network_categories()}
+    return ", ".join(names.get(code, code) for code in codes) or _("nessuna")
+
+
 @_tolerant
 def _network_summary(payload: dict) -> list[tuple[str, str, str]]:
     if not payload:
@@ -260,8 +267,8 @@ def _network_summary(payload: dict) -> list[tuple[str, str, str]]:
         (_("Linea"), "", payload["msisdn"]),
         (
             _("Direttrici bloccate"),
-            ", ".join(payload["old"]) or _("nessuna"),
-            ", ".join(payload["blocked"]) or _("nessuna"),
+            _direttrici(payload["old"]),
+            _direttrici(payload["blocked"]),
         ),
     ]
 

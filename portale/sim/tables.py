@@ -203,8 +203,8 @@ class RechargeModeTable(Table):
 
 
 def _blocked(line) -> str:
-    codes = sorted(c.code for c in line.blocked_categories.all())
-    return ", ".join(codes) or str(_("Nessuna"))
+    """The blocked direttrici by the names the form gives them, in the form's order."""
+    return ", ".join(c.description for c in line.blocked_categories.all()) or str(_("Nessuna"))
 
 
 class NetworkServicesTable(Table):

@@ -43,6 +43,25 @@ def test_network_services_page_to_conferma(client, roa, contract, categories):
     assert client.get(reverse("sim:network_services_line", args=[prepaid.pk])).status_code == 404
 
 
+def test_network_services_name_the_direttrici_not_their_codes(client, roa, contract, categories):
+    """The list, "Conferma dei dati" and its PDF say "Roaming", as the form does; the codes
+    ("ROAM") are the systems' (COPY §5: no internal codes)."""
+    from portale.cases.platform import pdf_text
+
+    line = f.LineFactory(contract=contract)
+    records.line_set_blocked_categories(contract=contract, line_id=line.pk, codes=["ROAM"])
+    client.force_login(roa)
+    body = client.get(reverse("sim:network_services")).content.decode()
+    assert "Roaming" in body and ">ROAM<" not in body
+    url = reverse("sim:network_services_line", args=[line.pk])
+    client.post(url, {"blocked": ["INT", "ROAM"]})
+    draft = RequestDraft.objects.get()
+    body = client.get(reverse("cases:confirm", args=[draft.token])).content.decode()
+    assert "Internazionale, Roaming" in body and "INT, ROAM" not in body
+    text = pdf_text(b"".join(client.get(reverse("cases:summary_pdf", args=[draft.token]))))
+    assert "Internazionale, Roaming" in text and "ROAM" not in text
+
+
 def test_rating_refuses_a_blocked_direttrice(contract, categories):
     line = f.LineFactory(contract=contract)
     records.line_set_blocked_categories(contract=contract, line_id=line.pk, codes=["INT"])
