@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from portale.cases import services as cases
 from portale.cases.operations import implement
+from portale.core.lists.formats import euro
 from portale.payments.hooks import register_purpose
 from portale.records import selectors as records_read
 from portale.records import services as records
@@ -45,7 +46,7 @@ def personal_recharge(case) -> None:
 def _recharge_summary(p: dict) -> list[tuple[str, str, str]]:
     return [
         (_("N° ordine"), "", p["order"]),
-        (_("Importo"), "", f"{p['amount']} €"),
+        (_("Importo"), "", euro(p["amount"])),
     ]
 
 
@@ -109,7 +110,7 @@ def _activate_summary(p: dict) -> list[tuple[str, str, str]]:
     return [
         (_("Famiglia"), "", _family_label(p)),
         (_("Opzione"), "", p["name"]),
-        (_("Prezzo"), "", f"{p['price']} €"),
+        (_("Prezzo"), "", euro(p["price"])),
     ]
 
 

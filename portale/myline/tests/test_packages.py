@@ -74,6 +74,21 @@ def test_activation_goes_to_the_wizard_and_its_effect_replaces_and_debits(setup)
     assert counters["GB"].total == 20 and counters["MIN"].total == 500
 
 
+def test_conferma_dei_dati_writes_the_price_as_the_portal_does(setup):
+    """COPY §4: "5,00 €" on "Conferma dei dati" and in its PDF, not the payload's "5.00 €"."""
+    from portale.cases.platform import pdf_text
+
+    _line, _user, client = setup
+    response = client.post(
+        reverse("myline:dual_packages"), {"family": F.NATIONAL_PACK, "scelta": "S4"}
+    )
+    confirm = response["Location"]
+    body = client.get(confirm).content.decode()
+    assert "5,00 €" in body and "5.00 €" not in body
+    text = pdf_text(b"".join(client.get(confirm.replace("/conferma/", "/riepilogo.pdf"))))
+    assert "5,00 €" in text and "5.00 €" not in text
+
+
 def test_second_request_while_one_is_pending_is_refused(setup):
     line, user, client = setup
     _file(line, user, "timtuoric_pack_nat_on", family=F.NATIONAL_PACK, option="S4")

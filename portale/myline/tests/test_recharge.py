@@ -130,6 +130,8 @@ def test_recharge_by_card_files_the_pratica_and_credits_the_personal_basket(
     case = Case.objects.get(operation="personal_recharge")
     assert case.description == "Ricarica manuale web/app" and case.line_id == line.pk
     assert case.payload == {"line_id": line.pk, "amount": "20.00", "order": payment.order_number}
+    # the pratica's summary (its page in "Storico pratiche") writes the amount as the portal does
+    assert ["Importo", "", "20,00 €"] in [list(row) for row in case.summary]
     assert not case.orders.exists()  # pratica without ordine
     engine.run_until_idle()
     case.refresh_from_db()
