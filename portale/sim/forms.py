@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portale.cases.forms import OperationForm
 from portale.cases.linelist import LineListDocument
-from portale.company.forms import ADDRESS_FIELDS, AddressForm
+from portale.company.forms import ADDRESS_FIELDS, EMAIL_INVALID, AddressForm
 from portale.core.amounts import EuroAmountField
 from portale.core.dates import DateField
 from portale.records import selectors as records
@@ -933,7 +933,7 @@ class HotStockForm(AddressForm):
     email = forms.EmailField(
         label=_("E-mail"),
         required=False,
-        error_messages={"invalid": _("Indirizzo e-mail non valido.")},
+        error_messages={"invalid": EMAIL_INVALID},
     )
 
     def __init__(self, *args, **kwargs):

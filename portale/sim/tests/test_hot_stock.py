@@ -52,7 +52,11 @@ def test_the_page_prefills_the_documentation_address_and_goes_to_conferma(client
         ({"fonia": "-1"}, "La quantità non può essere negativa."),
         ({"cap": "06121"}, "Il CAP 06121 non corrisponde al comune scelto"),
         ({"street": ""}, "obbligatorio"),
-        ({"email": "non-una-mail"}, "Indirizzo e-mail non valido."),
+        # COPY §5: which field, what is wrong, what to do; "email", the portal's word
+        (
+            {"email": "non-una-mail"},
+            "Indirizzo email non valido: scrivilo nella forma nome@dominio.it.",
+        ),
     ],
 )
 def test_bad_parameters_are_refused_next_to_the_field(client, roa, contract, changes, message):
