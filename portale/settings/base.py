@@ -63,9 +63,10 @@ MIDDLEWARE = [
     # Below WhiteNoise (static files come pre-compressed), above everything that writes the body.
     "portale.core.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # No LocaleMiddleware: the portal speaks one language (LANGUAGES), which Django uses
-    # when none is activated; choosing it from Accept-Language on every request cost ~50 µs
-    # and only added "Vary: Accept-Language" (issue 17; core/tests/test_settings.py).
+    # Kept though the portal speaks one language: a request with no language activated makes
+    # every gettext (thousands a page: forms, tables, menus) take Django's fallback path,
+    # +1.5M instructions a page (bench/page_instructions.py), far more than this costs.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -55,7 +55,7 @@ def test_a_settings_change_is_applied():
 
 @pytest.mark.django_db
 def test_the_portal_speaks_italian_whatever_the_browser_asks(client):
-    """No LocaleMiddleware (one language): an English browser gets the Italian portal."""
+    """One language: an English browser gets the Italian portal."""
     response = client.get("/accesso/login/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
     assert response.status_code == 200
     body = response.content.decode()
