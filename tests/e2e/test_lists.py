@@ -161,6 +161,38 @@ def test_the_list_fits_a_phone(new_page, live_server, staff, lines, shot):
     shot(page, "backoffice-lines-empty-360")
 
 
+@pytest.fixture
+def many_lines(db):
+    contract = f.ContractFactory()
+    plan = f.TariffPlanFactory()
+    return [f.SimFactory(line__contract=contract, line__tariff_plan=plan) for _ in range(100)]
+
+
+def test_the_pager_stays_on_one_row_on_a_phone(new_page, live_server, staff, many_lines, shot):
+    """360 px: "<", the numbers and ">" on one row, up to the longest pager a list draws, in
+    the middle of many pages ("< 1 … 3 4 5 6 7 … 10 >"); ">" used to wrap alone to a second
+    row from eight items on."""
+    page = new_page(360, 740)
+    login_with_cookie(page, staff, live_server.url)
+    page.goto(reverse("backoffice:lines"))
+    pager = page.locator("#lista-linetable ul.pagination")
+
+    def rows():
+        return set(pager.locator("li").evaluate_all("l => l.map(li => li.offsetTop)"))
+
+    assert len(rows()) == 1, rows()
+    pager.get_by_role("link", name="Pagina 3").click()
+    expect(page.get_by_text("21 - 30 di 100 linee - Pagina 3")).to_be_visible()
+    htmx_idle(page)
+    pager.get_by_role("link", name="Pagina 5").click()
+    expect(page.get_by_text("41 - 50 di 100 linee - Pagina 5")).to_be_visible()
+    htmx_idle(page)
+    assert pager.locator("li").count() == 11
+    assert len(rows()) == 1, rows()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "list-pager-360")
+
+
 # --- P-08 selection, on a list declared here and served by a test URLconf ------------------
 class PickLines(Table):
     msisdn = Column("Numero", sort=True)
