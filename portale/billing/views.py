@@ -79,6 +79,7 @@ class InvoiceTable(Table):
         empty_text = _("Nessuna fattura trovata.")
         counter_label = _("Tot. fatture")
         noun = _("fatture")
+        noun_one = _("fattura")
         export_formats = ()
         caption = _("Fatture aziendali")
 

@@ -133,6 +133,7 @@ class CaseTable(Table):
         filter_form = DateWindowFilter
         default_order = "-opened_at"
         noun = _("pratiche")
+        noun_one = _("pratica")
         export_name = "storico_pratiche"
         caption = _("Storico pratiche")
         empty_text = _("Nessuna pratica creata nei 10 giorni precedenti la data indicata.")

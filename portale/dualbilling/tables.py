@@ -95,6 +95,7 @@ class PersonalInvoiceTable(Table):
         default_order = "-emission_date"
         counter_label = _("Tot. fatture")
         noun = _("fatture")
+        noun_one = _("fattura")
         export_formats = ()
         empty_text = _("Non ci sono ancora fatture personali TIM TUO.")
 

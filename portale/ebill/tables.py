@@ -53,6 +53,7 @@ class InvoiceTable(Table):
         default_order = "-emission_date"
         counter_label = _("Tot. fatture")
         noun = _("fatture")
+        noun_one = _("fattura")
         empty_text = _("Nessuna fattura.")
         export_formats = ()
         caption = _("Fatture del contratto")
@@ -121,6 +122,7 @@ def invoice_lines_table(invoice):
             default_order = "msisdn"
             counter_label = _("Tot. linee")
             noun = _("linee")
+            noun_one = _("linea")
             export_formats = ()
             caption = _("Linee della fattura")
 
@@ -143,6 +145,7 @@ class EventTable(Table):
         default_order = "occurred_at"
         counter_label = _("Tot. eventi")
         noun = _("eventi")
+        noun_one = _("evento")
         export_name = "traffico"
         caption = _("Eventi di traffico")
 
@@ -189,6 +192,7 @@ def line_report_table(sums: dict):
             default_order = "msisdn"
             counter_label = _("Tot. linee")
             noun = _("linee")
+            noun_one = _("linea")
             export_name = "report_per_contratto"
             caption = _("Report per contratto")
 
@@ -232,6 +236,7 @@ class CostCentreTable(Table):
         default_order = "code"
         counter_label = _("Tot. centri di costo")
         noun = _("centri di costo")
+        noun_one = _("centro di costo")
         export_name = "centri_di_costo"
         empty_text = _("Nessun centro di costo: creane uno qui sotto.")
         caption = _("Centri di costo")
@@ -248,5 +253,6 @@ class AllocationLineTable(Table):
         default_order = "msisdn"
         counter_label = _("Tot. linee")
         noun = _("linee")
+        noun_one = _("linea")
         export_name = "linee_centri_di_costo"
         caption = _("Linee e centri di costo")

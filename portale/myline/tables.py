@@ -128,4 +128,5 @@ class PersonalRechargeTable(Table):
         export_formats = ()
         counter_label = _("Tot. record")
         noun = _("ricariche")
+        noun_one = _("ricarica")
         caption = _("Ricariche personali degli ultimi 6 mesi")

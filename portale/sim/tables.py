@@ -79,6 +79,7 @@ class BlockTable(Table):
         default_order = "msisdn"
         counter_label = _("Tot. record")
         noun = _("linee")
+        noun_one = _("linea")
         export_formats = ()
         caption = _("Linee del contratto: blocco e sblocco della SIM")
 
@@ -107,6 +108,7 @@ class SimChangeTable(Table):
         default_order = "msisdn"
         counter_label = _("Tot. linee")
         noun = _("linee")
+        noun_one = _("linea")
         export_formats = ()
         caption = _("SIM delle linee: scegli quella da sostituire")
 
@@ -141,6 +143,7 @@ class BundleFlagsTable(Table):
         default_order = "msisdn"
         counter_label = _("Tot. linee")
         noun = _("linee")
+        noun_one = _("linea")
         export_formats = ()
         caption = _("Linee del contratto e abilitazioni over/extra bundle")
 
@@ -160,6 +163,7 @@ class RechargeLineTable(Table):
         default_order = "msisdn"
         counter_label = _("Tot. linee")
         noun = _("linee")
+        noun_one = _("linea")
         export_formats = ()
         caption = _("Linee ricaricabili del contratto")
 
@@ -198,6 +202,7 @@ class RechargeModeTable(Table):
         default_order = "msisdn"
         counter_label = _("Tot. linee")
         noun = _("linee")
+        noun_one = _("linea")
         export_formats = ()
         caption = _("Linee ricaricabili e modalità di ricarica automatica")
 
@@ -227,6 +232,7 @@ class NetworkServicesTable(Table):
         default_order = "msisdn"
         counter_label = _("Tot. linee")
         noun = _("linee")
+        noun_one = _("linea")
         export_name = "servizi_di_rete"
         caption = _("Linee in abbonamento e direttrici bloccate")
 
@@ -251,6 +257,7 @@ class RifProfileTable(Table):
         default_order = "msisdn"
         counter_label = _("Tot. linee")
         noun = _("linee")
+        noun_one = _("linea")
         export_name = "profili_rif"
         caption = _("Linee e profilo RIF")
 
@@ -276,6 +283,7 @@ class DeviceTable(Table):
         default_order = "imei"
         counter_label = _("Tot. apparati")
         noun = _("apparati")
+        noun_one = _("apparato")
         export_formats = ()
         caption = _("Apparati del contratto")
 

@@ -72,6 +72,7 @@ class ActivationTable(Table):
         filter_form = LineFilter
         export_formats = ()
         noun = _("linee")
+        noun_one = _("linea")
 
 
 class ThresholdSelectTable(Table):
@@ -91,6 +92,7 @@ class ThresholdSelectTable(Table):
         filter_form = ThresholdLineFilter
         export_formats = ()
         noun = _("soglie")
+        noun_one = _("soglia")
 
 
 class MonitoringTable(Table):
@@ -242,4 +244,5 @@ class BlockedTable(Table):
         default_order = "msisdn"
         counter_label = _("Tot. linee bloccate")
         noun = _("linee")
+        noun_one = _("linea")
         export_name = "linee_bloccate_soglia"

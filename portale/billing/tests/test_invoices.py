@@ -70,7 +70,7 @@ def test_bimester_choices_and_count_come_from_one_grouped_query(client, roa, con
     assert len(invoices) == 2 and "GROUP BY" in invoices[0]
     assert not any("COUNT(*)" in sql for sql in invoices)
     html = client.get(reverse("billing:invoices"), {"pagamento": "Pagata"}).content.decode()
-    assert "Tot. fatture 1" in html and "1 - 1 di 1 fatture" in html
+    assert "Tot. fatture 1" in html and "1 - 1 di 1 fattura" in html
 
 
 def test_ebill_referent_sees_invoices_employee_does_not(client, ebill, employee, contract):

@@ -316,6 +316,7 @@ class Options:
     page_sizes: tuple[int, ...] = (10, 25, 50, 100)  # G-46
     counter_label = gettext_lazy("Tot. record")  # "Tot. linee", "Tot. fatture"…
     noun = gettext_lazy("record")  # in the pager: "… di 37 linee"
+    noun_one = None  # the same for one row ("1 - 1 di 1 linea"); None: ``noun``
     empty_text = gettext_lazy("Nessun elemento trovato.")
     export_name: str = "export"  # file name stem: linee_20261125_1530.xlsx
     export_formats: tuple[str, ...] = ("xlsx", "csv")  # () hides the export icon
@@ -943,7 +944,9 @@ class Table(metaclass=TableMeta):
             "start": page.start_index(),
             "end": page.end_index(),
             "count": self.count,
-            "noun": self._meta.noun,
+            "noun": (self._meta.noun_one or self._meta.noun)
+            if self.count == 1
+            else self._meta.noun,
             "page": page.number,
         }
 

@@ -43,6 +43,7 @@ class LinesTable(Table):
         default_order = "msisdn"
         counter_label = _("Tot. linee")
         noun = _("linee")
+        noun_one = _("linea")
 
 
 def table(params=None, queryset=None, **kwargs):
@@ -156,6 +157,34 @@ def test_counter_and_pager_text_for_37_rows(lines37):
     # out-of-range or garbage page numbers land on a real page
     assert table({"page": "99"}).page.number == 4
     assert table({"page": "x"}).page.number == 1
+
+
+def test_one_row_is_counted_in_the_singular(contract):
+    """A search that finds one line (the usual "Linea" search) reads "1 - 1 di 1 linea",
+    not "di 1 linee"; a table with no singular keeps its noun ("1 record")."""
+    f.SimFactory(line__contract=contract)
+    assert table().pager_text == "1 - 1 di 1 linea - Pagina 1"
+
+    class Plain(Table):
+        msisdn = Column("Numero", sort=True)
+
+    t = Plain.from_request(rf.get("/"), Line.objects.all())
+    assert t.pager_text == "1 - 1 di 1 record - Pagina 1"
+
+
+def test_the_portal_tables_name_one_row_in_the_singular():
+    """Every table of the portal whose noun has a singular declares it (COPY: correct
+    Italian in the pager); the invariable nouns (SIM, SMS, email, ticket…) need none."""
+    from portale.cases.tables import CaseTable
+    from portale.sim.tables import NetworkServicesTable
+    from portale.thresholds.tables import ThresholdSelectTable
+
+    for t, one in (
+        (CaseTable, "pratica"),
+        (NetworkServicesTable, "linea"),
+        (ThresholdSelectTable, "soglia"),
+    ):
+        assert str(t._meta.noun_one) == one, t
 
 
 def test_default_labels_say_record(lines37):
