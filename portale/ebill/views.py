@@ -284,6 +284,8 @@ def _online(request, *, prepaid: bool, page: str):
     events = selectors.unbilled_events(
         scope=scope, prepaid=prepaid, start=start, end=end, line_pk=line_pk, category=category
     )
+    if form.is_bound and not form.is_valid():
+        events = events.none()  # a search not understood lists nothing; the fields say why
     kind = "prepaid" if prepaid else "subscriptions"
     context = {
         "title": _("Traffico on line ricaricabili")

@@ -158,6 +158,7 @@ def test_online_filters_reject_a_period_outside_the_two_months(eb_client, contra
 
 
 def test_online_period_errors_are_next_to_their_field(eb_client, contract):
+    _event(f.LineFactory(contract=contract), "1.0000")  # listed by a valid search
     today = timezone.localdate()
     first_of_last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     url = reverse("ebill:traffic_subscriptions")
@@ -166,6 +167,8 @@ def test_online_period_errors_are_next_to_their_field(eb_client, contract):
     assert list(form.errors) == ["al"] and "non può precedere" in form.errors["al"][0]
     assert not form.non_field_errors()
     assert 'id="id_al_error"' in page.content.decode()
+    assert page.context["table"].count == 0  # nothing listed for a search not understood
+    assert eb_client.get(url).context["table"].count == 1
     bad = eb_client.get(url, {"dal": "ieri"}).context["form"]
     assert bad.errors == {"dal": ["Data non valida: scrivila come gg/mm/aaaa."]}
 
