@@ -138,12 +138,16 @@ def _case_page(request, pk: int, *, close_form=None, reason_form=None):
         ),
         pk=pk,
     )
+    op = operations.get(case.operation)
     return render(
         request,
         "backoffice/case_detail.html",
         {
             "case": case,
-            "op": operations.get(case.operation),
+            "op": op,
+            # Received outside the portal with no parameters: closing it changes no record
+            # (lifecycle.case_close applies an effect only with a payload); the page says so.
+            "no_payload": case.is_open and op.effect is not None and not case.payload,
             "orders": case.orders.prefetch_related("items", "shipments__events"),
             "attachments": case.attachments.all(),
             "close_form": close_form or CloseForm(),

@@ -100,3 +100,18 @@ def test_no_back_office_url_answers_a_get_with_405(client, staff, roa, contract)
         assert response.status_code in (200, 302), (route, response.status_code)
         checked += 1
     assert checked == len(urls.urlpatterns)
+
+
+def test_a_pratica_with_no_data_says_closing_it_changes_nothing(client, staff, contract):
+    """Received outside the portal with no parameters: the operator is told before Chiudi
+    that no record will change, and where to file it with its data."""
+    client.force_login(staff)
+    bare = phone_case(contract, operation="sim_block")  # an operation with an effect
+    body = client.get(reverse("backoffice:case_detail", args=[bare.pk])).content.decode()
+    assert "data-no-payload" in body and reverse("backoffice:file_case") in body
+    with_data = phone_case(contract, operation="sim_block", payload={"line_id": 1})
+    body = client.get(reverse("backoffice:case_detail", args=[with_data.pk])).content.decode()
+    assert "data-no-payload" not in body
+    talk = phone_case(contract, operation="contact_request")  # nothing to apply anyway
+    body = client.get(reverse("backoffice:case_detail", args=[talk.pk])).content.decode()
+    assert "data-no-payload" not in body
