@@ -95,6 +95,7 @@ def sim_imei(request, pk: int):
             "sim": own,
             "imei": current_imei(own),
             "title": _("IMEI"),
+            "document_title": f"{_('IMEI')} - {SIM_TITLE}",
             "breadcrumbs": _crumbs((SIM_TITLE, reverse("myline:sim")), (_("IMEI"), "")),
         },
     )
@@ -125,6 +126,8 @@ def pin_puk(request, pk: int):
 def _recharge_ctx(line, **extra) -> dict:
     return {
         "title": _("Gestione ricariche"),
+        # The two pages share the guide's heading; the window says which one it is.
+        "document_title": f"{RECHARGE_TITLE} - {_('Gestione ricariche')}",
         "breadcrumbs": _crumbs((RECHARGE_TITLE, "")),
         "line": line,
         **extra,
@@ -246,6 +249,7 @@ def recharges(request):
         "myline/recharges.html",
         {
             "title": _("Gestione ricariche"),
+            "document_title": f"{HISTORY_TITLE} - {_('Gestione ricariche')}",
             "breadcrumbs": _crumbs((HISTORY_TITLE, "")),
             "line": line,
             "start": start,

@@ -246,3 +246,18 @@ def test_subscription_line_has_no_recharge(client, employee):
     client.force_login(employee)
     assert client.get(reverse("myline:recharge")).status_code in (403, 404)
     assert client.get(reverse("myline:sim")).status_code == 200
+
+
+def test_the_pages_sharing_a_heading_have_their_own_window_title(client_in, line):
+    """'Gestione ricariche' heads both pages (the guide); the browser tab says which."""
+    titles = {
+        name: re.search(r"<title>(.*?)</title>", client_in.get(reverse(name)).content.decode())
+        .group(1)
+        .strip()
+        for name in ("myline:recharge", "myline:recharges")
+    }
+    assert titles["myline:recharge"].startswith("Ricarica personale - Gestione ricariche")
+    assert titles["myline:recharges"].startswith("Storico ricariche personali - Gestione ricariche")
+    sim = line.sims.first()
+    imei = client_in.get(reverse("myline:sim_imei", args=[sim.pk])).content.decode()
+    assert re.search(r"<title>\s*IMEI - La mia SIM", imei)
