@@ -55,7 +55,7 @@ def test_private_pages_carry_the_warning_without_inline_script(client, employee)
     assert f'data-keepalive-url="{KEEPALIVE}"' in box
     assert 'role="alertdialog"' in box and 'aria-labelledby="session-warning-title"' in box
     assert "La sessione sta per scadere" in page
-    assert "Resta collegato" in page and ">Esci<" in page
+    assert ">RESTA COLLEGATO<" in page and ">ESCI<" in page  # buttons in capitals (COPY §2)
     assert "portale/session.js" in page
     # CSP: every script comes from a file
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
