@@ -155,3 +155,28 @@ def test_tem_invoice_audit_runs_in_the_background_and_shows_its_outcome(
     assert InvoiceAudit.objects.count() == 1 and InvoiceAudit.objects.get().lines == len(lines)
     shot(page, "tem_audit_detail_1280")
     assert not page.console_errors, page.console_errors
+
+
+def test_tem_audit_list_keeps_verifica_on_screen_on_a_phone(
+    new_page, live_server, ebill, contract, shot
+):
+    """360 px: each invoice is a card and its "Verifica" link is on screen; the seven-column
+    table scrolled sideways with every "Verifica" past the right edge."""
+    from portale.billing.invoicing import invoice_issue
+
+    f.LineFactory(contract=contract)
+    invoice = invoice_issue(contract=contract, b=3, y=2026)
+    page = new_page(360, 740)
+    force_login(page, ebill, live_server.url)
+    page.goto(reverse("tem:audit"))
+    link = page.get_by_role("link", name=f"Verifica la fattura {invoice.number}")
+    link.scroll_into_view_if_needed()
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    card = page.locator("[data-tem=audit] tbody tr").first
+    # the cells are labelled on the card (the label is drawn from data-label)
+    expect(card.locator("td").first).to_have_attribute("data-label", "N° Fattura")
+    assert card.evaluate("tr => getComputedStyle(tr).display") == "flex"
+    shot(page, "tem_audit_360")
+    assert not page.console_errors, page.console_errors
