@@ -101,7 +101,9 @@ def sim_replace(
     new.state = state
     new.activation_date = on or timezone.localdate()
     new.imei = old.imei
-    new.save(update_fields=["line", "role", "kind", "state", "activation_date", "imei"])
+    # It now carries the line's number: the one it arrived with in stock is no longer its own.
+    new.msisdn = line.msisdn
+    new.save(update_fields=["line", "role", "kind", "state", "activation_date", "imei", "msisdn"])
     return new
 
 

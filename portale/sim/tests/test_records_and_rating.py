@@ -43,11 +43,13 @@ def test_sim_replace_on_a_suspended_line_keeps_the_new_sim_blocked(contract):
     old = f.SimFactory(
         line__contract=contract, line__state=LineState.SUSPENDED, state=Sim.State.BLOCKED
     )
-    stock = f.SimFactory(line=None, contract=contract, state=Sim.State.STOCK)
+    stock = f.SimFactory(line=None, contract=contract, state=Sim.State.STOCK, msisdn="3290000650")
     new = services.sim_replace(
         contract=contract, line_id=old.line_id, old_iccid=old.iccid, new_iccid=stock.iccid
     )
     assert (new.line_id, new.state) == (old.line_id, Sim.State.BLOCKED)
+    new.refresh_from_db()
+    assert new.msisdn == old.line.msisdn  # the line's number, not the stock one
 
 
 def test_rating_refuses_the_traffic_of_a_blocked_line_until_it_is_unblocked(contract):
