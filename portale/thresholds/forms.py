@@ -341,7 +341,11 @@ class ThresholdCeaseForm(_ThresholdsForm):
         if chosen and data.get("type") and data["type"] != chosen[0].type:
             self.add_error(
                 "type",
-                _("La tipologia indicata non corrisponde a quella delle soglie selezionate."),
+                _(
+                    "Le soglie selezionate sono di tipologia %(type)s: scegli %(type)s, oppure "
+                    "torna alla lista con INDIETRO e cambia la selezione."
+                )
+                % {"type": chosen[0].type},
             )
         return data
 

@@ -119,7 +119,11 @@ def test_roaming_period_is_not_a_choice_and_roaming_cannot_be_ceased(roa, contra
 def test_cessation_confirms_the_type_and_a_busy_line_is_refused(roa, contract):
     t = _threshold(_line(contract))
     wrong = {"thresholds": [str(t.pk)], "type": "DISPOSITIVA"}
-    _refused(roa, contract, "threshold_cease", wrong)
+    # COPY §5: what is wrong and what to do, under "Tipologia soglia da cessare"
+    assert _refused(roa, contract, "threshold_cease", wrong)["type"] == [
+        "Le soglie selezionate sono di tipologia INFORMATIVA: scegli INFORMATIVA, oppure "
+        "torna alla lista con INDIETRO e cambia la selezione."
+    ]
     _file(roa, contract, "threshold_cease", {"thresholds": [str(t.pk)], "type": "INFORMATIVA"})
     # The pratica is open: no second threshold request on that line.
     payload = {"thresholds": [str(t.pk)], "change": "importo", "value": "30"}
