@@ -18,13 +18,9 @@ the filing: the engine's periodic sweep picks up any pratica whose announcement 
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
+from portale.core.hooks import HookRegistry
 
 
 @dataclass(frozen=True)
@@ -35,30 +31,16 @@ class CaseFiled:
     delay_seconds: float  # until its first step is due
 
 
-Hook = Callable[[CaseFiled], None]
+FILED: HookRegistry[CaseFiled] = HookRegistry("case-filed")
 
-_hooks: list[Hook] = []
-
-
-def on_case_filed(fn: Hook) -> Hook:
-    """Register ``fn`` to run after every committed filing (usable as a decorator)."""
-    if fn not in _hooks:
-        _hooks.append(fn)
-    return fn
-
-
-def remove_hook(fn: Hook) -> None:
-    if fn in _hooks:
-        _hooks.remove(fn)
-
-
-def registered() -> tuple[Hook, ...]:
-    return tuple(_hooks)
+on_case_filed = FILED.register  # register ``fn`` to run after every committed filing
+remove_hook = FILED.remove
+registered = FILED.registered
 
 
 def announce(event: CaseFiled) -> None:
     """Called by the filing service only: run the hooks once the filing commits."""
-    _run_on_commit(_hooks, event, "case-filed")
+    FILED.run_on_commit(event)
 
 
 # --- ordini due ------------------------------------------------------------------------------
@@ -73,29 +55,11 @@ class OrdersDue:
     delay_seconds: float
 
 
-OrdersHook = Callable[[OrdersDue], None]
+ORDERS_DUE: HookRegistry[OrdersDue] = HookRegistry("orders-due")
 
-_order_hooks: list[OrdersHook] = []
-
-
-def on_orders_due(fn: OrdersHook) -> OrdersHook:
-    """Register ``fn`` to run after every committed close that leaves ordini due."""
-    if fn not in _order_hooks:
-        _order_hooks.append(fn)
-    return fn
+on_orders_due = ORDERS_DUE.register  # register ``fn`` to run after every such close
 
 
 def announce_orders_due(event: OrdersDue) -> None:
     """Called by ``lifecycle.case_close`` only, whoever closes (engine or back office)."""
-    _run_on_commit(_order_hooks, event, "orders-due")
-
-
-def _run_on_commit(hooks: list, event, what: str) -> None:
-    def run() -> None:
-        for fn in list(hooks):
-            try:
-                fn(event)
-            except Exception:  # the sweep recovers it; the change stands
-                logger.exception("%s hook %r failed for case %s", what, fn, event.case_id)
-
-    transaction.on_commit(run)
+    ORDERS_DUE.run_on_commit(event)

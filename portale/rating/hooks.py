@@ -26,8 +26,9 @@ Hooks run in registration order; registering the same function twice is a no-op.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from portale.core.hooks import HookRegistry
 
 
 @dataclass(frozen=True)
@@ -40,29 +41,13 @@ class RatedBatch:
     thresholds: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
-Hook = Callable[[RatedBatch], None]
+RATED: HookRegistry[RatedBatch] = HookRegistry("after-rating")
 
-_hooks: list[Hook] = []
-
-
-def after_rating(fn: Hook) -> Hook:
-    """Register ``fn`` to run after every committed rating batch (usable as a decorator)."""
-    if fn not in _hooks:
-        _hooks.append(fn)
-    return fn
-
-
-def remove_hook(fn: Hook) -> None:
-    """Unregister ``fn`` (tests, or an app switched off)."""
-    if fn in _hooks:
-        _hooks.remove(fn)
-
-
-def registered() -> tuple[Hook, ...]:
-    return tuple(_hooks)
+after_rating = RATED.register  # register ``fn`` to run after every committed rating batch
+remove_hook = RATED.remove
+registered = RATED.registered
 
 
 def run_after_rating(batch: RatedBatch) -> None:
     """Called by the rating service only, once the batch has committed."""
-    for fn in list(_hooks):
-        fn(batch)
+    RATED.run(batch)
