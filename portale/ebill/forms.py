@@ -28,13 +28,17 @@ class CostCentreForm(_ContractForm):
 
 class RenameForm(_ContractForm):
     prefix = "rinomina"  # several forms on one page: distinct field ids
-    centre = forms.ModelChoiceField(label=_("Centro di costo"), queryset=None)
+    centre = forms.ModelChoiceField(
+        label=_("Centro di costo"), queryset=None, empty_label=_("Seleziona il centro di costo")
+    )
     name = forms.CharField(label=_("Nuova descrizione"), max_length=120)
 
 
 class DeleteForm(_ContractForm):
     prefix = "elimina"  # several forms on one page: distinct field ids
-    centre = forms.ModelChoiceField(label=_("Centro di costo"), queryset=None)
+    centre = forms.ModelChoiceField(
+        label=_("Centro di costo"), queryset=None, empty_label=_("Seleziona il centro di costo")
+    )
 
 
 class AssignForm(_ContractForm):

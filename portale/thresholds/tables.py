@@ -149,13 +149,13 @@ class AdvancedFilter(FilterForm):
 
     linea = LineSearchField()
     descrizione = forms.ChoiceField(
-        label=_("Descrizione soglia"), choices=[("", "---------"), *Threshold.Description.choices]
+        label=_("Descrizione soglia"), choices=[("", _("Tutte")), *Threshold.Description.choices]
     )
     tipologia = forms.ChoiceField(
-        label=_("Tipologia"), choices=[("", "---------"), *Threshold.Type.choices]
+        label=_("Tipologia"), choices=[("", _("Tutte")), *Threshold.Type.choices]
     )
     periodo = forms.ChoiceField(
-        label=_("Periodo"), choices=[("", "---------"), *Threshold.Period.choices]
+        label=_("Periodo"), choices=[("", _("Tutti")), *Threshold.Period.choices]
     )
     erosione = forms.DecimalField(
         label=_("Erosione ≥ (%)"), min_value=0, max_value=100, decimal_places=2, localize=True

@@ -187,6 +187,13 @@ def _upload(client, text: str):
     return client.post(reverse("ebill:centre_csv"), {"csv-file": file})
 
 
+def test_the_cost_centre_selects_ask_for_a_choice(eb_client, contract):
+    CostCentre.objects.create(contract=contract, code="CDC1", name="Ufficio tecnico")
+    body = eb_client.get(reverse("ebill:centres")).content.decode()
+    assert body.count("Seleziona il centro di costo") == 2  # Rinomina and Elimina
+    assert "---------" not in body
+
+
 def test_cost_centres_create_rename_assign_and_delete(eb_client, contract):
     line = f.LineFactory(contract=contract)
     r = eb_client.post(

@@ -105,6 +105,13 @@ def test_advanced_search_says_when_the_activation_period_is_reversed(client, roa
     assert 'id="id_al-error"' in r.content.decode()
 
 
+def test_advanced_search_selects_say_what_an_empty_choice_means(client, roa, contract):
+    client.force_login(roa)
+    body = client.get(reverse("thresholds:advanced")).content.decode()
+    assert '<option value="">Tutte</option>' in body and '<option value="">Tutti</option>' in body
+    assert "---------" not in body
+
+
 def test_advanced_search_filters_and_csv_of_every_line(client, roa, contract, other_contract):
     a = f.ThresholdFactory(line=_line(contract), value=Decimal(100), available=Decimal(10))
     b = f.ThresholdFactory(line=_line(contract), value=Decimal(100), available=Decimal(90))
