@@ -10,8 +10,6 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from . import selectors
-
 OPERATOR_GROUP = "Operatori back office"
 
 # app label → (actions on every model of the app, or {model: actions})
@@ -75,29 +73,18 @@ def case_file_for_customer(
     request). The pratica records the channel and the operator (``filed_by``).
 
     ``token`` is the page's: a second submit of the same page (a double click, a reload)
-    returns the pratica already filed instead of filing or refusing a second one.
+    returns the pratica already filed (``case_file``'s idempotency key).
     """
     from portale.cases import services as case_services
 
-    key = f"bo:{operator.pk}:{token}"[:64]
-    existing = selectors.case_by_idempotency_key(key=key)
-    if existing is not None:
-        return existing
-    try:
-        return case_services.case_file(
-            operation=operation,
-            actor=operator,
-            contract=contract,
-            payload=data,
-            files=files,
-            line=line,
-            channel=channel,
-            notes=notes,
-            idempotency_key=key,
-        )
-    except case_services.RequestError:
-        # The twin submit filed it meanwhile: its pratica, not a refusal of the second.
-        existing = selectors.case_by_idempotency_key(key=key)
-        if existing is not None:
-            return existing
-        raise
+    return case_services.case_file(
+        operation=operation,
+        actor=operator,
+        contract=contract,
+        payload=data,
+        files=files,
+        line=line,
+        channel=channel,
+        notes=notes,
+        idempotency_key=f"bo:{operator.pk}:{token}"[:64],
+    )

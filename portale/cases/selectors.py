@@ -14,6 +14,11 @@ from .lifecycle import OPEN_STATES
 from .models import Case, CaseState
 
 
+def case_by_idempotency_key(*, key: str) -> Case | None:
+    """The pratica already filed under ``key`` (a page's token, a payment), if any."""
+    return Case.objects.filter(idempotency_key=key).first()
+
+
 def open_cases(*, contract: Contract, operations: list[str] | tuple[str, ...]) -> QuerySet[Case]:
     """The open pratiche of these operations on the contract (G-09/G-10: busy objects)."""
     return Case.objects.filter(contract=contract, operation__in=operations, state__in=OPEN_STATES)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from portale.records import selectors as records
 from portale.records.models import Contract, Line
 
-from . import hooks, lifecycle, operations
+from . import hooks, lifecycle, operations, selectors
 from .exceptions import (
     CaseConflict,
     InvalidRequest,
@@ -308,6 +308,12 @@ def case_file(
     """
     op = operations.get(operation)
     on_portal = channel == Channel.PORTAL
+    if idempotency_key:
+        # A replay (a double click, a reloaded page, a repeated payment notification) is
+        # the pratica already filed, before its form could refuse it as a duplicate.
+        existing = selectors.case_by_idempotency_key(key=idempotency_key)
+        if existing is not None:
+            return existing
     if payload is None:
         if on_portal:
             raise InvalidRequest({"__all__": [_("Mancano i dati della richiesta.")]})
@@ -317,6 +323,9 @@ def case_file(
             raise OperationNotAvailable(str(NOT_AVAILABLE))
         form = op.bind(data=payload, files=files, contract=contract, actor=actor, line=line)
         if not form.is_valid():
+            existing = idempotency_key and selectors.case_by_idempotency_key(key=idempotency_key)
+            if existing:  # the twin submit filed it meanwhile: its pratica, not a refusal
+                return existing
             raise InvalidRequest({k: [str(e) for e in v] for k, v in form.errors.items()})
         validated, documents, line = form.payload(), form.documents(), form.case_line()
     with transaction.atomic():
@@ -361,7 +370,7 @@ def case_create(
     if channel == Channel.PORTAL and not op.implemented:
         raise OperationNotAvailable(str(NOT_AVAILABLE))
     if idempotency_key:
-        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        existing = selectors.case_by_idempotency_key(key=idempotency_key)
         if existing:
             return existing
     key = conflict_key_for(op=op, contract=contract, payload=payload)
@@ -385,7 +394,7 @@ def case_create(
                 )
         except IntegrityError:
             if idempotency_key:
-                existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+                existing = selectors.case_by_idempotency_key(key=idempotency_key)
                 if existing:
                     return existing
             if key:

@@ -144,3 +144,22 @@ def test_the_migration_fills_the_blank_channels_of_earlier_ordini(contract):
     Order.objects.filter(case=fax).update(channel="")
     backfill.backfill(apps, None)
     assert fax.orders.get().channel == "Fax" and web.orders.get().channel == "Web"
+
+
+def test_a_replay_of_the_same_page_is_the_pratica_already_filed(roa, contract):
+    """The idempotency key is read before the operation's form: a second submit of the same
+    page is its pratica, though the form refuses a line with a request still open."""
+    plan = f.TariffPlanFactory(category="RICARICABILE")
+    line = f.LineFactory(contract=contract, tariff_plan=plan, auto_recharge="CONFERMA")
+    params = {
+        "operation": "recharge_confirm",
+        "actor": roa,
+        "contract": contract,
+        "payload": {"righe": f"NUMERO\n{line.msisdn}\n"},
+    }
+    first = services.case_file(**params, idempotency_key="page-1")
+    assert services.case_file(**params, idempotency_key="page-1") == first
+    with pytest.raises(services.InvalidRequest) as refused:  # another page: refused
+        services.case_file(**params, idempotency_key="page-2")
+    assert "già in lavorazione" in str(refused.value.errors)
+    assert Case.objects.count() == 1
