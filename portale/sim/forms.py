@@ -488,6 +488,12 @@ def next_month(today=None) -> str:
     return (today.replace(day=1) + datetime.timedelta(days=32)).strftime("%Y-%m")
 
 
+def month_label(month: str) -> str:
+    """A payload month ("2027-01") as the portal writes it: "01/2027" (COPY §4)."""
+    year, number = month.split("-")
+    return f"{number}/{year}"
+
+
 class RechargeModeForm(BulkRowsForm):
     """The lines whose automatic recharge is confirmed (CONFERMA lines) or waived (RINUNCIA
     lines) for next month only; the operation says which (G-18, G-19)."""
@@ -537,7 +543,7 @@ class RechargeModeForm(BulkRowsForm):
             elif line.pk in done:
                 problem = _(
                     "per la linea %(m)s la richiesta del mese %(month)s è già stata registrata."
-                ) % {"m": msisdn, "month": f"{month[5:]}/{month[:4]}"}
+                ) % {"m": msisdn, "month": month_label(month)}
             else:
                 problem = ""
                 items.append({"line_id": line.pk, "msisdn": msisdn, "plan": line.tariff_plan.name})

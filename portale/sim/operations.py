@@ -161,12 +161,6 @@ def _italian_date(iso: str) -> str:
     return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
-def _italian_month(month: str) -> str:
-    """A payload month ("2027-01") as the portal writes it: "01/2027" (COPY §4)."""
-    year, number = month.split("-")
-    return f"{number}/{year}"
-
-
 def _line_key(payload: dict) -> str:
     return f"line:{payload.get('line_id') or sorted(payload.items())}"
 
@@ -244,7 +238,7 @@ def _mode_summary(payload: dict) -> list[tuple[str, str, str]]:
         return []
     return [
         (_("Numero di linee"), "", str(len(payload["lines"]))),
-        (_("Mese"), "", _italian_month(payload["month"])),
+        (_("Mese"), "", forms.month_label(payload["month"])),
         (
             _("Modalità di ricarica automatica"),
             payload["mode"],
