@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portale.core.notifications import send_email
-from portale.records import selectors as records
 
 from . import hooks, operations
 from .exceptions import InvalidTransition
@@ -260,18 +259,21 @@ def case_record_failure(*, case_id: int, error: Exception) -> Case | None:
 
 
 def _requester_follows_history(case: Case) -> bool:
-    """Whether the requester can open "Storico pratiche" of the pratica's contract: a
-    referent of that contract (capability ``cases.history``). An employee's own request
-    (§9) is followed by the ROA (the guide: "monitorabile dal ROA"). Unknown requester
-    (filed on someone's behalf): as a referent."""
+    """Whether the requester can open "Storico pratiche" of the pratica's contract: the rule
+    of the page itself (capability ``cases.history``, asked of the requester's portal
+    context on that contract), as the confirmation and outcome pages ask it. Only the ROA
+    and the mandatario have it: an employee's own request (§9) or a single-service
+    referent's is followed by the ROA. Unknown requester (filed on someone's behalf): as a
+    referent."""
+    from portale.core.context import SESSION_CONTRACT_KEY, build_context
+
     user = case.requester
     if user is None:
         return True
-    mobile = getattr(user, "mobile", "")
-    return (
-        bool(mobile)
-        and records.referents_for_mobile(mobile=mobile).filter(contract=case.contract_id).exists()
-    )
+    ctx = build_context(user=user, session={SESSION_CONTRACT_KEY: case.contract_id})
+    # A user who is no referent of this contract gets another selected: not theirs to follow.
+    on_this_contract = ctx.contract is not None and ctx.contract.pk == case.contract_id
+    return on_this_contract and ctx.can("cases.history")
 
 
 def _notify(case: Case) -> None:

@@ -82,7 +82,7 @@ def test_the_requester_is_told_of_a_rejection(contract, roa, operator):
 
 
 def test_the_e_mail_sends_an_employee_to_the_roa_and_a_referent_to_the_history(
-    contract, roa, employee, operator
+    contract, roa, employee, traffic_manager, operator
 ):
     """§9: an employee's request is followed by the ROA ("monitorabile dal ROA"): the
     employee, who has no "Storico pratiche", is not sent there; a referent is."""
@@ -94,6 +94,12 @@ def test_the_e_mail_sends_an_employee_to_the_roa_and_a_referent_to_the_history(
     lifecycle.case_close(case=theirs, outcome="ok", operator=operator, apply_effect=False)
     text = OutboxMessage.objects.filter(recipient=roa.email).latest("pk").text
     assert 'Puoi consultarla nella funzione "Storico pratiche" del Portale.' in text
+    # A traffic manager files threshold requests but has no "Storico pratiche" (only the
+    # ROA and the mandatario): told, as the pages tell them, that the ROA follows it.
+    tm = phone_case(contract, operation="threshold_change", requester=traffic_manager)
+    lifecycle.case_close(case=tm, outcome="ok", operator=operator, apply_effect=False)
+    text = OutboxMessage.objects.filter(recipient=traffic_manager.email).latest("pk").text
+    assert "Il tuo referente (ROA) può consultarla" in text and "Puoi consultarla" not in text
 
 
 def test_a_transient_database_error_spends_no_attempt(contract):
