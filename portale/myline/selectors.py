@@ -10,7 +10,6 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from portale.records import selectors as records
-from portale.records.models import LineState, Sim
 
 MAX_EVENTS = 3000  # G-44: at most 3,000 events shown or exported
 
@@ -45,13 +44,10 @@ PREPAID_TYPES = [
 
 
 def own_sims(line):
-    """La mia SIM (F-9.1.1): the SIMs of the employee's line in service, principal first. A
-    SIM replaced by "Cambio SIM" (F-9.1.4, F-7.3.8) stays on the line, ceased, and is left
-    out, as in "Su linea"; a ceased line keeps its SIMs."""
-    sims = records.sims_of_line(line=line).order_by("-role", "iccid")
-    if line.state == LineState.CEASED:
-        return sims
-    return sims.exclude(state=Sim.State.CEASED)
+    """La mia SIM (F-9.1.1): the SIMs of the employee's line that "Su linea" lists,
+    principal first. A SIM replaced by "Cambio SIM" (F-9.1.4, F-7.3.8) stays on the line,
+    ceased, and is left out; a ceased line keeps its SIMs."""
+    return records.sims_listed_of_line(line=line).order_by("-role", "iccid")
 
 
 def local_bounds(start: datetime.date, end_inclusive: datetime.date):

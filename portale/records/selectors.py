@@ -170,6 +170,23 @@ def sims_of_line(*, line: Line | OuterRef) -> QuerySet[Sim]:
     return Sim.objects.for_line(line)
 
 
+def sims_listed_of_line(*, line: Line) -> QuerySet[Sim]:
+    """The SIMs of a line that "Su linea" lists: not ceased, unless the line is (a SIM
+    replaced by "Cambio SIM" stays on the line, ceased). Read from the maintained
+    ``listed_contract``, as the list itself reads it."""
+    return Sim.objects.for_line(line).filter(listed_contract__isnull=False)
+
+
+def main_sim_in_service(*, line: Line) -> Sim | None:
+    """The line's principal SIM in service, not one a "Cambio SIM" replaced (ceased)."""
+    return (
+        Sim.objects.for_line(line)
+        .filter(role=Sim.Role.MAIN)
+        .exclude(state=Sim.State.CEASED)
+        .first()
+    )
+
+
 def sims_on_lines_of_contract(*, contract: Contract) -> QuerySet[Sim]:
     """The SIMs on a line of the contract (the hot stock, on no line, is left out)."""
     return Sim.objects.filter(line__contract=contract)

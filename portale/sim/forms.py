@@ -56,11 +56,7 @@ class LineChoiceForm(OperationForm):
 
     def payload(self) -> dict:
         line = self.cleaned_data["line"]
-        main = (
-            line.sims.filter(role=Sim.Role.MAIN).exclude(state=Sim.State.CEASED).first()
-            if line
-            else None
-        )
+        main = records.main_sim_in_service(line=line) if line else None
         return {
             "line_id": line.pk,
             "msisdn": line.msisdn,

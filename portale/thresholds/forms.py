@@ -16,7 +16,8 @@ from portale.cases.selectors import open_cases
 from portale.core.amounts import EuroAmountField
 from portale.core.dates import DateField, check_period
 from portale.core.lists.formats import euro
-from portale.records.models import Line, Sim, Threshold
+from portale.records import selectors as records
+from portale.records.models import Line, Threshold
 
 from . import selectors
 
@@ -136,12 +137,7 @@ class ThresholdActivateForm(_LinesMixin, OperationForm):
 
 
 def _iccid(line: Line) -> str:
-    """The principal SIM in service (a SIM replaced by "Cambio SIM" is ceased, not listed)."""
-    sim = (
-        line.sims.filter(role=Sim.Role.MAIN).exclude(state=Sim.State.CEASED).first()
-        if hasattr(line, "sims")
-        else None
-    )
+    sim = records.main_sim_in_service(line=line)
     return sim.iccid if sim else ""
 
 
