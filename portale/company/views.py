@@ -21,7 +21,7 @@ from portale.cases.wizard import TOKEN_FIELD, file_now, operation_form, request_
 from portale.core.capabilities import capability_required
 from portale.core.context import referent_contract_or_404
 from portale.core.lists import render_list
-from portale.core.tabs import tabs
+from portale.core.tabs import tabs, window_title
 from portale.records import selectors as records
 from portale.records.models import Referent
 
@@ -48,8 +48,9 @@ def _page_context(request, ctx: dict) -> dict:
     # The window's title names the tab (and the open modal): "Gestione referenti - Dati
     # aziendali", not the same "Dati aziendali" for every page of the section.
     modal = ctx.get("modal") or {}
-    parts = [modal.get("title") or ctx.get("title"), _(label), ctx["page_heading"]]
-    ctx["document_title"] = " - ".join(str(p) for p in parts if p)
+    ctx["document_title"] = window_title(
+        modal.get("title") or ctx.get("title"), _(label), ctx["page_heading"]
+    )
     ctx["breadcrumbs"] = crumbs
     ctx["tabs"] = tabs(
         [(code, _(lbl), name) for code, (lbl, name) in TAB_LABELS.items()], active=ctx["tab"]

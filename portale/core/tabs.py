@@ -24,6 +24,14 @@ class Tab:
     active: bool = False
 
 
+def window_title(*parts) -> str:
+    """The window title of a page that sits among siblings, from the page to its section
+    ("Gestione referenti - Dati aziendali"): the browser tab and the history name the page
+    where sibling pages share one heading (``document_title`` in ``base_private.html``).
+    Empty parts are left out."""
+    return " - ".join(str(p) for p in parts if p)
+
+
 def tabs(items: Iterable[tuple[str, str, str]], *, active: str) -> list[Tab]:
     """``items``: (key, label, URL name); the tab whose key is ``active`` is the current page."""
     return [Tab(label, reverse(name), key == active) for key, label, name in items]

@@ -29,7 +29,7 @@ from portale.cases.wizard import operation_form, start_request
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
 from portale.core.pdf import pdf_response, render_pdf
-from portale.core.tabs import tabs
+from portale.core.tabs import tabs, window_title
 from portale.records import selectors as record_selectors
 from portale.records.models import DualBilling
 
@@ -336,7 +336,7 @@ def _window_title(*parts) -> str:
     """The window's title of an employee's TIM TUO page: the page, then where it sits
     ("Modifica - Gestisci - TIM TUO"); the heading alone ("Gestisci", "Modifica") names no
     service in a browser tab or in the history."""
-    return " - ".join(str(p) for p in (*parts, TIM_TUO))
+    return window_title(*parts, TIM_TUO)
 
 
 def _manage_crumbs(*extra):

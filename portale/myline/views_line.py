@@ -21,6 +21,7 @@ from payments import PaymentStatus
 
 from portale.core.capabilities import capability_required
 from portale.core.lists import render_list
+from portale.core.tabs import window_title
 from portale.inventory.selectors import current_imei
 from portale.payments import selectors as payments
 from portale.payments import services as payment_services
@@ -95,7 +96,7 @@ def sim_imei(request, pk: int):
             "sim": own,
             "imei": current_imei(own),
             "title": _("IMEI"),
-            "document_title": f"{_('IMEI')} - {SIM_TITLE}",
+            "document_title": window_title(_("IMEI"), SIM_TITLE),
             "breadcrumbs": _crumbs((SIM_TITLE, reverse("myline:sim")), (_("IMEI"), "")),
         },
     )
@@ -127,7 +128,7 @@ def _recharge_ctx(line, **extra) -> dict:
     return {
         "title": _("Gestione ricariche"),
         # The two pages share the guide's heading; the window says which one it is.
-        "document_title": f"{RECHARGE_TITLE} - {_('Gestione ricariche')}",
+        "document_title": window_title(RECHARGE_TITLE, _("Gestione ricariche")),
         "breadcrumbs": _crumbs((RECHARGE_TITLE, "")),
         "line": line,
         **extra,
@@ -249,7 +250,7 @@ def recharges(request):
         "myline/recharges.html",
         {
             "title": _("Gestione ricariche"),
-            "document_title": f"{HISTORY_TITLE} - {_('Gestione ricariche')}",
+            "document_title": window_title(HISTORY_TITLE, _("Gestione ricariche")),
             "breadcrumbs": _crumbs((HISTORY_TITLE, "")),
             "line": line,
             "start": start,
