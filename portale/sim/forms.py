@@ -507,15 +507,12 @@ class RechargeModeForm(BulkRowsForm):
         lines = bulk.resolve_lines(
             contract=self.contract, msisdns=[r.values["NUMERO"] for r in rows]
         )
+        line_ids = [line.pk for line in lines.values()]
         busy = selectors.lines_with_open_request(
-            contract=self.contract,
-            operations=tuple(MODE_OF_OPERATION),
-            line_ids=[line.pk for line in lines.values()],
+            contract=self.contract, operations=tuple(MODE_OF_OPERATION), line_ids=line_ids
         )
         month = next_month()
-        done = records.lines_with_recharge_override(
-            line_ids=[line.pk for line in lines.values()], month=month
-        )
+        done = records.lines_with_recharge_override(line_ids=line_ids, month=month)
         errors, seen, items = [], {}, []
         for row in rows:
             msisdn = row.values["NUMERO"].replace(" ", "")
